@@ -1,0 +1,109 @@
+"""Writes to accounts: language choice, role grants, API tokens. Each one is audited."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shamy.accounts.access import forget_memberships, is_system_admin
+from shamy.accounts.models import ApiToken, Membership, User
+from shamy.audit.services.entries import audit_record, snapshot
+
+TOKEN_PREFIX = "shamy_"
+
+
+@transaction.atomic
+def user_set_language(*, actor: User, language: str) -> User:
+    """Store the interface language a user picked, so it follows them to other devices."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Unknown language."))
+    if actor.language == language:
+        return actor
+    before = snapshot(actor, ["language"])
+    actor.language = language
+    actor.save(update_fields=["language"])
+    audit_record(actor=actor, action="accounts.user.language_changed", target=actor, before=before,
+                 after=snapshot(actor, ["language"]))
+    return actor
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    region_id: int | None = None,
+    school_id: int | None = None,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+) -> Membership:
+    """Give ``user`` a role within a scope.
+
+    Needs a system administrator as actor; ``actor=None`` is for management commands run by
+    an operator on the server (the demo loader, first set-up). Raises PermissionDenied or
+    ValidationError (missing scope, dates in the wrong order).
+    """
+    if actor is not None and not is_system_admin(actor):
+        raise PermissionDenied
+    membership = Membership(
+        user=user,
+        role=role,
+        region_id=region_id,
+        school_id=school_id,
+        starts_on=starts_on or timezone.localdate(),
+        ends_on=ends_on,
+    )
+    membership.full_clean()
+    membership.save()
+    forget_memberships(user)
+    audit_record(actor=actor, action="accounts.membership.granted", target=membership)
+    return membership
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create a bearer token for the actor's own API use. Returns the token text, shown once."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name so you recognise it later.")})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=actor, name=name[:100], prefix=raw[: len(TOKEN_PREFIX) + 6], key_hash=_hash(raw))
+    audit_record(actor=actor, action="accounts.api_token.created", target=token)
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    if token.user_id != actor.pk:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        before = snapshot(token)
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="accounts.api_token.revoked", target=token, before=before)
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The active user behind a bearer token, or None. Records the last use at most once a minute."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

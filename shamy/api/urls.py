@@ -1,0 +1,33 @@
+"""The JSON API under /api/v1/. Endpoints live in each app's ``api.py`` and are mounted here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver
+from ninja import NinjaAPI
+
+from shamy.api.auth import TokenAuth
+
+api = NinjaAPI(
+    title="Shamy API",
+    version="1",
+    description="Read access to the Shamy registry. Authenticate with a token from your account page.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+from shamy.registry.api import router as registry_router  # noqa: E402
+
+api.add_router("/", registry_router)
+
+
+def _exempt(patterns: list[URLPattern | URLResolver]) -> None:
+    """The API authenticates by token itself; the session-login middleware must not redirect it."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _exempt(pattern.url_patterns)
+        else:
+            pattern.callback = login_not_required(pattern.callback)
+
+
+_exempt(api.urls[0])

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import QuerySet
+
+from shamy.audit.models import AuditEntry
+
+
+def audit_entry_list(*, actor: Any, filters: Mapping[str, str]) -> QuerySet[AuditEntry]:
+    """Audit entries the actor may browse, filtered by action prefix, actor e-mail, object and date."""
+    entries = AuditEntry.objects.visible_to(actor).select_related("target_type")
+    if action := (filters.get("action") or "").strip():
+        entries = entries.filter(action__startswith=action)
+    if who := (filters.get("actor") or "").strip():
+        entries = entries.filter(actor_label__icontains=who)
+    if target := (filters.get("target") or "").strip():
+        entries = entries.filter(target_label__icontains=target)
+    for key, lookup in (("since", "created_at__date__gte"), ("until", "created_at__date__lte")):
+        raw = (filters.get(key) or "").strip()
+        if raw:
+            try:
+                entries = entries.filter(**{lookup: datetime.date.fromisoformat(raw)})
+            except ValueError:
+                continue
+    return entries

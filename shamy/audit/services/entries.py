@@ -1,0 +1,73 @@
+"""Writing audit entries. Every service that writes calls :func:`audit_record`."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from shamy.audit.models import AuditEntry
+
+# Fields never copied into the audit trail: secrets and derived columns.
+_NEVER_RECORDED = {"password", "key_hash", "search_text"}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    return value
+
+
+def snapshot(instance: models.Model | None, fields: Iterable[str] | None = None) -> dict[str, Any] | None:
+    """The concrete field values of ``instance`` as JSON-ready data (foreign keys as IDs)."""
+    if instance is None:
+        return None
+    wanted = set(fields) if fields is not None else None
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in _NEVER_RECORDED or (wanted is not None and field.name not in wanted):
+            continue
+        data[field.attname] = _jsonable(getattr(instance, field.attname))
+    return data
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    target_label: str = "",
+) -> AuditEntry:
+    """Record one write. Call inside the transaction of the change itself.
+
+    ``action`` is ``app.noun.past_verb`` (``registry.school.updated``). ``before`` and
+    ``after`` are :func:`snapshot` dictionaries; ``after`` defaults to a snapshot of the target.
+    """
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    if after is None and target is not None and not action.endswith(".deleted"):
+        after = snapshot(target)
+    return AuditEntry.objects.create(
+        actor=actor if is_user else None,
+        actor_label=(f"{actor.get_full_name()} <{actor.email}>" if is_user else "system")[:300],
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None and target.pk is not None else "",
+        target_label=(target_label or (str(target) if target is not None else ""))[:300],
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
+
+from shamy.audit.forms import AuditFilterForm
+from shamy.audit.permissions import can_view_audit_log
+from shamy.audit.selectors import audit_entry_list
+
+
+@vary_on_headers("HX-Request")
+def entry_list(request: HttpRequest) -> HttpResponse:
+    if not can_view_audit_log(request.user):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    entries = audit_entry_list(actor=request.user, filters=request.GET)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
+    template = "audit/_entry_rows.html" if partial else "audit/entry_list.html"
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})

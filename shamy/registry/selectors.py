@@ -1,0 +1,202 @@
+"""Reads from the registry. Every selector starts from ``visible_to(actor)``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from shamy.core.db import kazakh_order
+from shamy.core.text import search_query_key
+from shamy.registry.models import (
+    District,
+    Employment,
+    FutureSchool,
+    InstructionLanguage,
+    Internet,
+    Locality,
+    Ownership,
+    Person,
+    Region,
+    School,
+)
+
+
+@dataclass(frozen=True)
+class SchoolFilters:
+    """Parsed, validated school-list filters (unknown values are ignored, never an error page)."""
+
+    region: int | None = None
+    district: int | None = None
+    locality: str = ""
+    small_class: bool | None = None
+    language: str = ""
+    internet: str = ""
+    ownership: str = ""
+    future_school: str = ""
+    search: str = ""
+    sort: str = "name"
+
+    SORTS = {
+        "name": ("name_kk", False),
+        "-name": ("name_kk", True),
+        "pupils": ("pupils", False),
+        "-pupils": ("pupils", True),
+        "teachers": ("teachers", False),
+        "-teachers": ("teachers", True),
+        "region": ("region__kato", False),
+        "-region": ("region__kato", True),
+    }
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, Any]) -> SchoolFilters:
+        def integer(key: str) -> int | None:
+            raw = str(query.get(key) or "").strip()
+            return int(raw) if raw.isdigit() else None
+
+        def choice(key: str, choices: type) -> str:
+            raw = str(query.get(key) or "").strip()
+            return raw if raw in choices.values else ""  # type: ignore[attr-defined]
+
+        small = str(query.get("small_class") or "").strip()
+        sort = str(query.get("sort") or "name").strip()
+        return cls(
+            region=integer("region"),
+            district=integer("district"),
+            locality=choice("locality", Locality),
+            small_class={"1": True, "0": False}.get(small),
+            language=choice("language", InstructionLanguage),
+            internet=choice("internet", Internet),
+            ownership=choice("ownership", Ownership),
+            future_school=choice("future_school", FutureSchool),
+            search=str(query.get("q") or "").strip()[:100],
+            sort=sort if sort in cls.SORTS else "name",
+        )
+
+
+def school_list(*, actor: Any, filters: SchoolFilters) -> QuerySet[School]:
+    schools = School.objects.visible_to(actor).select_related("region", "district")
+    if filters.region:
+        schools = schools.filter(region_id=filters.region)
+    if filters.district:
+        schools = schools.filter(district_id=filters.district)
+    if filters.locality:
+        schools = schools.filter(locality=filters.locality)
+    if filters.small_class is not None:
+        schools = schools.filter(is_small_class=filters.small_class)
+    if filters.language:
+        schools = schools.filter(language=filters.language)
+    if filters.internet:
+        schools = schools.filter(internet=filters.internet)
+    if filters.ownership:
+        schools = schools.filter(ownership=filters.ownership)
+    if filters.future_school:
+        schools = schools.filter(future_school=filters.future_school)
+    if filters.search:
+        key = search_query_key(filters.search)
+        schools = schools.filter(Q(search_text__contains=key) | Q(bin=filters.search) | Q(kato=filters.search))
+    field, descending = SchoolFilters.SORTS[filters.sort]
+    if field == "name_kk":
+        return schools.order_by(kazakh_order("name_kk", descending=descending), "id")
+    return schools.order_by(f"-{field}" if descending else field, kazakh_order("name_kk"), "id")
+
+
+@dataclass
+class RegionRow:
+    region: Region
+    school_count: int = 0
+    urban_count: int = 0
+    rural_count: int = 0
+    small_class_count: int = 0
+    pupil_total: int = 0
+    teacher_total: int = 0
+
+
+_COUNTS = {
+    "school_count": Count("id"),
+    "urban_count": Count("id", filter=Q(locality=Locality.URBAN)),
+    "rural_count": Count("id", filter=Q(locality=Locality.RURAL)),
+    "small_class_count": Count("id", filter=Q(is_small_class=True)),
+    "pupil_total": Sum("pupils"),
+    "teacher_total": Sum("teachers"),
+}
+
+
+def _counts_by(schools: QuerySet[School], key: str) -> dict[int, dict[str, int]]:
+    return {row[key]: row for row in schools.order_by().values(key).annotate(**_COUNTS)}
+
+
+def region_list_with_counts(*, actor: Any) -> list[RegionRow]:
+    """Regions the actor may see, with counts over the schools the actor may see (two queries)."""
+    counts = _counts_by(School.objects.visible_to(actor), "region_id")
+    rows = []
+    for region in Region.objects.visible_to(actor).order_by("kato"):
+        row = counts.get(region.pk, {})
+        rows.append(RegionRow(region, **{name: row.get(name) or 0 for name in _COUNTS}))
+    return rows
+
+
+def region_get_for_user(*, user: Any, region_id: int) -> Region:
+    return get_object_or_404(Region.objects.visible_to(user), pk=region_id)
+
+
+@dataclass
+class DistrictRow:
+    district: District | None
+    school_count: int = 0
+    urban_count: int = 0
+    rural_count: int = 0
+    small_class_count: int = 0
+    pupil_total: int = 0
+    teacher_total: int = 0
+
+
+def district_list_for_region(*, actor: Any, region: Region) -> list[DistrictRow]:
+    """The region's districts holding schools the actor may see, in Kazakh alphabetical order."""
+    counts = _counts_by(School.objects.visible_to(actor).filter(region=region), "district_id")
+    rows = [
+        DistrictRow(district, **{name: counts[district.pk].get(name) or 0 for name in _COUNTS})
+        for district in District.objects.filter(region=region, pk__in=[k for k in counts if k]).order_by(
+            kazakh_order("name_kk")
+        )
+    ]
+    if None in counts:
+        rows.append(DistrictRow(None, **{name: counts[None].get(name) or 0 for name in _COUNTS}))  # type: ignore[index]
+    return rows
+
+
+def districts_for_filter(*, actor: Any, region_id: int | None) -> QuerySet[District]:
+    if not region_id:
+        return District.objects.none()
+    return District.objects.visible_to(actor).filter(region_id=region_id).order_by(kazakh_order("name_kk"))
+
+
+def school_get_for_user(*, user: Any, school_id: int) -> School:
+    return get_object_or_404(
+        School.objects.visible_to(user).select_related("region", "district", "operator"), pk=school_id
+    )
+
+
+def school_staff(*, school: School) -> QuerySet[Employment]:
+    today = timezone.localdate()
+    return (
+        Employment.objects.filter(school=school)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("person")
+        .order_by("position", kazakh_order("person__surname"), "person__given_name")
+    )
+
+
+def person_get_for_user(*, user: Any, person_id: int) -> Person:
+    people = Person.objects.visible_to(user).prefetch_related(
+        Prefetch("employments", queryset=Employment.objects.select_related("school", "school__region"))
+    )
+    try:
+        return people.get(pk=person_id)
+    except Person.DoesNotExist as error:
+        raise Http404 from error

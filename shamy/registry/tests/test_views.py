@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from shamy.core.testing.cast import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(client, cast, persona):
+    user = cast.user(persona)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+# (url builder, {persona: expected status}). 302 = sent to the sign-in page.
+MATRIX = {
+    "registry:region-list": (
+        lambda c: reverse("registry:region-list"),
+        {"aigerim": 200, "dana": 200, "kairat": 200, "bolat": 200, "saule": 200, "olzhas": 403, "anonymous": 302},
+    ),
+    "registry:region-detail": (
+        lambda c: reverse("registry:region-detail", args=[c.region_a.pk]),
+        {"aigerim": 200, "dana": 200, "kairat": 200, "bolat": 200, "saule": 404, "olzhas": 404, "anonymous": 302},
+    ),
+    "registry:school-list": (
+        lambda c: reverse("registry:school-list"),
+        {"aigerim": 200, "dana": 200, "kairat": 200, "bolat": 200, "saule": 200, "olzhas": 403, "anonymous": 302},
+    ),
+    "registry:school-detail": (
+        lambda c: reverse("registry:school-detail", args=[c.school_a2.pk]),
+        {"aigerim": 200, "dana": 200, "kairat": 200, "bolat": 404, "saule": 404, "olzhas": 404, "anonymous": 302},
+    ),
+    "registry:person-detail": (
+        lambda c: reverse("registry:person-detail", args=[c.teacher_a1.pk]),
+        {"aigerim": 200, "dana": 200, "kairat": 200, "bolat": 200, "saule": 404, "olzhas": 404, "anonymous": 302},
+    ),
+}
+
+
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_registry_view_permission_matrix(client, cast, url_name, persona):
+    build, expected = MATRIX[url_name]
+    response = _client(client, cast, persona).get(build(cast))
+    assert response.status_code == expected[persona]
+    if expected[persona] == 302:
+        assert reverse("accounts:login") in response["Location"]
+
+
+def test_regional_analyst_sees_only_own_region_schools(client, cast):
+    response = _client(client, cast, "kairat").get(reverse("registry:school-list"))
+    names = [school.name_kk for school in response.context["page"]]
+    assert sorted(names) == sorted([cast.school_a1.name_kk, cast.school_a2.name_kk])
+
+
+def test_principal_sees_only_own_school(client, cast):
+    response = _client(client, cast, "bolat").get(reverse("registry:school-list"))
+    assert [school.pk for school in response.context["page"]] == [cast.school_a1.pk]
+
+
+def test_region_list_counts_only_visible_schools(client, cast):
+    response = _client(client, cast, "kairat").get(reverse("registry:region-list"))
+    rows = response.context["rows"]
+    assert [row.region.kato for row in rows] == ["19"]
+    assert (rows[0].school_count, rows[0].urban_count, rows[0].rural_count) == (2, 1, 1)
+    assert rows[0].pupil_total == 46 + 1250
+
+
+def test_search_is_case_insensitive_in_kazakh(client, cast):
+    response = _client(client, cast, "dana").get(reverse("registry:school-list"), {"q": "ақсу"})
+    assert [s.pk for s in response.context["page"]] == [cast.school_a1.pk]
+    response = _client(client, cast, "dana").get(reverse("registry:school-list"), {"q": "АҚСУ"})
+    assert [s.pk for s in response.context["page"]] == [cast.school_a1.pk]
+
+
+def test_filters_combine(client, cast):
+    response = _client(client, cast, "dana").get(
+        reverse("registry:school-list"), {"region": cast.region_a.pk, "locality": "rural", "small_class": "1"}
+    )
+    assert [s.pk for s in response.context["page"]] == [cast.school_a1.pk]
+
+
+def test_person_iin_masked_for_analyst_and_shown_to_principal(client, cast):
+    url = reverse("registry:person-detail", args=[cast.teacher_a1.pk])
+    analyst_page = _client(client, cast, "dana").get(url).content.decode()
+    assert cast.teacher_a1.iin not in analyst_page
+    assert cast.teacher_a1.iin[-4:] in analyst_page
+    assert cast.teacher_a1.phone not in analyst_page
+    client.logout()
+    principal_page = _client(client, cast, "bolat").get(url).content.decode()
+    assert cast.teacher_a1.iin in principal_page
+
+
+def test_school_list_query_count_is_constant(client, cast, django_assert_num_queries):
+    from shamy.core.testing.factories import SchoolFactory
+
+    _client(client, cast, "dana")
+    url = reverse("registry:school-list")
+    client.get(url)  # warm the session and content types
+    with django_assert_num_queries(6) as small:
+        client.get(url)
+    SchoolFactory.create_batch(20, region=cast.region_a)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+def test_region_list_query_count_is_constant(client, cast, django_assert_num_queries):
+    from shamy.core.testing.factories import SchoolFactory
+
+    _client(client, cast, "dana")
+    url = reverse("registry:region-list")
+    client.get(url)
+    with django_assert_num_queries(5) as first:
+        client.get(url)
+    SchoolFactory.create_batch(20, region=cast.region_b)
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(url)

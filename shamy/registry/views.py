@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
+
+from shamy.accounts.access import registry_scope
+from shamy.registry import selectors
+from shamy.registry.exports import schools_csv_response, schools_xlsx_response
+from shamy.registry.forms import SchoolFilterForm
+from shamy.registry.models import Region
+from shamy.registry.permissions import can_import_registry, can_view_personal_data
+from shamy.registry.validators import mask_identifier
+
+PAGE_SIZE = 50
+
+
+def _require_scope(request: HttpRequest) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not registry_scope(request.user).any:  # type: ignore[arg-type]
+        raise PermissionDenied
+
+
+def region_list(request: HttpRequest) -> HttpResponse:
+    _require_scope(request)
+    rows = selectors.region_list_with_counts(actor=request.user)
+    totals = {
+        name: sum(getattr(row, name) for row in rows)
+        for name in ("school_count", "urban_count", "rural_count", "small_class_count", "pupil_total", "teacher_total")
+    }
+    return render(request, "registry/region_list.html", {"rows": rows, "totals": totals})
+
+
+@vary_on_headers("HX-Request")
+def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
+    region = selectors.region_get_for_user(user=request.user, region_id=region_id)
+    districts = selectors.district_list_for_region(actor=request.user, region=region)
+    return render(request, "registry/region_detail.html", {"region": region, "districts": districts})
+
+
+@vary_on_headers("HX-Request")
+def school_list(request: HttpRequest) -> HttpResponse:
+    _require_scope(request)
+    filters = selectors.SchoolFilters.from_query(request.GET)
+    schools = selectors.school_list(actor=request.user, filters=filters)
+    export = request.GET.get("export")
+    if export == "csv":
+        return schools_csv_response(schools)
+    if export == "xlsx":
+        return schools_xlsx_response(schools)
+    regions = list(Region.objects.visible_to(request.user).order_by("kato"))  # type: ignore[attr-defined]
+    districts = list(selectors.districts_for_filter(actor=request.user, region_id=filters.region))
+    form = SchoolFilterForm(request.GET or None, regions=regions, districts=districts)
+    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    export_query = query.copy()
+    export_query.pop("export", None)
+    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
+    template = "registry/_school_rows.html" if partial else "registry/school_list.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "export_query": export_query.urlencode(),
+            "can_import": can_import_registry(request.user),
+        },
+    )
+
+
+def school_detail(request: HttpRequest, school_id: int) -> HttpResponse:
+    school = selectors.school_get_for_user(user=request.user, school_id=school_id)
+    staff = Paginator(selectors.school_staff(school=school), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/school_detail.html", {"school": school, "page": staff, "query": ""})
+
+
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+    show_personal = can_view_personal_data(request.user, person)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "show_personal": show_personal,
+            "iin_display": (person.iin or "") if show_personal else mask_identifier(person.iin or ""),
+        },
+    )

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from shamy.api.urls import api
+
+urlpatterns = [
+    path("", include("shamy.core.urls")),
+    path("accounts/", include("shamy.accounts.urls")),
+    path("registry/", include("shamy.registry.urls")),
+    path("audit/", include("shamy.audit.urls")),
+    path("api/v1/", api.urls),
+    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
