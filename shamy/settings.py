@@ -27,7 +27,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 if not DEBUG:
     if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("With DEBUG off, set SECRET_KEY (or SECRET_KEY_FILE) to a random value of 32+ characters.")
+        raise ImproperlyConfigured(
+            "With DEBUG off, set SECRET_KEY (or SECRET_KEY_FILE) to a random value of 32+ characters."
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("With DEBUG off, set ALLOWED_HOSTS (comma-separated host names).")
 
@@ -47,6 +49,11 @@ INSTALLED_APPS = [
     "shamy.accounts",
     "shamy.audit",
     "shamy.registry",
+    "shamy.imports",
+    "shamy.programmes",
+    "shamy.attendance",
+    "shamy.portfolios",
+    "shamy.analytics",
     "shamy.api",
 ]
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from shamy.accounts.models import Membership, Role
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from shamy.accounts.models import User
 
 _CACHE_ATTRIBUTE = "_shamy_memberships"
@@ -59,7 +61,7 @@ def is_system_admin(user: Any) -> bool:
     return has_role(user, Role.SYSTEM_ADMIN)
 
 
-def registry_scope(user: User | None) -> RegistryScope:
+def registry_scope(user: User | AnonymousUser | None) -> RegistryScope:
     memberships = active_memberships(user)
     if any(m.role in NATIONAL_ROLES for m in memberships):
         return RegistryScope(national=True)

@@ -13,16 +13,22 @@ _ANY = [("", _("Any"))]
 class SchoolFilterForm(forms.Form):
     """The school list's filters. Only for rendering: the selector parses the query itself."""
 
-    q = forms.CharField(label=_("Search by name, BIN or KATO"), required=False,
-                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+    q = forms.CharField(
+        label=_("Search by name, BIN or KATO"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     region = forms.ChoiceField(label=_("Region"), required=False)
     district = forms.ChoiceField(label=_("District"), required=False)
     locality = forms.ChoiceField(label=_("Locality"), required=False, choices=_ANY + Locality.choices)
     small_class = forms.ChoiceField(
-        label=_("Small-class"), required=False, choices=[*_ANY, ("1", _("Small-class only")), ("0", _("Not small-class"))]
+        label=_("Small-class"),
+        required=False,
+        choices=[*_ANY, ("1", _("Small-class only")), ("0", _("Not small-class"))],
     )
-    language = forms.ChoiceField(label=_("Language of instruction"), required=False,
-                                 choices=_ANY + InstructionLanguage.choices)
+    language = forms.ChoiceField(
+        label=_("Language of instruction"), required=False, choices=_ANY + InstructionLanguage.choices
+    )
     internet = forms.ChoiceField(label=_("Internet"), required=False, choices=_ANY + Internet.choices)
     ownership = forms.ChoiceField(label=_("Ownership"), required=False, choices=_ANY + Ownership.choices)
     future_school = forms.ChoiceField(label=_("Future School"), required=False, choices=_ANY + FutureSchool.choices)
@@ -45,5 +51,6 @@ class SchoolFilterForm(forms.Form):
         self.fields["region"].choices = _ANY + [(str(r.pk), r.name) for r in regions]  # type: ignore[attr-defined]
         self.fields["district"].choices = _ANY + [(str(d.pk), d.name) for d in districts]  # type: ignore[attr-defined]
         region = self.fields["region"]
-        region.widget.attrs.update({"hx-get": "", "hx-target": "#district-field", "hx-select": "#district-field",
-                                    "hx-swap": "outerHTML"})
+        region.widget.attrs.update(
+            {"hx-get": "", "hx-target": "#district-field", "hx-select": "#district-field", "hx-swap": "outerHTML"}
+        )

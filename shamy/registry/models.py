@@ -12,6 +12,8 @@ from shamy.core.translated import localized
 from shamy.registry.validators import validate_bin, validate_iin
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from shamy.accounts.models import User
 
 
@@ -119,7 +121,7 @@ class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     region_path = "region_id"
     school_path: str | None = None
 
-    def visible_to(self, user: User | None) -> ScopedQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> ScopedQuerySet:
         from shamy.accounts.access import registry_scope
 
         scope = registry_scope(user)
@@ -196,7 +198,7 @@ class District(Named, models.Model):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def visible_to(self, user: User | None) -> OrganisationQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> OrganisationQuerySet:
         """Partner organisations are not personal data: any user holding a role sees them."""
         from shamy.accounts.access import registry_scope
 
@@ -244,7 +246,10 @@ class School(Named, models.Model):
     locality = models.CharField(_("locality"), max_length=10, choices=Locality.choices)
     is_small_class = models.BooleanField(_("small-class school"), default=False)
     language = models.CharField(
-        _("language of instruction"), max_length=10, choices=InstructionLanguage.choices, default=InstructionLanguage.KAZAKH
+        _("language of instruction"),
+        max_length=10,
+        choices=InstructionLanguage.choices,
+        default=InstructionLanguage.KAZAKH,
     )
     grade_from = models.PositiveSmallIntegerField(
         _("first grade"), default=1, validators=[MinValueValidator(0), MaxValueValidator(12)]
@@ -314,7 +319,7 @@ class School(Named, models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        if self.district_id and self.region_id and self.district.region_id != self.region_id:
+        if self.district is not None and self.region_id and self.district.region_id != self.region_id:
             raise ValidationError({"district": _("This district is not in the chosen region.")})
         if self.future_school == FutureSchool.BUILT and not self.future_school_built_year:
             raise ValidationError({"future_school_built_year": _("Give the year the Future School was built.")})

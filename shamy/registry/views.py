@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
@@ -19,7 +20,7 @@ PAGE_SIZE = 50
 def _require_scope(request: HttpRequest) -> None:
     from django.core.exceptions import PermissionDenied
 
-    if not registry_scope(request.user).any:  # type: ignore[arg-type]
+    if not registry_scope(request.user).any:
         raise PermissionDenied
 
 
@@ -41,7 +42,7 @@ def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-def school_list(request: HttpRequest) -> HttpResponse:
+def school_list(request: HttpRequest) -> HttpResponseBase:
     _require_scope(request)
     filters = selectors.SchoolFilters.from_query(request.GET)
     schools = selectors.school_list(actor=request.user, filters=filters)
@@ -50,7 +51,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
         return schools_csv_response(schools)
     if export == "xlsx":
         return schools_xlsx_response(schools)
-    regions = list(Region.objects.visible_to(request.user).order_by("kato"))  # type: ignore[attr-defined]
+    regions = list(Region.objects.visible_to(request.user).order_by("kato"))
     districts = list(selectors.districts_for_filter(actor=request.user, region_id=filters.region))
     form = SchoolFilterForm(request.GET or None, regions=regions, districts=districts)
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))

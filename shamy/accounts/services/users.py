@@ -16,7 +16,7 @@ from shamy.accounts.access import forget_memberships, is_system_admin
 from shamy.accounts.models import ApiToken, Membership, User
 from shamy.audit.services.entries import audit_record, snapshot
 
-TOKEN_PREFIX = "shamy_"
+TOKEN_PREFIX = "shamy_"  # noqa: S105 (a public prefix, not a secret)
 
 
 @transaction.atomic
@@ -29,8 +29,13 @@ def user_set_language(*, actor: User, language: str) -> User:
     before = snapshot(actor, ["language"])
     actor.language = language
     actor.save(update_fields=["language"])
-    audit_record(actor=actor, action="accounts.user.language_changed", target=actor, before=before,
-                 after=snapshot(actor, ["language"]))
+    audit_record(
+        actor=actor,
+        action="accounts.user.language_changed",
+        target=actor,
+        before=before,
+        after=snapshot(actor, ["language"]),
+    )
     return actor
 
 
@@ -79,7 +84,9 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     if not name:
         raise ValidationError({"name": _("Give the token a name so you recognise it later.")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=actor, name=name[:100], prefix=raw[: len(TOKEN_PREFIX) + 6], key_hash=_hash(raw))
+    token = ApiToken.objects.create(
+        user=actor, name=name[:100], prefix=raw[: len(TOKEN_PREFIX) + 6], key_hash=_hash(raw)
+    )
     audit_record(actor=actor, action="accounts.api_token.created", target=token)
     return token, raw
 

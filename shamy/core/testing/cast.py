@@ -58,17 +58,39 @@ PERSONAS = ("aigerim", "dana", "kairat", "bolat", "saule", "olzhas", "anonymous"
 
 def build_cast() -> Cast:
     region_a = RegionFactory(kato="19", name_kk="Алматы облысы", name_ru="Алматинская область", name_en="Almaty Region")
-    region_b = RegionFactory(kato="47", name_kk="Маңғыстау облысы", name_ru="Мангистауская область",
-                             name_en="Mangystau Region")
+    region_b = RegionFactory(
+        kato="47", name_kk="Маңғыстау облысы", name_ru="Мангистауская область", name_en="Mangystau Region"
+    )
     district_a = DistrictFactory(region=region_a, kato="195200", name_kk="Ұйғыр ауданы", name_ru="Уйгурский район")
     district_b = DistrictFactory(region=region_b, kato="475200", name_kk="Қарақия ауданы", name_ru="Каракиянский район")
-    school_a1 = SchoolFactory(region=region_a, district=district_a, name_kk="Ақсу ауылының мектебі",
-                              name_ru="Школа села Аксу", locality=Locality.RURAL, is_small_class=True, pupils=46,
-                              teachers=11)
-    school_a2 = SchoolFactory(region=region_a, district=district_a, name_kk="Қонаев қаласының №3 мектебі",
-                              name_ru="Школа №3 города Конаев", locality=Locality.URBAN, pupils=1250, teachers=84)
-    school_b1 = SchoolFactory(region=region_b, district=district_b, name_kk="Жетібай ауылының мектебі",
-                              name_ru="Школа села Жетыбай", locality=Locality.RURAL, pupils=380, teachers=40)
+    school_a1 = SchoolFactory(
+        region=region_a,
+        district=district_a,
+        name_kk="Ақсу ауылының мектебі",
+        name_ru="Школа села Аксу",
+        locality=Locality.RURAL,
+        is_small_class=True,
+        pupils=46,
+        teachers=11,
+    )
+    school_a2 = SchoolFactory(
+        region=region_a,
+        district=district_a,
+        name_kk="Қонаев қаласының №3 мектебі",
+        name_ru="Школа №3 города Конаев",
+        locality=Locality.URBAN,
+        pupils=1250,
+        teachers=84,
+    )
+    school_b1 = SchoolFactory(
+        region=region_b,
+        district=district_b,
+        name_kk="Жетібай ауылының мектебі",
+        name_ru="Школа села Жетыбай",
+        locality=Locality.RURAL,
+        pupils=380,
+        teachers=40,
+    )
 
     def user(name: str, full_name: str) -> User:
         return UserFactory(email=f"{name}@example.kz", full_name=full_name)
@@ -85,12 +107,30 @@ def build_cast() -> Cast:
     MembershipFactory(user=bolat, role=Role.SCHOOL_PRINCIPAL, school=school_a1)
     MembershipFactory(user=saule, role=Role.SCHOOL_PRINCIPAL, school=school_b1)
     # An ended membership grants nothing.
-    MembershipFactory(user=olzhas, role=Role.MINISTRY_ANALYST, starts_on=datetime.date(2019, 1, 1),
-                      ends_on=datetime.date(2019, 12, 31))
+    MembershipFactory(
+        user=olzhas,
+        role=Role.MINISTRY_ANALYST,
+        starts_on=datetime.date(2019, 1, 1),
+        ends_on=datetime.date(2019, 12, 31),
+    )
 
     teacher_a1 = PersonFactory(surname="Әлімова", given_name="Гүлнар", patronymic="Серікқызы")
     employment_a1 = EmploymentFactory(person=teacher_a1, school=school_a1, position=Position.TEACHER)
     teacher_b1 = PersonFactory(surname="Нұрланов", given_name="Ерлан", patronymic="Маратұлы")
     EmploymentFactory(person=teacher_b1, school=school_b1, position=Position.TEACHER)
-    return Cast(aigerim, dana, kairat, bolat, saule, olzhas, region_a, region_b, school_a1, school_a2, school_b1,
-                teacher_a1, teacher_b1, employment_a1)
+    return Cast(
+        aigerim,
+        dana,
+        kairat,
+        bolat,
+        saule,
+        olzhas,
+        region_a,
+        region_b,
+        school_a1,
+        school_a2,
+        school_b1,
+        teacher_a1,
+        teacher_b1,
+        employment_a1,
+    )
