@@ -65,7 +65,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Token created. Copy it now: it will not be shown again."))
             form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user_id=request.user.pk)
+    tokens = ApiToken.objects.filter(user_id=request.user.pk or 0)
     return render(
         request,
         "accounts/profile.html",
