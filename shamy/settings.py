@@ -243,3 +243,6 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 # Demo data is refused on a database holding real data; this flag marks a deployment whose
 # database is known to hold nothing but the demo.
 SHAMY_DEMO_ALLOWED = env_bool("SHAMY_DEMO_ALLOWED", default=DEBUG)
+
+# `make bench` mounts two baseline views under /bench/ (shamy/core/bench_urls.py); never in production.
+SHAMY_BENCH = env_bool("SHAMY_BENCH", default=False)

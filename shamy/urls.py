@@ -21,6 +21,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if settings.SHAMY_BENCH:
+    urlpatterns.append(path("bench/", include("shamy.core.bench_urls")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
