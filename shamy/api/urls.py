@@ -7,18 +7,7 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 from shamy.api.auth import TokenAuth
-
-api = NinjaAPI(
-    title="Shamy API",
-    version="1",
-    description="Read access to the Shamy registry. Authenticate with a token from your account page.",
-    auth=TokenAuth(),
-    urls_namespace="api",
-)
-
-from shamy.registry.api import router as registry_router  # noqa: E402
-
-api.add_router("/", registry_router)
+from shamy.api.errors import install_error_handlers
 
 
 def _exempt(patterns: list[URLPattern | URLResolver]) -> None:
@@ -30,4 +19,26 @@ def _exempt(patterns: list[URLPattern | URLResolver]) -> None:
             pattern.callback = login_not_required(pattern.callback)
 
 
-_exempt(api.urls[0])
+class ShamyAPI(NinjaAPI):
+    # ninja builds fresh URL patterns on every ``api.urls`` access, so the exemption from
+    # LoginRequiredMiddleware is applied each time they are built.
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        patterns = super()._get_urls()
+        _exempt(patterns)
+        return patterns
+
+
+api = ShamyAPI(
+    title="Shamy API",
+    version="1",
+    description="Read access to the Shamy registry. Authenticate with a token from your account page.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    # Swagger UI from ninja's own static files (``ninja`` is in INSTALLED_APPS), never a CDN.
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+from shamy.registry.api import router as registry_router  # noqa: E402
+
+api.add_router("/", registry_router)
