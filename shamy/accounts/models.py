@@ -72,6 +72,26 @@ class Role(models.TextChoices):
     MINISTRY_ANALYST = "ministry_analyst", _("Ministry analyst")
     REGIONAL_ANALYST = "regional_analyst", _("Regional education department analyst")
     SCHOOL_PRINCIPAL = "school_principal", _("School principal")
+    # Programme roles: a membership with one of these always names its programme.
+    COORDINATOR = "coordinator", _("Programme coordinator")
+    SCHOOL_FACILITATOR = "school_facilitator", _("School facilitator")
+    LINK_FACILITATOR = "link_facilitator", _("Link facilitator")
+    TEACHER = "teacher", _("Teacher")
+    CERTIFIER = "certifier", _("Certifier")
+    OBSERVER = "observer", _("Observer or donor")
+
+
+# Roles that only exist inside a programme (the principal is also a foundation role).
+PROGRAMME_ROLES = (
+    Role.COORDINATOR,
+    Role.SCHOOL_FACILITATOR,
+    Role.LINK_FACILITATOR,
+    Role.TEACHER,
+    Role.CERTIFIER,
+    Role.OBSERVER,
+)
+# Programme roles tied to one school of one cohort.
+SCHOOL_PROGRAMME_ROLES = (Role.SCHOOL_FACILITATOR, Role.TEACHER)
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -94,6 +114,24 @@ class Membership(models.Model):
     )
     school = models.ForeignKey(
         "registry.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("school")
+    )
+    # Programme roles (and a principal taking part in a programme) carry their programme and,
+    # for school roles, the cohort their school is in.
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("programme"),
+    )
+    cohort = models.ForeignKey(
+        "programmes.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("cohort"),
     )
     starts_on = models.DateField(_("starts on"), default=timezone.localdate)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
@@ -120,12 +158,34 @@ class Membership(models.Model):
                 name="membership_ends_after_start",
                 violation_error_message=_("A membership cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=~Q(role__in=[role.value for role in PROGRAMME_ROLES]) | Q(programme__isnull=False),
+                name="membership_programme_role_has_programme",
+                violation_error_message=_("A programme role needs a programme."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=[role.value for role in SCHOOL_PROGRAMME_ROLES])
+                | (Q(school__isnull=False) & Q(cohort__isnull=False)),
+                name="membership_school_programme_role_has_school",
+                violation_error_message=_("A school facilitator or teacher needs a school and a cohort."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cohort__isnull=True) | Q(programme__isnull=False),
+                name="membership_cohort_has_programme",
+                violation_error_message=_("A cohort is only given with its programme."),
+            ),
         ]
-        indexes = [models.Index(fields=["user", "role"])]
+        indexes = [models.Index(fields=["user", "role"]), models.Index(fields=["programme", "role"])]
 
     def __str__(self) -> str:
         scope = self.school or self.region
         return f"{self.user} · {self.get_role_display()}" + (f" · {scope}" if scope else "")
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.cohort is not None and self.programme_id and self.cohort.programme_id != self.programme_id:
+            raise ValidationError({"cohort": _("This cohort belongs to another programme.")})
 
 
 class ApiToken(models.Model):
