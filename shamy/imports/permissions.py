@@ -1,0 +1,11 @@
+"""Import permission predicates. Deny by default: each importer kind names who may use it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shamy.imports.kinds import importers_for_user
+
+
+def can_import_anything(user: Any) -> bool:
+    return bool(importers_for_user(user))
