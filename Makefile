@@ -38,11 +38,14 @@ test: install
 	$(MANAGE) compiletranslations -v0
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
+# The same suite on PostgreSQL (pytest-django creates and drops test_<name> itself).
 test-pg:
 	DATABASE_URL=$(PG_TEST_URL) $(MAKE) test
 
+# Only the browser journeys (they also run inside `make test`). Needs /usr/bin/chromium.
 e2e: install
-	$(VENV)/bin/pytest -q e2e
+	$(MANAGE) compiletranslations -v0
+	$(VENV)/bin/pytest -q e2e $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -60,8 +63,9 @@ migrations-check: install
 
 check: lint typecheck migrations-check test
 
+# Load test on PostgreSQL with gunicorn and wrk (bench/README.md). BENCH_ARGS=--help for options.
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

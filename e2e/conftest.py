@@ -1,0 +1,95 @@
+"""Browser journeys: pytest-django's ``live_server`` driven by Playwright in Debian's chromium.
+
+``make test`` runs them with the rest of the suite and ``make e2e`` runs them alone. They need
+/usr/bin/chromium (``apt-get install chromium``; never ``playwright install``) and fail, not skip,
+when it is missing. On failure a screenshot goes to $E2E_ARTIFACTS (default: <tmp>/shamy-e2e).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a
+# thread with a running loop unless told the calls are deliberate (they are: plain test set-up).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright  # noqa: E402
+
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", Path(tempfile.gettempdir()) / "shamy-e2e"))
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+E2E_DIR = Path(__file__).resolve().parent
+
+expect.set_options(timeout=15_000)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if E2E_DIR in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"The browser tests need Debian's chromium at {CHROMIUM}. Install it with "
+            "`sudo apt-get install chromium` (never `playwright install`), or point E2E_CHROMIUM at it.",
+            pytrace=False,
+        )
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+
+
+def _open_page(request: pytest.FixtureRequest, browser: Browser, base_url: str, **options: object) -> Iterator[Page]:
+    # A browser set up in Kazakhstan asks for Kazakh; the login page follows Accept-Language.
+    context: BrowserContext = browser.new_context(
+        base_url=base_url,
+        accept_downloads=True,
+        locale="kk-KZ",
+        **options,  # type: ignore[arg-type]
+    )
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        target = ARTIFACTS / (re.sub(r"[^\w.-]+", "_", request.node.nodeid) + ".png")
+        try:
+            page.screenshot(path=str(target), full_page=True)
+            print(f"\nscreenshot of the failed journey: {target}")
+        except Exception as error:  # noqa: BLE001 (a failed screenshot must not hide the real failure)
+            print(f"\nno screenshot: {error}")
+    context.close()
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser: Browser, live_server) -> Iterator[Page]:
+    yield from _open_page(request, browser, live_server.url, viewport=DESKTOP)
+
+
+@pytest.fixture
+def phone_page(request: pytest.FixtureRequest, browser: Browser, live_server) -> Iterator[Page]:
+    yield from _open_page(request, browser, live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
