@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shamy.accounts.models import Role
+from shamy.core.nav import NavItem
+from shamy.portfolios.permissions import can_edit_themes
+from shamy.programmes.access import national_reader, programme_memberships
+
+_BOARD_ROLES = {Role.COORDINATOR, Role.SCHOOL_FACILITATOR, Role.SCHOOL_PRINCIPAL, Role.LINK_FACILITATOR, Role.OBSERVER}
+
+
+def nav_items(request: HttpRequest) -> list[NavItem]:
+    user = request.user
+    roles = {membership.role for membership in programme_memberships(user)}
+    items = []
+    if Role.TEACHER in roles:
+        items.append(NavItem(_("My projects"), reverse("portfolios:project-list"), order=40))
+    if roles & _BOARD_ROLES or national_reader(user):
+        items.append(NavItem(_("Projects board"), reverse("portfolios:board-index"), order=41))
+    if can_edit_themes(user):
+        items.append(NavItem(_("Project themes"), reverse("portfolios:theme-list"), order=48))
+    items.append(NavItem(_("Published projects"), reverse("portfolios:public-list"), order=49))
+    return items

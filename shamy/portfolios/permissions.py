@@ -1,0 +1,227 @@
+"""Who may see and do what with development projects and portfolios. Deny by default.
+
+Built on :mod:`shamy.programmes.access` (roles per programme, schools per role):
+
+=====================  ================================================================
+teacher                their own projects and those they collaborate on (read and write)
+school facilitator     their school's projects in their cohort; the school feedback thread
+principal              their school's projects; the school thread; endorses projects
+link facilitator       projects of their assigned schools; the link feedback thread
+coordinator            every project of the programme; both threads
+certifier              projects whose portfolio is submitted: the portfolio only
+observer, national     aggregates only (the programme overview), never a project
+everyone else          nothing (404)
+=====================  ================================================================
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from shamy.accounts.access import is_system_admin
+from shamy.accounts.models import Role
+from shamy.programmes.access import (
+    is_coordinator,
+    link_school_ids,
+    national_reader,
+    programme_ids_of,
+    programme_memberships,
+    roles_for,
+)
+
+if TYPE_CHECKING:
+    from shamy.portfolios.models import DevelopmentProject, Portfolio
+    from shamy.programmes.models import Cohort, Programme
+
+
+def _authenticated(user: Any) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
+
+
+def project_visibility(user: Any) -> Q | None:
+    """The condition selecting the projects ``user`` may open, or None for none at all."""
+    if not _authenticated(user):
+        return None
+    from shamy.portfolios.models import DevelopmentProject, PortfolioStatus
+
+    collaborating = DevelopmentProject.collaborators.through.objects.filter(person__user_id=user.pk).values(
+        "developmentproject_id"
+    )
+    condition = Q(teacher__user_id=user.pk) | Q(pk__in=collaborating)
+    for membership in programme_memberships(user):
+        programme_id = membership.programme_id
+        if membership.role == Role.COORDINATOR:
+            condition |= Q(cohort__programme_id=programme_id)
+        elif membership.role in (Role.SCHOOL_FACILITATOR, Role.SCHOOL_PRINCIPAL) and membership.school_id:
+            cohort = Q(cohort_id=membership.cohort_id) if membership.cohort_id else Q(cohort__programme_id=programme_id)
+            condition |= Q(school_id=membership.school_id) & cohort
+        elif membership.role == Role.LINK_FACILITATOR:
+            schools = link_school_ids(user, programme_id)
+            if schools:
+                condition |= Q(cohort__programme_id=programme_id, school_id__in=sorted(schools))
+        elif membership.role == Role.CERTIFIER:
+            condition |= Q(cohort__programme_id=programme_id, portfolio__status=PortfolioStatus.SUBMITTED)
+    return condition
+
+
+def _programme_id(project: DevelopmentProject) -> int:
+    return project.cohort.programme_id
+
+
+def _school_roles(user: Any, project: DevelopmentProject) -> set[str]:
+    """Roles the user holds for the project's school in the project's cohort."""
+    roles: set[str] = set()
+    for membership in programme_memberships(user, _programme_id(project)):
+        if membership.school_id != project.school_id:
+            continue
+        if membership.cohort_id is not None and membership.cohort_id != project.cohort_id:
+            continue
+        roles.add(membership.role)
+    return roles
+
+
+def is_owner(user: Any, project: DevelopmentProject) -> bool:
+    return _authenticated(user) and project.teacher.user_id == user.pk
+
+
+def is_collaborator(user: Any, project: DevelopmentProject) -> bool:
+    if not _authenticated(user):
+        return False
+    return any(person.user_id == user.pk for person in project.collaborators.all())
+
+
+def is_school_facilitator(user: Any, project: DevelopmentProject) -> bool:
+    return Role.SCHOOL_FACILITATOR in _school_roles(user, project)
+
+
+def is_principal(user: Any, project: DevelopmentProject) -> bool:
+    return Role.SCHOOL_PRINCIPAL in _school_roles(user, project)
+
+
+def is_link_facilitator(user: Any, project: DevelopmentProject) -> bool:
+    return project.school_id in link_school_ids(user, _programme_id(project))
+
+
+def is_programme_coordinator(user: Any, project: DevelopmentProject) -> bool:
+    return is_coordinator(user, _programme_id(project))
+
+
+def is_certifier_only(user: Any, project: DevelopmentProject) -> bool:
+    """True when the user reaches the project only as a certifier (sees the portfolio only)."""
+    return not (
+        is_owner(user, project)
+        or is_collaborator(user, project)
+        or is_school_facilitator(user, project)
+        or is_principal(user, project)
+        or is_link_facilitator(user, project)
+        or is_programme_coordinator(user, project)
+    ) and Role.CERTIFIER in roles_for(user, _programme_id(project))
+
+
+def can_view_project(user: Any, project: DevelopmentProject) -> bool:
+    """The project page with journal, steps, evidence and threads (not for certifiers)."""
+    return (
+        is_owner(user, project)
+        or is_collaborator(user, project)
+        or is_school_facilitator(user, project)
+        or is_principal(user, project)
+        or is_link_facilitator(user, project)
+        or is_programme_coordinator(user, project)
+    )
+
+
+def can_edit_project(user: Any, project: DevelopmentProject) -> bool:
+    """Write the project's records (journal, steps, evidence, portfolio sections): the teacher
+    and their collaborators, while the portfolio is not yet submitted."""
+    return is_owner(user, project) or is_collaborator(user, project)
+
+
+def can_manage_project(user: Any, project: DevelopmentProject) -> bool:
+    """Move stages, change title and collaborators, submit, consent to sharing: the teacher."""
+    return is_owner(user, project)
+
+
+def can_view_portfolio(user: Any, portfolio: Portfolio) -> bool:
+    project = portfolio.project
+    if can_view_project(user, project):
+        return True
+    return portfolio.is_submitted and Role.CERTIFIER in roles_for(user, _programme_id(project))
+
+
+def thread_participants(user: Any, project: DevelopmentProject) -> set[str]:
+    """The feedback threads (``Thread`` values) the user may read and write."""
+    from shamy.portfolios.models import Thread
+
+    if is_owner(user, project) or is_collaborator(user, project) or is_programme_coordinator(user, project):
+        return {Thread.SCHOOL, Thread.LINK}
+    threads: set[str] = set()
+    if is_school_facilitator(user, project) or is_principal(user, project):
+        threads.add(Thread.SCHOOL)
+    if is_link_facilitator(user, project):
+        threads.add(Thread.LINK)
+    return threads
+
+
+def can_comment(user: Any, project: DevelopmentProject, thread: str) -> bool:
+    return thread in thread_participants(user, project)
+
+
+def can_endorse_project(user: Any, project: DevelopmentProject) -> bool:
+    """The principal of the project's school endorses it."""
+    return is_principal(user, project)
+
+
+def can_view_board(user: Any, cohort: Cohort, school_id: int) -> bool:
+    """A school's board of projects by stage: its facilitators and principal, its link
+    facilitator and the programme's coordinator."""
+    programme_id = cohort.programme_id
+    if is_coordinator(user, programme_id) or school_id in link_school_ids(user, programme_id):
+        return True
+    for membership in programme_memberships(user, programme_id):
+        if (
+            membership.role in (Role.SCHOOL_FACILITATOR, Role.SCHOOL_PRINCIPAL)
+            and membership.school_id == school_id
+            and membership.cohort_id in (None, cohort.pk)
+        ):
+            return True
+    return False
+
+
+def board_school_ids(user: Any, cohort: Cohort) -> set[int]:
+    """Schools of ``cohort`` whose board the user may open (without the coordinator's all)."""
+    programme_id = cohort.programme_id
+    schools = set(link_school_ids(user, programme_id))
+    for membership in programme_memberships(user, programme_id):
+        if (
+            membership.role in (Role.SCHOOL_FACILITATOR, Role.SCHOOL_PRINCIPAL)
+            and membership.school_id
+            and membership.cohort_id in (None, cohort.pk)
+        ):
+            schools.add(membership.school_id)
+    return schools
+
+
+def can_view_link_overview(user: Any, programme: Programme) -> bool:
+    return Role.LINK_FACILITATOR in roles_for(user, programme) or is_coordinator(user, programme)
+
+
+def can_view_programme_overview(user: Any, programme: Programme) -> bool:
+    """Aggregates by region and school: coordinators, observers and national readers."""
+    return bool(roles_for(user, programme) & {Role.COORDINATOR, Role.OBSERVER}) or national_reader(user)
+
+
+def can_start_project(user: Any) -> bool:
+    return any(m.role == Role.TEACHER for m in programme_memberships(user))
+
+
+def can_edit_themes(user: Any) -> bool:
+    """The theme taxonomy is shared by all programmes: system administrators and coordinators."""
+    if is_system_admin(user):
+        return True
+    return any(m.role == Role.COORDINATOR for m in programme_memberships(user))
+
+
+def has_programme_role(user: Any) -> bool:
+    return bool(programme_ids_of(user))

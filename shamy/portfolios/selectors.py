@@ -1,0 +1,348 @@
+"""Reads for projects, portfolios and published summaries. Project reads start from
+``DevelopmentProject.objects.visible_to(actor)``; aggregates are computed in SQL."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from shamy.core.db import kazakh_order
+from shamy.core.text import search_query_key
+from shamy.portfolios import permissions
+from shamy.portfolios.models import (
+    Comment,
+    DevelopmentProject,
+    Evidence,
+    FocusTheme,
+    Portfolio,
+    PortfolioSection,
+    PublicSummary,
+    SummaryLanguage,
+)
+from shamy.programmes.access import is_coordinator, link_school_ids
+from shamy.programmes.models import Cohort, MethodologyStage, Programme
+from shamy.registry.models import Region, School
+
+DEFAULT_STUCK_WEEKS = 3
+MAX_STUCK_WEEKS = 52
+
+
+def _project_rows(queryset: QuerySet[DevelopmentProject]) -> QuerySet[DevelopmentProject]:
+    return queryset.select_related("teacher", "school", "theme", "stage", "cohort__programme", "portfolio")
+
+
+def project_list_own(*, actor: Any) -> QuerySet[DevelopmentProject]:
+    """The actor's own projects and those they collaborate on."""
+    collaborating = DevelopmentProject.collaborators.through.objects.filter(person__user_id=actor.pk).values(
+        "developmentproject_id"
+    )
+    own = DevelopmentProject.objects.visible_to(actor).filter(Q(teacher__user_id=actor.pk) | Q(pk__in=collaborating))
+    return _project_rows(own).order_by("-last_activity_at", "id")
+
+
+def project_get_for_user(*, user: Any, project_id: int) -> DevelopmentProject:
+    """A project the user may open. Invisible → 404; a certifier (portfolio only) → 403."""
+    project = get_object_or_404(
+        _project_rows(DevelopmentProject.objects.visible_to(user)).prefetch_related("collaborators"), pk=project_id
+    )
+    if not permissions.can_view_project(user, project):
+        raise PermissionDenied
+    return project
+
+
+def project_detail_context(*, user: Any, project: DevelopmentProject) -> dict[str, Any]:
+    """Everything on the project page, in a fixed number of queries."""
+    threads = permissions.thread_participants(user, project)
+    comments = (
+        Comment.objects.filter(project=project, thread__in=sorted(threads)).select_related("author")
+        if threads
+        else Comment.objects.none()
+    )
+    stages = list(MethodologyStage.objects.filter(programme_id=project.cohort.programme_id).order_by("order", "id"))
+    index = next((i for i, stage in enumerate(stages) if stage.pk == project.stage_id), 0)
+    return {
+        "stages": stages,
+        "stage_index": index,
+        "next_stage": stages[index + 1] if index + 1 < len(stages) else None,
+        "previous_stage": stages[index - 1] if index > 0 else None,
+        "steps": list(project.steps.all()),
+        "journal": list(project.journal.select_related("author")),
+        "evidence": list(project.evidence.all()),
+        "comments": list(comments),
+        "threads": sorted(threads),
+    }
+
+
+def portfolio_get_for_user(*, user: Any, project_id: int) -> Portfolio:
+    """The project's portfolio: everyone who sees the project, and certifiers once submitted."""
+    portfolio = get_object_or_404(
+        Portfolio.objects.select_related(
+            "project__teacher", "project__school", "project__theme", "project__stage", "project__cohort__programme"
+        ).prefetch_related(
+            Prefetch(
+                "sections", queryset=PortfolioSection.objects.prefetch_related("evidence").select_related("updated_by")
+            ),
+            "project__collaborators",
+        ),
+        project__in=DevelopmentProject.objects.visible_to(user),
+        project_id=project_id,
+    )
+    if not permissions.can_view_portfolio(user, portfolio):
+        raise PermissionDenied
+    return portfolio
+
+
+def section_get_for_user(*, user: Any, section_id: int) -> PortfolioSection:
+    section = get_object_or_404(
+        PortfolioSection.objects.select_related(
+            "portfolio__project__teacher", "portfolio__project__cohort", "updated_by"
+        ).prefetch_related("portfolio__project__collaborators", "evidence"),
+        portfolio__project__in=DevelopmentProject.objects.visible_to(user),
+        pk=section_id,
+    )
+    if not permissions.can_view_portfolio(user, section.portfolio):
+        raise PermissionDenied
+    return section
+
+
+def evidence_get_for_user(*, user: Any, evidence_id: int) -> Evidence:
+    """Evidence files are served to those who may see the project or its submitted portfolio."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("project__teacher", "project__cohort", "project__portfolio").prefetch_related(
+            "project__collaborators"
+        ),
+        project__in=DevelopmentProject.objects.visible_to(user),
+        pk=evidence_id,
+    )
+    if not permissions.can_view_portfolio(user, evidence.project.portfolio):
+        raise PermissionDenied
+    return evidence
+
+
+# --- The school facilitator's board ----------------------------------------------------------
+
+
+@dataclass
+class BoardColumn:
+    stage: MethodologyStage
+    projects: list[DevelopmentProject] = field(default_factory=list)
+
+
+def board_schools(*, actor: Any, cohort: Cohort) -> list[School]:
+    """Schools of the cohort whose board the actor may open (all of them for a coordinator)."""
+    schools = School.objects.filter(cohort_links__cohort=cohort)
+    if not is_coordinator(actor, cohort.programme_id):
+        schools = schools.filter(pk__in=sorted(permissions.board_school_ids(actor, cohort)))
+    return list(schools.order_by(kazakh_order("name_kk"), "id"))
+
+
+def board_columns(*, actor: Any, cohort: Cohort, school: School) -> list[BoardColumn]:
+    """The school's projects in the cohort, one column per methodology stage (two queries)."""
+    columns = {
+        stage.pk: BoardColumn(stage)
+        for stage in MethodologyStage.objects.filter(programme_id=cohort.programme_id).order_by("order", "id")
+    }
+    projects = (
+        DevelopmentProject.objects.visible_to(actor)
+        .filter(cohort=cohort, school=school)
+        .select_related("teacher", "theme")
+        .annotate(evidence_count=Count("evidence", distinct=True))
+        .order_by(kazakh_order("teacher__surname"), "id")
+    )
+    for project in projects:
+        if project.stage_id in columns:
+            columns[project.stage_id].projects.append(project)
+    return list(columns.values())
+
+
+# --- The link facilitator's view -------------------------------------------------------------
+
+
+def stuck_weeks(raw: str | None) -> int:
+    """N of "no activity for N weeks" from a query parameter (default 3, 1..52)."""
+    value = str(raw or "").strip()
+    if not value.isdigit():
+        return DEFAULT_STUCK_WEEKS
+    return min(max(int(value), 1), MAX_STUCK_WEEKS)
+
+
+@dataclass
+class SchoolProgress:
+    school: School
+    total: int = 0
+    stuck: list[DevelopmentProject] = field(default_factory=list)
+    stage_counts: dict[int, int] = field(default_factory=dict)
+
+
+def link_overview(*, actor: Any, programme: Programme, weeks: int) -> list[SchoolProgress]:
+    """Every school assigned to the link facilitator (all schools for a coordinator), each with
+    project counts per stage and the projects without activity for ``weeks`` weeks."""
+    if is_coordinator(actor, programme.pk):
+        schools = School.objects.filter(cohort_links__cohort__programme=programme).distinct()
+    else:
+        schools = School.objects.filter(pk__in=sorted(link_school_ids(actor, programme)))
+    rows = {
+        school.pk: SchoolProgress(school)
+        for school in schools.select_related("region").order_by("region__kato", kazakh_order("name_kk"), "id")
+    }
+    projects = DevelopmentProject.objects.visible_to(actor).filter(
+        cohort__programme=programme, school_id__in=sorted(rows)
+    )
+    for row in projects.values("school_id", "stage_id").annotate(count=Count("id")).order_by():
+        progress = rows[row["school_id"]]
+        progress.stage_counts[row["stage_id"]] = row["count"]
+        progress.total += row["count"]
+    threshold = timezone.now() - datetime.timedelta(weeks=weeks)
+    stuck = (
+        projects.filter(last_activity_at__lt=threshold)
+        .select_related("teacher", "stage")
+        .order_by("last_activity_at", "id")
+    )
+    for project in stuck:
+        rows[project.school_id].stuck.append(project)
+    return list(rows.values())
+
+
+# --- The coordinator's view (aggregates only) -------------------------------------------------
+
+
+@dataclass
+class AggregateRow:
+    label: str
+    region_id: int | None
+    school_id: int | None
+    total: int
+    stuck: int
+    endorsed: int
+    submitted: int
+    published: int
+    stage_counts: list[int]
+
+
+def programme_overview(
+    *, actor: Any, programme: Programme, weeks: int = DEFAULT_STUCK_WEEKS
+) -> tuple[list[MethodologyStage], list[AggregateRow], list[AggregateRow]]:
+    """Counts per region and per school of the programme's projects, by stage, in SQL.
+
+    For coordinators, observers (aggregates only) and national readers; the caller checks
+    ``can_view_programme_overview``. No project rows or names leave this function.
+    """
+    if not permissions.can_view_programme_overview(actor, programme):
+        raise PermissionDenied
+    stages = list(MethodologyStage.objects.filter(programme=programme).order_by("order", "id"))
+    threshold = timezone.now() - datetime.timedelta(weeks=weeks)
+    measures: dict[str, Any] = {
+        "total": Count("id"),
+        "stuck": Count("id", filter=Q(last_activity_at__lt=threshold)),
+        "endorsed": Count("id", filter=Q(endorsed_at__isnull=False)),
+        "submitted": Count("id", filter=Q(portfolio__status="submitted")),
+        "published": Count(
+            "id",
+            filter=Q(public_summary__published_at__isnull=False, public_summary__consent__withdrawn_at__isnull=True),
+        ),
+    }
+    for stage in stages:
+        measures[f"stage_{stage.pk}"] = Count("id", filter=Q(stage_id=stage.pk))
+    base = DevelopmentProject.objects.filter(cohort__programme=programme)
+
+    def rows(group: list[str]) -> list[dict[str, Any]]:
+        return list(base.values(*group).annotate(**measures).order_by(*group))
+
+    regions = {
+        region.pk: region
+        for region in Region.objects.filter(schools__cohort_links__cohort__programme=programme).distinct()
+    }
+    schools = {
+        school.pk: school for school in School.objects.filter(cohort_links__cohort__programme=programme).distinct()
+    }
+
+    def build(row: dict[str, Any], label: str, region_id: int | None, school_id: int | None) -> AggregateRow:
+        return AggregateRow(
+            label=label,
+            region_id=region_id,
+            school_id=school_id,
+            total=row["total"],
+            stuck=row["stuck"],
+            endorsed=row["endorsed"],
+            submitted=row["submitted"],
+            published=row["published"],
+            stage_counts=[row[f"stage_{stage.pk}"] for stage in stages],
+        )
+
+    region_rows = [
+        build(row, str(regions.get(row["school__region_id"], "")), row["school__region_id"], None)
+        for row in rows(["school__region_id"])
+    ]
+    school_rows = [
+        build(row, str(schools.get(row["school_id"], "")), row["school__region_id"], row["school_id"])
+        for row in rows(["school__region_id", "school_id"])
+    ]
+    return stages, region_rows, school_rows
+
+
+# --- Published summaries (public) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicFilters:
+    theme: str = ""
+    region: int | None = None
+    language: str = ""
+    search: str = ""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, Any]) -> PublicFilters:
+        region = str(query.get("region") or "").strip()
+        language = str(query.get("language") or "").strip()
+        return cls(
+            theme=str(query.get("theme") or "").strip()[:40],
+            region=int(region) if region.isdigit() else None,
+            language=language if language in SummaryLanguage.values else "",
+            search=str(query.get("q") or "").strip()[:100],
+        )
+
+
+def public_summary_list(*, filters: PublicFilters) -> QuerySet[PublicSummary]:
+    """Published summaries, newest first. Region filtering only matches teachers who agreed to
+    show their school, so a filter cannot reveal what the teacher withheld."""
+    summaries = PublicSummary.objects.published().select_related(
+        "consent", "project__teacher", "project__school__region", "project__theme"
+    )
+    if filters.theme:
+        summaries = summaries.filter(project__theme__code=filters.theme)
+    if filters.region:
+        summaries = summaries.filter(project__school__region_id=filters.region, consent__show_school=True)
+    if filters.language:
+        summaries = summaries.filter(language=filters.language)
+    if filters.search:
+        summaries = summaries.filter(search_text__contains=search_query_key(filters.search))
+    return summaries.order_by("-published_at", "-id")
+
+
+def public_summary_get(*, public_id: str) -> PublicSummary:
+    return get_object_or_404(
+        PublicSummary.objects.published().select_related(
+            "consent", "project__teacher", "project__school__region", "project__theme", "project__cohort__programme"
+        ),
+        public_id=public_id,
+    )
+
+
+def public_filter_choices() -> tuple[list[FocusTheme], list[Region]]:
+    themes = list(FocusTheme.objects.filter(projects__public_summary__published_at__isnull=False).distinct())
+    regions = list(
+        Region.objects.filter(
+            schools__development_projects__public_summary__published_at__isnull=False,
+            schools__development_projects__public_summary__consent__show_school=True,
+        )
+        .distinct()
+        .order_by("kato")
+    )
+    return themes, regions

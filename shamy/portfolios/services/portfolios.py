@@ -1,0 +1,97 @@
+"""Writing portfolios: section texts with conflict detection, evidence links, submission."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shamy.audit.services.entries import audit_record, snapshot
+from shamy.portfolios import permissions
+from shamy.portfolios.models import Evidence, Portfolio, PortfolioSection, PortfolioStatus
+from shamy.portfolios.services.drafts import draft_discard
+from shamy.portfolios.services.projects import _touch
+
+
+class SectionConflict(Exception):
+    """Someone saved the section since the editor loaded it. ``current`` is their version."""
+
+    def __init__(self, current: PortfolioSection) -> None:
+        super().__init__("portfolio section changed since it was loaded")
+        self.current = current
+
+
+@transaction.atomic
+def section_save(
+    *,
+    actor: Any,
+    section: PortfolioSection,
+    body: str,
+    version: int,
+    evidence: Iterable[Evidence] | None = None,
+) -> PortfolioSection:
+    """Save a section's text, optimistically locked by ``version``.
+
+    ``version`` is the version the editor started from. If the stored version differs,
+    someone else saved in between: raises :class:`SectionConflict` carrying the stored
+    section, and nothing is written. Needs the teacher or a collaborator and a portfolio
+    still in draft (PermissionDenied). Evidence must belong to the same project.
+    """
+    project = section.portfolio.project
+    if not permissions.can_edit_project(actor, project):
+        raise PermissionDenied
+    locked = PortfolioSection.objects.select_for_update().select_related("portfolio", "updated_by").get(pk=section.pk)
+    if locked.portfolio.is_submitted:
+        raise PermissionDenied(_("This portfolio has been submitted and can no longer be changed."))
+    if locked.version != version:
+        raise SectionConflict(locked)
+    before = snapshot(locked, ["body", "version"])
+    locked.body = body
+    locked.version = version + 1
+    locked.updated_by = actor
+    locked.full_clean()
+    locked.save()
+    if evidence is not None:
+        chosen = list(evidence)
+        if any(item.project_id != project.pk for item in chosen):
+            raise ValidationError(_("Evidence of another project cannot be added to this portfolio."))
+        locked.evidence.set(chosen)
+    _touch(project)
+    draft_discard(actor=actor, key=f"section:{section.pk}")
+    audit_record(
+        actor=actor,
+        action="portfolios.section.updated",
+        target=locked,
+        before=before,
+        after=snapshot(locked, ["body", "version"]),
+    )
+    return locked
+
+
+@transaction.atomic
+def portfolio_submit(*, actor: Any, portfolio: Portfolio) -> Portfolio:
+    """Submit the portfolio for assessment: certifiers can see it from now on and it can no
+    longer be edited. Only the teacher (PermissionDenied); every section needs text."""
+    if not permissions.can_manage_project(actor, portfolio.project):
+        raise PermissionDenied
+    portfolio = Portfolio.objects.select_for_update().get(pk=portfolio.pk)
+    if portfolio.is_submitted:
+        raise ValidationError(_("This portfolio has already been submitted."))
+    empty = [section.title for section in portfolio.sections.all() if not section.body.strip()]
+    if empty:
+        raise ValidationError(
+            _("Write every section before submitting. Empty: %(sections)s") % {"sections": ", ".join(empty)}
+        )
+    before = snapshot(portfolio)
+    portfolio.status = PortfolioStatus.SUBMITTED
+    portfolio.submitted_at = timezone.now()
+    portfolio.submitted_by = actor
+    portfolio.full_clean()
+    portfolio.save()
+    _touch(portfolio.project)
+    audit_record(actor=actor, action="portfolios.portfolio.submitted", target=portfolio, before=before)
+    return portfolio
