@@ -1,0 +1,65 @@
+"""Who sees which aggregates. Deny by default.
+
+Analysts see aggregates: ministry analysts and system administrators for the whole country,
+regional analysts for their own region and its districts only. Nobody else sees them, except
+the national and regional aggregates on the public page when a system administrator has
+switched it on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from shamy.accounts.access import active_memberships, is_system_admin
+from shamy.accounts.models import Role
+
+NATIONAL_ANALYSTS = frozenset({Role.SYSTEM_ADMIN, Role.MINISTRY_ANALYST})
+
+
+@dataclass(frozen=True)
+class AnalyticsScope:
+    national: bool = False
+    region_ids: frozenset[int] = field(default_factory=frozenset)
+    public: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.national or bool(self.region_ids)
+
+    @property
+    def cache_key(self) -> str:
+        if self.national:
+            return "public" if self.public else "national"
+        return "r" + "-".join(str(pk) for pk in sorted(self.region_ids))
+
+    def allows_region(self, region_id: int) -> bool:
+        return self.national or region_id in self.region_ids
+
+
+PUBLIC_SCOPE = AnalyticsScope(national=True, public=True)
+
+
+def analytics_scope(user: Any) -> AnalyticsScope:
+    memberships = active_memberships(user)
+    if any(m.role in NATIONAL_ANALYSTS for m in memberships):
+        return AnalyticsScope(national=True)
+    regions = frozenset(m.region_id for m in memberships if m.role == Role.REGIONAL_ANALYST and m.region_id)
+    return AnalyticsScope(region_ids=regions)
+
+
+def can_view_analytics(user: Any) -> bool:
+    return analytics_scope(user).any
+
+
+def require_analytics(user: Any) -> AnalyticsScope:
+    scope = analytics_scope(user)
+    if not scope.any:
+        raise PermissionDenied
+    return scope
+
+
+def can_manage_analytics_settings(user: Any) -> bool:
+    return is_system_admin(user)

@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shamy.core.translated import localized
+from shamy.registry.models import District, Region, School
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", _("number")
+    PERCENT = "percent", _("per cent")
+    RATIO = "ratio", _("ratio")
+    SCORE = "score", _("score")
+    HOURS = "hours", _("hours")
+
+
+class Direction(models.TextChoices):
+    HIGHER_BETTER = "higher_better", _("Higher is better")
+    HIGHER_WORSE = "higher_worse", _("Higher is worse")
+
+
+class SourceKind(models.TextChoices):
+    COMPUTED = "computed", _("Computed from the registry")
+    IMPORTED = "imported", _("Imported from a file")
+
+
+class Indicator(models.Model):
+    """One measure, defined once. Computed indicators are seeded by a data migration and
+    evaluated by :mod:`shamy.analytics.indicators`; imported ones hold :class:`IndicatorValue` rows."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.JSONField(_("name"), default=dict, help_text=_('{"kk": ..., "ru": ..., "en": ...}'))
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    direction = models.CharField(_("direction"), max_length=15, choices=Direction.choices)
+    source_kind = models.CharField(_("how it is obtained"), max_length=10, choices=SourceKind.choices)
+    definition = models.JSONField(_("definition"), default=dict)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self.name) or self.code
+
+    @property
+    def definition_text(self) -> str:
+        return localized(self.definition)
+
+
+class Level(models.TextChoices):
+    REGION = "region", _("Region")
+    DISTRICT = "district", _("District")
+    SCHOOL = "school", _("School")
+
+
+class LocalityPart(models.TextChoices):
+    ALL = "all", _("All schools")
+    URBAN = "urban", _("Urban")
+    RURAL = "rural", _("Rural")
+
+
+class IndicatorValue(models.Model):
+    """An imported outcome value (exam results, scores, attendance) for a place and a year.
+
+    ``region`` is always set (denormalised from the district or school) so regional panels
+    aggregate every level in one query; ``weight`` is the number of people the value was
+    computed from, used to weight aggregation and to suppress small cells.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveSmallIntegerField(_("school year"), validators=[MinValueValidator(1990)])
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("district")
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("school")
+    )
+    locality = models.CharField(_("locality"), max_length=5, choices=LocalityPart.choices, default=LocalityPart.ALL)
+    value = models.FloatField(_("value"))
+    people = models.PositiveIntegerField(_("people counted"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        indexes = [models.Index(fields=["indicator", "year", "region"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "locality", "region"],
+                condition=Q(level="region"),
+                name="indicator_value_unique_region",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "locality", "district"],
+                condition=Q(level="district"),
+                name="indicator_value_unique_district",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "school"],
+                condition=Q(level="school"),
+                name="indicator_value_unique_school",
+            ),
+            models.CheckConstraint(
+                condition=(Q(level="region") & Q(district__isnull=True) & Q(school__isnull=True))
+                | (Q(level="district") & Q(district__isnull=False) & Q(school__isnull=True))
+                | (Q(level="school") & Q(school__isnull=False)),
+                name="indicator_value_level_matches_place",
+                violation_error_message=_("The place does not match the level."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year} {self.level}"
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Scenario(models.Model):
+    """Saved weights for the "where to expand next" need score, shareable by link."""
+
+    name = models.CharField(_("name"), max_length=200)
+    weights = models.JSONField(_("weights"), default=dict)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
+    )
+    share_token = models.CharField(max_length=40, unique=True, default=new_share_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetMetric(models.TextChoices):
+    HIGH_SPEED_INTERNET = "high_speed_internet", _("Schools connected to high-speed internet since the start")
+    FUTURE_SCHOOLS_BUILT = "future_schools_built", _("Future Schools built")
+    RURAL_MODERNISED = "rural_modernised", _("Rural schools modernised since the start")
+
+
+class Target(models.Model):
+    """A national target with a deadline, e.g. high-speed internet for 2,000 more schools by 2026."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.JSONField(_("name"), default=dict)
+    metric = models.CharField(_("what is counted"), max_length=30, choices=TargetMetric.choices)
+    goal = models.PositiveIntegerField(_("goal"))
+    starts_on = models.DateField(_("counted from"))
+    deadline = models.DateField(_("deadline"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["deadline", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gt=models.F("starts_on")),
+                name="target_deadline_after_start",
+                violation_error_message=_("The deadline must be after the start."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self.name) or self.code
+
+
+class AnalyticsSettings(models.Model):
+    """One row: switches a system administrator controls. Changed only through a service (audited)."""
+
+    public_enabled = models.BooleanField(_("public national aggregates"), default=False)
+    suppression_threshold = models.PositiveSmallIntegerField(
+        _("smallest number of people shown"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_("A figure computed from fewer people than this is suppressed."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("analytics settings")
+        verbose_name_plural = _("analytics settings")
+
+    def __str__(self) -> str:
+        return str(_("Analytics settings"))
+
+    @classmethod
+    def current(cls) -> AnalyticsSettings:
+        row = cls.objects.order_by("pk").first()
+        return row if row is not None else cls(pk=1)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"public_enabled": self.public_enabled, "suppression_threshold": self.suppression_threshold}

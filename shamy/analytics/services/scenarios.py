@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from shamy.analytics.access import can_view_analytics
+from shamy.analytics.models import Scenario
+from shamy.analytics.need import clean_weights
+from shamy.audit.services.entries import audit_record
+
+
+@transaction.atomic
+def scenario_create(*, actor: Any, name: str, weights: dict[str, Any]) -> Scenario:
+    """Save the need-score weights under a name; anyone with analytics access and the link sees it.
+
+    Needs analytics access, else PermissionDenied. Audited.
+    """
+    if not can_view_analytics(actor):
+        raise PermissionDenied
+    scenario = Scenario(name=name.strip(), weights=clean_weights(weights), owner=actor)
+    scenario.full_clean()
+    scenario.save()
+    audit_record(actor=actor, action="analytics.scenario.created", target=scenario)
+    return scenario

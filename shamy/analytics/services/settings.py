@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from shamy.analytics.access import can_manage_analytics_settings
+from shamy.analytics.cache import analytics_invalidate
+from shamy.analytics.models import AnalyticsSettings
+from shamy.audit.services.entries import audit_record, snapshot
+
+
+@transaction.atomic
+def analytics_settings_update(*, actor: Any, public_enabled: bool, suppression_threshold: int) -> AnalyticsSettings:
+    """Switch the public view of national aggregates and set the suppression threshold.
+
+    Needs a system administrator, else PermissionDenied. Audited. Invalidates cached panels.
+    """
+    if not can_manage_analytics_settings(actor):
+        raise PermissionDenied
+    current = AnalyticsSettings.objects.select_for_update().order_by("pk").first()
+    before = snapshot(current)
+    row = current or AnalyticsSettings(pk=1)
+    row.public_enabled = public_enabled
+    row.suppression_threshold = suppression_threshold
+    row.full_clean()
+    row.save()
+    audit_record(actor=actor, action="analytics.settings.updated", target=row, before=before)
+    transaction.on_commit(analytics_invalidate)
+    return row

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from shamy.analytics.indicators import Cell
+
+register = template.Library()
+
+
+def format_number(value: float | None, unit: str = "count") -> str:
+    """A figure as text in the active language's number format ("" when undefined)."""
+    if value is None:
+        return ""
+    if unit == "percent":
+        return _("%(value)s%%") % {"value": number_format(value, 1)}
+    if unit == "count":
+        return str(intcomma(round(value)))
+    if unit == "parity":
+        return number_format(value, 2)
+    return number_format(value, 1)
+
+
+@register.filter
+def figure(cell: Cell | float | None, unit: str = "count") -> str:
+    """Render a cell; suppressed and undefined values say so instead of showing a fake 0."""
+    if isinstance(cell, Cell):
+        if cell.suppressed:
+            return format_html(
+                '<abbr class="suppressed" title="{}">{}</abbr>',
+                _("Computed from too few people to be shown without identifying them."),
+                _("suppressed"),
+            )
+        value = cell.value
+    else:
+        value = cell
+    if value is None:
+        return format_html(
+            '<abbr class="undefined" title="{}">{}</abbr>',
+            _("Not defined: there is nothing to compare with or no data."),
+            _("undefined"),
+        )
+    return format_number(value, unit)
+
+
+@register.filter
+def plain(cell: Cell | float | None, unit: str = "count") -> str:
+    """The same figure as plain text, for SVG titles and files."""
+    if isinstance(cell, Cell):
+        if cell.suppressed:
+            return _("suppressed")
+        cell = cell.value
+    if cell is None:
+        return _("undefined")
+    return format_number(cell, unit)
+
+
+@register.filter
+def percent_of(part: float | None, whole: float | None) -> float:
+    if not part or not whole:
+        return 0.0
+    return max(0.0, min(100.0, part * 100 / whole))

@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
+
+from shamy.analytics.models import AnalyticsSettings, Scenario
+from shamy.audit.models import AuditEntry
+from shamy.core.testing.cast import PERSONAS
+from shamy.core.testing.factories import DistrictFactory, SchoolFactory
+from shamy.registry.models import Internet, Locality
+
+pytestmark = pytest.mark.django_db
+
+ANALYSTS = {"aigerim": 200, "dana": 200, "kairat": 200, "bolat": 403, "saule": 403, "olzhas": 403, "anonymous": 302}
+
+
+def _client(client, cast, persona):
+    user = cast.user(persona)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _scenario(cast):
+    return Scenario.objects.get_or_create(name="Test", owner=cast.dana, defaults={"weights": {"rural_share": 3}})[0]
+
+
+# (url builder, {persona: expected status}). 302 = sent to the sign-in page.
+MATRIX = {
+    "analytics:dashboard": (lambda c: reverse("analytics:dashboard"), ANALYSTS),
+    "analytics:region-detail": (
+        lambda c: reverse("analytics:region-detail", args=[c.region_a.pk]),
+        ANALYSTS,
+    ),
+    "analytics:region-detail (other region)": (
+        lambda c: reverse("analytics:region-detail", args=[c.region_b.pk]),
+        {**ANALYSTS, "kairat": 404},
+    ),
+    "analytics:export": (lambda c: reverse("analytics:export", args=["table", "csv"]), ANALYSTS),
+    "analytics:export (districts of other region)": (
+        lambda c: reverse("analytics:export", args=["districts", "csv"]) + f"?region={c.region_b.pk}",
+        {**ANALYSTS, "kairat": 404},
+    ),
+    "analytics:indicator-list": (lambda c: reverse("analytics:indicator-list"), ANALYSTS),
+    "analytics:need": (lambda c: reverse("analytics:need"), ANALYSTS),
+    "analytics:scenario-shared": (
+        lambda c: reverse("analytics:scenario-shared", args=[_scenario(c).share_token]),
+        ANALYSTS,
+    ),
+    "analytics:targets": (lambda c: reverse("analytics:targets"), ANALYSTS),
+    "analytics:settings": (
+        lambda c: reverse("analytics:settings"),
+        {**ANALYSTS, "dana": 403, "kairat": 403},
+    ),
+    "analytics:brief": (lambda c: reverse("analytics:brief") + f"?region={c.region_a.pk}", ANALYSTS),
+    # Public pages answer 404 until a system administrator switches them on.
+    "analytics:public": (lambda c: reverse("analytics:public"), dict.fromkeys(PERSONAS, 404)),
+    "analytics:public-export": (
+        lambda c: reverse("analytics:public-export", args=["table", "csv"]),
+        dict.fromkeys(PERSONAS, 404),
+    ),
+}
+# POST-only views are checked separately below.
+POST_ONLY = {"analytics:scenario-save"}
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_analytics_view_permission_matrix(client, cast, key, persona):
+    build, expected = MATRIX[key]
+    response = _client(client, cast, persona).get(build(cast))
+    assert response.status_code == expected[persona]
+    if expected[persona] == 302:
+        assert reverse("accounts:login") in response["Location"]
+
+
+def test_every_analytics_url_is_in_the_matrix():
+    def names(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from names(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace == "analytics":
+                yield f"analytics:{pattern.name}"
+
+    listed = {key.split(" ")[0] for key in MATRIX} | POST_ONLY
+    assert set(names(get_resolver().url_patterns)) == listed
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_scenario_save_permissions(client, cast, persona):
+    response = _client(client, cast, persona).post(reverse("analytics:scenario-save"), {"name": "Next three"})
+    expected = {"aigerim": 302, "dana": 302, "kairat": 302}.get(persona, 403)
+    if persona == "anonymous":
+        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+        assert not Scenario.objects.exists()
+    else:
+        assert response.status_code == expected
+        assert Scenario.objects.exists() == (expected == 302)
+
+
+def test_regional_analyst_sees_only_own_region_and_its_districts(client, cast):
+    other = DistrictFactory(region=cast.region_b, name_kk="Бөтен аудан", name_ru="Чужой район")
+    SchoolFactory(region=cast.region_b, district=other)
+    response = _client(client, cast, "kairat").get(reverse("analytics:dashboard"))
+    assert [region.kato for region, _row in response.context["board"].table.rows] == ["19"]
+    page = client.get(reverse("analytics:region-detail", args=[cast.region_a.pk]))
+    names = [district.name_kk for district, _row in page.context["page"].table.rows]
+    assert names == ["Ұйғыр ауданы"]
+    assert "Бөтен аудан" not in page.content.decode()
+
+
+def test_dashboard_shows_map_attribution_legend_and_tables(client, cast):
+    response = _client(client, cast, "dana").get(reverse("analytics:dashboard"), {"measure": "parity"})
+    html = response.content.decode()
+    assert html.count('class="region"') == 20
+    assert "geokz" in html and "CC BY 4.0" in html
+    assert 'id="region-table"' in html and "<title" in html and "<desc" in html
+    assert "2021/22" in html  # the trend table lists the year with the missing split
+
+
+def test_dashboard_htmx_returns_the_panels_only(client, cast):
+    response = _client(client, cast, "dana").get(
+        reverse("analytics:dashboard"), {"indicator": "small_class_share"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "<html" not in html and 'id="region-table"' in html
+
+
+def test_dashboard_query_count_is_constant(client, cast, django_assert_num_queries):
+    from shamy.analytics.cache import analytics_invalidate
+
+    _client(client, cast, "dana")
+    url = reverse("analytics:dashboard")
+    client.get(url)
+    analytics_invalidate()
+    with django_assert_num_queries(10) as cold:
+        client.get(url)
+    with django_assert_num_queries(len(cold.captured_queries) - 3):
+        client.get(url)  # warm: the three aggregate queries come from the cache
+    SchoolFactory.create_batch(20, region=cast.region_b)  # signals invalidate the cache
+    with django_assert_num_queries(len(cold.captured_queries)):
+        client.get(url)
+
+
+def test_changing_a_school_changes_the_dashboard_figure(client, cast):
+    _client(client, cast, "dana")
+    url = reverse("analytics:dashboard")
+    params = {"indicator": "high_speed_internet_share"}
+    before = client.get(url, params).context["board"].table.national.rural.value
+    assert before == 0
+    school = cast.school_a1
+    school.internet = Internet.HIGH_SPEED
+    school.save()
+    after = client.get(url, params).context["board"].table.national.rural.value
+    assert after == pytest.approx(50.0)  # one of the two rural schools
+
+
+def test_table_downloads_as_csv_and_xlsx(client, cast):
+    _client(client, cast, "dana")
+    csv_response = client.get(reverse("analytics:export", args=["table", "csv"]), {"indicator": "schools"})
+    assert csv_response["Content-Type"].startswith("text/csv")
+    text = csv_response.content.decode("utf-8-sig")
+    assert "Алматы облысы" in text
+    xlsx = client.get(reverse("analytics:export", args=["table", "xlsx"]), {"indicator": "schools"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    by_place = {row[0]: row for row in rows[1:] if row and row[0]}
+    assert by_place["Алматы облысы"][3:6] == (1, 1, 2)
+
+
+@pytest.mark.parametrize("panel", ["map", "bars", "trend", "trend-share"])
+def test_charts_download_as_svg(client, cast, panel):
+    response = _client(client, cast, "dana").get(reverse("analytics:export", args=[panel, "svg"]))
+    assert response["Content-Type"] == "image/svg+xml"
+    body = response.content.decode()
+    assert body.startswith("<?xml") and "<svg" in body and "<title" in body
+
+
+def test_trend_csv_leaves_the_2021_gap(client, cast):
+    response = _client(client, cast, "dana").get(reverse("analytics:export", args=["trend", "csv"]))
+    lines = response.content.decode("utf-8-sig").splitlines()
+    row_2021 = next(line for line in lines if line.startswith("2021/22"))
+    assert row_2021.split(",")[1:4] == ["7550", "", ""]
+
+
+def test_brief_is_a_pdf(client, cast):
+    response = _client(client, cast, "dana").get(reverse("analytics:brief"))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_settings_switch_public_view_and_are_audited(client, cast):
+    _client(client, cast, "aigerim")
+    response = client.post(reverse("analytics:settings"), {"public_enabled": "on", "suppression_threshold": "5"})
+    assert response.status_code == 302
+    assert AnalyticsSettings.current().public_enabled
+    assert AuditEntry.objects.filter(action="analytics.settings.updated").count() == 1
+    client.logout()
+    public = client.get(reverse("analytics:public"))
+    assert public.status_code == 200
+    html = public.content.decode()
+    assert "geokz" in html
+    assert reverse("analytics:region-detail", args=[cast.region_a.pk]) not in html  # no drill-down to districts
+    assert client.get(reverse("analytics:public-export", args=["districts", "csv"])).status_code == 404
+
+
+def test_need_ranking_flags_places_no_programme_reaches(client, cast):
+    SchoolFactory(region=cast.region_b, locality=Locality.RURAL, is_small_class=True)
+    response = _client(client, cast, "dana").get(reverse("analytics:need"), {"rural_share": "5"})
+    ranked = response.context["ranked"]
+    assert {item.place.kato for item in ranked} == {"19", "47"}
+    assert all(item.unreached for item in ranked)
+    assert ranked[0].place.kato == "47"  # all rural, small-class: most need
+    assert "No programme reaches it yet" in response.content.decode() or response.context["ranked"][0].unreached
+
+
+def test_saved_scenario_opens_by_link_for_another_analyst(client, cast):
+    _client(client, cast, "dana")
+    response = client.post(reverse("analytics:scenario-save"), {"name": "Fellowship", "rural_share": "7"})
+    scenario = Scenario.objects.get()
+    assert scenario.weights["rural_share"] == 7
+    assert AuditEntry.objects.filter(action="analytics.scenario.created").exists()
+    assert response["Location"] == reverse("analytics:scenario-shared", args=[scenario.share_token])
+    client.logout()
+    shared = _client(client, cast, "kairat").get(response["Location"])
+    assert shared.status_code == 200
+    assert shared.context["weights"]["rural_share"] == 7

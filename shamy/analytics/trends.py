@@ -1,0 +1,124 @@
+"""The official school counts 2000/01–2022/23 (``data/schools_by_region.csv``) as time series.
+
+Respects the definition breaks in ``data/PROVENANCE.md``: before 2008/09 the urban and rural
+counts exclude evening schools while the total includes them, so the rural share is always
+rural / (urban + rural) and years before the break are flagged; a missing split (2021/22
+nationally and in some regions) stays a gap, never interpolated; Abai, Jetisu and Ulytau
+exist only from 2022/23. Series are joined on ``region_en``.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from shamy.analytics.parity import share
+
+DATA = Path(__file__).resolve().parent / "data" / "schools_by_region.csv"
+BREAK_YEAR = 2008  # first year whose urban/rural split includes evening schools
+
+
+@dataclass(frozen=True)
+class Point:
+    year: int
+    urban: int | None
+    rural: int | None
+    total: int | None
+
+    @property
+    def rural_share(self) -> float | None:
+        """Rural / (urban + rural) in per cent; undefined when either part is missing."""
+        if self.urban is None or self.rural is None:
+            return None
+        value = share(self.rural, self.urban + self.rural)
+        return None if value is None else value * 100
+
+    @property
+    def before_break(self) -> bool:
+        return self.year < BREAK_YEAR
+
+    @property
+    def school_year(self) -> str:
+        return f"{self.year}/{(self.year + 1) % 100:02d}"
+
+
+def _number(raw: str) -> int | None:
+    raw = raw.strip()
+    return int(raw) if raw else None
+
+
+@cache
+def _rows() -> tuple[dict[str, str], ...]:
+    with DATA.open(encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+def is_city(region_en: str) -> bool:
+    return region_en.endswith(" city")
+
+
+@cache
+def region_names() -> tuple[tuple[str, str, str], ...]:
+    """(region_en, region_ru, latest kato) for every series, in the order of the latest year."""
+    latest: dict[str, tuple[str, str]] = {}
+    for row in _rows():
+        latest[row["region_en"]] = (row["region_ru"], row["kato"])
+    return tuple((name, ru, kato) for name, (ru, kato) in sorted(latest.items(), key=lambda item: item[1][1] or "99"))
+
+
+@cache
+def region_series(region_en: str) -> tuple[Point, ...]:
+    points = []
+    for row in _rows():
+        if row["region_en"] != region_en:
+            continue
+        urban, rural, total = _number(row["urban"]), _number(row["rural"]), _number(row["total"])
+        if is_city(region_en) and urban is not None and rural is None:
+            rural = 0  # the source has no rural row for the three cities: they are wholly urban
+        points.append(Point(int(row["year"]), urban, rural, total))
+    return tuple(sorted(points, key=lambda point: point.year))
+
+
+@cache
+def national_series() -> tuple[Point, ...]:
+    """Sums of the regional rows. A year's urban (or rural) sum is a gap when any region that
+    has a total that year lacks its urban (or rural) figure."""
+    by_year: dict[int, list[dict[str, str]]] = {}
+    for row in _rows():
+        by_year.setdefault(int(row["year"]), []).append(row)
+    points = []
+    for year in sorted(by_year):
+        rows = [row for row in by_year[year] if row["total"].strip()]
+        total = sum(int(row["total"]) for row in rows)
+        urban: int | None = 0
+        rural: int | None = 0
+        for row in rows:
+            city = is_city(row["region_en"])
+            row_urban, row_rural = _number(row["urban"]), _number(row["rural"])
+            if row_urban is None:
+                urban = None
+            elif urban is not None:
+                urban += row_urban
+            if row_rural is None and not city:
+                rural = None
+            elif rural is not None:
+                rural += row_rural or 0
+        points.append(Point(year, urban, rural, total))
+    return tuple(points)
+
+
+def series_label(region_en: str) -> str:
+    """The series' name in the active language, from the boundary file's names by KATO code."""
+    from shamy.analytics.geo import map_geometry
+    from shamy.core.translated import localized
+
+    for name, ru, kato in region_names():
+        if name != region_en:
+            continue
+        for shape in map_geometry().shapes:
+            if shape.kato == kato:
+                return localized({"kk": shape.name_kk, "ru": shape.name_ru, "en": shape.name_en})
+        return localized({"ru": ru, "en": name})
+    return region_en

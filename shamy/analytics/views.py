@@ -1,0 +1,299 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from shamy.analytics import exports, geo, need, targets
+from shamy.analytics.access import PUBLIC_SCOPE, AnalyticsScope, can_manage_analytics_settings, require_analytics
+from shamy.analytics.dashboard import (
+    Filters,
+    build_dashboard,
+    build_region_page,
+    build_trend,
+    need_candidates,
+)
+from shamy.analytics.forms import AnalyticsSettingsForm, DashboardFilterForm, TrendRegionForm
+from shamy.analytics.models import AnalyticsSettings, Indicator, Scenario
+from shamy.analytics.selectors import indicator_list, programmes_for
+from shamy.analytics.services.scenarios import scenario_create
+from shamy.analytics.services.settings import analytics_settings_update
+from shamy.registry.models import Region
+
+
+def _filters(request: HttpRequest, scope: AnalyticsScope) -> tuple[Filters, list[Indicator], list[Any]]:
+    indicators = indicator_list()
+    programmes = [] if scope.public else programmes_for(request.user)
+    filters = Filters.from_query(
+        request.GET,
+        indicator_codes=[indicator.code for indicator in indicators],
+        programme_ids=[programme.pk for programme in programmes],
+    )
+    return filters, indicators, programmes
+
+
+def _indicator(indicators: list[Indicator], code: str) -> Indicator:
+    for indicator in indicators:
+        if indicator.code == code:
+            return indicator
+    raise Http404
+
+
+def _dashboard_context(request: HttpRequest, scope: AnalyticsScope) -> dict[str, Any]:
+    filters, indicators, programmes = _filters(request, scope)
+    indicator = _indicator(indicators, filters.indicator)
+    board = build_dashboard(scope=scope, filters=filters, indicator=indicator)
+    trend = build_trend(filters.trend_region)
+    query = request.GET.copy()
+    query.pop("export", None)
+    name = "analytics:public-export" if scope.public else "analytics:export"
+    suffix = "?" + query.urlencode() if query else ""
+    links = {
+        f"{panel.replace('-', '_')}_{fmt}": reverse(name, args=[panel, fmt]) + suffix
+        for panel in ("map", "bars", "table", "trend", "trend-share")
+        for fmt in ("svg", "csv", "xlsx")
+    }
+    return {
+        "links": links,
+        "board": board,
+        "trend": trend,
+        "form": DashboardFilterForm(indicators=indicators, programmes=programmes, filters=filters),
+        "trend_form": TrendRegionForm(initial={"trend_region": filters.trend_region}),
+        "query": query.urlencode(),
+        "attribution": geo.ATTRIBUTION,
+        "scope": scope,
+    }
+
+
+@vary_on_headers("HX-Request")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = require_analytics(request.user)
+    context = _dashboard_context(request, scope)
+    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
+    return render(request, "analytics/_panels.html" if partial else "analytics/dashboard.html", context)
+
+
+@login_not_required
+@vary_on_headers("HX-Request")
+def public_dashboard(request: HttpRequest) -> HttpResponse:
+    """National and regional aggregates for anyone, when a system administrator switched it on."""
+    if not AnalyticsSettings.current().public_enabled:
+        raise Http404
+    context = _dashboard_context(request, PUBLIC_SCOPE)
+    context["public"] = True
+    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
+    return render(request, "analytics/_panels.html" if partial else "analytics/dashboard.html", context)
+
+
+def _region_for(scope: AnalyticsScope, region_id: int) -> Region:
+    region = get_object_or_404(Region, pk=region_id)
+    if not scope.allows_region(region.pk):
+        raise Http404
+    return region
+
+
+@vary_on_headers("HX-Request")
+def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
+    scope = require_analytics(request.user)
+    region = _region_for(scope, region_id)
+    filters, indicators, programmes = _filters(request, scope)
+    indicator = _indicator(indicators, filters.indicator)
+    page = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
+    query = request.GET.copy()
+    query["region"] = str(region.pk)
+    links = {
+        f"districts_{fmt}": reverse("analytics:export", args=["districts", fmt]) + "?" + query.urlencode()
+        for fmt in ("svg", "csv", "xlsx")
+    }
+    context = {
+        "links": links,
+        "page": page,
+        "form": DashboardFilterForm(indicators=indicators, programmes=programmes, filters=filters),
+        "filters": filters,
+        "query": request.GET.urlencode(),
+    }
+    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
+    return render(request, "analytics/_region_panels.html" if partial else "analytics/region_detail.html", context)
+
+
+EXPORTS = {"map", "bars", "table", "trend", "trend-share", "districts"}
+
+
+def export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse:
+    """Every chart as SVG and its data as CSV or XLSX, with the same filters as the page."""
+    scope = require_analytics(request.user)
+    return _export(request, scope, panel, fmt)
+
+
+@login_not_required
+def public_export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse:
+    if not AnalyticsSettings.current().public_enabled or panel == "districts":
+        raise Http404
+    return _export(request, PUBLIC_SCOPE, panel, fmt)
+
+
+def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -> HttpResponse:
+    if panel not in EXPORTS or fmt not in {"svg", "csv", "xlsx"}:
+        raise Http404
+    filters, indicators, _programmes = _filters(request, scope)
+    indicator = _indicator(indicators, filters.indicator)
+    note = _("Source: %(source)s. Definition: %(definition)s") % {
+        "source": indicator.source,
+        "definition": indicator.definition_text,
+    }
+    if panel in {"trend", "trend-share"}:
+        trend = build_trend(filters.trend_region)
+        if fmt == "svg":
+            chart = trend.counts if panel == "trend" else trend.share
+            content = render_to_string(
+                "analytics/svg/line.svg", {"chart": chart, "title": trend.title, "chart_id": panel}, request
+            )
+            return exports.svg_response(content, panel)
+        header, rows = exports.trend_rows(trend)
+        note = _(
+            "Source: Bureau of National Statistics of the Republic of Kazakhstan, via open-data-kazakhstan "
+            "(PDDL 1.0). Before 2008/09 urban and rural exclude evening schools; the rural share is "
+            "rural / (urban + rural). Gaps are missing in the source."
+        )
+    elif panel == "districts":
+        region_id = str(request.GET.get("region") or "")
+        if not region_id.isdigit():
+            raise Http404
+        region = _region_for(scope, int(region_id))
+        page = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
+        if fmt == "svg":
+            content = render_to_string(
+                "analytics/svg/bars.svg",
+                {"chart": page.bars, "unit": page.unit, "title": indicator.label, "chart_id": "districts"},
+                request,
+            )
+            return exports.svg_response(content, f"districts-{region.kato}")
+        header, rows = exports.table_rows(page.table, place_header=_("District"), year=filters.year)
+    else:
+        board = build_dashboard(scope=scope, filters=filters, indicator=indicator)
+        if fmt == "svg":
+            if panel == "map":
+                content = render_to_string(
+                    "analytics/svg/map.svg",
+                    {"board": board, "attribution": geo.ATTRIBUTION, "standalone": True},
+                    request,
+                )
+            elif panel == "bars":
+                content = render_to_string(
+                    "analytics/svg/bars.svg",
+                    {"chart": board.bars, "unit": board.unit, "title": indicator.label, "chart_id": "bars"},
+                    request,
+                )
+            else:
+                raise Http404
+            return exports.svg_response(content, f"{panel}-{indicator.code}")
+        header, rows = exports.table_rows(board.table, place_header=_("Region"), year=filters.year)
+    filename = f"{panel}-{indicator.code}" if panel not in {"trend", "trend-share"} else panel
+    if fmt == "csv":
+        return exports.csv_response(header, rows, filename)
+    return exports.xlsx_response(header, rows, filename, note=note)
+
+
+def indicator_definitions(request: HttpRequest) -> HttpResponse:
+    require_analytics(request.user)
+    return render(request, "analytics/indicator_list.html", {"indicators": indicator_list()})
+
+
+@vary_on_headers("HX-Request")
+def need_ranking(request: HttpRequest) -> HttpResponse:
+    scope = require_analytics(request.user)
+    return _need(request, scope, weights=need.clean_weights(request.GET), scenario=None)
+
+
+def scenario_shared(request: HttpRequest, token: str) -> HttpResponse:
+    """A saved scenario, opened by its link: anyone with analytics access and the link sees it."""
+    scope = require_analytics(request.user)
+    scenario = get_object_or_404(Scenario, share_token=token)
+    return _need(request, scope, weights=need.clean_weights(scenario.weights), scenario=scenario)
+
+
+def _need(
+    request: HttpRequest, scope: AnalyticsScope, *, weights: dict[str, int], scenario: Scenario | None
+) -> HttpResponse:
+    filters, _indicators, programmes = _filters(request, scope)
+    region = None
+    region_id = str(request.GET.get("region") or "")
+    if region_id.isdigit():
+        region = _region_for(scope, int(region_id))
+    candidates = need_candidates(scope=scope, region=region, year=filters.year, programme=filters.programme)
+    ranked = need.rank(candidates, weights)
+    context = {
+        "ranked": ranked,
+        "weights": weights,
+        "components": need.COMPONENTS,
+        "region": region,
+        "regions": [r for r in Region.objects.order_by("kato") if scope.allows_region(r.pk)],
+        "scenario": scenario,
+        "scenarios": Scenario.objects.filter(owner_id=request.user.pk)[:20],
+        "max_weight": need.MAX_WEIGHT,
+        "programmes": programmes,
+        "filters": filters,
+    }
+    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
+    return render(request, "analytics/_need_rows.html" if partial else "analytics/need.html", context)
+
+
+@require_POST
+def scenario_save(request: HttpRequest) -> HttpResponse:
+    name = str(request.POST.get("name") or "").strip()[:200]
+    if not name:
+        messages.error(request, _("Give the scenario a name."))
+        return redirect("analytics:need")
+    scenario = scenario_create(actor=request.user, name=name, weights=dict(request.POST.items()))
+    messages.success(request, _("Scenario saved. Anyone with analytics access can open it by its link."))
+    return redirect("analytics:scenario-shared", token=scenario.share_token)
+
+
+def target_list(request: HttpRequest) -> HttpResponse:
+    scope = require_analytics(request.user)
+    return render(request, "analytics/targets.html", {"progress": targets.target_progress(scope=scope)})
+
+
+@require_http_methods(["GET", "POST"])
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    if not can_manage_analytics_settings(request.user):
+        raise PermissionDenied
+    current = AnalyticsSettings.current()
+    form = AnalyticsSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        analytics_settings_update(
+            actor=request.user,
+            public_enabled=form.cleaned_data["public_enabled"],
+            suppression_threshold=form.cleaned_data["suppression_threshold"],
+        )
+        messages.success(request, _("Analytics settings saved."))
+        return redirect("analytics:settings")
+    return render(request, "analytics/settings.html", {"form": form})
+
+
+def brief(request: HttpRequest) -> HttpResponse:
+    """A printable PDF brief of the nation, or of one region (``?region=``), for a school year."""
+    scope = require_analytics(request.user)
+    from shamy.analytics.briefs import render_brief
+
+    region = None
+    region_id = str(request.GET.get("region") or "")
+    if region_id.isdigit():
+        region = _region_for(scope, int(region_id))
+    filters, indicators, _programmes = _filters(request, scope)
+    with translation.override(translation.get_language()):
+        pdf = render_brief(request=request, scope=scope, region=region, filters=filters, indicators=indicators)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"brief-{region.kato if region else 'kz'}-{filters.year}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
