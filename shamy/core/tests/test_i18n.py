@@ -1,0 +1,506 @@
+"""The interface is complete in Kazakh (default), Russian and English.
+
+* Every kk and ru catalogue under shamy/ is fully translated, with no fuzzy entry, and with the
+  plural forms of its language (Kazakh 2, Russian 3).
+* Every app with templates or gettext calls has kk and ru catalogues.
+* The catalogues are up to date with the sources. The check runs Django's own ``makemessages``
+  (GNU xgettext, the same extraction a developer runs) on a copy of each app in a temporary
+  directory and compares the msgids it finds with the committed ones, so a string added to a
+  template or a module without re-running makemessages, or one left over after its source went,
+  fails here. It needs GNU gettext, like makemessages itself.
+* Kazakh dates and numbers (Django ships no Kazakh formats: see shamy/formats/kk) and Russian ones.
+* Each foundation page renders in kk, ru and en, declares its language and shows no English
+  msgid in a Kazakh or Russian page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shutil
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django import forms
+from django.conf import settings
+from django.core.management import call_command
+from django.template import Context, Template
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import dates, translation
+from django.utils.translation import pgettext
+
+from shamy.accounts.models import User
+from shamy.audit.services.entries import audit_record
+from shamy.core.i18n_names import LANGUAGE_NAMES, MONTHS_ALT, MONTHS_AP
+
+SHAMY = Path(settings.BASE_DIR) / "shamy"
+LANGUAGES = ("kk", "ru")
+PLURAL_FORMS = {"kk": 2, "ru": 3}
+KAZAKH_MONTHS = [
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+]
+RUSSIAN_MONTHS_GENITIVE = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+NBSP = "\xa0"
+
+
+def _app_dirs() -> list[Path]:
+    return sorted(path.parent for path in SHAMY.glob("*/apps.py"))
+
+
+def _catalogues() -> list[Path]:
+    return sorted(SHAMY.glob("*/locale/*/LC_MESSAGES/django.po"))
+
+
+def _key(entry: polib.POEntry) -> tuple[str | None, str, str]:
+    return (entry.msgctxt, entry.msgid, entry.msgid_plural or "")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _compiled_catalogues():
+    """Compile the .po files (as ``make test`` does) and make Django reload them."""
+    call_command("compiletranslations", verbosity=0)
+    # Changing LOCALE_PATHS makes Django drop its cached catalogues (django.test.signals).
+    with override_settings(LOCALE_PATHS=list(settings.LOCALE_PATHS)):
+        yield
+
+
+# --- Catalogues ---------------------------------------------------------------------------------
+
+
+def test_there_are_kazakh_and_russian_catalogues():
+    found = {(path.parents[3].name, path.parents[1].name) for path in _catalogues()}
+    for app in ("core", "accounts", "audit", "registry"):
+        assert {(app, "kk"), (app, "ru")} <= found
+
+
+def test_every_kk_and_ru_entry_is_translated_and_not_fuzzy():
+    problems = []
+    for path in _catalogues():
+        language = path.parents[1].name
+        if language not in LANGUAGES:
+            continue
+        catalogue = polib.pofile(str(path))
+        where = path.relative_to(settings.BASE_DIR)
+        if catalogue.metadata_is_fuzzy:
+            problems.append(f"{where}: the header is marked fuzzy")
+        for entry in catalogue:
+            if entry.obsolete:
+                continue
+            label = f"{where}: {entry.msgid!r}" + (f" (context {entry.msgctxt!r})" if entry.msgctxt else "")
+            if "fuzzy" in entry.flags:
+                problems.append(f"{label} is fuzzy")
+            if entry.msgid_plural:
+                forms_given = [entry.msgstr_plural.get(index, "") for index in range(PLURAL_FORMS[language])]
+                if not all(forms_given):
+                    problems.append(f"{label} has an empty plural form")
+            elif not entry.msgstr:
+                problems.append(f"{label} is not translated")
+    assert not problems, "Untranslated or fuzzy entries:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_headers_declare_language_and_plural_forms(language):
+    expected = {
+        "kk": "nplurals=2; plural=(n!=1);",
+        "ru": (
+            "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+        ),
+    }[language]
+    for path in _catalogues():
+        if path.parents[1].name != language:
+            continue
+        catalogue = polib.pofile(str(path))
+        assert catalogue.metadata.get("Language") == language, path
+        assert catalogue.metadata.get("Plural-Forms", "").replace(" ", "") == expected.replace(" ", ""), path
+        for entry in catalogue:
+            if entry.msgid_plural and not entry.obsolete:
+                assert len(entry.msgstr_plural) == PLURAL_FORMS[language], (path, entry.msgid)
+
+
+_GETTEXT_CALL = re.compile(r"\b(?:_|gettext(?:_lazy)?|ngettext(?:_lazy)?|pgettext(?:_lazy)?|npgettext(?:_lazy)?)\(")
+_TEMPLATE_TAG = re.compile(r"{%\s*(?:translate|trans|blocktranslate|blocktrans)\b")
+
+
+def _has_translatable_strings(app: Path) -> bool:
+    for path in app.rglob("*"):
+        parts = set(path.relative_to(app).parts)
+        if parts & {"tests", "migrations", "locale", "static", "__pycache__"} or not path.is_file():
+            continue
+        if path.suffix == ".py":
+            text = path.read_text(encoding="utf-8")
+            if "django.utils.translation" in text and _GETTEXT_CALL.search(text):
+                return True
+        elif path.suffix in {".html", ".txt"} and "templates" in parts:
+            if _TEMPLATE_TAG.search(path.read_text(encoding="utf-8")):
+                return True
+    return False
+
+
+def test_every_app_with_strings_has_kk_and_ru_catalogues():
+    missing = [
+        f"shamy/{app.name}/locale/{language}/LC_MESSAGES/django.po"
+        for app in _app_dirs()
+        if _has_translatable_strings(app)
+        for language in LANGUAGES
+        if not (app / "locale" / language / "LC_MESSAGES" / "django.po").exists()
+    ]
+    assert not missing, "Run makemessages -l kk -l ru in these apps and translate:\n" + "\n".join(missing)
+
+
+def _apps_with_catalogues() -> list[str]:
+    return sorted({path.parents[3].name for path in _catalogues()})
+
+
+@pytest.mark.parametrize("app", _apps_with_catalogues())
+def test_catalogues_are_up_to_date_with_the_sources(app, tmp_path, monkeypatch):
+    assert shutil.which("xgettext"), "GNU gettext (xgettext) is needed to check the catalogues, as for makemessages"
+    source = SHAMY / app
+    copy = tmp_path / app
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("locale", "__pycache__", "*.pyc"))
+    (copy / "locale").mkdir()
+    monkeypatch.chdir(copy)
+    # With LOCALE_PATHS set, makemessages would write to the project's locale/; empty, it writes
+    # to the app's own locale/ (here the copy's), exactly as a developer runs it in the app.
+    with override_settings(LOCALE_PATHS=[]):
+        call_command("makemessages", locale=["kk"], ignore_patterns=["tests/*"], verbosity=0)
+    extracted = {_key(entry) for entry in polib.pofile(str(copy / "locale/kk/LC_MESSAGES/django.po"))}
+    for language in LANGUAGES:
+        path = source / "locale" / language / "LC_MESSAGES" / "django.po"
+        committed = {_key(entry) for entry in polib.pofile(str(path)) if not entry.obsolete}
+        new = sorted(extracted - committed, key=str)
+        gone = sorted(committed - extracted, key=str)
+        assert not new, f"shamy/{app} ({language}): strings missing from the catalogue, run makemessages: {new}"
+        assert not gone, f"shamy/{app} ({language}): entries whose source is gone, run makemessages: {gone}"
+
+
+# --- Language names and month names -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [("kk", ["Қазақ тілі", "Орыс тілі", "Ағылшын тілі"]), ("ru", ["Казахский", "Русский", "Английский"])],
+)
+def test_interface_language_names_are_translated(language, names):
+    with translation.override(language):
+        assert [str(name) for name in LANGUAGE_NAMES] == names
+        assert [str(name) for _code, name in settings.LANGUAGES] == names
+
+
+def test_django_kazakh_month_names_are_the_kazakh_months():
+    with translation.override("kk"):
+        assert [str(dates.MONTHS[month]).lower() for month in range(1, 13)] == KAZAKH_MONTHS
+        assert [str(name) for name in MONTHS_ALT] == KAZAKH_MONTHS
+        assert [str(dates.MONTHS_ALT[month]) for month in range(1, 13)] == KAZAKH_MONTHS
+        assert str(dates.MONTHS_AP[11]) == "қар."
+        assert all(str(name) == str(name).lower() for name in MONTHS_AP)
+        assert pgettext("alt. month", "November") == "қараша"
+
+
+def test_django_russian_month_names_are_in_the_genitive():
+    with translation.override("ru"):
+        assert [str(dates.MONTHS_ALT[month]) for month in range(1, 13)] == RUSSIAN_MONTHS_GENITIVE
+        assert str(dates.MONTHS[11]) == "Ноябрь"
+
+
+# --- Date and number formats -------------------------------------------------------------------
+
+
+def _render(source: str, language: str, **context: object) -> str:
+    with translation.override(language):
+        return Template("{% load humanize %}" + source).render(Context(context))
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("kk", "23 қараша 2026 ж."), ("ru", "23 ноября 2026 г."), ("en", "Nov. 23, 2026")],
+)
+def test_long_date_format(language, expected):
+    assert _render('{{ day|date:"DATE_FORMAT" }}', language, day=datetime.date(2026, 11, 23)) == expected
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_kazakh_long_date_has_the_lower_case_month_for_every_month(month):
+    rendered = _render('{{ day|date:"DATE_FORMAT" }}', "kk", day=datetime.date(2026, month, 5))
+    assert rendered == f"5 {KAZAKH_MONTHS[month - 1]} 2026 ж."
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("kk", "23.11.2026"), ("ru", "23.11.2026"), ("en", "11/23/2026")],
+)
+def test_short_date_format(language, expected):
+    assert _render('{{ day|date:"SHORT_DATE_FORMAT" }}', language, day=datetime.date(2026, 11, 23)) == expected
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_date_time_and_month_formats(language):
+    moment = datetime.datetime(2026, 3, 5, 9, 7)
+    rendered = _render(
+        '{{ m|date:"SHORT_DATETIME_FORMAT" }}|{{ m|date:"YEAR_MONTH_FORMAT" }}|{{ m|date:"MONTH_DAY_FORMAT" }}',
+        language,
+        m=moment,
+    )
+    expected = {
+        "kk": "05.03.2026 09:07|Наурыз 2026 ж.|5 наурыз",
+        "ru": "05.03.2026 09:07|Март 2026 г.|5 марта",
+    }[language]
+    assert rendered == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("kk", f"1{NBSP}234{NBSP}567|1234,57|1{NBSP}234,57|0,5"),
+        ("ru", f"1{NBSP}234{NBSP}567|1234,57|1{NBSP}234,57|0,5"),
+        ("en", "1,234,567|1234.57|1,234.57|0.5"),
+    ],
+)
+def test_number_formats(language, expected):
+    rendered = _render(
+        '{{ n|intcomma }}|{{ x|floatformat:2 }}|{{ x|floatformat:"2g" }}|{{ half|floatformat }}',
+        language,
+        n=1234567,
+        x=Decimal("1234.567"),
+        half=0.5,
+    )
+    assert rendered == expected
+
+
+def test_kazakh_date_input_accepts_the_short_date_format():
+    with translation.override("kk"):
+        assert forms.DateField().clean("23.11.2026") == datetime.date(2026, 11, 23)
+        assert forms.DecimalField(localize=True).clean("1234,5") == Decimal("1234.5")
+
+
+# --- Pages in three languages ------------------------------------------------------------------
+
+
+class _VisibleText(HTMLParser):
+    """Collects text nodes and the accessible-name attributes a screen reader reads out.
+
+    Text in ``<code>`` is left out: it shows identifiers (audit action names, field names).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.headings: list[str] = []
+        self._skip = 0
+        self._heading: list[str] | None = None
+        self.html_lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self.html_lang = values.get("lang") or ""
+        if tag in {"script", "style", "code"}:
+            self._skip += 1
+        if tag in {"h1", "h2"}:
+            self._heading = []
+        for name in ("aria-label", "placeholder", "alt"):
+            if values.get(name):
+                self.texts.append(" ".join((values[name] or "").split()))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style", "code"}:
+            self._skip -= 1
+        if tag in {"h1", "h2"} and self._heading is not None:
+            self.headings.append(" ".join("".join(self._heading).split()))
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        text = " ".join(data.split())
+        if text:
+            self.texts.append(text)
+        if self._heading is not None:
+            self._heading.append(data)
+
+
+def _parse(html: str) -> _VisibleText:
+    parser = _VisibleText()
+    parser.feed(html)
+    return parser
+
+
+def _english_msgids() -> set[str]:
+    """Every msgid of our catalogues that Kazakh or Russian writes differently."""
+    msgids = set()
+    for path in _catalogues():
+        for entry in polib.pofile(str(path)):
+            if not entry.obsolete and entry.msgstr != entry.msgid and re.search("[A-Za-z]{2}", entry.msgid):
+                msgids.add(entry.msgid)
+    return msgids
+
+
+# page: (url builder, needs a signed-in user, {language: a heading on the page})
+PAGES = {
+    "region-list": (
+        lambda cast: reverse("registry:region-list"),
+        True,
+        {"kk": "Облыстар", "ru": "Области", "en": "Regions"},
+    ),
+    "region-detail": (
+        lambda cast: reverse("registry:region-detail", args=[cast.region_a.pk]),
+        True,
+        {"kk": "Аудандар", "ru": "Районы", "en": "Districts"},
+    ),
+    "school-list": (
+        lambda cast: reverse("registry:school-list"),
+        True,
+        {"kk": "Мектептер", "ru": "Школы", "en": "Schools"},
+    ),
+    "school-detail": (
+        lambda cast: reverse("registry:school-detail", args=[cast.school_a1.pk]),
+        True,
+        {"kk": "Қызметкерлер", "ru": "Сотрудники", "en": "Staff"},
+    ),
+    "person-detail": (
+        lambda cast: reverse("registry:person-detail", args=[cast.teacher_a1.pk]),
+        True,
+        {"kk": "Жұмыс орны", "ru": "Место работы", "en": "Employment"},
+    ),
+    "profile": (
+        lambda cast: reverse("accounts:profile"),
+        True,
+        {"kk": "Сіздің тіркелгіңіз", "ru": "Ваша учётная запись", "en": "Your account"},
+    ),
+    "login": (
+        lambda cast: reverse("accounts:login"),
+        False,
+        {"kk": "Кіру", "ru": "Войти", "en": "Sign in"},
+    ),
+    "audit-log": (
+        lambda cast: reverse("audit:entry-list"),
+        True,
+        {"kk": "Аудит журналы", "ru": "Журнал аудита", "en": "Audit log"},
+    ),
+}
+
+# English that must not show through on a kk or ru page (besides every msgid of our catalogues,
+# checked as whole text nodes): sentences spread over several nodes, and Django's own strings.
+KNOWN_ENGLISH = {
+    "region-list": ["Schools, pupils and teachers by region", "Total", "Small-class"],
+    "region-detail": ["All schools of the region", "Rural small-class schools", "KATO"],
+    "school-list": ["Search by name", "Export CSV", "Language of instruction", "Sort by", "Any"],
+    "school-detail": ["Name (Kazakh)", "Year last modernised", "Ownership", "People working"],
+    "person-detail": ["Qualification category", "Position", "Where this person works"],
+    "profile": ["API tokens", "Create token", "Token name", "For example"],
+    "login": ["Password", "Forgot your password?", "E-mail"],
+    "audit-log": ["Action starts with", "Audit entries", "Filter", "Changes"],
+}
+COMMON_ENGLISH = ["Skip to content", "Sign out", "Main menu", "one platform for the programmes"]
+
+
+@pytest.fixture
+def _audit_entry(cast):
+    audit_record(
+        actor=cast.aigerim,
+        action="registry.school.updated",
+        target=cast.school_a1,
+        before={"pupils": 40, "internet": "none"},
+        after={"pupils": 46, "internet": "basic"},
+    )
+
+
+def _get_page(client, cast, page: str, language: str):
+    build, signed_in, _headings = PAGES[page]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    if signed_in:
+        User.objects.filter(pk=cast.aigerim.pk).update(language=language)
+        client.force_login(User.objects.get(pk=cast.aigerim.pk))
+    return client.get(build(cast))
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_audit_entry")
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_foundation_page_renders_in_the_users_language(client, cast, page, language):
+    response = _get_page(client, cast, page, language)
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == language
+    parsed = _parse(response.content.decode())
+    assert parsed.html_lang == language
+    assert PAGES[page][2][language] in parsed.headings
+    if language == "en":
+        return
+    english = _english_msgids()
+    leaked = sorted({text for text in parsed.texts if text in english})
+    assert not leaked, f"English text on the {language} {page} page: {leaked}"
+    visible = "\n".join(parsed.texts)
+    for phrase in KNOWN_ENGLISH[page] + COMMON_ENGLISH:
+        assert phrase not in visible, f"{phrase!r} is in English on the {language} {page} page"
+
+
+@pytest.mark.django_db
+def test_kazakh_is_the_default_for_a_visitor_without_a_choice(client):
+    response = client.get(reverse("accounts:login"))
+    parsed = _parse(response.content.decode())
+    assert parsed.html_lang == "kk"
+    assert "Кіру" in parsed.headings
+
+
+@pytest.mark.django_db
+def test_language_switch_is_one_click_and_sticks_to_the_account(client, cast):
+    client.force_login(cast.aigerim)
+    url = reverse("registry:school-list")
+    assert "Мектептер" in _parse(client.get(url).content.decode()).headings
+    response = client.post(reverse("accounts:language-set"), {"language": "ru", "next": url})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    parsed = _parse(client.get(url).content.decode())
+    assert (parsed.html_lang, "Школы" in parsed.headings) == ("ru", True)
+    cast.aigerim.refresh_from_db()
+    assert cast.aigerim.language == "ru"
+    client.post(reverse("accounts:language-set"), {"language": "kk", "next": url})
+    assert _parse(client.get(url).content.decode()).html_lang == "kk"
+
+
+@pytest.mark.django_db
+def test_school_page_shows_kazakh_numbers_and_dates(client, cast):
+    from shamy.registry.services.schools import school_update
+
+    school_update(
+        actor=cast.aigerim,
+        school=cast.school_a2,
+        changes={"pupils": 1250, "internet": "high_speed", "internet_connected_on": datetime.date(2024, 9, 2)},
+    )
+    client.force_login(cast.aigerim)
+    url = reverse("registry:school-detail", args=[cast.school_a2.pk])
+    html = client.get(url).content.decode()
+    assert f"1{NBSP}250" in html
+    assert "2 қыркүйек 2024 ж. бастап" in html
+    User.objects.filter(pk=cast.aigerim.pk).update(language="ru")
+    html = client.get(url).content.decode()
+    assert f"1{NBSP}250" in html
+    assert "с 2 сентября 2024 г." in html
