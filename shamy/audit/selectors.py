@@ -4,20 +4,23 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from shamy.audit.models import AuditEntry
 
 
 def audit_entry_list(*, actor: Any, filters: Mapping[str, str]) -> QuerySet[AuditEntry]:
-    """Audit entries the actor may browse, filtered by action prefix, actor e-mail, object and date."""
+    """Audit entries the actor may browse, filtered by action prefix, actor name or e-mail, object label
+    or ID, and first and last day (inclusive, in the site's time zone)."""
     entries = AuditEntry.objects.visible_to(actor).select_related("target_type")
     if action := (filters.get("action") or "").strip():
         entries = entries.filter(action__startswith=action)
     if who := (filters.get("actor") or "").strip():
         entries = entries.filter(actor_label__icontains=who)
     if target := (filters.get("target") or "").strip():
-        entries = entries.filter(target_label__icontains=target)
+        # The label was written in the actor's language at the time; the object's ID (shown
+        # beside the label) finds the entries whatever that language was.
+        entries = entries.filter(Q(target_label__icontains=target) | Q(target_id=target))
     for key, lookup in (("since", "created_at__date__gte"), ("until", "created_at__date__lte")):
         raw = (filters.get(key) or "").strip()
         if raw:
