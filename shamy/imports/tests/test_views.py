@@ -1,0 +1,212 @@
+"""Import pages: permissions for every URL and persona, upload, preview, commit, templates."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from shamy.audit.models import AuditEntry
+from shamy.core.testing.cast import PERSONAS
+from shamy.core.testing.factories import valid_bin
+from shamy.imports.base import map_header
+from shamy.imports.files import read_csv, read_xlsx
+from shamy.imports.importers import PersonImporter, SchoolImporter
+from shamy.imports.models import ImportJob
+from shamy.imports.services.jobs import job_create
+from shamy.imports.tests.helpers import SCHOOL_HEADER, csv_bytes, school_row, upload
+from shamy.registry.models import School
+
+pytestmark = pytest.mark.django_db
+
+DENIED = {"dana": 403, "kairat": 403, "bolat": 403, "saule": 403, "olzhas": 403, "anonymous": 302}
+ONLY_OWNER = {"dana": 404, "kairat": 404, "bolat": 404, "saule": 404, "olzhas": 404, "anonymous": 302}
+
+# url name -> (method, url builder taking (cast, job), {persona: status}); the job belongs to aigerim.
+MATRIX = {
+    "imports:start": ("get", lambda c, j: reverse("imports:start"), {"aigerim": 200, **DENIED}),
+    "imports:job-list": ("get", lambda c, j: reverse("imports:job-list"), {"aigerim": 200, **DENIED}),
+    "imports:template": (
+        "get",
+        lambda c, j: reverse("imports:template", args=["schools", "xlsx"]),
+        {"aigerim": 200, **DENIED},
+    ),
+    "imports:job-detail": (
+        "get",
+        lambda c, j: reverse("imports:job-detail", args=[j.pk]),
+        {"aigerim": 200, **ONLY_OWNER},
+    ),
+    "imports:job-commit": (
+        "post",
+        lambda c, j: reverse("imports:job-commit", args=[j.pk]),
+        {"aigerim": 302, **ONLY_OWNER},
+    ),
+}
+
+
+def _login(client, cast, persona):
+    user = cast.user(persona)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def job(cast):
+    data = csv_bytes([SCHOOL_HEADER, school_row(1, bin_value=valid_bin(600))])
+    return job_create(actor=cast.aigerim, kind="schools", upload=upload(data))
+
+
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_import_view_permission_matrix(client, cast, job, url_name, persona):
+    method, build, expected = MATRIX[url_name]
+    response = getattr(_login(client, cast, persona), method)(build(cast, job))
+    assert response.status_code == expected[persona]
+    if persona == "anonymous":
+        assert reverse("accounts:login") in response["Location"]
+
+
+def test_every_import_url_is_in_the_matrix():
+    resolver = get_resolver()
+    (imports_resolver,) = [
+        entry for entry in resolver.url_patterns if isinstance(entry, URLResolver) and entry.namespace == "imports"
+    ]
+    names = {f"imports:{entry.name}" for entry in imports_resolver.url_patterns if isinstance(entry, URLPattern)}
+    assert names == set(MATRIX)
+
+
+def test_job_of_one_admin_is_visible_to_another_admin(client, cast, job):
+    from shamy.accounts.models import Role
+    from shamy.core.testing.factories import MembershipFactory, UserFactory
+
+    other_admin = UserFactory(email="second-admin@example.kz")
+    MembershipFactory(user=other_admin, role=Role.SYSTEM_ADMIN)
+    client.force_login(other_admin)
+    assert client.get(reverse("imports:job-detail", args=[job.pk])).status_code == 200
+
+
+def test_menu_shows_import_only_to_those_allowed(client, cast):
+    url = reverse("imports:start")
+    _login(client, cast, "aigerim")
+    assert url in client.get(reverse("registry:school-list")).content.decode()
+    client.logout()
+    _login(client, cast, "dana")
+    assert url not in client.get(reverse("registry:school-list")).content.decode()
+
+
+def test_school_list_has_an_import_button_for_admins(client, cast):
+    _login(client, cast, "aigerim")
+    page = client.get(reverse("registry:school-list")).content.decode()
+    assert reverse("imports:start") + "?kind=schools" in page
+
+
+def test_upload_preview_and_commit_through_the_pages(client, cast):
+    _login(client, cast, "aigerim")
+    rows = [SCHOOL_HEADER, school_row(1, bin_value=valid_bin(600)), school_row(2, bin_value=valid_bin(601))]
+    response = client.post(reverse("imports:start"), {"kind": "schools", "file": upload(csv_bytes(rows))})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:job-detail", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "<caption>" in page and 'scope="col"' in page
+    assert page.count("row-error") == 0
+    response = client.post(reverse("imports:job-commit", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert School.objects.filter(external_id__in=["EXT-1", "EXT-2"]).count() == 2
+
+
+def test_preview_shows_row_and_column_errors_in_kazakh_and_russian(client, cast):
+    bad = valid_bin(600)[:-1] + str((int(valid_bin(600)[-1]) + 1) % 10)
+    rows = [SCHOOL_HEADER, school_row(1, bin_value=valid_bin(601)), school_row(2, bin_value=bad)]
+    job = job_create(actor=cast.aigerim, kind="schools", upload=upload(csv_bytes(rows)))
+    _login(client, cast, "aigerim")
+    url = reverse("imports:job-detail", args=[job.pk])
+    kazakh = client.get(url, HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert "3-жол, «БСН» бағаны" in kazakh
+    cast.aigerim.language = "ru"
+    cast.aigerim.save()
+    russian = client.get(url).content.decode()
+    assert "Строка 3, столбец «БИН»" in russian
+    assert "контрольная цифра этого бин неверна" in russian.lower()
+    response = client.post(reverse("imports:job-commit", args=[job.pk]), follow=True)
+    assert School.objects.filter(external_id__in=["EXT-1", "EXT-2"]).count() == 0
+    assert "Этот импорт сейчас нельзя выполнить" in response.content.decode()
+
+
+def test_failed_upload_keeps_the_chosen_kind_and_shows_the_error(client, cast):
+    _login(client, cast, "aigerim")
+    before = AuditEntry.objects.count()
+    response = client.post(
+        reverse("imports:start"), {"kind": "people", "file": upload(b"not,a,workbook\n1,2,3\n", "people.xlsx")}
+    )
+    assert response.status_code == 200
+    assert response.context["form"]["kind"].value() == "people"
+    assert '<option value="people" selected>' in response.content.decode()
+    assert response.context["form"].errors["file"]
+    assert ImportJob.objects.count() == 0
+    assert AuditEntry.objects.count() == before
+
+
+def test_start_page_preselects_the_kind_from_the_link(client, cast):
+    _login(client, cast, "aigerim")
+    response = client.get(reverse("imports:start"), {"kind": "people"})
+    assert response.context["form"]["kind"].value() == "people"
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize("importer", [SchoolImporter(), PersonImporter()], ids=["schools", "people"])
+def test_templates_have_headers_that_the_importer_reads_back(client, cast, language, importer):
+    _login(client, cast, "aigerim")
+    cast.aigerim.language = language
+    cast.aigerim.save()
+    for file_format, reader in (("csv", read_csv), ("xlsx", read_xlsx)):
+        response = client.get(reverse("imports:template", args=[importer.kind, file_format]))
+        assert response.status_code == 200
+        assert "attachment" in response["Content-Disposition"]
+        table = reader(response.content)
+        mapping, problems = map_header(importer, table.header)
+        assert problems == []
+        assert list(mapping.values()) == [column.code for column in importer.columns]
+
+
+def test_unknown_template_is_404(client, cast):
+    _login(client, cast, "aigerim")
+    assert client.get(reverse("imports:template", args=["schools", "pdf"])).status_code == 404
+    assert client.get(reverse("imports:template", args=["nothing", "csv"])).status_code == 404
+
+
+def test_running_job_polls_and_finished_job_stops_polling(client, cast, job, settings):
+    _login(client, cast, "aigerim")
+    url = reverse("imports:job-detail", args=[job.pk])
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, stage=ImportJob.Stage.CHECK, progress_done=1, progress_total=4
+    )
+    page = client.get(url).content.decode()
+    assert 'hx-trigger="every 1s"' in page
+    assert '<progress class="progress" max="4" value="1"' in page
+    partial = client.get(url, HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in partial.content.decode()
+    assert "HX-Refresh" not in partial
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, progress_done=4)
+    partial = client.get(url, HTTP_HX_REQUEST="true")
+    assert "hx-trigger" not in partial.content.decode()
+    assert partial["HX-Refresh"] == "true"
+
+
+def test_job_list_shows_only_own_jobs_and_constant_queries(client, cast, django_assert_num_queries):
+    _login(client, cast, "aigerim")
+    url = reverse("imports:job-list")
+    data = csv_bytes([SCHOOL_HEADER, school_row(1, bin_value=valid_bin(600))])
+    for _ in range(2):
+        job_create(actor=cast.aigerim, kind="schools", upload=upload(data))
+    client.get(url)
+    with django_assert_num_queries(5) as small:
+        response = client.get(url)
+    assert len(response.context["page"]) == 2
+    for _ in range(18):
+        job_create(actor=cast.aigerim, kind="schools", upload=upload(data))
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["page"]) == 20
