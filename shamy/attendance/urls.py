@@ -1,2 +1,22 @@
+from django.urls import path
+
+from shamy.attendance import views
+
 app_name = "attendance"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_sessions, name="my-sessions"),
+    path("calendar.ics", views.calendar_mine, name="my-calendar"),
+    path("schools/<int:school_id>/calendar.ics", views.school_calendar, name="school-calendar"),
+    path("programmes/<int:programme_id>/", views.gathering_list, name="gathering-list"),
+    path("programmes/<int:programme_id>/new/", views.gathering_create, name="gathering-create"),
+    path("programmes/<int:programme_id>/series/new/", views.series_create, name="series-create"),
+    path("programmes/<int:programme_id>/report/", views.report, name="report"),
+    path("gatherings/<int:gathering_id>/", views.gathering_detail, name="gathering-detail"),
+    path("gatherings/<int:gathering_id>/attendance/", views.attendance_take, name="attendance-take"),
+    path("gatherings/<int:gathering_id>/materials/", views.material_upload, name="material-upload"),
+    path("gatherings/<int:gathering_id>/recording/", views.recording_set, name="recording-set"),
+    path("gatherings/<int:gathering_id>/presentations/", views.presentation_create, name="presentation-create"),
+    path("attendance/<int:attendance_id>/mark/", views.attendance_mark, name="attendance-mark"),
+    path("materials/<int:material_id>/", views.material_download, name="material-download"),
+    path("presentations/<int:presentation_id>/feedback/", views.feedback_create, name="feedback-create"),
+]

@@ -320,5 +320,11 @@ class Invitation(models.Model):
         return self.email
 
     @property
+    def role_label(self) -> str:
+        from shamy.accounts.models import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
+    @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

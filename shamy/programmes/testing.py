@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, fields
+from typing import Any
 from typing import cast as typed
 
 from shamy.accounts.models import Membership, Role, User
@@ -225,4 +226,102 @@ def build_programme_cast(cast: Cast) -> ProgrammeCast:
         person_madina=person_madina,
         person_talgat=person_talgat,
         person_tomiris=person_tomiris,
+    )
+
+
+@dataclass
+class Scene:
+    """Gatherings and records on top of the programme cast, for view and permission tests.
+
+    - ``session_a1``: in-school session at A1 (cohort A), led by timur; expects talgat, timur;
+    - ``network_a``: network event in region A (cohort A), led by madina; expects talgat, timur;
+      ``presentation``: talgat's progress presentation there;
+    - ``session_b1``: in-school session at B1 (cohort B), led by aliya; expects tomiris;
+    - ``material``: a small PDF on ``session_a1``; ``attendance_talgat``: talgat's row there;
+    - ``invitation``: a pending invitation to P (clear token in ``invitation_token``);
+    - ``stage``: P's first methodology stage.
+    """
+
+    session_a1: Any
+    network_a: Any
+    session_b1: Any
+    presentation: Any
+    material: Any
+    attendance_talgat: Any
+    invitation: Any
+    invitation_token: str
+    stage: MethodologyStage
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def build_scene(c: ProgrammeCast) -> Scene:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from shamy.attendance.models import GatheringKind
+    from shamy.attendance.services.gatherings import gathering_create, material_add
+    from shamy.attendance.services.marking import presentation_create
+    from shamy.programmes.services.enrolment import invitation_create
+
+    soon = timezone.now() + datetime.timedelta(days=3)
+    session_a1 = gathering_create(
+        actor=c.timur,
+        programme=c.programme,
+        cohort=c.cohort_a,
+        kind=GatheringKind.IN_SCHOOL,
+        title="Мектептегі сессия",
+        school=c.school_a1,
+        starts_at=soon,
+        ends_at=soon + datetime.timedelta(hours=2),
+        leads=[c.timur],
+    )
+    network_a = gathering_create(
+        actor=c.madina,
+        programme=c.programme,
+        cohort=c.cohort_a,
+        kind=GatheringKind.NETWORK,
+        title="Желілік кездесу",
+        region=c.region_a,
+        starts_at=soon + datetime.timedelta(days=7),
+        ends_at=soon + datetime.timedelta(days=7, hours=4),
+        leads=[c.madina],
+    )
+    session_b1 = gathering_create(
+        actor=c.aliya,
+        programme=c.programme,
+        cohort=c.cohort_b,
+        kind=GatheringKind.IN_SCHOOL,
+        title="Жетібай сессиясы",
+        school=c.school_b1,
+        starts_at=soon,
+        ends_at=soon + datetime.timedelta(hours=2),
+        leads=[c.aliya],
+    )
+    presentation = presentation_create(actor=c.talgat, gathering=network_a, title="Функционалдық сауаттылық")
+    material = material_add(
+        actor=c.timur,
+        gathering=session_a1,
+        upload=SimpleUploadedFile("agenda.pdf", PDF_BYTES, content_type="application/pdf"),
+        title="Күн тәртібі",
+    )
+    invitation = invitation_create(
+        actor=c.aliya,
+        programme=c.programme,
+        email="newteacher@example.kz",
+        role=Role.TEACHER,
+        cohort=c.cohort_a,
+        school=c.school_a1,
+    )
+    return Scene(
+        session_a1=session_a1,
+        network_a=network_a,
+        session_b1=session_b1,
+        presentation=presentation,
+        material=material,
+        attendance_talgat=session_a1.attendances.get(person=c.person_talgat),
+        invitation=invitation,
+        invitation_token=invitation.token,  # type: ignore[attr-defined]
+        stage=MethodologyStage.objects.filter(programme=c.programme).order_by("order").first(),  # type: ignore[arg-type]
     )

@@ -1,0 +1,337 @@
+"""Gatherings of a programme (workshops, in-school sessions, network events, webinars,
+conferences), who is expected at them, who came, their materials and the presentations
+teachers give at network events with colleagues' feedback.
+
+The people expected at a gathering are its :class:`Attendance` rows; marking attendance
+fills the row's ``status``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from shamy.accounts.models import User
+
+
+class GatheringKind(models.TextChoices):
+    INDUCTION = "induction", _("Induction workshop")
+    IN_SCHOOL = "in_school", _("In-school session")
+    NETWORK = "network", _("Regional network event")
+    WEBINAR = "webinar", _("Webinar")
+    CONFERENCE = "conference", _("Final conference")
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    EXCUSED = "excused", _("Excused")
+    ABSENT = "absent", _("Absent")
+
+
+# Present and late count the gathering's whole duration towards participation hours.
+ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
+
+
+class GatheringSeries(models.Model):
+    """A regular series of in-school sessions (e.g. every second Wednesday until May)."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
+    cohort = models.ForeignKey(
+        "programmes.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("cohort")
+    )
+    school = models.ForeignKey("registry.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school"))
+    title = models.CharField(_("title"), max_length=200)
+    first_on = models.DateField(_("first session"))
+    until = models.DateField(_("until"))
+    interval_weeks = models.PositiveSmallIntegerField(_("every how many weeks"), default=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("series of sessions")
+        verbose_name_plural = _("series of sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__gte=models.F("first_on")),
+                name="series_until_after_first",
+                violation_error_message=_("The series cannot end before its first session."),
+            ),
+            models.CheckConstraint(
+                condition=Q(interval_weeks__gte=1) & Q(interval_weeks__lte=8),
+                name="series_interval_range",
+                violation_error_message=_("Sessions repeat every 1 to 8 weeks."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GatheringQuerySet(models.QuerySet["Gathering"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> GatheringQuerySet:
+        """Gatherings the user may open. Deny by default.
+
+        - national readers (system administrator, ministry analyst): all (read-only);
+        - coordinator: every gathering of their programme;
+        - anyone leading a gathering or expected at it (through their linked Person);
+        - principal, school facilitator, teacher: in-school sessions of their school, network
+          events of their school's region, and programme-wide gatherings (induction, webinar,
+          conference) of their programme for their cohort or the whole programme;
+        - link facilitator: the same for each assigned school.
+        Certifiers and observers see no gatherings (observers see aggregate rates only).
+        """
+        from shamy.accounts.models import Role
+        from shamy.programmes.access import national_reader, person_for, programme_memberships, programme_school_ids
+
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if national_reader(user):
+            return self.all()
+        condition = Q(leads=user)
+        person = person_for(user)
+        if person is not None:
+            condition |= Q(attendances__person=person)
+        memberships = programme_memberships(user)
+        for programme_id in sorted({m.programme_id for m in memberships if m.programme_id is not None}):
+            roles = {m.role for m in memberships if m.programme_id == programme_id}
+            if Role.COORDINATOR in roles:
+                condition |= Q(programme_id=programme_id)
+                continue
+            school_ids = programme_school_ids(user, programme_id)
+            if not school_ids:
+                continue
+            cohort_ids = sorted({m.cohort_id for m in memberships if m.programme_id == programme_id and m.cohort_id})
+            condition |= Q(programme_id=programme_id, kind=GatheringKind.IN_SCHOOL, school_id__in=sorted(school_ids))
+            condition |= Q(
+                programme_id=programme_id,
+                kind=GatheringKind.NETWORK,
+                region__schools__id__in=sorted(school_ids),
+            )
+            wide = Q(programme_id=programme_id, school__isnull=True, region__isnull=True)
+            cohort_scope = Q(cohort__isnull=True)
+            if cohort_ids:
+                cohort_scope |= Q(cohort_id__in=cohort_ids)
+            if Role.LINK_FACILITATOR in roles:
+                cohort_scope |= Q(cohort__schools__school_id__in=sorted(school_ids))
+            condition |= wide & cohort_scope
+        return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
+
+
+class Gathering(models.Model):
+    """A workshop, session, network event, webinar or conference at a time and place."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="gatherings", verbose_name=_("programme")
+    )
+    cohort = models.ForeignKey(
+        "programmes.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="gatherings",
+        verbose_name=_("cohort"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=GatheringKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    school = models.ForeignKey(
+        "registry.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gatherings",
+        verbose_name=_("school"),
+    )
+    region = models.ForeignKey(
+        "registry.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gatherings",
+        verbose_name=_("region"),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    recording_url = models.URLField(_("recording link"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    series = models.ForeignKey(
+        GatheringSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="gatherings",
+        verbose_name=_("series"),
+    )
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="led_gatherings", blank=True, verbose_name=_("led by")
+    )
+    expected = models.ManyToManyField(
+        "registry.Person", through="Attendance", related_name="gatherings", verbose_name=_("expected people")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GatheringQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gathering")
+        verbose_name_plural = _("gatherings")
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["programme", "starts_at"]),
+            models.Index(fields=["school", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="gathering_ends_after_start",
+                violation_error_message=_("A gathering must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="in_school") | Q(school__isnull=False),
+                name="gathering_in_school_has_school",
+                violation_error_message=_("An in-school session needs its school."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="network") | Q(region__isnull=False),
+                name="gathering_network_has_region",
+                violation_error_message=_("A network event needs its region."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="webinar") | ~Q(online_url=""),
+                name="gathering_webinar_has_link",
+                violation_error_message=_("A webinar needs its online link."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def duration_hours(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+class Attendance(models.Model):
+    """One expected person at a gathering; ``status`` is empty until the lead marks it.
+
+    ``school`` is the school the person takes part for (copied when they are added), so rates
+    by school and region are one grouped query.
+    """
+
+    gathering = models.ForeignKey(
+        Gathering, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("gathering")
+    )
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.CASCADE, related_name="attendances", verbose_name=_("person")
+    )
+    school = models.ForeignKey(
+        "registry.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=AttendanceStatus.choices, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["gathering_id", "person__surname", "person__given_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["gathering", "person"], name="attendance_unique_person"),
+        ]
+        indexes = [models.Index(fields=["person", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.gathering}"
+
+
+def material_path(instance: Material, filename: str) -> str:
+    return f"gatherings/{instance.gathering_id}/{filename}"
+
+
+class Material(models.Model):
+    gathering = models.ForeignKey(
+        Gathering, on_delete=models.CASCADE, related_name="materials", verbose_name=_("gathering")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=material_path, max_length=300)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Presentation(models.Model):
+    """A teacher presenting their progress at a network event (or the final conference)."""
+
+    gathering = models.ForeignKey(
+        Gathering, on_delete=models.CASCADE, related_name="presentations", verbose_name=_("gathering")
+    )
+    presenter = models.ForeignKey(
+        "registry.Person", on_delete=models.CASCADE, related_name="presentations", verbose_name=_("presenter")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("presentation")
+        verbose_name_plural = _("presentations")
+        ordering = ["gathering_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Feedback(models.Model):
+    """A colleague's feedback on a presentation, visible to the event's participants."""
+
+    presentation = models.ForeignKey(
+        Presentation, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("presentation")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("author")
+    )
+    text = models.TextField(_("feedback"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

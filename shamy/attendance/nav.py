@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shamy.accounts.models import Role
+from shamy.core.nav import NavItem
+from shamy.programmes.access import programme_memberships
+
+# Roles that take part in or lead sessions (certifiers and observers do not).
+SESSION_ROLES = frozenset(
+    {Role.COORDINATOR, Role.SCHOOL_PRINCIPAL, Role.SCHOOL_FACILITATOR, Role.LINK_FACILITATOR, Role.TEACHER}
+)
+LEADING = frozenset({Role.COORDINATOR, Role.SCHOOL_FACILITATOR, Role.LINK_FACILITATOR})
+
+
+def nav_items(request: HttpRequest) -> list[NavItem]:
+    roles = {membership.role for membership in programme_memberships(request.user)}
+    if not roles & SESSION_ROLES:
+        return []
+    label = _("Attendance") if roles & LEADING else _("My sessions")
+    return [NavItem(label, reverse("attendance:my-sessions"), order=31)]

@@ -1,0 +1,113 @@
+"""Attendance permission predicates over ``programmes.access``. Deny by default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shamy.accounts.models import Role
+from shamy.attendance.models import Gathering, GatheringKind
+from shamy.programmes.access import (
+    is_coordinator,
+    national_reader,
+    person_for,
+    programme_school_ids,
+    roles_for,
+)
+from shamy.programmes.models import Programme
+
+
+def _leads(user: Any, gathering: Gathering) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    # Uses the prefetched leads when the caller prefetched them.
+    return any(lead.pk == user.pk for lead in gathering.leads.all())
+
+
+def can_create_gathering(
+    user: Any, programme: Programme, kind: str | None = None, school_id: int | None = None, region_id: int | None = None
+) -> bool:
+    """Coordinators schedule anything in their programme. School facilitators schedule
+    in-school sessions of their school; link facilitators in-school sessions of their
+    assigned schools and network events in those schools' regions. ``kind=None`` asks
+    whether the user may schedule anything at all."""
+    if not programme.is_active:
+        return False
+    if is_coordinator(user, programme):
+        return True
+    roles = roles_for(user, programme)
+    facilitating = roles & {Role.SCHOOL_FACILITATOR, Role.LINK_FACILITATOR}
+    if not facilitating:
+        return False
+    if kind is None:
+        return True
+    schools = programme_school_ids(user, programme, role=Role.SCHOOL_FACILITATOR) | programme_school_ids(
+        user, programme, role=Role.LINK_FACILITATOR
+    )
+    if kind == GatheringKind.IN_SCHOOL:
+        return school_id is not None and school_id in schools
+    if kind == GatheringKind.NETWORK and Role.LINK_FACILITATOR in roles and region_id is not None:
+        from shamy.registry.models import School
+
+        link_schools = programme_school_ids(user, programme, role=Role.LINK_FACILITATOR)
+        return School.objects.filter(pk__in=sorted(link_schools), region_id=region_id).exists()
+    return False
+
+
+def can_manage_gathering(user: Any, gathering: Gathering) -> bool:
+    """Edit, upload materials, mark attendance: the people leading it and the coordinator."""
+    return gathering.programme.is_active and (_leads(user, gathering) or is_coordinator(user, gathering.programme_id))
+
+
+def can_mark_attendance(user: Any, gathering: Gathering) -> bool:
+    """The person leading marks attendance (the coordinator may correct it)."""
+    return can_manage_gathering(user, gathering)
+
+
+def can_view_attendance(user: Any, gathering: Gathering) -> bool:
+    """The attendance list of a gathering: leads, coordinators and national readers; a
+    participant sees only their own row (see the gathering page)."""
+    return (
+        can_manage_gathering(user, gathering) or national_reader(user) or is_coordinator(user, gathering.programme_id)
+    )
+
+
+def can_present(user: Any, gathering: Gathering) -> bool:
+    """Teachers expected at a network event or conference add their presentation; leads
+    and coordinators add them for anyone."""
+    if gathering.kind not in (GatheringKind.NETWORK, GatheringKind.CONFERENCE) or not gathering.programme.is_active:
+        return False
+    if can_manage_gathering(user, gathering):
+        return True
+    person = person_for(user)
+    return (
+        person is not None
+        and bool(roles_for(user, gathering.programme_id))
+        and gathering.attendances.filter(person=person).exists()
+    )
+
+
+def can_give_feedback(user: Any, gathering: Gathering) -> bool:
+    """Programme participants of the event (expected or leading) and its coordinator."""
+    if gathering.kind not in (GatheringKind.NETWORK, GatheringKind.CONFERENCE) or not gathering.programme.is_active:
+        return False
+    if can_manage_gathering(user, gathering):
+        return True
+    roles = roles_for(user, gathering.programme_id) - {Role.CERTIFIER, Role.OBSERVER}
+    if not roles:
+        return False
+    person = person_for(user)
+    if person is not None and gathering.attendances.filter(person=person).exists():
+        return True
+    # School facilitators, principals and link facilitators of a school taking part.
+    schools = programme_school_ids(user, gathering.programme_id)
+    return gathering.attendances.filter(school_id__in=sorted(schools)).exists()
+
+
+def can_view_feedback(user: Any, gathering: Gathering) -> bool:
+    """Feedback is visible to the event's programme participants and national readers."""
+    return can_give_feedback(user, gathering) or national_reader(user) or is_coordinator(user, gathering.programme_id)
+
+
+def can_view_report(user: Any, programme: Programme) -> bool:
+    """Attendance rates and participation hours: coordinator, observer, national readers."""
+    return national_reader(user) or bool(roles_for(user, programme) & {Role.COORDINATOR, Role.OBSERVER})

@@ -1,0 +1,285 @@
+"""Reads for gatherings and attendance. Lists start from ``Gathering.objects.visible_to``;
+the rates and hours are aggregated in SQL, one query per table."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from shamy.attendance.models import (
+    ATTENDED,
+    Attendance,
+    AttendanceStatus,
+    Feedback,
+    Gathering,
+    Material,
+    Presentation,
+)
+from shamy.programmes.access import person_for
+from shamy.programmes.models import Programme
+
+_DURATION = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
+
+
+def gathering_get_for_user(*, user: Any, gathering_id: int) -> Gathering:
+    return get_object_or_404(
+        Gathering.objects.visible_to(user)
+        .select_related("programme", "cohort", "school", "region", "series")
+        .prefetch_related("leads"),
+        pk=gathering_id,
+    )
+
+
+def _with_counts(gatherings: QuerySet[Gathering]) -> QuerySet[Gathering]:
+    return gatherings.annotate(
+        expected_count=Count("attendances", distinct=True),
+        attended_count=Count("attendances", filter=Q(attendances__status__in=ATTENDED), distinct=True),
+        marked_count=Count("attendances", filter=~Q(attendances__status=""), distinct=True),
+    ).select_related("school", "region", "cohort", "programme")
+
+
+@dataclass(frozen=True)
+class GatheringFilters:
+    kind: str = ""
+    school: int | None = None
+    when: str = "upcoming"
+
+    @classmethod
+    def from_query(cls, query: Any) -> GatheringFilters:
+        from shamy.attendance.models import GatheringKind
+
+        kind = str(query.get("kind") or "")
+        school = str(query.get("school") or "")
+        when = str(query.get("when") or "upcoming")
+        return cls(
+            kind=kind if kind in GatheringKind.values else "",
+            school=int(school) if school.isdigit() else None,
+            when=when if when in ("upcoming", "past", "all") else "upcoming",
+        )
+
+
+def gathering_list_for_programme(*, actor: Any, programme: Programme, filters: GatheringFilters) -> QuerySet[Gathering]:
+    gatherings = Gathering.objects.visible_to(actor).filter(programme=programme)
+    if filters.kind:
+        gatherings = gatherings.filter(kind=filters.kind)
+    if filters.school:
+        gatherings = gatherings.filter(school_id=filters.school)
+    now = timezone.now()
+    if filters.when == "upcoming":
+        gatherings = gatherings.filter(ends_at__gte=now).order_by("starts_at", "id")
+    elif filters.when == "past":
+        gatherings = gatherings.filter(ends_at__lt=now).order_by("-starts_at", "-id")
+    else:
+        gatherings = gatherings.order_by("starts_at", "id")
+    return _with_counts(gatherings)
+
+
+def my_gatherings(*, actor: Any) -> QuerySet[Gathering]:
+    """Gatherings the actor leads or is expected at, across programmes."""
+    condition = Q(leads=actor)
+    person = person_for(actor)
+    if person is not None:
+        condition |= Q(attendances__person=person)
+    mine = Gathering.objects.filter(condition).values("pk")
+    return _with_counts(Gathering.objects.visible_to(actor).filter(pk__in=mine)).order_by("starts_at", "id")
+
+
+def attendance_rows(*, gathering: Gathering) -> QuerySet[Attendance]:
+    return (
+        Attendance.objects.filter(gathering=gathering)
+        .select_related("person", "school")
+        .order_by("person__surname", "person__given_name", "id")
+    )
+
+
+def attendance_get_for_user(*, user: Any, attendance_id: int) -> Attendance:
+    attendance = get_object_or_404(Attendance.objects.select_related("person", "school"), pk=attendance_id)
+    # The gathering must be visible, else the row does not exist for this user.
+    if not Gathering.objects.visible_to(user).filter(pk=attendance.gathering_id).exists():
+        raise Http404
+    attendance.gathering = gathering_get_for_user(user=user, gathering_id=attendance.gathering_id)
+    return attendance
+
+
+def material_get_for_user(*, user: Any, material_id: int) -> Material:
+    return get_object_or_404(
+        Material.objects.filter(gathering__in=Gathering.objects.visible_to(user)).select_related("gathering"),
+        pk=material_id,
+    )
+
+
+def presentation_get_for_user(*, user: Any, presentation_id: int) -> Presentation:
+    return get_object_or_404(
+        Presentation.objects.filter(gathering__in=Gathering.objects.visible_to(user)).select_related(
+            "gathering__programme", "presenter"
+        ),
+        pk=presentation_id,
+    )
+
+
+def presentations_for(*, gathering: Gathering) -> list[Presentation]:
+    return list(
+        Presentation.objects.filter(gathering=gathering)
+        .select_related("presenter")
+        .prefetch_related(Prefetch("feedback", queryset=Feedback.objects.select_related("author")))
+    )
+
+
+def own_attendance(*, actor: Any, gathering: Gathering) -> Attendance | None:
+    person = person_for(actor)
+    if person is None:
+        return None
+    return Attendance.objects.filter(gathering=gathering, person=person).first()
+
+
+# --- Aggregates -----------------------------------------------------------------------
+
+
+@dataclass
+class RateRow:
+    key: int | None
+    label: str
+    present: int
+    late: int
+    excused: int
+    absent: int
+
+    @property
+    def marked(self) -> int:
+        return self.present + self.late + self.excused + self.absent
+
+    @property
+    def attended(self) -> int:
+        return self.present + self.late
+
+    @property
+    def rate(self) -> float | None:
+        """Share of marked places where the person came (present or late); None if nothing marked."""
+        return self.attended / self.marked if self.marked else None
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.rate is None else f"{self.rate * 100:.0f}%"
+
+
+def _marked(programme: Programme, until: datetime.datetime | None) -> QuerySet[Attendance]:
+    rows = Attendance.objects.filter(gathering__programme=programme).exclude(status="")
+    if until is not None:
+        rows = rows.filter(gathering__starts_at__lte=until)
+    return rows
+
+
+def attendance_rates_by_school(*, programme: Programme, until: datetime.datetime | None = None) -> list[RateRow]:
+    """Attendance by the school people take part for: one grouped query."""
+    from shamy.registry.models import School
+
+    grouped = (
+        _marked(programme, until)
+        .values("school_id", "school__name_kk", "school__name_ru", "school__region__kato")
+        .annotate(
+            present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
+            late=Count("id", filter=Q(status=AttendanceStatus.LATE)),
+            excused=Count("id", filter=Q(status=AttendanceStatus.EXCUSED)),
+            absent=Count("id", filter=Q(status=AttendanceStatus.ABSENT)),
+        )
+        .order_by("school__region__kato", "school__name_kk", "school_id")
+    )
+    rows = []
+    for row in grouped:
+        label = (
+            School(name_kk=row["school__name_kk"] or "", name_ru=row["school__name_ru"] or "").name
+            if row["school_id"]
+            else ""
+        )
+        rows.append(RateRow(row["school_id"], label, row["present"], row["late"], row["excused"], row["absent"]))
+    return rows
+
+
+def attendance_rates_by_region(*, programme: Programme, until: datetime.datetime | None = None) -> list[RateRow]:
+    """Attendance by the region of the school people take part for: one grouped query."""
+    from shamy.registry.models import Region
+
+    grouped = (
+        _marked(programme, until)
+        .values("school__region_id", "school__region__name_kk", "school__region__name_ru", "school__region__name_en")
+        .annotate(
+            present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
+            late=Count("id", filter=Q(status=AttendanceStatus.LATE)),
+            excused=Count("id", filter=Q(status=AttendanceStatus.EXCUSED)),
+            absent=Count("id", filter=Q(status=AttendanceStatus.ABSENT)),
+        )
+        .order_by("school__region__name_kk", "school__region_id")
+    )
+    return [
+        RateRow(
+            row["school__region_id"],
+            Region(
+                name_kk=row["school__region__name_kk"] or "",
+                name_ru=row["school__region__name_ru"] or "",
+                name_en=row["school__region__name_en"] or "",
+            ).name
+            if row["school__region_id"]
+            else "",
+            row["present"],
+            row["late"],
+            row["excused"],
+            row["absent"],
+        )
+        for row in grouped
+    ]
+
+
+@dataclass
+class HoursRow:
+    person_id: int
+    name: str
+    school: str
+    hours: float
+    attended: int
+
+
+def participation_hours(*, programme: Programme, school_ids: list[int] | None = None) -> list[HoursRow]:
+    """Hours per person in a programme: the sum of the durations of the gatherings they
+    attended (present or late), computed in the database in one query."""
+    from shamy.registry.models import School
+
+    rows = Attendance.objects.filter(gathering__programme=programme)
+    if school_ids is not None:
+        rows = rows.filter(school_id__in=school_ids)
+    grouped = (
+        rows.values("person_id", "person__surname", "person__given_name", "school__name_kk", "school__name_ru")
+        .annotate(
+            duration=Sum(_DURATION, filter=Q(status__in=ATTENDED)),
+            attended=Count("id", filter=Q(status__in=ATTENDED)),
+        )
+        .order_by("person__surname", "person__given_name", "person_id")
+    )
+    result = []
+    for row in grouped:
+        duration = row["duration"] or datetime.timedelta(0)
+        school = School(name_kk=row["school__name_kk"] or "", name_ru=row["school__name_ru"] or "").name
+        result.append(
+            HoursRow(
+                person_id=row["person_id"],
+                name=f"{row['person__surname']} {row['person__given_name']}",
+                school=school,
+                hours=round(duration.total_seconds() / 3600, 2),
+                attended=row["attended"],
+            )
+        )
+    return result
+
+
+def person_hours(*, person_id: int, programme: Programme | None = None) -> float:
+    """One person's participation hours (present or late), summed in the database."""
+    rows = Attendance.objects.filter(person_id=person_id, status__in=ATTENDED)
+    if programme is not None:
+        rows = rows.filter(gathering__programme=programme)
+    duration = rows.aggregate(total=Sum(_DURATION))["total"] or datetime.timedelta(0)
+    return round(duration.total_seconds() / 3600, 2)

@@ -1,0 +1,87 @@
+"""Marking attendance, and presentations with colleagues' feedback at network events."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shamy.accounts.models import User
+from shamy.attendance.models import Attendance, AttendanceStatus, Feedback, Gathering, Presentation
+from shamy.attendance.permissions import can_give_feedback, can_manage_gathering, can_mark_attendance, can_present
+from shamy.audit.services.entries import audit_record, snapshot
+from shamy.programmes.access import person_for
+from shamy.registry.models import Person
+
+
+@transaction.atomic
+def attendance_mark(*, actor: User, attendance: Attendance, status: str) -> Attendance:
+    """Mark one expected person present, late, excused or absent (or clear it with "").
+
+    Needs ``can_mark_attendance`` on the gathering (the people leading it, the coordinator).
+    The row is locked so two quick taps cannot interleave. Raises PermissionDenied or
+    ValidationError (unknown status).
+    """
+    if status and status not in AttendanceStatus.values:
+        raise ValidationError(_("Unknown attendance status."))
+    attendance = Attendance.objects.select_for_update().select_related("gathering__programme").get(pk=attendance.pk)
+    if not can_mark_attendance(actor, attendance.gathering):
+        raise PermissionDenied
+    if attendance.status == status:
+        return attendance
+    before = snapshot(attendance, ["status", "marked_by", "marked_at"])
+    attendance.status = status
+    attendance.marked_by = actor if status else None
+    attendance.marked_at = timezone.now() if status else None
+    attendance.save(update_fields=["status", "marked_by", "marked_at"])
+    audit_record(
+        actor=actor,
+        action="attendance.attendance.marked",
+        target=attendance,
+        before=before,
+        after=snapshot(attendance, ["status", "marked_by", "marked_at"]),
+    )
+    return attendance
+
+
+@transaction.atomic
+def presentation_create(
+    *, actor: User, gathering: Gathering, title: str, summary: str = "", presenter: Person | None = None
+) -> Presentation:
+    """A teacher adds their progress presentation to a network event or the conference.
+
+    Teachers present as themselves (their linked Person); leads and the coordinator may name
+    any expected presenter. Needs ``can_present``. Raises PermissionDenied or ValidationError.
+    """
+    if not can_present(actor, gathering):
+        raise PermissionDenied
+    own = person_for(actor)
+    if presenter is None:
+        presenter = own
+    if presenter is None:
+        raise ValidationError(_("Your account is not linked to a person in the registry."))
+    if presenter != own and not can_manage_gathering(actor, gathering):
+        raise PermissionDenied
+    if not gathering.attendances.filter(person=presenter).exists():
+        raise ValidationError(_("The presenter is not expected at this event."))
+    presentation = Presentation(
+        gathering=gathering, presenter=presenter, title=title.strip(), summary=summary.strip(), created_by=actor
+    )
+    presentation.full_clean()
+    presentation.save()
+    audit_record(actor=actor, action="attendance.presentation.created", target=presentation)
+    return presentation
+
+
+@transaction.atomic
+def feedback_add(*, actor: User, presentation: Presentation, text: str) -> Feedback:
+    """A colleague leaves feedback on a presentation. Needs ``can_give_feedback`` on its
+    gathering. Raises PermissionDenied or ValidationError (empty text)."""
+    if not can_give_feedback(actor, presentation.gathering):
+        raise PermissionDenied
+    feedback = Feedback(presentation=presentation, author=actor, text=text.strip())
+    feedback.full_clean()
+    feedback.save()
+    audit_record(actor=actor, action="attendance.feedback.added", target=feedback)
+    return feedback

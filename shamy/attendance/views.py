@@ -1,0 +1,383 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from shamy.accounts.models import Role
+from shamy.attendance import selectors
+from shamy.attendance.forms import (
+    FeedbackForm,
+    GatheringForm,
+    MaterialForm,
+    PresentationForm,
+    RecordingForm,
+    SeriesForm,
+)
+from shamy.attendance.ical import Event, build_calendar
+from shamy.attendance.models import AttendanceStatus, Gathering, GatheringKind
+from shamy.attendance.permissions import (
+    can_create_gathering,
+    can_give_feedback,
+    can_manage_gathering,
+    can_mark_attendance,
+    can_present,
+    can_view_attendance,
+    can_view_feedback,
+    can_view_report,
+)
+from shamy.attendance.services import gatherings as gathering_services
+from shamy.attendance.services import marking
+from shamy.programmes.access import (
+    is_coordinator,
+    national_reader,
+    person_for,
+    programme_school_ids,
+)
+from shamy.programmes.selectors import programme_get_for_user
+from shamy.registry.models import School
+
+PAGE_SIZE = 50
+
+
+def _schedulable_schools(user: Any, programme: Any) -> QuerySet[School]:
+    if is_coordinator(user, programme):
+        ids = programme_school_ids(user, programme)
+    else:
+        ids = programme_school_ids(user, programme, role=Role.SCHOOL_FACILITATOR) | programme_school_ids(
+            user, programme, role=Role.LINK_FACILITATOR
+        )
+    return School.objects.filter(pk__in=sorted(ids)).order_by("name_kk")
+
+
+def my_sessions(request: HttpRequest) -> HttpResponse:
+    rows = selectors.my_gatherings(actor=request.user)
+    now = timezone.now()
+    upcoming = [row for row in rows if row.ends_at >= now][:30]
+    past = [row for row in rows if row.ends_at < now][-30:][::-1]
+    person = person_for(request.user)
+    hours = selectors.person_hours(person_id=person.pk) if person is not None else None
+    return render(
+        request,
+        "attendance/my_sessions.html",
+        {"upcoming": upcoming, "past": past, "hours": hours, "person": person},
+    )
+
+
+@vary_on_headers("HX-Request")
+def gathering_list(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = programme_get_for_user(user=request.user, programme_id=programme_id)
+    filters = selectors.GatheringFilters.from_query(request.GET)
+    rows = selectors.gathering_list_for_programme(actor=request.user, programme=programme, filters=filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
+    template = "attendance/_gathering_rows.html" if partial else "attendance/gathering_list.html"
+    return render(
+        request,
+        template,
+        {
+            "programme": programme,
+            "page": page,
+            "filters": filters,
+            "kinds": GatheringKind.choices,
+            "query": query.urlencode(),
+            "can_create": can_create_gathering(request.user, programme),
+            "can_report": can_view_report(request.user, programme),
+        },
+    )
+
+
+def gathering_create(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = programme_get_for_user(user=request.user, programme_id=programme_id)
+    if not can_create_gathering(request.user, programme):
+        raise PermissionDenied
+    schools = _schedulable_schools(request.user, programme)
+    form = GatheringForm(request.POST or None, programme=programme, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            gathering = gathering_services.gathering_create(
+                actor=request.user,  # type: ignore[arg-type]
+                programme=programme,
+                kind=data["kind"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                cohort=data.get("cohort"),
+                school=data.get("school"),
+                region=data.get("region"),
+                place=data.get("place", ""),
+                online_url=data.get("online_url", ""),
+                recording_url=data.get("recording_url", ""),
+                agenda=data.get("agenda", ""),
+                leads=[request.user],  # type: ignore[list-item]
+            )
+        except PermissionDenied:
+            form.add_error(None, _("You may not schedule this kind of gathering for this school or region."))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The gathering was scheduled."))
+            return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+    return render(request, "attendance/gathering_form.html", {"programme": programme, "form": form})
+
+
+def series_create(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = programme_get_for_user(user=request.user, programme_id=programme_id)
+    if not can_create_gathering(request.user, programme):
+        raise PermissionDenied
+    schools = _schedulable_schools(request.user, programme)
+    form = SeriesForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        school = data["school"]
+        cohort_link = school.cohort_links.filter(cohort__programme=programme).select_related("cohort").first()
+        try:
+            series = gathering_services.series_create(
+                actor=request.user,  # type: ignore[arg-type]
+                programme=programme,
+                cohort=cohort_link.cohort if cohort_link else None,
+                school=school,
+                title=data["title"],
+                first_on=data["first_on"],
+                until=data["until"],
+                interval_weeks=data["interval_weeks"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                place=data.get("place", ""),
+                agenda=data.get("agenda", ""),
+                leads=[request.user],  # type: ignore[list-item]
+            )
+        except PermissionDenied:
+            form.add_error(None, _("You may not schedule sessions for this school."))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            count = series.gatherings.count()
+            messages.success(request, _("%(count)s sessions were scheduled.") % {"count": count})
+            return redirect(reverse("attendance:gathering-list", args=[programme.pk]) + f"?school={school.pk}")
+    return render(request, "attendance/series_form.html", {"programme": programme, "form": form})
+
+
+def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
+    manage = can_manage_gathering(request.user, gathering)
+    show_feedback = can_view_feedback(request.user, gathering)
+    context = {
+        "gathering": gathering,
+        "can_manage": manage,
+        "can_mark": can_mark_attendance(request.user, gathering),
+        "can_view_attendance": can_view_attendance(request.user, gathering),
+        "materials": list(gathering.materials.all()),
+        "own": selectors.own_attendance(actor=request.user, gathering=gathering),
+        "material_form": MaterialForm() if manage else None,
+        "recording_form": RecordingForm(initial={"recording_url": gathering.recording_url})
+        if manage and gathering.kind == GatheringKind.WEBINAR
+        else None,
+        "presentations": selectors.presentations_for(gathering=gathering) if show_feedback else [],
+        "show_feedback": show_feedback,
+        "presentation_form": PresentationForm() if can_present(request.user, gathering) else None,
+        "can_give_feedback": can_give_feedback(request.user, gathering),
+        "feedback_form": FeedbackForm(),
+    }
+    if context["can_view_attendance"]:
+        context["rows"] = list(selectors.attendance_rows(gathering=gathering))
+    return render(request, "attendance/gathering_detail.html", context)
+
+
+def attendance_take(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
+    if not can_mark_attendance(request.user, gathering):
+        raise PermissionDenied
+    rows = list(selectors.attendance_rows(gathering=gathering))
+    return render(
+        request,
+        "attendance/attendance_take.html",
+        {"gathering": gathering, "rows": rows, "statuses": AttendanceStatus.choices},
+    )
+
+
+@require_POST
+def attendance_mark(request: HttpRequest, attendance_id: int) -> HttpResponse:
+    attendance = selectors.attendance_get_for_user(user=request.user, attendance_id=attendance_id)
+    if not can_mark_attendance(request.user, attendance.gathering):
+        raise PermissionDenied
+    status = request.POST.get("status", "")
+    try:
+        attendance = marking.attendance_mark(actor=request.user, attendance=attendance, status=status)  # type: ignore[arg-type]
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
+    if request.htmx:  # type: ignore[attr-defined]
+        attendance = selectors.attendance_rows(gathering=attendance.gathering).get(pk=attendance.pk)
+        return render(
+            request,
+            "attendance/_attendance_row.html",
+            {"row": attendance, "statuses": AttendanceStatus.choices, "gathering": attendance.gathering},
+        )
+    return redirect("attendance:attendance-take", gathering_id=attendance.gathering_id)
+
+
+@require_POST
+def material_upload(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
+    if not can_manage_gathering(request.user, gathering):
+        raise PermissionDenied
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            gathering_services.material_add(
+                actor=request.user,  # type: ignore[arg-type]
+                gathering=gathering,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data.get("title", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The material was added."))
+    else:
+        messages.error(request, _("Choose a file to upload."))
+    return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+
+
+def material_download(request: HttpRequest, material_id: int) -> FileResponse:
+    material = selectors.material_get_for_user(user=request.user, material_id=material_id)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    filename = (material.file.name or "material").rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=material.content_type)
+
+
+@require_POST
+def recording_set(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
+    if not can_manage_gathering(request.user, gathering):
+        raise PermissionDenied
+    form = RecordingForm(request.POST)
+    if form.is_valid():
+        gathering_services.gathering_set_recording(
+            actor=request.user,  # type: ignore[arg-type]
+            gathering=gathering,
+            recording_url=form.cleaned_data["recording_url"],
+        )
+        messages.success(request, _("The recording link was saved."))
+    else:
+        messages.error(request, _("Give a valid link."))
+    return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+
+
+@require_POST
+def presentation_create(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
+    if not can_present(request.user, gathering):
+        raise PermissionDenied
+    form = PresentationForm(request.POST)
+    if form.is_valid():
+        try:
+            marking.presentation_create(
+                actor=request.user,  # type: ignore[arg-type]
+                gathering=gathering,
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data.get("summary", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your presentation was added."))
+    else:
+        messages.error(request, _("Give your presentation a title."))
+    return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+
+
+@require_POST
+def feedback_create(request: HttpRequest, presentation_id: int) -> HttpResponse:
+    presentation = selectors.presentation_get_for_user(user=request.user, presentation_id=presentation_id)
+    if not can_give_feedback(request.user, presentation.gathering):
+        raise PermissionDenied
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        marking.feedback_add(actor=request.user, presentation=presentation, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+        messages.success(request, _("Thank you: your feedback was added."))
+    else:
+        messages.error(request, _("Write your feedback first."))
+    return redirect(
+        reverse("attendance:gathering-detail", args=[presentation.gathering_id]) + f"#presentation-{presentation.pk}"
+    )
+
+
+def _calendar_response(request: HttpRequest, gatherings: QuerySet[Gathering], name: str, filename: str) -> HttpResponse:
+    events = [
+        Event(
+            uid=f"gathering-{gathering.pk}@shamy.kz",
+            starts_at=gathering.starts_at,
+            ends_at=gathering.ends_at,
+            summary=gathering.title,
+            description=gathering.agenda,
+            location=gathering.place or gathering.online_url,
+            url=request.build_absolute_uri(reverse("attendance:gathering-detail", args=[gathering.pk])),
+            last_modified=gathering.updated_at,
+        )
+        for gathering in gatherings
+    ]
+    body = build_calendar(events, name=name, now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def calendar_mine(request: HttpRequest) -> HttpResponse:
+    gatherings = selectors.my_gatherings(actor=request.user)
+    return _calendar_response(request, gatherings, _("My sessions"), "shamy-sessions.ics")
+
+
+def school_calendar(request: HttpRequest, school_id: int) -> HttpResponse:
+    """A school's gatherings: its in-school sessions and its region's network events, for
+    the people acting for the school in a programme and for national readers."""
+    from shamy.programmes.access import programme_ids_of
+
+    acts_for = any(school_id in programme_school_ids(request.user, pid) for pid in programme_ids_of(request.user))
+    if not (acts_for or national_reader(request.user)):
+        raise Http404
+    school = School.objects.filter(pk=school_id).first()
+    if school is None:
+        raise Http404
+    gatherings = (
+        Gathering.objects.visible_to(request.user)
+        .filter(
+            Q(kind=GatheringKind.IN_SCHOOL, school=school) | Q(kind=GatheringKind.NETWORK, region_id=school.region_id)
+        )
+        .order_by("starts_at", "id")
+    )
+    return _calendar_response(request, gatherings, school.name, f"school-{school.pk}.ics")
+
+
+def report(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = programme_get_for_user(user=request.user, programme_id=programme_id)
+    if not can_view_report(request.user, programme):
+        raise PermissionDenied
+    show_people = is_coordinator(request.user, programme) or national_reader(request.user)
+    return render(
+        request,
+        "attendance/report.html",
+        {
+            "programme": programme,
+            "by_school": selectors.attendance_rates_by_school(programme=programme),
+            "by_region": selectors.attendance_rates_by_region(programme=programme),
+            "hours": selectors.participation_hours(programme=programme) if show_people else [],
+            "show_people": show_people,
+        },
+    )

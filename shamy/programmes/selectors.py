@@ -1,0 +1,141 @@
+"""Reads for the programme pages. Every selector starts from ``visible_to(actor)``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from shamy.accounts.models import Membership, Role
+from shamy.core.db import kazakh_order
+from shamy.core.text import search_query_key
+from shamy.programmes.access import programme_school_ids
+from shamy.programmes.models import (
+    Cohort,
+    CohortSchool,
+    Invitation,
+    LinkAssignment,
+    MethodologyStage,
+    Programme,
+    ProgrammePartner,
+)
+from shamy.programmes.permissions import can_view_all_people
+from shamy.registry.models import School
+
+
+def programme_list(*, actor: Any) -> QuerySet[Programme]:
+    return (
+        Programme.objects.visible_to(actor)
+        .annotate(
+            cohort_count=Count("cohorts", distinct=True),
+            school_count=Count("cohorts__schools", distinct=True),
+        )
+        .order_by("status", "-starts_on", "id")
+    )
+
+
+def programme_get_for_user(*, user: Any, programme_id: int) -> Programme:
+    return get_object_or_404(Programme.objects.visible_to(user), pk=programme_id)
+
+
+def cohort_get_for_user(*, user: Any, cohort_id: int) -> Cohort:
+    return get_object_or_404(Cohort.objects.visible_to(user).select_related("programme"), pk=cohort_id)
+
+
+def stage_get_for_user(*, user: Any, stage_id: int) -> MethodologyStage:
+    return get_object_or_404(
+        MethodologyStage.objects.filter(programme__in=Programme.objects.visible_to(user)).select_related("programme"),
+        pk=stage_id,
+    )
+
+
+def invitation_get_for_user(*, user: Any, invitation_id: int) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.filter(programme__in=Programme.objects.visible_to(user)).select_related("programme"),
+        pk=invitation_id,
+    )
+
+
+@dataclass
+class RegionGroup:
+    region: Any
+    rows: list[CohortSchool]
+
+
+def programme_overview(*, actor: Any, programme: Programme) -> dict[str, Any]:
+    """Partners, stages, the cohorts visible to the actor and the programme's schools by region."""
+    partners = list(ProgrammePartner.objects.filter(programme=programme).select_related("organisation"))
+    stages = list(MethodologyStage.objects.filter(programme=programme).order_by("order", "id"))
+    cohorts = list(
+        Cohort.objects.visible_to(actor)
+        .filter(programme=programme)
+        .annotate(school_count=Count("schools", distinct=True))
+        .order_by("starts_on", "id")
+    )
+    cohort_schools = list(
+        CohortSchool.objects.filter(cohort__programme=programme)
+        .select_related("school__region", "school__district", "cohort")
+        .order_by("school__region__kato", kazakh_order("school__name_kk"), "id")
+    )
+    groups: list[RegionGroup] = []
+    for row in cohort_schools:
+        if not groups or groups[-1].region.pk != row.school.region_id:
+            groups.append(RegionGroup(region=row.school.region, rows=[]))
+        groups[-1].rows.append(row)
+    return {"partners": partners, "stages": stages, "cohorts": cohorts, "regions": groups}
+
+
+def cohort_people(*, actor: Any, cohort: Cohort) -> list[Membership]:
+    """Active memberships of the cohort's schools (and its link facilitators) the actor may
+    see: all for the coordinator and national readers, otherwise the actor's own schools."""
+    memberships = (
+        Membership.objects.active()
+        .filter(programme=cohort.programme)
+        .filter(Q(cohort=cohort) | Q(role=Role.LINK_FACILITATOR, link_assignments__cohort_school__cohort=cohort))
+        .select_related("user", "school")
+        .prefetch_related(
+            Prefetch(
+                "link_assignments",
+                queryset=LinkAssignment.objects.filter(cohort_school__cohort=cohort).select_related(
+                    "cohort_school__school"
+                ),
+            )
+        )
+        .distinct()
+        .order_by("school_id", "role", "user__full_name", "id")
+    )
+    if not can_view_all_people(actor, cohort.programme):
+        schools = sorted(programme_school_ids(actor, cohort.programme_id))
+        memberships = memberships.filter(
+            Q(school_id__in=schools) | Q(link_assignments__cohort_school__school_id__in=schools)
+        )
+    return list(memberships)
+
+
+def cohort_schools(*, cohort: Cohort) -> list[CohortSchool]:
+    return list(
+        CohortSchool.objects.filter(cohort=cohort)
+        .select_related("school__region", "school__district")
+        .order_by("school__region__kato", kazakh_order("school__name_kk"), "id")
+    )
+
+
+def school_search_for_cohort(*, actor: Any, cohort: Cohort, query: str, limit: int = 20) -> list[School]:
+    """Registry schools matching a name (Kazakh/Russian, case-insensitive), BIN or KATO code
+    that are not yet in the cohort. Coordinators search the whole registry."""
+    key = search_query_key(query)
+    if len(key) < 2:
+        return []
+    schools = (
+        School.objects.filter(Q(search_text__contains=key) | Q(bin=query.strip()) | Q(kato=query.strip()))
+        .exclude(cohort_links__cohort=cohort)
+        .select_related("region", "district")
+        .order_by(kazakh_order("name_kk"), "id")
+    )
+    return list(schools[:limit])
+
+
+def invitation_list(*, programme: Programme) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(programme=programme).select_related("cohort", "school", "invited_by")

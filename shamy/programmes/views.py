@@ -1,0 +1,263 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from shamy.programmes import selectors
+from shamy.programmes.forms import (
+    InvitationAcceptForm,
+    InvitationForm,
+    LinkAssignForm,
+    SchoolSearchForm,
+    StageCreateForm,
+    StageForm,
+)
+from shamy.programmes.models import CohortSchool
+from shamy.programmes.permissions import can_manage_programme, can_view_cohort_people
+from shamy.programmes.services import enrolment, methodology
+from shamy.registry.models import Person, School
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _require_manager(request: HttpRequest, programme: object) -> None:
+    if not can_manage_programme(request.user, programme):  # type: ignore[arg-type]
+        raise PermissionDenied
+
+
+def programme_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.programme_list(actor=request.user)
+    return render(request, "programmes/programme_list.html", {"rows": rows})
+
+
+def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = selectors.programme_get_for_user(user=request.user, programme_id=programme_id)
+    context = selectors.programme_overview(actor=request.user, programme=programme)
+    context.update({"programme": programme, "can_manage": can_manage_programme(request.user, programme)})
+    return render(request, "programmes/programme_detail.html", context)
+
+
+def stage_edit(request: HttpRequest, stage_id: int) -> HttpResponse:
+    stage = selectors.stage_get_for_user(user=request.user, stage_id=stage_id)
+    _require_manager(request, stage.programme)
+    form = StageForm(request.POST or None, instance=stage)
+    if request.method == "POST" and form.is_valid():
+        try:
+            methodology.methodology_stage_update(actor=request.user, stage=stage, data=form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The stage was saved."))
+            return redirect("programmes:programme-detail", programme_id=stage.programme_id)
+    return render(request, "programmes/stage_form.html", {"form": form, "programme": stage.programme, "stage": stage})
+
+
+def stage_create(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = selectors.programme_get_for_user(user=request.user, programme_id=programme_id)
+    _require_manager(request, programme)
+    form = StageCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        code = data.pop("code")
+        try:
+            methodology.methodology_stage_create(actor=request.user, programme=programme, code=code, data=data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The stage was added."))
+            return redirect("programmes:programme-detail", programme_id=programme.pk)
+    return render(request, "programmes/stage_form.html", {"form": form, "programme": programme, "stage": None})
+
+
+def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    schools = selectors.cohort_schools(cohort=cohort)
+    people = (
+        selectors.cohort_people(actor=request.user, cohort=cohort)
+        if can_view_cohort_people(request.user, cohort)
+        else []
+    )
+    by_school: dict[int, list[object]] = {}
+    links = []
+    for membership in people:
+        if membership.school_id:
+            by_school.setdefault(membership.school_id, []).append(membership)
+        else:
+            links.append(membership)
+    rows = [{"cohort_school": row, "people": by_school.get(row.school_id, [])} for row in schools]
+    return render(
+        request,
+        "programmes/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "programme": cohort.programme,
+            "rows": rows,
+            "links": links,
+            "can_manage": can_manage_programme(request.user, cohort.programme),
+            "link_form": LinkAssignForm(cohort=cohort)
+            if can_manage_programme(request.user, cohort.programme)
+            else None,
+        },
+    )
+
+
+@vary_on_headers("HX-Request")
+def cohort_school_add(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    _require_manager(request, cohort.programme)
+    if request.method == "POST":
+        raw = request.POST.get("school", "")
+        school = School.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if school is None:
+            messages.error(request, _("Choose a school from the search results."))
+        else:
+            try:
+                enrolment.cohort_school_add(actor=request.user, cohort=cohort, school=school)  # type: ignore[arg-type]
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("%(school)s joined the cohort.") % {"school": school.name})
+        return redirect("programmes:cohort-school-add", cohort_id=cohort.pk)
+    form = SchoolSearchForm(request.GET or None)
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    results = selectors.school_search_for_cohort(actor=request.user, cohort=cohort, query=query)
+    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
+    template = "programmes/_school_results.html" if partial else "programmes/cohort_school_add.html"
+    return render(request, template, {"cohort": cohort, "form": form, "results": results, "query": query})
+
+
+@require_POST
+def cohort_school_invite_staff(request: HttpRequest, cohort_school_id: int) -> HttpResponse:
+    row = CohortSchool.objects.select_related("cohort__programme", "school").filter(pk=cohort_school_id).first()
+    if row is None:
+        from django.http import Http404
+
+        raise Http404
+    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=row.cohort_id)
+    _require_manager(request, cohort.programme)
+    result = enrolment.invitations_create_for_school_staff(
+        actor=request.user,  # type: ignore[arg-type]
+        cohort=cohort,
+        school=row.school,
+        base_url=_base_url(request),
+    )
+    messages.success(
+        request,
+        _("Invitations sent: %(invited)s. Without an e-mail: %(missing)s. Already taking part: %(taken)s.")
+        % {
+            "invited": len(result.invited),
+            "missing": len(result.skipped_without_email),
+            "taken": len(result.skipped_already_in),
+        },
+    )
+    return redirect("programmes:cohort-detail", cohort_id=cohort.pk)
+
+
+@require_POST
+def link_assign(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    _require_manager(request, cohort.programme)
+    form = LinkAssignForm(request.POST, cohort=cohort)
+    if form.is_valid():
+        try:
+            enrolment.link_assignment_add(
+                actor=request.user,  # type: ignore[arg-type]
+                membership=form.cleaned_data["membership"],
+                cohort_school=form.cleaned_data["cohort_school"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The school was assigned to the link facilitator."))
+    else:
+        messages.error(request, _("Choose a link facilitator and a school."))
+    return redirect("programmes:cohort-detail", cohort_id=cohort.pk)
+
+
+def invitation_list(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = selectors.programme_get_for_user(user=request.user, programme_id=programme_id)
+    _require_manager(request, programme)
+    form = InvitationForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = enrolment.invitable_people([data["email"]]).get(data["email"].lower())
+        try:
+            enrolment.invitation_create(
+                actor=request.user,  # type: ignore[arg-type]
+                programme=programme,
+                email=data["email"],
+                role=data["role"],
+                cohort=data.get("cohort"),
+                school=data.get("school_object"),
+                person=person,
+                language=data["language"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The invitation was sent to %(email)s.") % {"email": data["email"]})
+            return redirect("programmes:invitation-list", programme_id=programme.pk)
+    invitations = selectors.invitation_list(programme=programme)[:200]
+    return render(
+        request,
+        "programmes/invitation_list.html",
+        {"programme": programme, "form": form, "invitations": invitations},
+    )
+
+
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = selectors.invitation_get_for_user(user=request.user, invitation_id=invitation_id)
+    _require_manager(request, invitation.programme)
+    try:
+        enrolment.invitation_revoke(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation was withdrawn."))
+    return redirect("programmes:invitation-list", programme_id=invitation.programme_id)
+
+
+@login_not_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = enrolment.invitation_for_token(token)
+    except enrolment.InvitationError as error:
+        return render(
+            request,
+            "programmes/invitation_invalid.html",
+            {"message": error.message},
+            status=410 if error.code != "unknown" else 404,
+        )
+    has_person = invitation.person is not None or Person.objects.filter(user__email__iexact=invitation.email).exists()
+    form = InvitationAcceptForm(request.POST or None, needs_name=not has_person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = enrolment.invitation_accept(
+                token=token,
+                password=form.cleaned_data["password1"],
+                surname=form.cleaned_data.get("surname", ""),
+                given_name=form.cleaned_data.get("given_name", ""),
+                language=getattr(request, "LANGUAGE_CODE", None),
+            )
+        except enrolment.InvitationError as error:
+            return render(request, "programmes/invitation_invalid.html", {"message": error.message}, status=410)
+        except ValidationError as error:
+            form.add_error("password1" if not form.needs_name else None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, _("Welcome! You now take part in %(programme)s.") % {"programme": invitation.programme.name}
+            )
+            return redirect("programmes:programme-detail", programme_id=invitation.programme_id)
+    return render(request, "programmes/invitation_accept.html", {"invitation": invitation, "form": form})
