@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -139,6 +140,11 @@ def _reset_link(message) -> str:
 
 def test_password_reset_mail_uses_the_locmem_backend_in_tests(settings):
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_development_mail_goes_to_the_console_unless_configured():
+    expected = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+    assert real_settings.EMAIL_BACKEND == expected
 
 
 def test_password_reset_sends_one_mail_and_redirects(client, cast):

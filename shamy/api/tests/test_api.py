@@ -146,6 +146,13 @@ def test_region_list_shape_and_counts_for_national_analyst(client, cast):
     assert rows[1]["counts"] == {"schools": 1, "urban": 0, "rural": 1, "small_class": 0}
 
 
+def test_json_is_utf8_text_not_escapes(client, cast):
+    response = client.get(reverse("api:region-list"), **_headers(cast, "dana"))
+    assert response["Content-Type"].startswith("application/json")
+    assert "Маңғыстау облысы".encode() in response.content
+    assert b"\\u" not in response.content
+
+
 def test_region_counts_cover_only_the_schools_the_caller_may_see(client, cast):
     rows = client.get(reverse("api:region-list"), **_headers(cast, "bolat")).json()
     assert [row["kato"] for row in rows] == ["19"]
