@@ -63,3 +63,8 @@ def require_analytics(user: Any) -> AnalyticsScope:
 
 def can_manage_analytics_settings(user: Any) -> bool:
     return is_system_admin(user)
+
+
+def can_import_indicator_values(user: Any) -> bool:
+    """Outcome figures are national data: system administrators and ministry analysts."""
+    return any(m.role in NATIONAL_ANALYSTS for m in active_memberships(user))

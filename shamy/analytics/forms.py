@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shamy.analytics.dashboard import MEASURES, Filters, year_choices
-from shamy.analytics.models import AnalyticsSettings, Indicator
+from shamy.analytics.models import AnalyticsSettings, Direction, Indicator, Unit
 from shamy.analytics.trends import region_names, series_label
 
 
@@ -48,3 +48,37 @@ class AnalyticsSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AnalyticsSettings
         fields = ["public_enabled", "suppression_threshold"]
+
+
+class ImportedIndicatorForm(forms.Form):
+    """Define an imported outcome indicator once: its values then come from files."""
+
+    code = forms.SlugField(label=_("Code"), max_length=60)
+    name_kk = forms.CharField(label=_("Name (Kazakh)"), max_length=200)
+    name_ru = forms.CharField(label=_("Name (Russian)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    definition_kk = forms.CharField(label=_("Definition (Kazakh)"), widget=forms.Textarea(attrs={"rows": 2}))
+    definition_ru = forms.CharField(label=_("Definition (Russian)"), widget=forms.Textarea(attrs={"rows": 2}))
+    definition_en = forms.CharField(
+        label=_("Definition (English)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    source = forms.CharField(label=_("Source"), max_length=300)
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if Indicator.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("An indicator with this code already exists."))
+        return str(code)
+
+    def indicator_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "code": data["code"],
+            "name": {language: data[f"name_{language}"] for language in ("kk", "ru", "en")},
+            "definition": {language: data[f"definition_{language}"] for language in ("kk", "ru", "en")},
+            "unit": data["unit"],
+            "direction": data["direction"],
+            "source": data["source"],
+        }

@@ -15,7 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from shamy.analytics import exports, geo, need, targets
-from shamy.analytics.access import PUBLIC_SCOPE, AnalyticsScope, can_manage_analytics_settings, require_analytics
+from shamy.analytics.access import (
+    PUBLIC_SCOPE,
+    AnalyticsScope,
+    can_import_indicator_values,
+    can_manage_analytics_settings,
+    require_analytics,
+)
 from shamy.analytics.dashboard import (
     Filters,
     build_dashboard,
@@ -23,11 +29,12 @@ from shamy.analytics.dashboard import (
     build_trend,
     need_candidates,
 )
-from shamy.analytics.forms import AnalyticsSettingsForm, DashboardFilterForm, TrendRegionForm
+from shamy.analytics.forms import AnalyticsSettingsForm, DashboardFilterForm, ImportedIndicatorForm, TrendRegionForm
 from shamy.analytics.models import AnalyticsSettings, Indicator, Scenario
 from shamy.analytics.selectors import indicator_list, programmes_for
 from shamy.analytics.services.scenarios import scenario_create
 from shamy.analytics.services.settings import analytics_settings_update
+from shamy.analytics.services.values import indicator_create
 from shamy.registry.models import Region
 
 
@@ -206,7 +213,31 @@ def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -
 
 def indicator_definitions(request: HttpRequest) -> HttpResponse:
     require_analytics(request.user)
-    return render(request, "analytics/indicator_list.html", {"indicators": indicator_list()})
+    return render(
+        request,
+        "analytics/indicator_list.html",
+        {
+            "indicators": indicator_list(),
+            "can_define": can_import_indicator_values(request.user),
+            "import_url": reverse("imports:start"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_create_view(request: HttpRequest) -> HttpResponse:
+    if not can_import_indicator_values(request.user):
+        raise PermissionDenied
+    form = ImportedIndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        indicator = indicator_create(actor=request.user, fields=form.indicator_fields())
+        messages.success(
+            request,
+            _("Indicator “%(name)s” defined. Import its values with the “Outcome indicator values” import.")
+            % {"name": indicator.label},
+        )
+        return redirect("analytics:indicator-list")
+    return render(request, "analytics/indicator_form.html", {"form": form})
 
 
 @vary_on_headers("HX-Request")

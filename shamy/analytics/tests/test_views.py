@@ -45,6 +45,10 @@ MATRIX = {
         {**ANALYSTS, "kairat": 404},
     ),
     "analytics:indicator-list": (lambda c: reverse("analytics:indicator-list"), ANALYSTS),
+    "analytics:indicator-create": (
+        lambda c: reverse("analytics:indicator-create"),
+        {**ANALYSTS, "kairat": 403},
+    ),
     "analytics:need": (lambda c: reverse("analytics:need"), ANALYSTS),
     "analytics:scenario-shared": (
         lambda c: reverse("analytics:scenario-shared", args=[_scenario(c).share_token]),
