@@ -1,0 +1,3 @@
+from shamy.programmes.tests.conftest import programme_cast, scene
+
+__all__ = ["programme_cast", "scene"]
