@@ -57,10 +57,11 @@ def poster_html(content: PosterContent, *, size: str = "A3", language: str = "kk
         )
 
 
-def poster_pdf(content: PosterContent, *, size: str = "A3", language: str = "kk") -> bytes:
+def poster_pdf(content: PosterContent, *, size: str = "A3", language: str = "kk", compressed: bool = True) -> bytes:
     from weasyprint import HTML
 
-    return bytes(HTML(string=poster_html(content, size=size, language=language)).write_pdf())
+    document = HTML(string=poster_html(content, size=size, language=language))
+    return bytes(document.write_pdf(uncompressed_pdf=not compressed))
 
 
 def text_pdf(title: str, paragraphs: list[str]) -> bytes:
