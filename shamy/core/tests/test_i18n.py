@@ -504,3 +504,20 @@ def test_school_page_shows_kazakh_numbers_and_dates(client, cast):
     html = client.get(url).content.decode()
     assert f"1{NBSP}250" in html
     assert "с 2 сентября 2024 г." in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_main_menu_label_is_translated(rf, cast, language):
+    """Menu entries come from every app's nav.py; none may stay in English on a kk or ru page."""
+    from shamy.core.nav import nav_items
+
+    request = rf.get("/")
+    request.user = cast.aigerim
+    with translation.override("en"):
+        english = [str(item.label) for item in nav_items(request)]
+    with translation.override(language):
+        translated = [str(item.label) for item in nav_items(request)]
+    assert len(english) >= 3
+    untranslated = [label for label, other in zip(english, translated, strict=True) if label == other]
+    assert not untranslated, f"Menu labels not translated into {language}: {untranslated}"
