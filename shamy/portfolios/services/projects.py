@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from shamy.accounts.models import Role
 from shamy.audit.services.entries import audit_record, snapshot
@@ -31,12 +32,12 @@ from shamy.registry.models import Person
 # The sections every new portfolio starts with. ``criterion_code`` is left empty: the
 # assessment issue maps sections to its criteria.
 DEFAULT_SECTIONS = (
-    "The concern and the values behind it",
-    "Consulting colleagues and the principal",
-    "The plan",
-    "Leading the change: what was done and the evidence",
-    "Reflecting on the impact",
-    "The written account",
+    gettext_noop("The concern and the values behind it"),
+    gettext_noop("Consulting colleagues and the principal"),
+    gettext_noop("The plan"),
+    gettext_noop("Leading the change: what was done and the evidence"),
+    gettext_noop("Reflecting on the impact"),
+    gettext_noop("The written account"),
 )
 
 
