@@ -12,6 +12,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,10 @@ import pytest
 # thread with a running loop unless told the calls are deliberate (they are: plain test set-up).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from django.core.servers.basehttp import WSGIServer  # noqa: E402
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler  # noqa: E402
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright  # noqa: E402
+from pytest_django.live_server_helper import LiveServer  # noqa: E402
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
@@ -42,6 +46,39 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
     setattr(item, f"report_{report.when}", report)
+
+
+class _OneRequestAtATimeThread(LiveServerThread):
+    """The live server answering one request at a time.
+
+    On SQLite the test database lives in memory, and the server thread shares the test's single
+    connection. Django's default threaded live server lets two requests use that connection at once
+    (htmx sends overlapping requests when one select updates both the district list and the table),
+    and the two threads deadlock inside SQLite. Answering in turn avoids it; Django closes each
+    connection after the response, so the browser never holds the only worker.
+    """
+
+    def _create_server(self, connections_override: Any = None) -> WSGIServer:
+        return WSGIServer((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False)
+
+
+class _SerialLiveServer(LiveServer):
+    def __init__(self, addr: str) -> None:
+        super().__init__(addr, start=False)
+        threaded = self.thread
+        self.thread = _OneRequestAtATimeThread(
+            threaded.host, threaded.static_handler, threaded.connections_override, threaded.port
+        )
+        self.thread.daemon = True
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    """pytest-django's ``live_server``, served by :class:`_OneRequestAtATimeThread`."""
+    server = _SerialLiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -86,10 +123,10 @@ def _open_page(request: pytest.FixtureRequest, browser: Browser, base_url: str, 
 
 
 @pytest.fixture
-def page(request: pytest.FixtureRequest, browser: Browser, live_server) -> Iterator[Page]:
+def page(request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     yield from _open_page(request, browser, live_server.url, viewport=DESKTOP)
 
 
 @pytest.fixture
-def phone_page(request: pytest.FixtureRequest, browser: Browser, live_server) -> Iterator[Page]:
+def phone_page(request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     yield from _open_page(request, browser, live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)

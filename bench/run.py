@@ -1,0 +1,488 @@
+"""`make bench`: load-test the national demo on PostgreSQL behind gunicorn, beside two baselines.
+
+1. Makes sure wrk is there (apt-get install wrk when missing) and the bench database exists
+   (postgres://postgres@127.0.0.1:5432/shamy_bench unless --database-url or BENCH_DATABASE_URL).
+2. migrate, compiletranslations, seed_demo --scale 1.0 (idempotent: a second run changes nothing),
+   collectstatic into a temporary STATIC_ROOT.
+3. Serves it with gunicorn on 127.0.0.1 (DEBUG=0, SHAMY_BENCH=1 mounts the /bench/ baselines),
+   signs the demo ministry analyst in over HTTP and gives them an API token.
+4. For each scenario in bench/scenarios.py: checks it answers 200, warms up, then runs wrk with
+   16 connections for --duration seconds and reads requests/s, p50, p95 and p99.
+5. Prints a table with the ratios and the targets, saves it under bench/results/, and with
+   --write-docs replaces the "## Load test" section of docs/benchmarks.md.
+
+Loopback only; the server and the load generator share the machine, which the report says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.scenarios import MINIMAL, SCENARIOS, TRIVIAL, Scenario  # noqa: E402
+
+PYTHON = sys.executable
+RESULTS = ROOT / "bench" / "results"
+DOCS = ROOT / "docs" / "benchmarks.md"
+LUA = ROOT / "bench" / "report.lua"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shamy_bench"
+SECTION = "## Load test"
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    url: str
+    response_bytes: int
+    requests: int = 0
+    seconds: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+    errors: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S', time.gmtime())}] {message}", flush=True)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 20)), help="seconds per scenario"
+    )
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of unrecorded load before each scenario")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn workers")
+    parser.add_argument("--scale", type=float, default=1.0, help="demo data scale for seed_demo")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser.add_argument("--only", action="append", default=[], help="run only scenarios whose name contains this")
+    parser.add_argument(
+        "--scenario", action="append", default=[], metavar="NAME=PATH", help="an extra page to load (session auth)"
+    )
+    parser.add_argument("--write-docs", action="store_true", help="update the Load test section of docs/benchmarks.md")
+    return parser.parse_args()
+
+
+# --- set-up ---------------------------------------------------------------------------------
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    log("wrk is missing: installing it with apt-get")
+    prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*prefix, "apt-get", "update", "-qq"], check=True, env=environment)
+    subprocess.run([*prefix, "apt-get", "install", "-y", "-qq", "wrk"], check=True, env=environment)
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk could not be installed; install it (Debian package `wrk`) and run again")
+    return found
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            log(f"creating database {name}")
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def django_environment(database_url: str, static_root: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "shamy.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "SHAMY_BENCH": "1",
+        "SHAMY_DEMO_ALLOWED": "1",
+        "STATIC_ROOT": static_root,
+        # Plain HTTP on loopback: no redirect to HTTPS, cookies without the Secure flag.
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def manage(environment: dict[str, str], *arguments: str) -> str:
+    completed = subprocess.run(
+        [PYTHON, "manage.py", *arguments], cwd=ROOT, env=environment, check=True, capture_output=True, text=True
+    )
+    return completed.stdout.strip()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_gunicorn(environment: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    command = [
+        str(Path(PYTHON).parent / "gunicorn"),
+        "shamy.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        "--worker-class=sync",
+        "--backlog=256",
+        "--timeout=60",
+        "--log-level=warning",
+    ]
+    log(f"gunicorn with {workers} sync workers on 127.0.0.1:{port}")
+    server = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    stop(server)
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def sign_in(base: str, email: str, password: str) -> str:
+    """Sign in through the login form like a browser; returns the session cookie's value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"{base}/accounts/login/", timeout=30).read()
+    csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    form = urllib.parse.urlencode({"username": email, "password": password, "csrfmiddlewaretoken": csrf}).encode()
+    request = urllib.request.Request(  # noqa: S310 (loopback http URL we built)
+        f"{base}/accounts/login/", data=form, headers={"Referer": f"{base}/accounts/login/"}
+    )
+    opener.open(request, timeout=30).read()
+    session = next((cookie.value for cookie in jar if cookie.name == "sessionid"), None)
+    if session is None:
+        raise SystemExit(f"could not sign in as {email}: is the demo loaded (seed_demo)?")
+    return session
+
+
+def demo_context(environment: dict[str, str]) -> dict[str, Any]:
+    """Inside Django (bench database): the analyst's login, a fresh API token and the path parameters."""
+    os.environ.update(environment)
+    import django
+
+    django.setup()
+    from django.db.models import Count
+
+    from shamy.accounts.models import Role, User
+    from shamy.accounts.services.users import api_token_create
+    from shamy.registry.demo.loader import DEMO_LOGINS, DEMO_PASSWORD
+    from shamy.registry.models import Person, Region, School
+
+    email = next(login.email for login in DEMO_LOGINS if login.role == Role.MINISTRY_ANALYST)
+    analyst = User.objects.get(email=email)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    token, raw_token = api_token_create(actor=analyst, name=f"make bench {stamp}")
+    region = Region.objects.annotate(schools_count=Count("schools")).order_by("-schools_count", "kato").first()
+    if region is None:
+        raise SystemExit("no regions in the bench database: seed_demo did not run")
+    school = School.objects.filter(region=region).order_by("-pupils", "id").first()
+    return {
+        "email": email,
+        "password": DEMO_PASSWORD,
+        "token": raw_token,
+        "token_id": token.pk,
+        "analyst_id": analyst.pk,
+        "schools": School.objects.count(),
+        "people": Person.objects.count(),
+        "region_id": region.pk,
+        "region_name": region.name_en,
+        "school_id": school.pk if school else 0,
+    }
+
+
+def revoke_token(context: dict[str, Any]) -> None:
+    from shamy.accounts.models import ApiToken, User
+    from shamy.accounts.services.users import api_token_revoke
+
+    analyst = User.objects.get(pk=context["analyst_id"])
+    api_token_revoke(actor=analyst, token=ApiToken.objects.get(pk=context["token_id"]))
+
+
+# --- load -----------------------------------------------------------------------------------
+
+
+def headers_for(scenario: Scenario, session: str, token: str) -> dict[str, str]:
+    if scenario.auth == "session":
+        return {"Cookie": f"sessionid={session}; shamy_language=kk"}
+    if scenario.auth == "token":
+        return {"Authorization": f"Bearer {token}"}
+    return {}
+
+
+def preflight(url: str, headers: dict[str, str]) -> int:
+    """The page must answer 200 itself (a redirect to the login page would make a fast, false result)."""
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (loopback http URL we built)
+    opener = urllib.request.build_opener(_NoRedirect())
+    try:
+        with opener.open(request, timeout=60) as response:
+            body = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status, body = error.code, b""
+    if status != 200:
+        raise SystemExit(f"{url} answered {status}, not 200: fix it before measuring")
+    return len(body)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def run_wrk(wrk: str, url: str, headers: dict[str, str], seconds: int, connections: int) -> dict[str, Any]:
+    threads = max(1, min(connections, os.cpu_count() or 1))
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout=10s", "--latency", "-s", str(LUA)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    completed = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+    match = re.search(r"^BENCH_JSON (.*)$", completed.stdout, re.MULTILINE)
+    if match is None:
+        raise SystemExit(f"wrk gave no result for {url}:\n{completed.stdout}\n{completed.stderr}")
+    return dict(json.loads(match.group(1)))
+
+
+def measure(
+    wrk: str, base: str, scenario: Scenario, context: dict[str, Any], session: str, args: argparse.Namespace
+) -> Result:
+    url = base + scenario.path.format(**context)
+    headers = headers_for(scenario, session, context["token"])
+    size = preflight(url, headers)
+    if args.warmup:
+        run_wrk(wrk, url, headers, args.warmup, args.connections)
+    raw = run_wrk(wrk, url, headers, args.duration, args.connections)
+    errors = {
+        key.removeprefix("errors_"): int(value) for key, value in raw.items() if key.startswith("errors_") and value
+    }
+    result = Result(
+        scenario=scenario,
+        url=url,
+        response_bytes=size,
+        requests=int(raw["requests"]),
+        seconds=raw["duration_us"] / 1e6,
+        p50_ms=raw["p50_us"] / 1000,
+        p95_ms=raw["p95_us"] / 1000,
+        p99_ms=raw["p99_us"] / 1000,
+        max_ms=raw["max_us"] / 1000,
+        errors=errors,
+    )
+    log(
+        f"{scenario.name}: {result.rps:.1f} req/s, p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, "
+        f"p99 {result.p99_ms:.1f} ms{', errors ' + str(errors) if errors else ''}"
+    )
+    return result
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8") if Path("/proc/cpuinfo").exists() else ""
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
+    meminfo = Path("/proc/meminfo").read_text(encoding="utf-8") if Path("/proc/meminfo").exists() else ""
+    memory = re.search(r"^MemTotal:\s*(\d+) kB", meminfo, re.MULTILINE)
+    import django
+    from django.db import connection
+
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu_model": model.group(1).strip() if model else platform.processor() or "unknown",
+        "ram": f"{int(memory.group(1)) / 1024 / 1024:.0f} GiB" if memory else "unknown",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": ".".join(str(part) for part in divmod(connection.pg_version, 10000)),  # type: ignore[attr-defined]
+    }
+
+
+def verdicts(results: list[Result]) -> dict[str, str]:
+    minimal = next((r for r in results if r.scenario.baseline == MINIMAL), None)
+    out = {}
+    for result in results:
+        if result.scenario.baseline:
+            continue
+        misses = []
+        if result.p95_ms >= result.scenario.p95_target_ms:
+            misses.append(f"p95 ≥ {result.scenario.p95_target_ms:.0f} ms")
+        if minimal and result.rps < result.scenario.throughput_target * minimal.rps:
+            misses.append(f"throughput < {result.scenario.throughput_target:.0%} of the minimal page")
+        if result.errors:
+            misses.append("errors")
+        out[result.scenario.name] = "met" if not misses else "missed: " + "; ".join(misses)
+    return out
+
+
+def table(results: list[Result]) -> str:
+    minimal = next((r for r in results if r.scenario.baseline == MINIMAL), None)
+    trivial = next((r for r in results if r.scenario.baseline == TRIVIAL), None)
+    verdict = verdicts(results)
+    lines = [
+        "| Scenario | Path | req/s | p50 ms | p95 ms | p99 ms | vs minimal page | Target |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for result in results:
+        if result.scenario.baseline == TRIVIAL:
+            ratio = "—"
+            target = "baseline"
+        elif result.scenario.baseline == MINIMAL:
+            ratio = "1.00"
+            share = f"{result.rps / trivial.rps:.2f} of trivial" if trivial and trivial.rps else ""
+            target = f"baseline ({share})" if share else "baseline"
+        else:
+            ratio = f"{result.rps / minimal.rps:.2f}" if minimal and minimal.rps else "—"
+            target = verdict[result.scenario.name]
+        path = result.scenario.path
+        lines.append(
+            f"| {result.scenario.name} | `{path}` | {result.rps:.1f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} "
+            f"| {result.p99_ms:.1f} | {ratio} | {target} |"
+        )
+    return "\n".join(lines)
+
+
+def report(results: list[Result], info: dict[str, str], context: dict[str, Any], args: argparse.Namespace) -> str:
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    minimal = next((r for r in results if r.scenario.baseline == MINIMAL), None)
+    trivial = next((r for r in results if r.scenario.baseline == TRIVIAL), None)
+    ratio = (
+        f"The minimal page reaches {minimal.rps / trivial.rps:.2f} of the trivial view's throughput.\n"
+        if minimal and trivial and trivial.rps
+        else ""
+    )
+    return (
+        f"{SECTION}\n\n"
+        f"Run by `make bench` on {when}: {context['schools']:,} demo schools and {context['people']:,} people "
+        f"(seed_demo --scale {args.scale:g}) in PostgreSQL {info['postgresql']}, served by gunicorn "
+        f"({args.workers} sync workers, DEBUG=0) and loaded by wrk with {args.connections} connections for "
+        f"{args.duration} s per scenario after a {args.warmup} s warm-up, signed in as the demo ministry analyst "
+        f"(API: bearer token). Region page: {context['region_name']}, the region with the most schools.\n\n"
+        f"Machine: {info['cpus']} CPUs ({info['cpu_model']}), {info['ram']} RAM, {info['os']}, Python "
+        f"{info['python']}, Django {info['django']}. Server, database and load generator share the machine.\n\n"
+        f"{table(results)}\n\n"
+        f"{ratio}"
+        "Targets (issue 3): p95 under 200 ms, and at least half the minimal page's requests per second.\n"
+    )
+
+
+def write_docs(section: str) -> None:
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _match: section + "\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    DOCS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    log(f"updated {DOCS.relative_to(ROOT)}")
+
+
+def main() -> int:
+    args = parse_args()
+    scenarios = list(SCENARIOS)
+    for extra in args.scenario:
+        name, _, path = extra.partition("=")
+        if not path.startswith("/"):
+            raise SystemExit(f"--scenario wants NAME=/path/, got {extra!r}")
+        scenarios.append(Scenario(name.strip(), path.strip()))
+    if args.only:
+        scenarios = [s for s in scenarios if s.baseline or any(part in s.name for part in args.only)]
+
+    wrk = ensure_wrk()
+    ensure_database(args.database_url)
+    static_root = tempfile.mkdtemp(prefix="shamy-bench-static-")
+    environment = django_environment(args.database_url, static_root)
+    try:
+        log("migrate")
+        manage(environment, "migrate", "--noinput", "-v0")
+        manage(environment, "compiletranslations", "-v0")
+        log(f"seed_demo --scale {args.scale:g} (idempotent)")
+        log(manage(environment, "seed_demo", f"--scale={args.scale}"))
+        manage(environment, "collectstatic", "--noinput", "-v0")
+        context = demo_context(environment)
+        port = free_port()
+        server = start_gunicorn(environment, port, args.workers)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            session = sign_in(base, context["email"], context["password"])
+            results = [measure(wrk, base, scenario, context, session, args) for scenario in scenarios]
+        finally:
+            stop(server)
+            revoke_token(context)
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+
+    section = report(results, machine(), context, args)
+    print("\n" + section)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    (RESULTS / f"{stamp}.md").write_text(section, encoding="utf-8")
+    (RESULTS / f"{stamp}.json").write_text(
+        json.dumps([asdict(r) | {"rps": r.rps} for r in results], ensure_ascii=False, indent=2, default=str),
+        encoding="utf-8",
+    )
+    log(f"saved bench/results/{stamp}.md and .json")
+    if args.write_docs:
+        write_docs(section)
+    failed = [r.scenario.name for r in results if r.errors]
+    if failed:
+        log("requests failed during " + ", ".join(failed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""What `make bench` loads. To measure another page, add one line to SCENARIOS (or pass
+``--scenario "name=/path/"`` once): the runner logs in, checks the page answers 200, then loads it.
+
+A path may use ``{region_id}`` (the region with the most schools) and ``{school_id}`` (its largest school).
+``auth`` is "session" (the demo analyst's browser session), "token" (their API token) or "none".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TRIVIAL = "trivial"
+MINIMAL = "minimal"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: str
+    auth: str = "session"
+    baseline: str = ""  # TRIVIAL or MINIMAL for the two baselines; empty for the pages under test
+    p95_target_ms: float = 200.0
+    # The page must keep at least this share of the minimal page's requests per second.
+    throughput_target: float = 0.5
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario("trivial view (baseline)", "/bench/trivial/", baseline=TRIVIAL),
+    Scenario("minimal 50-school page (baseline)", "/bench/schools/", baseline=MINIMAL),
+    Scenario("school list", "/registry/schools/"),
+    Scenario("region page", "/registry/regions/{region_id}/"),
+    Scenario("API school list", "/api/v1/schools", auth="token"),
+]
