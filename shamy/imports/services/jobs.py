@@ -203,9 +203,10 @@ def _run_commit(*, job: ImportJob, actor: Any, report_progress: bool = False) ->
             report = check_table(importer, table)
             if not report.ok:
                 raise _Rejected(report)
+            step = max(10, len(report.rows) // 100)
             for number, row in enumerate(report.rows, start=1):
                 importer.apply(actor=actor, row=row)
-                if progress is not None and number % 50 == 0:
+                if progress is not None and number % step == 0:
                     progress(number)
     except _Rejected as rejected:
         _store_report(job, importer, rejected.report)

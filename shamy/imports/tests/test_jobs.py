@@ -316,3 +316,24 @@ def test_preview_query_count_does_not_grow_with_rows(cast):
     large = _check_queries(cast, 20)  # half of these rows exist (updates), half are new
     assert small == large
     assert small <= 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_commit_progress_is_visible_outside_the_import_transaction_on_postgresql(cast):
+    from shamy.imports.services.jobs import _commit_progress
+
+    job = job_create(actor=cast.aigerim, kind="schools", upload=upload(_schools_file(2)))
+    report, close = _commit_progress(job.pk)
+    if connection.vendor != "postgresql":
+        # SQLite has a single writer: the bar shows the commit as running until it ends.
+        assert (report, close) == (None, None)
+        return
+    assert report is not None and close is not None
+    from django.db import transaction
+
+    with transaction.atomic():
+        School.objects.filter(pk=cast.school_a1.pk).update(pupils=47)  # the import's own writes
+        report(1)
+        job.refresh_from_db()
+        assert job.progress_done == 1  # committed by the side connection, seen at once
+    close()
