@@ -337,6 +337,13 @@ def test_docs_page_loads_only_self_hosted_assets(client, db):
     assert "//cdn" not in html
     for asset in ("ninja/swagger-ui-bundle.js", "ninja/swagger-ui-init.js", "ninja/swagger-ui.css"):
         assert finders.find(asset), asset
+        assert f"/static/{asset}" in html
+        assert client.get(f"/static/{asset}").status_code == 200
+
+
+def test_api_root_is_not_a_data_endpoint(client, db):
+    response = client.get("/api/v1/")
+    assert response.status_code == 404
 
 
 def test_token_last_use_is_written_at_most_once_a_minute(client, cast):
