@@ -64,6 +64,24 @@ def test_login_sets_the_language_cookie_to_the_account_language(client, cast):
     assert response.cookies[django_settings.LANGUAGE_COOKIE_NAME].value == "ru"
 
 
+def test_logout_needs_post_and_ends_the_session(client, cast):
+    client.force_login(cast.dana)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert _signed_in_as(client) == cast.dana.pk
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:login")
+    assert _signed_in_as(client) is None
+
+
+def test_inactive_account_cannot_sign_in(client, cast):
+    cast.dana.is_active = False
+    cast.dana.save(update_fields=["is_active"])
+    response = _login(client, "dana@example.kz", PASSWORD)
+    assert response.status_code == 200
+    assert _signed_in_as(client) is None
+
+
 def test_create_user_lowercases_the_email(db):
     user = User.objects.create_user("Aruzhan@Example.KZ", "a long enough passphrase")
     assert user.email == "aruzhan@example.kz"
