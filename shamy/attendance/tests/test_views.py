@@ -61,7 +61,7 @@ def test_attendance_board_query_count_is_constant(client, programme_cast, scene)
     client.force_login(c.timur)
     url = reverse("attendance:attendance-take", args=[scene.session_a1.pk])
     two = _queries(client, url)
-    for n in range(18):
+    for _n in range(18):
         person = PersonFactory()
         EmploymentFactory(person=person, school=c.school_a1)
         Attendance.objects.create(gathering=scene.session_a1, person=person, school=c.school_a1)
