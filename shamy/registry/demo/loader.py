@@ -101,6 +101,14 @@ def demo_counts() -> dict[str, int]:
     }
 
 
+def _loaded_counts() -> dict[str, int]:
+    """The two figures printed when the demo is already there; cheap even at national scale."""
+    return {
+        "schools": School.objects.filter(is_demo=True).count(),
+        "people": Person.objects.filter(is_demo=True).count(),
+    }
+
+
 def demo_is_loaded() -> bool:
     return School.objects.filter(is_demo=True).exists()
 
@@ -131,17 +139,21 @@ def demo_load(*, scale: float = 1.0, report: Callable[[str], None] | None = None
     ValueError for a scale outside (0, 1]. Records one audit entry, ``registry.demo.loaded``.
     """
     started = time.monotonic()
-    say = report or (lambda message: None)
+
+    def say(message: str) -> None:
+        if report is not None:
+            report(f"{message} ({time.monotonic() - started:.1f} s)")
+
     if not settings.SHAMY_DEMO_ALLOWED:
         demo_check_allowed()
     if demo_is_loaded():
-        return DemoSummary(already_loaded=True, counts=demo_counts(), seconds=time.monotonic() - started)
+        return DemoSummary(already_loaded=True, counts=_loaded_counts(), seconds=time.monotonic() - started)
     plan = build_plan(scale)
     with transaction.atomic():
         # Checked again inside the transaction: on SQLite it holds the write lock from BEGIN.
         demo_check_allowed()
         if demo_is_loaded():
-            return DemoSummary(already_loaded=True, counts=demo_counts(), seconds=time.monotonic() - started)
+            return DemoSummary(already_loaded=True, counts=_loaded_counts(), seconds=time.monotonic() - started)
         regions = _regions_upsert()
         say(f"regions: {len(regions)}")
         operator = _organisations_create(regions, plan)
@@ -382,8 +394,8 @@ def _people_create(plan: DemoPlan, schools: list[School], say: Callable[[str], N
 
     Some 348,000 people and as many employments: ``bulk_create`` spends about 0.3 ms of Python
     per row here (and SQLite caps its batches at 999 parameters, ~60 rows), which alone would take
-    minutes. So these two tables get a plain multi-row ``executemany`` with ids assigned by the
-    loader under the transaction's lock; see docs/benchmarks.md, "Seeding".
+    minutes. So these two tables get a plain bulk INSERT (``executemany``; ``COPY`` on PostgreSQL)
+    with ids assigned by the loader under the transaction's lock; see docs/benchmarks.md, "Seeding".
     """
     person_ids = _id_block(Person)
     employment_ids = _id_block(Employment)
@@ -488,13 +500,23 @@ def _id_block(model: type[models.Model]) -> Iterator[int]:
 
 
 def _insert_many(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """INSERT ``rows`` (values already adapted for this database) with ``executemany`` in batches."""
+    """INSERT ``rows`` (values already adapted for this database) in bulk.
+
+    SQLite: ``executemany`` of one prepared statement. PostgreSQL: ``COPY ... FROM STDIN``, since
+    psycopg would otherwise send one statement per row.
+    """
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     names = ", ".join(quote(column) for column in columns)
-    placeholders = ", ".join(["%s"] * len(columns))
-    # Table and column names come from the model, never from input.
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        # Table and column names come from the model, never from input.
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
         for start in range(0, len(rows), BATCH_SIZE):
             cursor.executemany(sql, rows[start : start + BATCH_SIZE])
 
