@@ -306,7 +306,8 @@ def test_kazakh_date_input_accepts_the_short_date_format():
 class _VisibleText(HTMLParser):
     """Collects text nodes and the accessible-name attributes a screen reader reads out.
 
-    Text in ``<code>`` is left out: it shows identifiers (audit action names, field names).
+    Text in ``<code>`` is left out: it shows identifiers (audit action names, field names); so
+    is text marked as another language (``lang="en"``: each language's own name in the switcher).
     """
 
     def __init__(self) -> None:
@@ -315,6 +316,7 @@ class _VisibleText(HTMLParser):
         self.headings: list[str] = []
         self._skip = 0
         self._heading: list[str] | None = None
+        self._foreign: list[str] = []
         self.html_lang = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -323,14 +325,20 @@ class _VisibleText(HTMLParser):
             self.html_lang = values.get("lang") or ""
         if tag in {"script", "style", "code"}:
             self._skip += 1
+        if tag != "html" and values.get("lang") and values.get("lang") != self.html_lang:
+            self._foreign.append(tag)
+            self._skip += 1
         if tag in {"h1", "h2"}:
             self._heading = []
         for name in ("aria-label", "placeholder", "alt"):
-            if values.get(name):
+            if values.get(name) and not self._skip:
                 self.texts.append(" ".join((values[name] or "").split()))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in {"script", "style", "code"}:
+            self._skip -= 1
+        if self._foreign and self._foreign[-1] == tag:
+            self._foreign.pop()
             self._skip -= 1
         if tag in {"h1", "h2"} and self._heading is not None:
             self.headings.append(" ".join("".join(self._heading).split()))
@@ -521,3 +529,60 @@ def test_every_main_menu_label_is_translated(rf, cast, language):
     assert len(english) >= 3
     untranslated = [label for label, other in zip(english, translated, strict=True) if label == other]
     assert not untranslated, f"Menu labels not translated into {language}: {untranslated}"
+
+
+class _Structure(HTMLParser):
+    """What a screen reader relies on: labels, table captions and header scopes, headings."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.label_for: set[str] = set()
+        self.controls: list[dict[str, str | None]] = []
+        self.tables = 0
+        self.captions = 0
+        self.th_without_scope = 0
+        self.h1 = 0
+        self.viewport = False
+        self.skip_link = False
+        self.main_id = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "label" and values.get("for"):
+            self.label_for.add(values["for"] or "")
+        elif tag in {"input", "select", "textarea"} and values.get("type") not in {"hidden", "submit", "button"}:
+            self.controls.append(values)
+        elif tag == "table":
+            self.tables += 1
+        elif tag == "caption":
+            self.captions += 1
+        elif tag == "th" and values.get("scope") not in {"col", "row", "colgroup", "rowgroup"}:
+            self.th_without_scope += 1
+        elif tag == "h1":
+            self.h1 += 1
+        elif tag == "meta" and values.get("name") == "viewport":
+            self.viewport = "width=device-width" in (values.get("content") or "")
+        elif tag == "a" and "skip-link" in (values.get("class") or "") and values.get("href") == "#main":
+            self.skip_link = True
+        elif tag == "main":
+            self.main_id = values.get("id") or ""
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_audit_entry")
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_foundation_page_structure_serves_screen_readers_and_phones(client, cast, page):
+    html = _get_page(client, cast, page, "kk").content.decode()
+    structure = _Structure()
+    structure.feed(html)
+    assert structure.viewport, "no responsive viewport meta"
+    assert structure.skip_link and structure.main_id == "main", "no skip link to the main content"
+    assert structure.h1 == 1
+    assert structure.tables == structure.captions, "every table needs a caption"
+    assert structure.th_without_scope == 0, "every table header needs a scope"
+    unlabelled = [
+        control.get("name")
+        for control in structure.controls
+        if not control.get("aria-label") and control.get("id") not in structure.label_for
+    ]
+    assert not unlabelled, f"form controls without a label: {unlabelled}"
