@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -166,7 +167,11 @@ def series_create(request: HttpRequest, programme_id: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             count = series.gatherings.count()
-            messages.success(request, _("%(count)s sessions were scheduled.") % {"count": count})
+            messages.success(
+                request,
+                ngettext("%(count)s session was scheduled.", "%(count)s sessions were scheduled.", count)
+                % {"count": count},
+            )
             return redirect(reverse("attendance:gathering-list", args=[programme.pk]) + f"?school={school.pk}")
     return render(request, "attendance/series_form.html", {"programme": programme, "form": form})
 
