@@ -194,12 +194,13 @@ def check_table(
     if not table.rows:
         return Report(columns=columns, rows=[], file_problems=[Problem.of(_("The file has no rows to import."))])
     rows: list[Row] = []
+    by_index = [(index, importer.column(code)) for index, code in mapping.items()]
     for number, (cells, line) in enumerate(zip(table.rows, table.lines, strict=True), start=1):
         row = Row(line=line)
-        for index, code in mapping.items():
+        for index, column in by_index:
             raw = cells[index] if index < len(cells) else ""
-            row.cells[code] = raw
-            parse_cell(importer.column(code), raw, row)
+            row.cells[column.code] = raw
+            parse_cell(column, raw, row)
         rows.append(row)
         if progress is not None and number % every == 0:
             progress(number)
