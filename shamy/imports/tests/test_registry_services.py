@@ -28,6 +28,7 @@ def test_school_create_cleans_saves_indexes_and_audits(cast):
     assert school.search_text == search_key("Ақсу мектебі", "Школа Аксу")
     entry = AuditEntry.objects.get(action="registry.school.created")
     assert (entry.target_id, entry.after["bin"], entry.before) == (str(school.pk), valid_bin(1), None)
+    assert entry.after is not None
     assert "search_text" not in entry.after
 
 
