@@ -93,6 +93,7 @@ class MapRegion:
     title: str
     value_text: str
     linked: bool
+    name: str
 
 
 @dataclass
@@ -135,7 +136,7 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         value_text = plain(cell, unit) if cell is not None else _("no data")
         title = _("%(region)s: %(value)s") % {"region": name, "value": value_text}
         map_regions.append(
-            MapRegion(shape, region, row, scale.colour(value), title, value_text, linked=region is not None)
+            MapRegion(shape, region, row, scale.colour(value), title, value_text, region is not None, name)
         )
     bars = charts.bar_chart(
         [

@@ -4,7 +4,9 @@
   "use strict";
 
   function showDetails(event) {
-    var path = event.target.closest ? event.target.closest("path.region") : null;
+    var target = event.target;
+    var path = target.closest ? target.closest("path.region") : null;
+    if (!path && target.querySelector) path = target.querySelector("path.region");
     var panel = document.getElementById("map-details");
     if (!path || !panel) return;
     panel.textContent = path.getAttribute("data-name") + ": " + path.getAttribute("data-value");

@@ -1,0 +1,74 @@
+"""Journeys through equity analytics: the parity map and its table download; a regional view."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e.world import World, build_world, sign_in, translated
+from shamy.analytics.testing import seed_indicators
+from shamy.core.testing.cast import PASSWORD
+from shamy.core.testing.factories import DistrictFactory, SchoolFactory
+from shamy.registry.models import Internet, Locality
+
+
+@pytest.fixture
+def world(transactional_db) -> World:
+    seed_indicators()  # flushed by earlier transactional tests
+    world = build_world()
+    # Some high-speed internet on both sides so the parity index is defined in region A.
+    SchoolFactory(region=world.region, locality=Locality.URBAN, internet=Internet.HIGH_SPEED)
+    SchoolFactory(region=world.region, locality=Locality.RURAL, internet=Internet.HIGH_SPEED)
+    other = DistrictFactory(region=world.cast.region_b, name_kk="Бейнеу ауданы", name_ru="Бейнеуский район")
+    SchoolFactory(region=world.cast.region_b, district=other, locality=Locality.RURAL)
+    return world
+
+
+def test_analyst_maps_internet_parity_and_downloads_the_table(page: Page, world: World):
+    sign_in(page, world.analyst_email, world.analyst_password)
+    page.goto("/analytics/")
+    expect(page.locator("h1")).to_have_text(translated("kk", "Equity analytics"))
+    expect(page.locator("svg#chart-map path.region")).to_have_count(20)
+
+    page.locator("select[name=indicator]").select_option("high_speed_internet_share")
+    expect(page).to_have_url(re.compile(r"indicator=high_speed_internet_share"))
+    with page.expect_response(lambda response: "measure=parity" in response.url):
+        page.locator("select[name=measure]").select_option("parity")
+    expect(page).to_have_url(re.compile(r"measure=parity"))
+    caption = page.locator("#map-caption")
+    expect(caption).to_contain_text(translated("kk", "Parity index (rural / urban)"))
+
+    # Keyboard users reach a region by its link; the details panel follows the focus.
+    page.locator(f'svg#chart-map a:has(path[data-kato="{world.region.kato}"])').focus()
+    expect(page.locator("#map-details")).to_contain_text(world.region.name_kk)
+
+    with page.expect_download() as download_info:
+        page.locator("#table-downloads a", has_text="CSV").click()
+    download = download_info.value
+    content = Path(download.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[0][0] == translated("kk", "Region")
+    places = {row[0] for row in rows[1:]}
+    assert world.region.name_kk in places
+    assert world.cast.region_b.name_kk in places
+
+
+def test_regional_analyst_sees_only_their_regions_districts(page: Page, world: World):
+    sign_in(page, world.cast.kairat.email, PASSWORD)
+    page.goto("/analytics/")
+    rows = page.locator("#region-table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(world.region.name_kk)
+    rows.first.get_by_role("link").click()
+    expect(page.locator("h1")).to_have_text(world.region.name_kk)
+    table = page.locator("#district-table")
+    expect(table).to_contain_text("Ұйғыр ауданы")
+    expect(table).not_to_contain_text("Бейнеу ауданы")
+
+    response = page.goto(f"/analytics/regions/{world.cast.region_b.pk}/")
+    assert response is not None and response.status == 404
