@@ -335,7 +335,8 @@ def _name_urban_school(
         school.name_kk = f"{place_kk_genitive} «{brand}» жеке мектебі"
         school.name_ru = f"Частная школа «{brand}» {place_ru_genitive}"
         return
-    number = numbers[counter_key] = numbers.get(counter_key, 0) + rng.randint(1, 2)
+    # Mostly consecutive numbers, with the gaps closed or merged schools leave.
+    number = numbers[counter_key] = numbers.get(counter_key, 0) + (2 if rng.random() < 0.15 else 1)
     weights = [kind[0] for kind in _URBAN_KINDS]
     _, noun_kk, noun_ru = rng.choices(_URBAN_KINDS, weights=weights)[0]
     if school.grade_to == 4:
