@@ -102,6 +102,8 @@ class Importer:
 
     kind: ClassVar[str]
     label: ClassVar[Any]
+    # Shown on the start page: how rows are matched and what an import of this kind changes.
+    description: ClassVar[Any] = ""
     columns: ClassVar[tuple[Column, ...]]
     # Columns whose values must be unique within one file (a record's identifiers).
     unique_columns: ClassVar[tuple[str, ...]] = ()

@@ -115,6 +115,10 @@ def _match(
 class SchoolImporter(Importer):
     kind = "schools"
     label = _("Schools")
+    description = _(
+        "Rows are matched to schools by external ID, then by BIN; a matched row with the same values changes "
+        "nothing. Empty cells leave the current value as it is."
+    )
     unique_columns = ("external_id", "bin")
     columns: ClassVar[tuple[Column, ...]] = (
         Column(
@@ -295,6 +299,11 @@ class SchoolImporter(Importer):
 class PersonImporter(Importer):
     kind = "people"
     label = _("People")
+    description = _(
+        "Rows are matched to people by external ID, then by IIN; a matched row with the same values changes "
+        "nothing. Empty cells leave the current value as it is. A school in the row adds an employment there "
+        "unless the person already works there in that position."
+    )
     unique_columns = ("external_id", "iin")
     columns: ClassVar[tuple[Column, ...]] = (
         Column(

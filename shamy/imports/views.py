@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from shamy.imports.base import Problem
 from shamy.imports.files import CSV, XLSX, FileProblem
 from shamy.imports.forms import UploadForm
-from shamy.imports.kinds import importer_for, importers_for_user
+from shamy.imports.kinds import all_importers, importer_for, importers_for_user
 from shamy.imports.models import ImportJob
 from shamy.imports.samples import template_response
 from shamy.imports.selectors import job_get_for_user, job_list_for_user
@@ -64,7 +64,7 @@ def template_download(request: HttpRequest, kind: str, file_format: str) -> Http
 def job_list(request: HttpRequest) -> HttpResponse:
     _allowed_importers(request)
     page = Paginator(job_list_for_user(user=request.user), 50).get_page(request.GET.get("page"))
-    labels = {importer.kind: importer.label for importer in importers_for_user(request.user)}
+    labels = {importer.kind: importer.label for importer in all_importers()}
     for job in page:
         job.kind_label = labels.get(job.kind, job.kind)  # type: ignore[attr-defined]
     return render(request, "imports/job_list.html", {"page": page, "query": ""})
