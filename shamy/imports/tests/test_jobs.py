@@ -337,3 +337,23 @@ def test_commit_progress_is_visible_outside_the_import_transaction_on_postgresql
         job.refresh_from_db()
         assert job.progress_done == 1  # committed by the side connection, seen at once
     close()
+
+
+def test_people_preview_query_count_does_not_grow_with_rows(cast):
+    from shamy.imports.importers import PersonImporter
+
+    cast.school_a1.bin = valid_bin(321)
+    cast.school_a1.save()
+    header = ["iin", "surname", "given_name", "school"]
+
+    def queries(count: int) -> int:
+        rows = [header] + [[valid_iin(800 + n), "Ф", "И", valid_bin(321)] for n in range(count)]
+        rows.append([cast.teacher_a1.iin, cast.teacher_a1.surname, cast.teacher_a1.given_name, valid_bin(321)])
+        table = read_table(csv_bytes(rows), CSV)
+        with CaptureQueriesContext(connection) as captured:
+            report = check_table(PersonImporter(), table)
+        assert report.ok
+        assert report.rows[-1].action == "unchanged"  # already works at school A1 as a teacher
+        return len(captured.captured_queries)
+
+    assert queries(2) == queries(20)

@@ -233,3 +233,23 @@ def test_job_list_shows_only_own_jobs_and_constant_queries(client, cast, django_
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert len(response.context["page"]) == 20
+
+
+def test_job_page_query_count_does_not_grow_with_rows(client, cast, django_assert_num_queries):
+    _login(client, cast, "aigerim")
+    small = job_create(
+        actor=cast.aigerim,
+        kind="schools",
+        upload=upload(csv_bytes([SCHOOL_HEADER] + [school_row(n, bin_value=valid_bin(600 + n)) for n in range(2)])),
+    )
+    large = job_create(
+        actor=cast.aigerim,
+        kind="schools",
+        upload=upload(csv_bytes([SCHOOL_HEADER] + [school_row(n, bin_value=valid_bin(600 + n)) for n in range(20)])),
+    )
+    client.get(reverse("imports:job-detail", args=[small.pk]))
+    with django_assert_num_queries(5) as captured:
+        client.get(reverse("imports:job-detail", args=[small.pk]))
+    with django_assert_num_queries(len(captured.captured_queries)):
+        response = client.get(reverse("imports:job-detail", args=[large.pk]))
+    assert len(response.context["table"]) == 20
