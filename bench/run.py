@@ -3,7 +3,8 @@
 1. Makes sure wrk is there (apt-get install wrk when missing) and the bench database exists
    (postgres://postgres@127.0.0.1:5432/shamy_bench unless --database-url or BENCH_DATABASE_URL).
 2. migrate, compiletranslations, seed_demo --scale 1.0 (idempotent: a second run changes nothing),
-   collectstatic into a temporary STATIC_ROOT.
+   collectstatic into var/bench/static (again only when a static file or the lock files changed:
+   compressing the admin's and the API docs' assets takes minutes on a small machine).
 3. Serves it with gunicorn on 127.0.0.1 (DEBUG=0, SHAMY_BENCH=1 mounts the /bench/ baselines),
    signs the demo ministry analyst in over HTTP and gives them an API token.
 4. For each scenario in bench/scenarios.py: checks it answers 200, warms up, then runs wrk with
@@ -29,7 +30,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -49,6 +49,7 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 LUA = ROOT / "bench" / "report.lua"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shamy_bench"
 SECTION = "## Load test"
+STATIC_ROOT = ROOT / "var" / "bench" / "static"
 
 
 @dataclass
@@ -142,6 +143,15 @@ def django_environment(database_url: str, static_root: str) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def static_is_current() -> bool:
+    manifest = STATIC_ROOT / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    built = manifest.stat().st_mtime
+    sources = [ROOT / "requirements.lock", ROOT / "requirements-dev.lock", *ROOT.glob("shamy/*/static/**/*")]
+    return all(source.stat().st_mtime <= built for source in sources if source.is_file())
 
 
 def manage(environment: dict[str, str], *arguments: str) -> str:
@@ -443,27 +453,25 @@ def main() -> int:
 
     wrk = ensure_wrk()
     ensure_database(args.database_url)
-    static_root = tempfile.mkdtemp(prefix="shamy-bench-static-")
-    environment = django_environment(args.database_url, static_root)
+    environment = django_environment(args.database_url, str(STATIC_ROOT))
+    log("migrate")
+    manage(environment, "migrate", "--noinput", "-v0")
+    manage(environment, "compiletranslations", "-v0")
+    log(f"seed_demo --scale {args.scale:g} (idempotent)")
+    log(manage(environment, "seed_demo", f"--scale={args.scale}"))
+    if not static_is_current():
+        log(f"collectstatic into {STATIC_ROOT.relative_to(ROOT)}")
+        manage(environment, "collectstatic", "--noinput", "--clear", "-v0")
+    context = demo_context(environment)
+    port = free_port()
+    server = start_gunicorn(environment, port, args.workers)
     try:
-        log("migrate")
-        manage(environment, "migrate", "--noinput", "-v0")
-        manage(environment, "compiletranslations", "-v0")
-        log(f"seed_demo --scale {args.scale:g} (idempotent)")
-        log(manage(environment, "seed_demo", f"--scale={args.scale}"))
-        manage(environment, "collectstatic", "--noinput", "-v0")
-        context = demo_context(environment)
-        port = free_port()
-        server = start_gunicorn(environment, port, args.workers)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            session = sign_in(base, context["email"], context["password"])
-            results = [measure(wrk, base, scenario, context, session, args) for scenario in scenarios]
-        finally:
-            stop(server)
-            revoke_token(context)
+        base = f"http://127.0.0.1:{port}"
+        session = sign_in(base, context["email"], context["password"])
+        results = [measure(wrk, base, scenario, context, session, args) for scenario in scenarios]
     finally:
-        shutil.rmtree(static_root, ignore_errors=True)
+        stop(server)
+        revoke_token(context)
 
     section = report(results, machine(), context, args)
     print("\n" + section)

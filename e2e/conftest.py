@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,8 @@ import pytest
 # thread with a running loop unless told the calls are deliberate (they are: plain test set-up).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from django.core.servers.basehttp import WSGIServer  # noqa: E402
-from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler  # noqa: E402
+from django.core.servers.basehttp import ThreadedWSGIServer  # noqa: E402
+from django.test.testcases import LiveServerThread  # noqa: E402
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright  # noqa: E402
 from pytest_django.live_server_helper import LiveServer  # noqa: E402
 
@@ -48,25 +49,44 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     setattr(item, f"report_{report.when}", report)
 
 
-class _OneRequestAtATimeThread(LiveServerThread):
-    """The live server answering one request at a time.
+class _OneAtATimeApp:
+    """Runs the site for one request at a time, response body included.
 
-    On SQLite the test database lives in memory, and the server thread shares the test's single
-    connection. Django's default threaded live server lets two requests use that connection at once
-    (htmx sends overlapping requests when one select updates both the district list and the table),
-    and the two threads deadlock inside SQLite. Answering in turn avoids it; Django closes each
-    connection after the response, so the browser never holds the only worker.
+    On SQLite the test database lives in memory and the server threads share the test's single
+    connection. Two requests using it at once (htmx sends overlapping requests when one select
+    updates both the district list and the table) deadlock inside SQLite, so requests take turns.
+    Connections still get a thread each: Chromium opens idle spare connections, which must not
+    block the one request that matters.
     """
 
-    def _create_server(self, connections_override: Any = None) -> WSGIServer:
-        return WSGIServer((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False)
+    def __init__(self, application: Any) -> None:
+        self.application = application
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with self.lock:
+            response = self.application(environ, start_response)
+            try:
+                return list(response)  # streamed exports read the database while iterating
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+
+class _OneAtATimeServer(ThreadedWSGIServer):
+    def set_app(self, application: Any) -> None:
+        super().set_app(_OneAtATimeApp(application))
+
+
+class _OneAtATimeThread(LiveServerThread):
+    server_class = _OneAtATimeServer
 
 
 class _SerialLiveServer(LiveServer):
     def __init__(self, addr: str) -> None:
         super().__init__(addr, start=False)
         threaded = self.thread
-        self.thread = _OneRequestAtATimeThread(
+        self.thread = _OneAtATimeThread(
             threaded.host, threaded.static_handler, threaded.connections_override, threaded.port
         )
         self.thread.daemon = True
@@ -75,7 +95,7 @@ class _SerialLiveServer(LiveServer):
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[LiveServer]:
-    """pytest-django's ``live_server``, served by :class:`_OneRequestAtATimeThread`."""
+    """pytest-django's ``live_server``, answering one request at a time (see :class:`_OneAtATimeApp`)."""
     server = _SerialLiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"))
     yield server
     server.stop()

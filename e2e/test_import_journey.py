@@ -1,0 +1,75 @@
+"""Journey: an administrator imports schools from a file with one bad row; nothing is saved."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e.world import World, build_world, sign_in, translated
+from shamy.core.testing.cast import PASSWORD
+from shamy.core.testing.factories import valid_bin
+from shamy.imports.models import ImportJob
+from shamy.registry.models import School
+
+HEADER = ["external_id", "bin", "name_kk", "name_ru", "region", "district", "locality", "pupils", "teachers"]
+
+
+@pytest.fixture
+def world(transactional_db, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploaded files stay out of the developer's var/media
+    return build_world()
+
+
+def _file_with_one_bad_row() -> tuple[bytes, str]:
+    good_one, good_two, base = valid_bin(701), valid_bin(702), valid_bin(703)
+    bad = base[:-1] + str((int(base[-1]) + 1) % 10)  # a typo in the check digit
+    rows = [
+        HEADER,
+        ["E2E-1", good_one, "Жаңаталап ауылының мектебі", "Школа села Жанаталап", "19", "195200", "rural", 48, 9],
+        ["E2E-2", bad, "Көктал ауылының мектебі", "Школа села Коктал", "19", "195200", "rural", 61, 12],
+        ["E2E-3", good_two, "Шонжы ауылының мектебі", "Школа села Чунджа", "19", "195200", "rural", 530, 41],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([[str(cell) for cell in row] for row in rows])
+    return buffer.getvalue().encode("utf-8"), bad
+
+
+def test_admin_imports_a_file_with_one_bad_row_and_nothing_is_saved(page: Page, world: World):
+    schools_before = School.objects.count()
+    data, bad_bin = _file_with_one_bad_row()
+    sign_in(page, world.cast.aigerim.email, PASSWORD)
+
+    page.goto("/registry/schools/")
+    page.locator("#school-rows").get_by_role("link", name=translated("kk", "Import"), exact=True).click()
+    expect(page.locator("h1")).to_have_text(translated("kk", "Import from a file"))
+    expect(page.locator("select[name=kind]")).to_have_value("schools")
+    page.locator("input[name=file]").set_input_files(
+        files=[{"name": "schools.csv", "mimeType": "text/csv", "buffer": data}]
+    )
+    page.get_by_role("button", name=translated("kk", "Upload and check")).click()
+
+    expect(page).to_have_url(re.compile(r"/imports/jobs/\d+/$"))
+    alert = page.locator("main .message.error[role=alert]")
+    expect(alert).to_be_visible()
+    # "Row 3, column «BIN»: …" in Kazakh: line 3 of the file is its second data row.
+    where = translated("kk", "Row %(line)s, column «%(column)s»: %(message)s").split("%(message)s")[0]
+    where = where % {"line": 3, "column": translated("kk", "BIN"), "message": ""}
+    message = translated("kk", "This BIN's check digit is wrong: please check for a typo.")
+    expect(alert).to_contain_text(where + message)
+    expect(alert.locator("li")).to_have_count(1)
+    expect(page.locator("form[action$='/commit/']")).to_have_count(0)  # no way to import a failed file
+
+    page.get_by_role("link", name=translated("kk", "Show only rows with errors")).click()
+    rows = page.locator("main table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(bad_bin)
+    expect(rows.first.locator("td.row-error .errorlist")).to_contain_text(message)
+
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED
+    assert School.objects.count() == schools_before
+    assert not School.objects.filter(external_id__startswith="E2E-").exists()
