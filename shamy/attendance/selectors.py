@@ -283,3 +283,21 @@ def person_hours(*, person_id: int, programme: Programme | None = None) -> float
         rows = rows.filter(gathering__programme=programme)
     duration = rows.aggregate(total=Sum(_DURATION))["total"] or datetime.timedelta(0)
     return round(duration.total_seconds() / 3600, 2)
+
+
+def expectable_people(*, gathering: Gathering) -> QuerySet[Any]:
+    """Programme participants with a registry Person who are not expected yet: for in-school
+    sessions those of its school, for network events those of its region."""
+    from shamy.accounts.models import Membership
+    from shamy.registry.models import Person
+
+    memberships = Membership.objects.active().filter(programme_id=gathering.programme_id, user__person__isnull=False)
+    if gathering.kind == "in_school" and gathering.school_id is not None:
+        memberships = memberships.filter(school_id=gathering.school_id)
+    elif gathering.kind == "network" and gathering.region_id is not None:
+        memberships = memberships.filter(school__region_id=gathering.region_id)
+    return (
+        Person.objects.filter(pk__in=memberships.values("user__person"))
+        .exclude(attendances__gathering=gathering)
+        .order_by("surname", "given_name", "id")
+    )

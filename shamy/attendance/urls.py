@@ -17,6 +17,8 @@ urlpatterns = [
     path("gatherings/<int:gathering_id>/recording/", views.recording_set, name="recording-set"),
     path("gatherings/<int:gathering_id>/presentations/", views.presentation_create, name="presentation-create"),
     path("attendance/<int:attendance_id>/mark/", views.attendance_mark, name="attendance-mark"),
+    path("gatherings/<int:gathering_id>/expected/", views.expected_add, name="expected-add"),
+    path("attendance/<int:attendance_id>/remove/", views.expected_remove, name="expected-remove"),
     path("materials/<int:material_id>/", views.material_download, name="material-download"),
     path("presentations/<int:presentation_id>/feedback/", views.feedback_create, name="feedback-create"),
 ]

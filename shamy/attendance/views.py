@@ -199,7 +199,42 @@ def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
     }
     if context["can_view_attendance"]:
         context["rows"] = list(selectors.attendance_rows(gathering=gathering))
+    if manage:
+        context["expectable"] = list(selectors.expectable_people(gathering=gathering)[:500])
     return render(request, "attendance/gathering_detail.html", context)
+
+
+@require_POST
+def expected_add(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
+    if not can_manage_gathering(request.user, gathering):
+        raise PermissionDenied
+    raw = request.POST.get("person", "")
+    person = selectors.expectable_people(gathering=gathering).filter(pk=int(raw)).first() if raw.isdigit() else None
+    if person is None:
+        messages.error(request, _("Choose a participant from the list."))
+    else:
+        try:
+            marking.attendance_expect(actor=request.user, gathering=gathering, person=person)  # type: ignore[arg-type]
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s is now expected.") % {"name": person.full_name})
+    return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+
+
+@require_POST
+def expected_remove(request: HttpRequest, attendance_id: int) -> HttpResponse:
+    attendance = selectors.attendance_get_for_user(user=request.user, attendance_id=attendance_id)
+    if not can_manage_gathering(request.user, attendance.gathering):
+        raise PermissionDenied
+    try:
+        marking.attendance_unexpect(actor=request.user, attendance=attendance)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s was removed from the list.") % {"name": attendance.person.full_name})
+    return redirect("attendance:gathering-detail", gathering_id=attendance.gathering_id)
 
 
 def attendance_take(request: HttpRequest, gathering_id: int) -> HttpResponse:

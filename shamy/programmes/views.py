@@ -42,7 +42,15 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = selectors.programme_get_for_user(user=request.user, programme_id=programme_id)
     context = selectors.programme_overview(actor=request.user, programme=programme)
-    context.update({"programme": programme, "can_manage": can_manage_programme(request.user, programme)})
+    from shamy.attendance.permissions import can_view_report
+
+    context.update(
+        {
+            "programme": programme,
+            "can_manage": can_manage_programme(request.user, programme),
+            "can_report": can_view_report(request.user, programme),
+        }
+    )
     return render(request, "programmes/programme_detail.html", context)
 
 

@@ -85,3 +85,46 @@ def feedback_add(*, actor: User, presentation: Presentation, text: str) -> Feedb
     feedback.save()
     audit_record(actor=actor, action="attendance.feedback.added", target=feedback)
     return feedback
+
+
+@transaction.atomic
+def attendance_expect(*, actor: User, gathering: Gathering, person: Person, school_id: int | None = None) -> Attendance:
+    """Add a person to the people expected at a gathering (one row per person).
+
+    Needs ``can_manage_gathering``; the person must hold a programme role in the gathering's
+    programme. Raises PermissionDenied or ValidationError (already expected, not a participant).
+    """
+    from shamy.accounts.models import Membership
+
+    if not can_manage_gathering(actor, gathering):
+        raise PermissionDenied
+    membership = (
+        Membership.objects.active()
+        .filter(programme_id=gathering.programme_id, user__person=person)
+        .order_by("school_id")
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(_("This person takes no part in the programme."))
+    if Attendance.objects.filter(gathering=gathering, person=person).exists():
+        raise ValidationError(_("This person is already expected."))
+    attendance = Attendance(gathering=gathering, person=person, school_id=school_id or membership.school_id)
+    attendance.full_clean()
+    attendance.save()
+    audit_record(actor=actor, action="attendance.attendance.expected", target=attendance)
+    return attendance
+
+
+@transaction.atomic
+def attendance_unexpect(*, actor: User, attendance: Attendance) -> None:
+    """Remove a person from the expected list while their attendance is not marked yet.
+
+    Needs ``can_manage_gathering``. Raises PermissionDenied or ValidationError (already marked).
+    """
+    attendance = Attendance.objects.select_for_update().select_related("gathering__programme").get(pk=attendance.pk)
+    if not can_manage_gathering(actor, attendance.gathering):
+        raise PermissionDenied
+    if attendance.status:
+        raise ValidationError(_("Attendance is already marked for this person; it stays on the list."))
+    audit_record(actor=actor, action="attendance.attendance.deleted", target=attendance)
+    attendance.delete()

@@ -228,3 +228,24 @@ def test_visibility_of_gatherings_per_persona(programme_cast, scene):
     assert seen(c.serik) == set()
     assert seen(c.nurlan) == set()
     assert seen(c.kairat) == set()
+
+
+def test_expected_people_can_be_added_and_removed_until_marked(programme_cast, scene):
+    from shamy.attendance.services.marking import attendance_expect, attendance_unexpect
+
+    c = programme_cast
+    network = scene.network_a
+    row = network.attendances.get(person=c.person_talgat)
+    attendance_unexpect(actor=c.madina, attendance=row)
+    assert not network.attendances.filter(person=c.person_talgat).exists()
+    again = attendance_expect(actor=c.madina, gathering=network, person=c.person_talgat)
+    assert again.school == c.school_a1
+    with pytest.raises(ValidationError):
+        attendance_expect(actor=c.madina, gathering=network, person=c.person_talgat)
+    with pytest.raises(ValidationError):
+        attendance_expect(actor=c.madina, gathering=network, person=c.teacher_a1)  # not in the programme
+    attendance_mark(actor=c.madina, attendance=again, status=AttendanceStatus.PRESENT)
+    with pytest.raises(ValidationError):
+        attendance_unexpect(actor=c.madina, attendance=again)
+    with pytest.raises(PermissionDenied):
+        attendance_expect(actor=c.talgat, gathering=network, person=c.person_timur)

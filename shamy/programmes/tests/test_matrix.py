@@ -139,6 +139,16 @@ MATRIX = {
         lambda c, s: reverse("attendance:attendance-mark", args=[s.attendance_talgat.pk]),
         statuses({"aliya", "timur"}, SEES_SESSION_A1, ok=302),
     ),
+    "attendance:expected-add": (
+        "post",
+        lambda c, s: reverse("attendance:expected-add", args=[s.session_a1.pk]),
+        statuses({"aliya", "timur"}, SEES_SESSION_A1, ok=302),
+    ),
+    "attendance:expected-remove": (
+        "post",
+        lambda c, s: reverse("attendance:expected-remove", args=[s.attendance_talgat.pk]),
+        statuses({"aliya", "timur"}, SEES_SESSION_A1, ok=302),
+    ),
     "attendance:material-upload": (
         "post",
         lambda c, s: reverse("attendance:material-upload", args=[s.session_a1.pk]),
