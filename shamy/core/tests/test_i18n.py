@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime
+import gettext as gettext_module
 import re
 import shutil
 from decimal import Decimal
@@ -87,6 +88,9 @@ def _key(entry: polib.POEntry) -> tuple[str | None, str, str]:
 def _compiled_catalogues():
     """Compile the .po files (as ``make test`` does) and make Django reload them."""
     call_command("compiletranslations", verbosity=0)
+    # Python's gettext caches each .mo file it has read by path; a catalogue compiled just now
+    # must be read again.
+    gettext_module._translations.clear()  # type: ignore[attr-defined]
     # Changing LOCALE_PATHS makes Django drop its cached catalogues (django.test.signals).
     with override_settings(LOCALE_PATHS=list(settings.LOCALE_PATHS)):
         yield
@@ -201,6 +205,41 @@ def test_catalogues_are_up_to_date_with_the_sources(app, tmp_path, monkeypatch):
         assert not gone, f"shamy/{app} ({language}): entries whose source is gone, run makemessages: {gone}"
 
 
+FOUNDATION_APPS = ("core", "accounts", "audit", "registry")
+
+
+@pytest.mark.parametrize("app", FOUNDATION_APPS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_catalogue_translation_is_the_one_shown(app, language):
+    """Django merges every catalogue into one per language, so a msgid means one thing everywhere.
+
+    A catalogue listed earlier (a django.contrib app, then the apps in INSTALLED_APPS order) wins
+    for a msgid several define: "Filter" in the admin's catalogue, "now" in humanize's. An entry
+    shown differently from what its catalogue says must use a context (pgettext) or agree.
+    """
+    from django.utils.translation import gettext, ngettext, npgettext
+
+    path = SHAMY / app / "locale" / language / "LC_MESSAGES" / "django.po"
+    overridden = []
+    with translation.override(language):
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete:
+                continue
+            if entry.msgid_plural:
+                shown = (
+                    npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 5)
+                    if entry.msgctxt
+                    else ngettext(entry.msgid, entry.msgid_plural, 5)
+                )
+                expected = entry.msgstr_plural[1 if language == "kk" else 2]
+            else:
+                shown = pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else gettext(entry.msgid)
+                expected = entry.msgstr
+            if shown != expected:
+                overridden.append(f"{entry.msgid!r}: catalogue says {expected!r}, Django shows {shown!r}")
+    assert not overridden, f"shamy/{app} ({language}) translations overridden elsewhere:\n" + "\n".join(overridden)
+
+
 # --- Language names and month names -------------------------------------------------------------
 
 
@@ -228,6 +267,29 @@ def test_django_russian_month_names_are_in_the_genitive():
     with translation.override("ru"):
         assert [str(dates.MONTHS_ALT[month]) for month in range(1, 13)] == RUSSIAN_MONTHS_GENITIVE
         assert str(dates.MONTHS[11]) == "Ноябрь"
+
+
+@pytest.mark.django_db
+def test_django_own_messages_reach_kazakh_users_in_kazakh():
+    """Messages from Django whose Kazakh catalogue is empty come from shamy.core's."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.contrib.humanize.templatetags.humanize import naturaltime
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    with translation.override("kk"):
+        with pytest.raises(ValidationError) as error:
+            forms.EmailField().clean("not-an-address")
+        assert error.value.messages == ["Дұрыс электрондық пошта мекенжайын енгізіңіз."]
+        with pytest.raises(ValidationError) as error:
+            forms.CharField(max_length=3).clean("Ақтөбе")
+        assert error.value.messages == ["Бұл мән 3 таңбадан аспауы керек (қазір 6)."]
+        with pytest.raises(ValidationError) as error:
+            validate_password("12345678")
+        assert "Бұл құпия сөз тек цифрлардан тұрады." in error.value.messages
+        assert "Бұл құпия сөз тым жиі қолданылады." in error.value.messages
+        assert naturaltime(timezone.now() - datetime.timedelta(days=3)) == f"3{NBSP}күн бұрын"
+        assert naturaltime(timezone.now() - datetime.timedelta(minutes=5)) == f"5{NBSP}минут бұрын"
 
 
 # --- Date and number formats -------------------------------------------------------------------
