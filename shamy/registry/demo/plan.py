@@ -262,10 +262,10 @@ def _grades_and_pupils(rng: random.Random, school: SchoolPlan) -> None:
         school.pupils = round(rng.triangular(low, high, mode))
     elif school.locality == Locality.RURAL:
         school.grade_to = _weighted(rng, {11: 88, 9: 12})
-        school.pupils = min(max(round(math.exp(rng.gauss(math.log(330), 0.5))), 151), 1800)
+        school.pupils = min(max(round(math.exp(rng.gauss(math.log(400), 0.55))), 151), 2000)
     else:
         school.grade_from, school.grade_to = _weighted(rng, {(1, 11): 95, (1, 4): 3, (5, 11): 2})
-        centre = 600 if school.grade_to == 4 else 1250
+        centre = 550 if school.grade_to == 4 else 1000
         school.pupils = min(max(round(rng.gauss(centre, centre * 0.45)), 250), 3200)
 
 
