@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/<int:project_id>/endorse/", views.project_endorse, name="project-endorse"),
     path("projects/<int:project_id>/evidence/new/", views.evidence_add, name="evidence-add"),
     path("evidence/<int:evidence_id>/file/", views.evidence_file, name="evidence-file"),
+    path("evidence/<int:evidence_id>/delete/", views.evidence_delete, name="evidence-delete"),
     path("evidence/<int:evidence_id>/thumbnail/", views.evidence_thumbnail, name="evidence-thumbnail"),
     path("projects/<int:project_id>/portfolio/", views.portfolio_detail, name="portfolio-detail"),
     path("projects/<int:project_id>/portfolio/submit/", views.portfolio_submit, name="portfolio-submit"),

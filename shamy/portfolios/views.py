@@ -305,6 +305,17 @@ def evidence_add(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "portfolios/evidence_form.html", {"form": form, "project": project}, status=status)
 
 
+@require_POST
+def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
+    project = evidence.project
+    if not permissions.can_edit_project(request.user, project) or project.portfolio.is_submitted:
+        raise PermissionDenied
+    evidence_services.evidence_delete(actor=request.user, evidence=evidence)
+    messages.success(request, _("The evidence has been removed."))
+    return redirect(reverse("portfolios:project-detail", args=[project.pk]) + "#evidence")
+
+
 def _serve(field_file: Any, content_type: str, *, inline: bool) -> FileResponse:
     try:
         handle = field_file.open("rb")

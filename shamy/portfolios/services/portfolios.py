@@ -44,7 +44,11 @@ def section_save(
     project = section.portfolio.project
     if not permissions.can_edit_project(actor, project):
         raise PermissionDenied
-    locked = PortfolioSection.objects.select_for_update().select_related("portfolio", "updated_by").get(pk=section.pk)
+    locked = (
+        PortfolioSection.objects.select_for_update(of=("self",))
+        .select_related("portfolio", "updated_by")
+        .get(pk=section.pk)
+    )
     if locked.portfolio.is_submitted:
         raise PermissionDenied(_("This portfolio has been submitted and can no longer be changed."))
     if locked.version != version:

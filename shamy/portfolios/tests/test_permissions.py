@@ -146,6 +146,10 @@ MATRIX = {
         lambda c: ("get", reverse("portfolios:evidence-file", args=[c.photo_a.pk]), None),
         viewers(OK),
     ),
+    "portfolios:evidence-delete": (
+        lambda c: ("post", reverse("portfolios:evidence-delete", args=[c.photo_a.pk]), {}),
+        only_teacher(REDIRECT),
+    ),
     "portfolios:evidence-thumbnail": (
         lambda c: ("get", reverse("portfolios:evidence-thumbnail", args=[c.photo_a.pk]), None),
         viewers(OK),

@@ -210,3 +210,18 @@ def test_publishing_records_consent_and_withdrawing_unpublishes(programme_cast):
         )
     sharing.consent_withdraw(actor=cast.talgat, project=project)
     assert not PublicSummary.objects.published().exists()
+
+
+def test_removing_evidence_deletes_its_files_after_commit(programme_cast, django_capture_on_commit_callbacks):
+    cast = programme_cast
+    project = make_project(cast.talgat, cast.cohort_a)
+    upload = SimpleUploadedFile("x.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    added = evidence.evidence_add(actor=cast.talgat, project=project, title="Фото", upload=upload)
+    names, evidence_id = [added.file.name, added.thumbnail.name], added.pk
+    with pytest.raises(PermissionDenied):
+        evidence.evidence_delete(actor=cast.timur, evidence=added)
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence.evidence_delete(actor=cast.talgat, evidence=added)
+    assert not Evidence.objects.filter(pk=evidence_id).exists()
+    assert not any(default_storage.exists(name) for name in names)
+    assert AuditEntry.objects.filter(action="portfolios.evidence.deleted", target_id=str(evidence_id)).exists()
