@@ -240,6 +240,26 @@ def test_the_catalogue_translation_is_the_one_shown(app, language):
     assert not overridden, f"shamy/{app} ({language}) translations overridden elsewhere:\n" + "\n".join(overridden)
 
 
+@pytest.mark.parametrize(
+    ("language", "counts"),
+    [
+        ("kk", {1: "1 мектеп", 3: "3 мектеп", 5: "5 мектеп", 21: "21 мектеп"}),
+        (
+            "ru",
+            {1: "1 школа", 3: "3 школы", 5: "5 школ", 11: "11 школ", 21: "21 школа", 22: "22 школы", 112: "112 школ"},
+        ),
+        ("en", {1: "1 school", 3: "3 schools"}),
+    ],
+)
+def test_plural_forms_follow_the_language(language, counts):
+    template = Template(
+        "{% load i18n %}{% blocktranslate count counter=n %}{{ counter }} school{% plural %}"
+        "{{ counter }} schools{% endblocktranslate %}"
+    )
+    with translation.override(language):
+        assert {n: template.render(Context({"n": n})) for n in counts} == counts
+
+
 # --- Language names and month names -------------------------------------------------------------
 
 
