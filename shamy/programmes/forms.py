@@ -120,3 +120,27 @@ class InvitationAcceptForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
+    coordinator_email = forms.EmailField(
+        label=_("First coordinator's e-mail"), help_text=_("They receive an invitation to set a password.")
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["name_kk", "name_ru", "name_en", "country", "starts_on", "ends_on"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class CohortForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Cohort
+        fields = ["name_kk", "name_ru", "name_en", "starts_on", "ends_on", "facilitators_per_school"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }

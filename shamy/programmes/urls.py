@@ -5,7 +5,9 @@ from shamy.programmes import views
 app_name = "programmes"
 urlpatterns = [
     path("", views.programme_list, name="programme-list"),
+    path("new/", views.programme_create, name="programme-create"),
     path("<int:programme_id>/", views.programme_detail, name="programme-detail"),
+    path("<int:programme_id>/cohorts/new/", views.cohort_create, name="cohort-create"),
     path("<int:programme_id>/stages/new/", views.stage_create, name="stage-create"),
     path("stages/<int:stage_id>/edit/", views.stage_edit, name="stage-edit"),
     path("<int:programme_id>/invitations/", views.invitation_list, name="invitation-list"),

@@ -10,11 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from shamy.accounts.access import is_system_admin
 from shamy.programmes import selectors
 from shamy.programmes.forms import (
+    CohortForm,
     InvitationAcceptForm,
     InvitationForm,
     LinkAssignForm,
+    ProgrammeForm,
     SchoolSearchForm,
     StageCreateForm,
     StageForm,
@@ -22,6 +25,7 @@ from shamy.programmes.forms import (
 from shamy.programmes.models import CohortSchool
 from shamy.programmes.permissions import can_manage_programme, can_view_cohort_people
 from shamy.programmes.services import enrolment, methodology
+from shamy.programmes.services import programmes as programme_services
 from shamy.registry.models import Person, School
 
 
@@ -36,7 +40,60 @@ def _require_manager(request: HttpRequest, programme: object) -> None:
 
 def programme_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.programme_list(actor=request.user)
-    return render(request, "programmes/programme_list.html", {"rows": rows})
+    return render(
+        request, "programmes/programme_list.html", {"rows": rows, "can_create": is_system_admin(request.user)}
+    )
+
+
+def programme_create(request: HttpRequest) -> HttpResponse:
+    if not is_system_admin(request.user):
+        raise PermissionDenied
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = programme_services.programme_create(
+                actor=request.user,  # type: ignore[arg-type]
+                name_kk=data["name_kk"],
+                name_ru=data["name_ru"],
+                name_en=data.get("name_en", ""),
+                country=data["country"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                coordinator_email=data["coordinator_email"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The programme was created and its coordinator invited."))
+            return redirect("programmes:programme-detail", programme_id=programme.pk)
+    return render(request, "programmes/programme_form.html", {"form": form})
+
+
+def cohort_create(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = selectors.programme_get_for_user(user=request.user, programme_id=programme_id)
+    _require_manager(request, programme)
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cohort = programme_services.cohort_create(
+                actor=request.user,  # type: ignore[arg-type]
+                programme=programme,
+                name_kk=data["name_kk"],
+                name_ru=data["name_ru"],
+                name_en=data.get("name_en", ""),
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                facilitators_per_school=data["facilitators_per_school"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The cohort was opened."))
+            return redirect("programmes:cohort-detail", cohort_id=cohort.pk)
+    return render(request, "programmes/cohort_form.html", {"form": form, "programme": programme})
 
 
 def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:

@@ -217,6 +217,33 @@ def invitation_create(
     Raises PermissionDenied or ValidationError.
     """
     _require_coordinator(actor, programme)
+    return invitation_create_unchecked(
+        actor=actor,
+        programme=programme,
+        email=email,
+        role=role,
+        cohort=cohort,
+        school=school,
+        person=person,
+        language=language,
+        base_url=base_url,
+    )
+
+
+def invitation_create_unchecked(
+    *,
+    actor: User | None,
+    programme: Programme,
+    email: str,
+    role: str,
+    cohort: Cohort | None = None,
+    school: School | None = None,
+    person: Person | None = None,
+    language: str | None = None,
+    base_url: str | None = None,
+) -> Invitation:
+    """:func:`invitation_create` without the permission check, for services that checked
+    their own (a system administrator inviting a new programme's first coordinator)."""
     _check_scope(programme=programme, role=role, cohort=cohort, school=school)
     email = email.strip().lower()
     existing_user = User.objects.filter(email__iexact=email).first()

@@ -298,3 +298,73 @@ def test_programme_list_query_count_is_constant(client, programme_cast, django_a
     assert count() == two
     with django_assert_num_queries(two):
         client.get(reverse("programmes:programme-list"))
+
+
+def test_system_admin_creates_a_programme_and_invites_its_coordinator(
+    client, programme_cast, django_capture_on_commit_callbacks
+):
+    c = programme_cast
+    client.force_login(c.aigerim)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("programmes:programme-create"),
+            {
+                "name_kk": "Жаңа бағдарлама",
+                "name_ru": "Новая программа",
+                "name_en": "New programme",
+                "country": "KZ",
+                "starts_on": "2026-01-01",
+                "ends_on": "2027-06-30",
+                "coordinator_email": "Coordinator@Example.kz",
+            },
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(email="coordinator@example.kz")
+    assert invitation.role == Role.COORDINATOR and invitation.invited_by == c.aigerim
+    assert len(mail.outbox) == 1
+    assert AuditEntry.objects.filter(action="programmes.programme.created").exists()
+
+
+def test_coordinator_opens_a_cohort_within_the_programme_period(programme_cast):
+    from shamy.programmes.services.programmes import cohort_create, programme_finish
+
+    c = programme_cast
+    cohort = cohort_create(
+        actor=c.aliya,
+        programme=c.programme,
+        name_kk="Үшінші кезең",
+        name_ru="Третий этап",
+        starts_on=datetime.date(2026, 9, 1),
+        ends_on=datetime.date(2027, 5, 31),
+        facilitators_per_school=3,
+    )
+    assert cohort.facilitators_per_school == 3
+    with pytest.raises(ValidationError):
+        cohort_create(
+            actor=c.aliya,
+            programme=c.programme,
+            name_kk="x",
+            name_ru="x",
+            starts_on=datetime.date(2020, 9, 1),
+            ends_on=datetime.date(2021, 5, 31),
+        )
+    with pytest.raises(PermissionDenied):
+        cohort_create(
+            actor=c.erbol,
+            programme=c.programme,
+            name_kk="x",
+            name_ru="x",
+            starts_on=datetime.date(2026, 9, 1),
+            ends_on=datetime.date(2027, 5, 31),
+        )
+    programme_finish(actor=c.aliya, programme=c.programme)
+    c.programme.refresh_from_db()
+    with pytest.raises(ValidationError):
+        cohort_create(
+            actor=c.aliya,
+            programme=c.programme,
+            name_kk="x",
+            name_ru="x",
+            starts_on=datetime.date(2026, 9, 1),
+            ends_on=datetime.date(2027, 5, 31),
+        )

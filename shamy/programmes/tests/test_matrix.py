@@ -51,6 +51,16 @@ MATRIX = {
         lambda c, s: reverse("programmes:programme-detail", args=[c.programme.pk]),
         statuses(IN_P, IN_P),
     ),
+    "programmes:programme-create": (
+        "get",
+        lambda c, s: reverse("programmes:programme-create"),
+        statuses({"aigerim"}, set(ALL_PERSONAS)),
+    ),
+    "programmes:cohort-create": (
+        "get",
+        lambda c, s: reverse("programmes:cohort-create", args=[c.programme.pk]),
+        statuses({"aliya"}, IN_P),
+    ),
     "programmes:stage-create": (
         "get",
         lambda c, s: reverse("programmes:stage-create", args=[c.programme.pk]),
