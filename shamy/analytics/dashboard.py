@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from shamy.analytics import charts, geo, need, trends
 from shamy.analytics.access import AnalyticsScope
-from shamy.analytics.indicators import COMPUTED, Bucket, Row, evaluate, imported_spec
+from shamy.analytics.indicators import COMPUTED, Bucket, Row, evaluate, imported_spec, spec_for
 from shamy.analytics.models import Direction, Indicator, Level, SourceKind
 from shamy.analytics.selectors import (
     IndicatorTable,
@@ -79,6 +79,12 @@ class Filters:
         return str(indicator.unit)
 
 
+def needs_staff(indicator: Indicator) -> bool:
+    """Whether the indicator is computed from current employments (teachers' qualifications)."""
+    spec = spec_for(indicator.code, indicator.source_kind)
+    return spec.numerator.startswith("staff") or (spec.denominator or "").startswith("staff")
+
+
 def year_choices() -> list[int]:
     this_year = current_school_year()
     return list(range(this_year, this_year - 6, -1))
@@ -114,7 +120,8 @@ class Dashboard:
 
 def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indicator) -> Dashboard:
     regions = regions_in_scope(scope)
-    panel = panel_for(scope=scope, year=filters.year, programme_id=filters.programme)
+    staff = needs_staff(indicator)
+    panel = panel_for(scope=scope, year=filters.year, programme_id=filters.programme, staff=staff)
     minimum = threshold()
     table = indicator_table(indicator=indicator, panel=panel, places=regions, minimum=minimum)
     unit = filters.unit_for(indicator)
@@ -159,7 +166,7 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         geometry=geometry,
         scale=scale,
         bars=bars,
-        qualification=qualification_breakdown(panel),
+        qualification=qualification_breakdown(panel) if staff else [],
         threshold=minimum,
     )
 
@@ -175,8 +182,14 @@ class RegionPage:
 
 
 def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters, indicator: Indicator) -> RegionPage:
+    staff = needs_staff(indicator)
     panel = panel_for(
-        scope=scope, level=Level.DISTRICT, region_id=region.pk, year=filters.year, programme_id=filters.programme
+        scope=scope,
+        level=Level.DISTRICT,
+        region_id=region.pk,
+        year=filters.year,
+        programme_id=filters.programme,
+        staff=staff,
     )
     minimum = threshold()
     districts = [district for district in districts_of(region) if district.pk in panel]
@@ -193,7 +206,8 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
             for district, row in ranked
         ]
     )
-    return RegionPage(region, table, bars, filters.unit_for(indicator), minimum, qualification_breakdown(panel))
+    breakdown = qualification_breakdown(panel) if staff else []
+    return RegionPage(region, table, bars, filters.unit_for(indicator), minimum, breakdown)
 
 
 @dataclass

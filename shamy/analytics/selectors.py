@@ -67,16 +67,14 @@ def _school_measures(year: int, programme_id: int | None) -> dict[str, Any]:
     }
 
 
-def _teacher_measures() -> dict[str, Any]:
-    measures: dict[str, Any] = {
-        "staff": Count("person_id", distinct=True),
-        "staff_expert": Count("person_id", distinct=True, filter=Q(person__qualification__in=EXPERT_OR_ABOVE)),
+def _teacher_bucket(category: str, staff: int) -> dict[str, int]:
+    """Sums for one qualification category's distinct teachers (a person has one category, so
+    the categories' distinct counts add up to the distinct teachers of the group)."""
+    return {
+        "staff": staff,
+        "staff_expert": staff if category in EXPERT_OR_ABOVE else 0,
+        f"staff_category:{category}": staff,
     }
-    for category in QualificationCategory.values:
-        measures[f"staff_category:{category}"] = Count(
-            "person_id", distinct=True, filter=Q(person__qualification=category)
-        )
-    return measures
 
 
 def _scoped(queryset: QuerySet[Any], scope: AnalyticsScope, region_path: str) -> QuerySet[Any]:
@@ -94,9 +92,13 @@ def _add(panel: Panel, key: int | None, locality: str, values: dict[str, Any]) -
 
 
 def _build_panel(
-    *, scope: AnalyticsScope, level: str, region_id: int | None, year: int, programme_id: int | None
+    *, scope: AnalyticsScope, level: str, region_id: int | None, year: int, programme_id: int | None, staff: bool
 ) -> Panel:
-    """Three aggregate queries: schools, teachers (people), imported values."""
+    """Aggregate queries: schools, imported values and, when ``staff``, teachers (people).
+
+    The teacher query reads every current employment, so it runs only for the panels that
+    show teachers' qualifications.
+    """
     key = "region_id" if level == Level.REGION else "district_id"
     schools = _scoped(School.objects.all(), scope, "region_id")
     teachers = _scoped(Employment.objects.all(), scope, "school__region_id")
@@ -108,12 +110,26 @@ def _build_panel(
     panel: Panel = {}
     for row in schools.order_by().values(key, "locality").annotate(**_school_measures(year, programme_id)):
         _add(panel, row.pop(key), row.pop("locality"), row)
-    on = datetime.date(year + 1, 5, 31) if year < current_school_year() else timezone.localdate()
-    active = teachers.filter(position=Position.TEACHER, starts_on__lte=on).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-    )
-    for row in active.order_by().values(f"school__{key}", "school__locality").annotate(**_teacher_measures()):
-        _add(panel, row.pop(f"school__{key}"), row.pop("school__locality"), row)
+    if staff:
+        on = datetime.date(year + 1, 5, 31) if year < current_school_year() else timezone.localdate()
+        active = teachers.filter(position=Position.TEACHER, starts_on__lte=on).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+        )
+        # One COUNT(DISTINCT) grouped by category is far cheaper than a filtered distinct count per
+        # category; the categories are summed back per place and locality.
+        grouped = (
+            active.order_by()
+            .values(f"school__{key}", "school__locality", "person__qualification")
+            .annotate(staff=Count("person_id", distinct=True))
+        )
+        for row in grouped:
+            _add(
+                panel,
+                row[f"school__{key}"],
+                row["school__locality"],
+                _teacher_bucket(row["person__qualification"], row["staff"]),
+            )
+
     # Imported values: prefer the coarsest level published for a place (an official regional
     # figure over a roll-up of district or school values), weighting by the people counted.
     levels = [Level.REGION, Level.DISTRICT, Level.SCHOOL] if level == Level.REGION else [Level.DISTRICT, Level.SCHOOL]
@@ -148,11 +164,14 @@ def panel_for(
     region_id: int | None = None,
     year: int,
     programme_id: int | None = None,
+    staff: bool = False,
 ) -> Panel:
-    cache_key = f"analytics:{cache_version()}:panel:{scope.cache_key}:{level}:{region_id}:{year}:{programme_id}"
+    cache_key = f"analytics:{cache_version()}:panel:{scope.cache_key}:{level}:{region_id}:{year}:{programme_id}:{staff}"
     panel = cache.get(cache_key)
     if panel is None:
-        panel = _build_panel(scope=scope, level=level, region_id=region_id, year=year, programme_id=programme_id)
+        panel = _build_panel(
+            scope=scope, level=level, region_id=region_id, year=year, programme_id=programme_id, staff=staff
+        )
         cache.set(cache_key, panel, CACHE_SECONDS)
     return panel
 

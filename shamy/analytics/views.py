@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +24,7 @@ from shamy.analytics.access import (
     can_manage_analytics_settings,
     require_analytics,
 )
+from shamy.analytics.cache import cache_version
 from shamy.analytics.dashboard import (
     Filters,
     build_dashboard,
@@ -31,7 +34,7 @@ from shamy.analytics.dashboard import (
 )
 from shamy.analytics.forms import AnalyticsSettingsForm, DashboardFilterForm, ImportedIndicatorForm, TrendRegionForm
 from shamy.analytics.models import AnalyticsSettings, Indicator, Scenario
-from shamy.analytics.selectors import indicator_list, programmes_for
+from shamy.analytics.selectors import CACHE_SECONDS, indicator_list, programmes_for
 from shamy.analytics.services.scenarios import scenario_create
 from shamy.analytics.services.settings import analytics_settings_update
 from shamy.analytics.services.values import indicator_create
@@ -56,38 +59,67 @@ def _indicator(indicators: list[Indicator], code: str) -> Indicator:
     raise Http404
 
 
-def _dashboard_context(request: HttpRequest, scope: AnalyticsScope) -> dict[str, Any]:
+def _canonical_query(filters: Filters) -> QueryDict:
+    """The filters as a query string, so cached panels never carry stray parameters."""
+    query = QueryDict(mutable=True)
+    values = {
+        "indicator": filters.indicator,
+        "measure": filters.measure,
+        "year": filters.year,
+        "programme": filters.programme or "",
+        "trend_region": filters.trend_region,
+    }
+    for name, value in values.items():
+        if value:
+            query[name] = str(value)
+    return query
+
+
+def _render_dashboard(request: HttpRequest, scope: AnalyticsScope, *, public: bool = False) -> HttpResponse:
+    """The dashboard page, or its panels for htmx. The rendered panels are cached under the
+    analytics cache version, so a warm request runs only the permission and filter queries."""
     filters, indicators, programmes = _filters(request, scope)
     indicator = _indicator(indicators, filters.indicator)
-    board = build_dashboard(scope=scope, filters=filters, indicator=indicator)
-    trend = build_trend(filters.trend_region)
-    query = request.GET.copy()
-    query.pop("export", None)
-    name = "analytics:public-export" if scope.public else "analytics:export"
-    suffix = "?" + query.urlencode() if query else ""
-    links = {
-        f"{panel.replace('-', '_')}_{fmt}": reverse(name, args=[panel, fmt]) + suffix
-        for panel in ("map", "bars", "table", "trend", "trend-share")
-        for fmt in ("svg", "csv", "xlsx")
-    }
-    return {
-        "links": links,
-        "board": board,
-        "trend": trend,
+    context: dict[str, Any] = {
         "form": DashboardFilterForm(indicators=indicators, programmes=programmes, filters=filters),
         "trend_form": TrendRegionForm(initial={"trend_region": filters.trend_region}),
-        "query": query.urlencode(),
-        "attribution": geo.ATTRIBUTION,
         "scope": scope,
+        "public": public,
+        "filters": filters,
     }
+    parts = [scope.cache_key, str(public), translation.get_language() or "kk", request.path, repr(filters)]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    key = f"analytics:{cache_version()}:html:{digest}"
+    panels = cache.get(key)
+    if panels is None:
+        query = _canonical_query(filters)
+        name = "analytics:public-export" if scope.public else "analytics:export"
+        suffix = "?" + query.urlencode() if query else ""
+        context.update(
+            {
+                "links": {
+                    f"{panel.replace('-', '_')}_{fmt}": reverse(name, args=[panel, fmt]) + suffix
+                    for panel in ("map", "bars", "table", "trend", "trend-share")
+                    for fmt in ("svg", "csv", "xlsx")
+                },
+                "board": build_dashboard(scope=scope, filters=filters, indicator=indicator),
+                "trend": build_trend(filters.trend_region),
+                "query": query.urlencode(),
+                "attribution": geo.ATTRIBUTION,
+            }
+        )
+        panels = render_to_string("analytics/_panels.html", context, request)
+        cache.set(key, panels, CACHE_SECONDS)
+    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
+        return HttpResponse(panels)
+    context["panels"] = panels
+    return render(request, "analytics/dashboard.html", context)
 
 
 @vary_on_headers("HX-Request")
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = require_analytics(request.user)
-    context = _dashboard_context(request, scope)
-    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
-    return render(request, "analytics/_panels.html" if partial else "analytics/dashboard.html", context)
+    return _render_dashboard(request, scope)
 
 
 @login_not_required
@@ -96,10 +128,7 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
     """National and regional aggregates for anyone, when a system administrator switched it on."""
     if not AnalyticsSettings.current().public_enabled:
         raise Http404
-    context = _dashboard_context(request, PUBLIC_SCOPE)
-    context["public"] = True
-    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
-    return render(request, "analytics/_panels.html" if partial else "analytics/dashboard.html", context)
+    return _render_dashboard(request, PUBLIC_SCOPE, public=True)
 
 
 def _region_for(scope: AnalyticsScope, region_id: int) -> Region:
