@@ -368,3 +368,28 @@ def test_coordinator_opens_a_cohort_within_the_programme_period(programme_cast):
             starts_on=datetime.date(2026, 9, 1),
             ends_on=datetime.date(2027, 5, 31),
         )
+
+
+def _count_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("name", ["programmes:cohort-detail", "programmes:programme-detail"])
+def test_cohort_and_programme_pages_query_count_is_constant(client, programme_cast, name):
+    c = programme_cast
+    client.force_login(c.aliya)
+    url = reverse(name, args=[c.cohort_a.pk if name == "programmes:cohort-detail" else c.programme.pk])
+    two = _count_queries(client, url)
+    for n in range(18):
+        school = SchoolFactory(region=c.region_a if n % 2 else c.region_b)
+        cohort_school_add(actor=c.aliya, cohort=c.cohort_a, school=school)
+        teacher = User.objects.create_user(f"teacher{n}@example.kz", PASSWORD)
+        programme_membership_grant(
+            actor=c.aliya, user=teacher, programme=c.programme, role=Role.TEACHER, cohort=c.cohort_a, school=school
+        )
+    assert _count_queries(client, url) == two
