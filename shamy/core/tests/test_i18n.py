@@ -376,10 +376,14 @@ def test_number_formats(language, expected):
     assert rendered == expected
 
 
-def test_kazakh_date_input_accepts_the_short_date_format():
+def test_date_input_accepts_the_short_date_format_and_iso_dates():
     with translation.override("kk"):
         assert forms.DateField().clean("23.11.2026") == datetime.date(2026, 11, 23)
         assert forms.DecimalField(localize=True).clean("1234,5") == Decimal("1234.5")
+    # Date pickers (<input type="date">) send ISO dates whatever the interface language.
+    for language in ("kk", "ru", "en"):
+        with translation.override(language):
+            assert forms.DateField().clean("2026-11-23") == datetime.date(2026, 11, 23)
 
 
 # --- Pages in three languages ------------------------------------------------------------------
