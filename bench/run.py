@@ -425,7 +425,6 @@ def report(results: list[Result], info: dict[str, str], context: dict[str, Any],
         else ""
     )
     return (
-        f"{SECTION}\n\n"
         f"Run by `make bench` on {when}: {context['schools']:,} demo schools and {context['people']:,} people "
         f"(seed_demo --scale {args.scale:g}) in PostgreSQL {info['postgresql']}, served by gunicorn "
         f"({args.workers} sync workers, DEBUG=0) and loaded by wrk with {args.connections} connections for "
@@ -441,15 +440,21 @@ def report(results: list[Result], info: dict[str, str], context: dict[str, Any],
     )
 
 
-def write_docs(section: str) -> None:
+BEGIN, END = "<!-- make bench: results begin -->", "<!-- make bench: results end -->"
+
+
+def write_docs(results_text: str) -> None:
+    """Put the latest results between the markers of the "## Load test" section (made when missing);
+    the analysis written around them stays as it is, and the other sections are not touched."""
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _match: section + "\n", text, count=1)
+    block = f"{BEGIN}\n{results_text.strip()}\n{END}"
+    if BEGIN in text and END in text:
+        start, end = text.index(BEGIN), text.index(END) + len(END)
+        text = text[:start] + block + text[end:]
     else:
-        text = text.rstrip("\n") + "\n\n" + section
+        text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{block}\n"
     DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    DOCS.write_text(text, encoding="utf-8")
     log(f"updated {DOCS.relative_to(ROOT)}")
 
 
@@ -488,7 +493,7 @@ def main() -> int:
         revoke_token(context)
 
     section = report(results, machine(), context, args)
-    print("\n" + section)
+    print(f"\n{SECTION}\n\n{section}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     (RESULTS / f"{stamp}.md").write_text(section, encoding="utf-8")
