@@ -25,6 +25,7 @@ from shamy.portfolios.models import (
     PortfolioSection,
     PublicSummary,
     SummaryLanguage,
+    Thread,
 )
 from shamy.programmes.access import is_coordinator, link_school_ids
 from shamy.programmes.models import Cohort, MethodologyStage, Programme
@@ -76,7 +77,8 @@ def project_detail_context(*, user: Any, project: DevelopmentProject) -> dict[st
         "journal": list(project.journal.select_related("author")),
         "evidence": list(project.evidence.all()),
         "comments": list(comments),
-        "threads": sorted(threads),
+        # The school's own thread first, then the link facilitator's (the order of ``Thread``).
+        "threads": [thread for thread in Thread.values if thread in threads],
     }
 
 
