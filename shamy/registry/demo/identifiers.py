@@ -20,17 +20,6 @@ _WEIGHTS_FIRST = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 _WEIGHTS_SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 
 
-def _fast_check_digit(first_eleven: str) -> int | None:
-    """:func:`check_digit` without its generality, for the hundreds of thousands of demo IINs."""
-    digits = [ord(char) - 48 for char in first_eleven]
-    value = sum(map(mul, digits, _WEIGHTS_FIRST)) % 11
-    if value == 10:
-        value = sum(map(mul, digits, _WEIGHTS_SECOND)) % 11
-        if value == 10:
-            return None
-    return value
-
-
 def iin_century_digit(birth_date: datetime.date, *, female: bool) -> int:
     """Digit 7 of an IIN: century of birth and sex."""
     if 1800 <= birth_date.year < 1900:
@@ -64,14 +53,26 @@ class IinGenerator:
             f"{birth_date.year % 100:02d}{birth_date.month:02d}{birth_date.day:02d}"
             f"{iin_century_digit(birth_date, female=female)}"
         )
+        # The weighted sums of the seven fixed digits are computed once; each serial tried only
+        # adds its own four digits (weights 8–11, or 10, 11, 1, 2 in the second pass).
+        digits = [ord(char) - 48 for char in prefix]
+        first_sum = sum(map(mul, digits, _WEIGHTS_FIRST[:7]))
+        second_sum = sum(map(mul, digits, _WEIGHTS_SECOND[:7]))
         while True:
-            first = f"{prefix}{int(rng.random() * 10000):04d}"
+            serial = int(rng.random() * 10000)
+            first = f"{prefix}{serial:04d}"
             if first in self._used:
                 continue
-            digit = _fast_check_digit(first)
-            if digit is not None:
-                self._used.add(first)
-                return f"{first}{digit}"
+            thousands, rest = divmod(serial, 1000)
+            hundreds, rest = divmod(rest, 100)
+            tens, units = divmod(rest, 10)
+            value = (first_sum + 8 * thousands + 9 * hundreds + 10 * tens + 11 * units) % 11
+            if value == 10:
+                value = (second_sum + 10 * thousands + 11 * hundreds + tens + 2 * units) % 11
+                if value == 10:
+                    continue
+            self._used.add(first)
+            return f"{first}{value}"
 
 
 class BinGenerator:

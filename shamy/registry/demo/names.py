@@ -5,6 +5,8 @@ Every combination is invented; only the ingredients are common names.
 
 from __future__ import annotations
 
+from functools import cache
+
 KAZAKH_MALE_GIVEN = (
     "Асхат", "Бауыржан", "Ерлан", "Нұрлан", "Дәурен", "Ержан", "Қайрат", "Мұрат", "Серік", "Талғат",
     "Арман", "Айдос", "Берік", "Ғалым", "Жандос", "Марат", "Самат", "Тимур", "Дархан", "Жасұлан",
@@ -119,6 +121,7 @@ _LATIN = {
 }  # fmt: skip
 
 
+@cache  # a few hundred distinct names, hundreds of thousands of calls
 def latin(name: str) -> str:
     """Lower-case Latin transliteration without spaces, for invented e-mail addresses."""
     return "".join(_LATIN.get(char, char) for char in name.lower())
