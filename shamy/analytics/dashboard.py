@@ -53,9 +53,18 @@ class Filters:
 
     @classmethod
     def from_query(
-        cls, query: Mapping[str, Any], *, indicator_codes: Sequence[str], programme_ids: Sequence[int]
+        cls,
+        query: Mapping[str, Any],
+        *,
+        indicator_codes: Sequence[str],
+        programme_ids: Sequence[int],
+        programme_required: bool = False,
     ) -> Filters:
-        """Unknown or invalid values fall back to defaults: a filter never causes an error page."""
+        """Unknown or invalid values fall back to defaults: a filter never causes an error page.
+
+        With ``programme_required`` (coordinators, observers) the programme is always one of
+        ``programme_ids``, the first by default.
+        """
         code = str(query.get("indicator") or "")
         measure = str(query.get("measure") or "all")
         raw_year = str(query.get("year") or "")
@@ -63,6 +72,8 @@ class Filters:
         year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= this_year else this_year
         raw_programme = str(query.get("programme") or "")
         programme = int(raw_programme) if raw_programme.isdigit() and int(raw_programme) in programme_ids else None
+        if programme is None and programme_required and programme_ids:
+            programme = programme_ids[0]
         names = {name for name, _ru, _kato in trends.region_names()}
         trend_region = str(query.get("trend_region") or "")
         return cls(

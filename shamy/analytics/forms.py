@@ -18,7 +18,15 @@ class DashboardFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("School year"), coerce=int)
     programme = forms.ChoiceField(label=_("Programme"), required=False)
 
-    def __init__(self, *args: Any, indicators: list[Indicator], programmes: list[Any], filters: Filters, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        indicators: list[Indicator],
+        programmes: list[Any],
+        filters: Filters,
+        programme_required: bool = False,
+        **kwargs: Any,
+    ):
         kwargs["initial"] = {
             "indicator": filters.indicator,
             "measure": filters.measure,
@@ -30,7 +38,8 @@ class DashboardFilterForm(forms.Form):
         self.fields["year"].choices = [  # type: ignore[attr-defined]
             (year, f"{year}/{(year + 1) % 100:02d}") for year in year_choices()
         ]
-        self.fields["programme"].choices = [("", _("All programmes")), *[(p.pk, p.name) for p in programmes]]  # type: ignore[attr-defined]
+        options = [(programme.pk, programme.name) for programme in programmes]
+        self.fields["programme"].choices = options if programme_required else [("", _("All programmes")), *options]  # type: ignore[attr-defined]
 
 
 class TrendRegionForm(forms.Form):

@@ -44,10 +44,13 @@ from shamy.registry.models import Region
 def _filters(request: HttpRequest, scope: AnalyticsScope) -> tuple[Filters, list[Indicator], list[Any]]:
     indicators = indicator_list()
     programmes = [] if scope.public else programmes_for(request.user)
+    if scope.programme_ids:
+        programmes = [programme for programme in programmes if programme.pk in scope.programme_ids]
     filters = Filters.from_query(
         request.GET,
         indicator_codes=[indicator.code for indicator in indicators],
         programme_ids=[programme.pk for programme in programmes],
+        programme_required=bool(scope.programme_ids),
     )
     return filters, indicators, programmes
 
@@ -81,7 +84,9 @@ def _render_dashboard(request: HttpRequest, scope: AnalyticsScope, *, public: bo
     filters, indicators, programmes = _filters(request, scope)
     indicator = _indicator(indicators, filters.indicator)
     context: dict[str, Any] = {
-        "form": DashboardFilterForm(indicators=indicators, programmes=programmes, filters=filters),
+        "form": DashboardFilterForm(
+            indicators=indicators, programmes=programmes, filters=filters, programme_required=bool(scope.programme_ids)
+        ),
         "trend_form": TrendRegionForm(initial={"trend_region": filters.trend_region}),
         "scope": scope,
         "public": public,
@@ -154,7 +159,9 @@ def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
     context = {
         "links": links,
         "page": page,
-        "form": DashboardFilterForm(indicators=indicators, programmes=programmes, filters=filters),
+        "form": DashboardFilterForm(
+            indicators=indicators, programmes=programmes, filters=filters, programme_required=bool(scope.programme_ids)
+        ),
         "filters": filters,
         "query": request.GET.urlencode(),
     }
@@ -302,6 +309,7 @@ def _need(
         "scenarios": Scenario.objects.filter(owner_id=request.user.pk)[:20],
         "max_weight": need.MAX_WEIGHT,
         "programmes": programmes,
+        "programme_required": bool(scope.programme_ids),
         "filters": filters,
     }
     partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
