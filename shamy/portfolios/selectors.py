@@ -170,7 +170,7 @@ def board_columns(*, actor: Any, cohort: Cohort, school: School) -> list[BoardCo
 def stuck_weeks(raw: str | None) -> int:
     """N of "no activity for N weeks" from a query parameter (default 3, 1..52)."""
     value = str(raw or "").strip()
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()) or len(value) > 4:
         return DEFAULT_STUCK_WEEKS
     return min(max(int(value), 1), MAX_STUCK_WEEKS)
 
@@ -305,7 +305,7 @@ class PublicFilters:
         language = str(query.get("language") or "").strip()
         return cls(
             theme=str(query.get("theme") or "").strip()[:40],
-            region=int(region) if region.isdigit() else None,
+            region=int(region) if region.isascii() and region.isdigit() and len(region) < 12 else None,
             language=language if language in SummaryLanguage.values else "",
             search=str(query.get("q") or "").strip()[:100],
         )

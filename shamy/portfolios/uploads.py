@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import filetype
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 MEGABYTE = 1024 * 1024
 
@@ -152,17 +152,27 @@ def clean_image(data: bytes) -> CleanImage:
     """Re-encode an image from its pixels: no EXIF, no GPS, no comments; plus a JPEG thumbnail.
 
     JPEG stays JPEG, everything else becomes PNG (animated GIFs keep their first frame).
-    Large photos are scaled down to ``STORED_IMAGE_MAX_SIDE`` on the long side.
+    Large photos are scaled down to ``STORED_IMAGE_MAX_SIDE`` on the long side. A damaged or
+    hostile image raises :class:`UploadRejected`.
     """
     try:
-        with Image.open(io.BytesIO(data)) as opened:
-            if opened.width * opened.height > IMAGE_MAX_PIXELS:
-                raise UploadRejected(_("This image is too large in pixels to process."))
-            source_format = opened.format
-            opened.load()
-            upright = ImageOps.exif_transpose(opened)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        return _clean_image(data)
+    except UploadRejected:
+        raise
+    except Exception as error:
+        # Image decoders fed untrusted bytes fail in many ways (OSError, ValueError, SyntaxError,
+        # struct.error, UnicodeDecodeError, DecompressionBombError...): a damaged upload is
+        # refused with a message, never a server error.
         raise UploadRejected(_("This image is damaged and cannot be read.")) from error
+
+
+def _clean_image(data: bytes) -> CleanImage:
+    with Image.open(io.BytesIO(data)) as opened:
+        if opened.width * opened.height > IMAGE_MAX_PIXELS:
+            raise UploadRejected(_("This image is too large in pixels to process."))
+        source_format = opened.format
+        opened.load()
+        upright = ImageOps.exif_transpose(opened)
     upright.thumbnail((STORED_IMAGE_MAX_SIDE, STORED_IMAGE_MAX_SIDE))
     as_jpeg = source_format == "JPEG"
     mode = "RGB" if as_jpeg else ("RGBA" if upright.mode in {"RGBA", "LA", "P"} else "RGB")

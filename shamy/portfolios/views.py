@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -45,6 +46,7 @@ from shamy.programmes.models import Cohort, CohortSchool, LinkAssignment, Method
 from shamy.registry.models import Person
 
 PAGE_SIZE = 24
+POSTER_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:
@@ -702,9 +704,16 @@ def public_poster(request: HttpRequest, public_id: str) -> HttpResponse:
     size = request.GET.get("size", "A3")
     if size not in POSTER_SIZES:
         size = "A3"
+    with_qr = request.GET.get("qr", "1") != "0"
     url = request.build_absolute_uri(reverse("portfolios:public-detail", args=[summary.public_id]))
-    content = poster_content(summary, url if request.GET.get("qr", "1") != "0" else "")
-    pdf = poster_pdf(content, size=size, language=summary.language)
+    # Rendering takes seconds and the page is public: keep each version of a poster in the cache
+    # (the key changes whenever the summary or the consent behind it changes).
+    key = f"portfolios:poster:{summary.public_id}:{size}:{int(with_qr)}:{summary.updated_at.timestamp()}:"
+    key += f"{summary.consent_id}:{translation.get_language()}:{url}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = poster_pdf(poster_content(summary, url if with_qr else ""), size=size, language=summary.language)
+        cache.set(key, pdf, POSTER_CACHE_SECONDS)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="poster-{size}.pdf"'
     return response

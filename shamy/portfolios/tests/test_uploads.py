@@ -83,3 +83,10 @@ def test_png_stays_png_without_metadata():
     cleaned = uploads.clean_image(out.getvalue())
     assert cleaned.extension == "png"
     assert Image.open(io.BytesIO(cleaned.content)).format == "PNG"
+
+
+def test_truncated_png_is_refused_with_a_message_not_a_crash():
+    data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x00\x80"  # found by hypothesis: Pillow raised UnicodeDecodeError
+    assert uploads.check_upload(data).kind == uploads.IMAGE
+    with pytest.raises(uploads.UploadRejected):
+        uploads.clean_image(data)
