@@ -307,3 +307,43 @@ def test_feedback_from_the_link_facilitator_reaches_the_teacher(client, programm
     client.force_login(cast.timur)
     page = client.get(reverse("portfolios:project-detail", args=[project.pk])).content.decode()
     assert "Дәлелдерді көбейтіңіз" not in page  # the link thread is not the school facilitator's
+
+
+def test_project_page_query_count_does_not_grow_with_its_records(client, programme_cast, django_assert_num_queries):
+    cast = programme_cast
+    project = make_project(cast.talgat, cast.cohort_a)
+
+    def add_records(count):
+        for index in range(count):
+            projects.journal_add(actor=cast.talgat, project=project, text=f"Рефлексия {index}")
+            projects.comment_add(actor=cast.madina, project=project, thread="link", text=f"Кеңес {index}")
+            projects.comment_add(actor=cast.timur, project=project, thread="school", text=f"Пікір {index}")
+            projects.step_add(actor=cast.talgat, project=project, title=f"Қадам {index}", due_on=cast.cohort_a.ends_on)
+
+    add_records(2)
+    client.force_login(cast.talgat)
+    url = reverse("portfolios:project-detail", args=[project.pk])
+    client.get(url)
+    with django_assert_num_queries(11) as small:
+        client.get(url)
+    add_records(18)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["journal"]) == 20 and len(response.context["comments"]) == 40
+
+
+@pytest.mark.parametrize(
+    ("language", "journal", "feedback"),
+    [("kk", "Күнделік", "Кері байланыс"), ("ru", "Дневник", "Обратная связь"), ("en", "Journal", "Feedback")],
+)
+def test_project_page_speaks_the_users_language(client, programme_cast, language, journal, feedback):
+    cast = programme_cast
+    project = make_project(cast.talgat, cast.cohort_a)
+    cast.talgat.language = language
+    cast.talgat.save(update_fields=["language"])
+    client.force_login(cast.talgat)
+    page = client.get(reverse("portfolios:project-detail", args=[project.pk])).content.decode()
+    assert f'lang="{language}"' in page
+    assert journal in page and feedback in page
+    if language != "en":
+        assert "Add to the journal" not in page and "Share the results" not in page
