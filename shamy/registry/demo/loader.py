@@ -138,6 +138,8 @@ def demo_load(*, scale: float = 1.0, report: Callable[[str], None] | None = None
 
     Raises :class:`DemoRefused` when the deployment or database must not hold demo data, and
     ValueError for a scale outside (0, 1]. Records one audit entry, ``registry.demo.loaded``.
+    A database that already holds the demo is left alone (and reported as such) before the real
+    data check, so ``make demo`` still starts after someone added a school by hand.
     """
     started = time.monotonic()
 
