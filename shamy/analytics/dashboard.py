@@ -90,10 +90,19 @@ class Filters:
         return str(indicator.unit)
 
 
+def _uses(indicator: Indicator, *prefixes: str) -> bool:
+    spec = spec_for(indicator.code, indicator.source_kind)
+    return any(key.startswith(prefixes) for key in (spec.numerator, spec.denominator or ""))
+
+
 def needs_staff(indicator: Indicator) -> bool:
     """Whether the indicator is computed from current employments (teachers' qualifications)."""
-    spec = spec_for(indicator.code, indicator.source_kind)
-    return spec.numerator.startswith("staff") or (spec.denominator or "").startswith("staff")
+    return _uses(indicator, "staff")
+
+
+def needs_attendance(indicator: Indicator) -> bool:
+    """Whether the indicator is computed from programme attendance."""
+    return _uses(indicator, "participants", "attended")
 
 
 def year_choices() -> list[int]:
@@ -132,7 +141,13 @@ class Dashboard:
 def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indicator) -> Dashboard:
     regions = regions_in_scope(scope)
     staff = needs_staff(indicator)
-    panel = panel_for(scope=scope, year=filters.year, programme_id=filters.programme, staff=staff)
+    panel = panel_for(
+        scope=scope,
+        year=filters.year,
+        programme_id=filters.programme,
+        staff=staff,
+        attendance=needs_attendance(indicator),
+    )
     minimum = threshold()
     table = indicator_table(indicator=indicator, panel=panel, places=regions, minimum=minimum)
     unit = filters.unit_for(indicator)
@@ -201,6 +216,7 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
         year=filters.year,
         programme_id=filters.programme,
         staff=staff,
+        attendance=needs_attendance(indicator),
     )
     minimum = threshold()
     districts = [district for district in districts_of(region) if district.pk in panel]

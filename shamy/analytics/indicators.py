@@ -41,6 +41,9 @@ COMPUTED: dict[str, Spec] = {
     "teachers_expert_share": Spec("staff_expert", "staff", 100, people="staff"),
     "programme_schools": Spec("reached", parity=False),
     "programme_schools_share": Spec("reached", "schools", 100),
+    "programme_pupils": Spec("reached_pupils", parity=False),
+    "programme_teachers": Spec("participants", people="participants", parity=False),
+    "participation_hours_per_teacher": Spec("attended_hours", "participants", 1, people="participants"),
 }
 
 

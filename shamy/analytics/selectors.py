@@ -14,7 +14,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,6 +34,7 @@ from shamy.analytics.access import AnalyticsScope
 from shamy.analytics.cache import cache_version
 from shamy.analytics.indicators import Bucket, Row, merge, row_for, spec_for
 from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level
+from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
 from shamy.programmes.models import CohortSchool, Programme
 from shamy.registry.models import (
@@ -55,6 +68,7 @@ def _school_measures(year: int, programme_id: int | None) -> dict[str, Any]:
         links = links.filter(cohort__programme_id=programme_id)
     return {
         "reached": Count("id", filter=Q(Exists(links))),
+        "reached_pupils": Sum("pupils", filter=Q(Exists(links))),
         "schools": Count("id"),
         "pupils": Sum("pupils"),
         "teachers": Sum("teachers"),
@@ -77,6 +91,44 @@ def _teacher_bucket(category: str, staff: int) -> dict[str, int]:
     }
 
 
+def _add_attendance(
+    panel: Panel, *, scope: AnalyticsScope, key: str, region_id: int | None, year: int, programme_id: int | None
+) -> None:
+    """Programme participation in the school year: distinct teachers who attended at least one
+    gathering, and the hours they attended (a gathering's whole length counts for present or late)."""
+    starts = timezone.make_aware(datetime.datetime(year, 9, 1))
+    ends = timezone.make_aware(datetime.datetime(year + 1, 9, 1))
+    attended = _scoped(
+        Attendance.objects.filter(
+            status__in=ATTENDED,
+            school__isnull=False,
+            gathering__starts_at__gte=starts,
+            gathering__starts_at__lt=ends,
+        ),
+        scope,
+        "school__region_id",
+    )
+    if region_id is not None:
+        attended = attended.filter(school__region_id=region_id)
+    if programme_id is not None:
+        attended = attended.filter(gathering__programme_id=programme_id)
+    length = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
+    rows = (
+        attended.order_by()
+        .values(f"school__{key}", "school__locality")
+        .annotate(participants=Count("person_id", distinct=True), attended=Sum(length))
+    )
+    for row in rows:
+        duration = row["attended"]
+        hours = duration.total_seconds() / 3600 if duration is not None else 0.0
+        _add(
+            panel,
+            row[f"school__{key}"],
+            row["school__locality"],
+            {"participants": row["participants"], "attended_hours": hours},
+        )
+
+
 def _scoped(queryset: QuerySet[Any], scope: AnalyticsScope, region_path: str) -> QuerySet[Any]:
     if scope.national:
         return queryset
@@ -92,7 +144,14 @@ def _add(panel: Panel, key: int | None, locality: str, values: dict[str, Any]) -
 
 
 def _build_panel(
-    *, scope: AnalyticsScope, level: str, region_id: int | None, year: int, programme_id: int | None, staff: bool
+    *,
+    scope: AnalyticsScope,
+    level: str,
+    region_id: int | None,
+    year: int,
+    programme_id: int | None,
+    staff: bool,
+    attendance: bool = False,
 ) -> Panel:
     """Aggregate queries: schools, imported values and, when ``staff``, teachers (people).
 
@@ -130,6 +189,9 @@ def _build_panel(
                 _teacher_bucket(row["person__qualification"], row["staff"]),
             )
 
+    if attendance:
+        _add_attendance(panel, scope=scope, key=key, region_id=region_id, year=year, programme_id=programme_id)
+
     # Imported values: prefer the coarsest level published for a place (an official regional
     # figure over a roll-up of district or school values), weighting by the people counted.
     levels = [Level.REGION, Level.DISTRICT, Level.SCHOOL] if level == Level.REGION else [Level.DISTRICT, Level.SCHOOL]
@@ -165,12 +227,31 @@ def panel_for(
     year: int,
     programme_id: int | None = None,
     staff: bool = False,
+    attendance: bool = False,
 ) -> Panel:
-    cache_key = f"analytics:{cache_version()}:panel:{scope.cache_key}:{level}:{region_id}:{year}:{programme_id}:{staff}"
+    cache_key = ":".join(
+        str(part)
+        for part in (
+            f"analytics:{cache_version()}:panel",
+            scope.cache_key,
+            level,
+            region_id,
+            year,
+            programme_id,
+            staff,
+            attendance,
+        )
+    )
     panel = cache.get(cache_key)
     if panel is None:
         panel = _build_panel(
-            scope=scope, level=level, region_id=region_id, year=year, programme_id=programme_id, staff=staff
+            scope=scope,
+            level=level,
+            region_id=region_id,
+            year=year,
+            programme_id=programme_id,
+            staff=staff,
+            attendance=attendance,
         )
         cache.set(cache_key, panel, CACHE_SECONDS)
     return panel

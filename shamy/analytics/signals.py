@@ -15,9 +15,10 @@ def _invalidate(**kwargs: Any) -> None:
 
 def connect() -> None:
     from shamy.analytics.models import AnalyticsSettings, IndicatorValue
+    from shamy.attendance.models import Attendance
     from shamy.programmes.models import CohortSchool
     from shamy.registry.models import Employment, Person, School
 
-    for model in (School, Employment, Person, IndicatorValue, AnalyticsSettings, CohortSchool):
+    for model in (School, Employment, Person, IndicatorValue, AnalyticsSettings, CohortSchool, Attendance):
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"analytics-{model.__name__}-save")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"analytics-{model.__name__}-delete")

@@ -9,5 +9,5 @@ from django.apps import apps
 
 
 def seed_indicators() -> None:
-    migration = importlib.import_module("shamy.analytics.migrations.0002_seed_indicators_and_targets")
-    migration.seed(apps, None)
+    for name in ("0002_seed_indicators_and_targets", "0003_seed_programme_indicators"):
+        importlib.import_module(f"shamy.analytics.migrations.{name}").seed(apps, None)
