@@ -20,6 +20,8 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem(_("My projects"), reverse("portfolios:project-list"), order=40))
     if roles & _BOARD_ROLES or national_reader(user):
         items.append(NavItem(_("Projects board"), reverse("portfolios:board-index"), order=41))
+    if roles & {Role.CERTIFIER, Role.COORDINATOR}:
+        items.append(NavItem(_("Submitted portfolios"), reverse("portfolios:submitted-list"), order=42))
     if can_edit_themes(user):
         items.append(NavItem(_("Project themes"), reverse("portfolios:theme-list"), order=48))
     items.append(NavItem(_("Published projects"), reverse("portfolios:public-list"), order=49))

@@ -225,3 +225,8 @@ def can_edit_themes(user: Any) -> bool:
 
 def has_programme_role(user: Any) -> bool:
     return bool(programme_ids_of(user))
+
+
+def can_list_submitted(user: Any) -> bool:
+    """The list of submitted portfolios: certifiers and coordinators."""
+    return any(m.role in (Role.CERTIFIER, Role.COORDINATOR) for m in programme_memberships(user))

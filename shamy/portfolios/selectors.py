@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from shamy.accounts.models import Role
 from shamy.core.db import kazakh_order
 from shamy.core.text import search_query_key
 from shamy.portfolios import permissions
@@ -23,11 +24,12 @@ from shamy.portfolios.models import (
     FocusTheme,
     Portfolio,
     PortfolioSection,
+    PortfolioStatus,
     PublicSummary,
     SummaryLanguage,
     Thread,
 )
-from shamy.programmes.access import is_coordinator, link_school_ids
+from shamy.programmes.access import is_coordinator, link_school_ids, programme_memberships
 from shamy.programmes.models import Cohort, MethodologyStage, Programme
 from shamy.registry.models import Region, School
 
@@ -126,6 +128,26 @@ def evidence_get_for_user(*, user: Any, evidence_id: int) -> Evidence:
     if not permissions.can_view_portfolio(user, evidence.project.portfolio):
         raise PermissionDenied
     return evidence
+
+
+def portfolio_list_submitted(*, actor: Any) -> QuerySet[Portfolio]:
+    """Submitted portfolios of the programmes the actor certifies or coordinates, newest first."""
+    programmes = sorted(
+        {
+            m.programme_id
+            for m in programme_memberships(actor)
+            if m.role in (Role.CERTIFIER, Role.COORDINATOR) and m.programme_id is not None
+        }
+    )
+    return (
+        Portfolio.objects.filter(
+            status=PortfolioStatus.SUBMITTED,
+            project__cohort__programme_id__in=programmes,
+            project__in=DevelopmentProject.objects.visible_to(actor),
+        )
+        .select_related("project__teacher", "project__school__region", "project__theme", "project__cohort__programme")
+        .order_by("-submitted_at", "-id")
+    )
 
 
 # --- The school facilitator's board ----------------------------------------------------------

@@ -20,6 +20,7 @@ urlpatterns = [
     path("evidence/<int:evidence_id>/thumbnail/", views.evidence_thumbnail, name="evidence-thumbnail"),
     path("projects/<int:project_id>/portfolio/", views.portfolio_detail, name="portfolio-detail"),
     path("projects/<int:project_id>/portfolio/submit/", views.portfolio_submit, name="portfolio-submit"),
+    path("submitted/", views.submitted_list, name="submitted-list"),
     path("sections/<int:section_id>/edit/", views.section_edit, name="section-edit"),
     path("autosave/", views.autosave, name="autosave"),
     path("projects/<int:project_id>/share/", views.project_share, name="project-share"),

@@ -365,6 +365,14 @@ def portfolio_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
+def submitted_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_list_submitted(request.user):
+        raise PermissionDenied
+    portfolios = selectors.portfolio_list_submitted(actor=request.user)
+    page = Paginator(portfolios, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portfolios/submitted_list.html", {"page": page, "query": ""})
+
+
 def section_edit(request: HttpRequest, section_id: int) -> HttpResponse:
     section = selectors.section_get_for_user(user=request.user, section_id=section_id)
     project = section.portfolio.project

@@ -162,6 +162,10 @@ MATRIX = {
         lambda c: ("post", reverse("portfolios:portfolio-submit", args=[c.project_a.pk]), {}),
         only_teacher(REDIRECT),
     ),
+    "portfolios:submitted-list": (
+        lambda c: ("get", reverse("portfolios:submitted-list"), None),
+        expect(FORBIDDEN, serik=OK, aliya=OK, erbol=OK),
+    ),
     "portfolios:section-edit": (
         lambda c: ("get", reverse("portfolios:section-edit", args=[c.section_a.pk]), None),
         only_teacher(OK),
@@ -285,3 +289,11 @@ def test_withdrawn_consent_takes_the_public_page_down(client, world):
     assert client.get(url).status_code == NOT_FOUND
     poster = reverse("portfolios:public-poster", args=[world.public_a.public_id])
     assert client.get(poster).status_code == NOT_FOUND
+
+
+def test_submitted_list_shows_only_submitted_portfolios_of_ones_programmes(client, world):
+    client.force_login(world.serik)
+    listed = [portfolio.project_id for portfolio in client.get(reverse("portfolios:submitted-list")).context["page"]]
+    assert listed == [world.project_b.pk]
+    client.force_login(world.erbol)  # coordinator of another programme
+    assert list(client.get(reverse("portfolios:submitted-list")).context["page"]) == []
