@@ -78,6 +78,13 @@ def _canonical_query(filters: Filters) -> QueryDict:
     return query
 
 
+def _html_key(scope: AnalyticsScope, request: HttpRequest, filters: Filters, *extra: str) -> str:
+    """Cache key of rendered panels: the data version, who may see what, language, page, filters."""
+    parts = [scope.cache_key, translation.get_language() or "kk", request.path, repr(filters), *extra]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return f"analytics:{cache_version()}:html:{digest}"
+
+
 def _render_dashboard(request: HttpRequest, scope: AnalyticsScope, *, public: bool = False) -> HttpResponse:
     """The dashboard page, or its panels for htmx. The rendered panels are cached under the
     analytics cache version, so a warm request runs only the permission and filter queries."""
@@ -92,9 +99,7 @@ def _render_dashboard(request: HttpRequest, scope: AnalyticsScope, *, public: bo
         "public": public,
         "filters": filters,
     }
-    parts = [scope.cache_key, str(public), translation.get_language() or "kk", request.path, repr(filters)]
-    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
-    key = f"analytics:{cache_version()}:html:{digest}"
+    key = _html_key(scope, request, filters, "dashboard", str(public))
     panels = cache.get(key)
     if panels is None:
         query = _canonical_query(filters)
@@ -149,24 +154,31 @@ def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
     region = _region_for(scope, region_id)
     filters, indicators, programmes = _filters(request, scope)
     indicator = _indicator(indicators, filters.indicator)
-    page = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
-    query = request.GET.copy()
-    query["region"] = str(region.pk)
-    links = {
-        f"districts_{fmt}": reverse("analytics:export", args=["districts", fmt]) + "?" + query.urlencode()
-        for fmt in ("svg", "csv", "xlsx")
-    }
-    context = {
-        "links": links,
-        "page": page,
+    query = _canonical_query(filters)
+    context: dict[str, Any] = {
+        "region": region,
         "form": DashboardFilterForm(
             indicators=indicators, programmes=programmes, filters=filters, programme_required=bool(scope.programme_ids)
         ),
         "filters": filters,
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
     }
-    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
-    return render(request, "analytics/_region_panels.html" if partial else "analytics/region_detail.html", context)
+    key = _html_key(scope, request, filters, "region", str(region.pk))
+    panels = cache.get(key)
+    if panels is None:
+        export_query = query.copy()
+        export_query["region"] = str(region.pk)
+        context["links"] = {
+            f"districts_{fmt}": reverse("analytics:export", args=["districts", fmt]) + "?" + export_query.urlencode()
+            for fmt in ("svg", "csv", "xlsx")
+        }
+        context["page"] = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
+        panels = render_to_string("analytics/_region_panels.html", context, request)
+        cache.set(key, panels, CACHE_SECONDS)
+    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
+        return HttpResponse(panels)
+    context["panels"] = panels
+    return render(request, "analytics/region_detail.html", context)
 
 
 EXPORTS = {"map", "bars", "table", "trend", "trend-share", "districts"}

@@ -253,3 +253,20 @@ def _shown_in_kazakh(html: str, english: str) -> bool:
 
     with translation.override("kk"):
         return translation.gettext(english) in html
+
+
+def test_region_page_query_count_is_constant(client, cast, django_assert_num_queries):
+    from shamy.analytics.cache import analytics_invalidate
+
+    _client(client, cast, "dana")
+    url = reverse("analytics:region-detail", args=[cast.region_a.pk])
+    client.get(url)
+    analytics_invalidate()
+    with django_assert_num_queries(10) as cold:
+        client.get(url)
+    district = DistrictFactory(region=cast.region_a)
+    SchoolFactory.create_batch(20, region=cast.region_a, district=district)
+    with django_assert_num_queries(len(cold.captured_queries)):
+        client.get(url)
+    with django_assert_num_queries(6):  # warm: rendered panels from the cache
+        client.get(url)
