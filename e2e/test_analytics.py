@@ -43,9 +43,15 @@ def test_analyst_maps_internet_parity_and_downloads_the_table(page: Page, world:
     caption = page.locator("#map-caption")
     expect(caption).to_contain_text(translated("kk", "Parity index (rural / urban)"))
 
-    # Keyboard users reach a region by its link; the details panel follows the focus.
+    # Keyboard users reach a region by its link; the details panel follows the focus and gives
+    # the region's urban and rural figures, gap and parity index.
+    region_path = page.locator(f'svg#chart-map path[data-kato="{world.region.kato}"]')
     page.locator(f'svg#chart-map a:has(path[data-kato="{world.region.kato}"])').focus()
-    expect(page.locator("#map-details")).to_contain_text(world.region.name_kk)
+    details = page.locator("#map-details")
+    expect(details).to_contain_text(world.region.name_kk)
+    expect(details).to_have_text(region_path.get_attribute("data-details") or "")
+    parity_cell = page.locator("#region-table tbody tr", has_text=world.region.name_kk).locator("td").nth(4)
+    expect(details).to_contain_text(parity_cell.inner_text().strip())
 
     with page.expect_download() as download_info:
         page.locator("#table-downloads a", has_text="CSV").click()

@@ -120,6 +120,7 @@ class MapRegion:
     value_text: str
     linked: bool
     name: str
+    details: str
 
 
 @dataclass
@@ -168,8 +169,18 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         )
         value_text = plain(cell, unit) if cell is not None else _("no data")
         title = _("%(region)s: %(value)s") % {"region": name, "value": value_text}
+        details = title
+        if row is not None:
+            indicator_unit = str(indicator.unit)
+            details = _("%(region)s: urban %(urban)s, rural %(rural)s, gap %(gap)s, parity index %(parity)s") % {
+                "region": name,
+                "urban": plain(row.urban, indicator_unit),
+                "rural": plain(row.rural, indicator_unit),
+                "gap": plain(row.gap, indicator_unit),
+                "parity": plain(row.parity, "parity"),
+            }
         map_regions.append(
-            MapRegion(shape, region, row, scale.colour(value), title, value_text, region is not None, name)
+            MapRegion(shape, region, row, scale.colour(value), title, value_text, region is not None, name, details)
         )
     bars = charts.bar_chart(
         [

@@ -9,7 +9,8 @@
     if (!path && target.querySelector) path = target.querySelector("path.region");
     var panel = document.getElementById("map-details");
     if (!path || !panel) return;
-    panel.textContent = path.getAttribute("data-name") + ": " + path.getAttribute("data-value");
+    panel.textContent =
+      path.getAttribute("data-details") || path.getAttribute("data-name") + ": " + path.getAttribute("data-value");
   }
 
   function downloadPng(button) {
