@@ -211,7 +211,7 @@ def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -
         if fmt == "svg":
             chart = trend.counts if panel == "trend" else trend.share
             content = render_to_string(
-                "analytics/svg/line.svg", {"chart": chart, "title": trend.title, "chart_id": panel}, request
+                "analytics/svg/line.html", {"chart": chart, "title": trend.title, "chart_id": panel}, request
             )
             return exports.svg_response(content, panel)
         header, rows = exports.trend_rows(trend)
@@ -228,7 +228,7 @@ def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -
         page = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
         if fmt == "svg":
             content = render_to_string(
-                "analytics/svg/bars.svg",
+                "analytics/svg/bars.html",
                 {"chart": page.bars, "unit": page.unit, "title": indicator.label, "chart_id": "districts"},
                 request,
             )
@@ -239,13 +239,13 @@ def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -
         if fmt == "svg":
             if panel == "map":
                 content = render_to_string(
-                    "analytics/svg/map.svg",
+                    "analytics/svg/map.html",
                     {"board": board, "attribution": geo.ATTRIBUTION, "standalone": True},
                     request,
                 )
             elif panel == "bars":
                 content = render_to_string(
-                    "analytics/svg/bars.svg",
+                    "analytics/svg/bars.html",
                     {"chart": board.bars, "unit": board.unit, "title": indicator.label, "chart_id": "bars"},
                     request,
                 )
