@@ -26,7 +26,6 @@ from shamy.programmes.access import (
     is_coordinator,
     link_school_ids,
     national_reader,
-    programme_ids_of,
     programme_memberships,
     roles_for,
 )
@@ -108,18 +107,6 @@ def is_programme_coordinator(user: Any, project: DevelopmentProject) -> bool:
     return is_coordinator(user, _programme_id(project))
 
 
-def is_certifier_only(user: Any, project: DevelopmentProject) -> bool:
-    """True when the user reaches the project only as a certifier (sees the portfolio only)."""
-    return not (
-        is_owner(user, project)
-        or is_collaborator(user, project)
-        or is_school_facilitator(user, project)
-        or is_principal(user, project)
-        or is_link_facilitator(user, project)
-        or is_programme_coordinator(user, project)
-    ) and Role.CERTIFIER in roles_for(user, _programme_id(project))
-
-
 def can_view_project(user: Any, project: DevelopmentProject) -> bool:
     """The project page with journal, steps, evidence and threads (not for certifiers)."""
     return (
@@ -134,7 +121,8 @@ def can_view_project(user: Any, project: DevelopmentProject) -> bool:
 
 def can_edit_project(user: Any, project: DevelopmentProject) -> bool:
     """Write the project's records (journal, steps, evidence, portfolio sections): the teacher
-    and their collaborators, while the portfolio is not yet submitted."""
+    and their collaborators. Sections and evidence removal are further locked once the portfolio
+    is submitted (checked by those services and views)."""
     return is_owner(user, project) or is_collaborator(user, project)
 
 
@@ -173,22 +161,6 @@ def can_endorse_project(user: Any, project: DevelopmentProject) -> bool:
     return is_principal(user, project)
 
 
-def can_view_board(user: Any, cohort: Cohort, school_id: int) -> bool:
-    """A school's board of projects by stage: its facilitators and principal, its link
-    facilitator and the programme's coordinator."""
-    programme_id = cohort.programme_id
-    if is_coordinator(user, programme_id) or school_id in link_school_ids(user, programme_id):
-        return True
-    for membership in programme_memberships(user, programme_id):
-        if (
-            membership.role in (Role.SCHOOL_FACILITATOR, Role.SCHOOL_PRINCIPAL)
-            and membership.school_id == school_id
-            and membership.cohort_id in (None, cohort.pk)
-        ):
-            return True
-    return False
-
-
 def board_school_ids(user: Any, cohort: Cohort) -> set[int]:
     """Schools of ``cohort`` whose board the user may open (without the coordinator's all)."""
     programme_id = cohort.programme_id
@@ -221,10 +193,6 @@ def can_edit_themes(user: Any) -> bool:
     if is_system_admin(user):
         return True
     return any(m.role == Role.COORDINATOR for m in programme_memberships(user))
-
-
-def has_programme_role(user: Any) -> bool:
-    return bool(programme_ids_of(user))
 
 
 def can_list_submitted(user: Any) -> bool:
