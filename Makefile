@@ -22,7 +22,10 @@ demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) compiletranslations -v0
 	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo_programmes
+	$(MANAGE) seed_demo_portfolios
 	$(MANAGE) demo_logins
+	$(MANAGE) demo_logins_programmes
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 run: install
@@ -31,8 +34,12 @@ run: install
 worker: install
 	$(MANAGE) db_worker
 
+# Each app keeps its own catalogue in shamy/<app>/locale (English needs none: msgids are English).
 messages: install
-	cd shamy && ../$(MANAGE) makemessages -l kk -l ru -l en --ignore='tests/*' -v0 && cd ..
+	for app in shamy/*/locale; do \
+	  (cd $$(dirname $$app) && ../../$(VENV)/bin/django-admin makemessages -l kk -l ru --ignore='tests/*' \
+	     --settings=shamy.settings --pythonpath=../.. -v0) || exit 1; \
+	done
 
 test: install
 	$(MANAGE) compiletranslations -v0
