@@ -65,6 +65,7 @@ class Result:
     max_ms: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)
     load_before: float = 0.0  # 1-minute load average: the machine may be shared
+    single_p50_ms: float = 0.0  # one client alone: the service time, without queueing
 
     @property
     def rps(self) -> float:
@@ -82,6 +83,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--warmup", type=int, default=3, help="seconds of unrecorded load before each scenario")
     parser.add_argument("--connections", type=int, default=16, help="concurrent clients")
+    parser.add_argument(
+        "--single", type=int, default=5, help="seconds of one client alone after each scenario (0: skip)"
+    )
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn workers")
     parser.add_argument("--scale", type=float, default=1.0, help="demo data scale for seed_demo")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
@@ -329,6 +333,9 @@ def measure(
     errors = {
         key.removeprefix("errors_"): int(value) for key, value in raw.items() if key.startswith("errors_") and value
     }
+    if not raw["requests"]:
+        errors["none_completed"] = 1  # every request outlived the run: lengthen --duration
+    single = run_wrk(wrk, url, headers, args.single, 1) if args.single else {"p50_us": 0}
     result = Result(
         scenario=scenario,
         url=url,
@@ -341,10 +348,12 @@ def measure(
         max_ms=raw["max_us"] / 1000,
         errors=errors,
         load_before=load_before,
+        single_p50_ms=single["p50_us"] / 1000,
     )
     log(
         f"{scenario.name}: {result.rps:.1f} req/s, p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, "
-        f"p99 {result.p99_ms:.1f} ms{', errors ' + str(errors) if errors else ''}"
+        f"p99 {result.p99_ms:.1f} ms; one client alone: p50 {result.single_p50_ms:.1f} ms"
+        + (f"; errors {errors}" if errors else "")
     )
     return result
 
@@ -393,8 +402,8 @@ def table(results: list[Result]) -> str:
     trivial = next((r for r in results if r.scenario.baseline == TRIVIAL), None)
     verdict = verdicts(results)
     lines = [
-        "| Scenario | Path | req/s | p50 ms | p95 ms | p99 ms | vs minimal page | Target | load |",
-        "|---|---|---:|---:|---:|---:|---:|---|---:|",
+        "| Scenario | Path | req/s | p50 ms | p95 ms | p99 ms | 1 client p50 ms | vs minimal page | Target | load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for result in results:
         if result.scenario.baseline == TRIVIAL:
@@ -410,7 +419,7 @@ def table(results: list[Result]) -> str:
         path = result.scenario.path
         lines.append(
             f"| {result.scenario.name} | `{path}` | {result.rps:.1f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} "
-            f"| {result.p99_ms:.1f} | {ratio} | {target} | {result.load_before:.1f} |"
+            f"| {result.p99_ms:.1f} | {result.single_p50_ms:.1f} | {ratio} | {target} | {result.load_before:.1f} |"
         )
     return "\n".join(lines)
 
@@ -435,6 +444,8 @@ def report(results: list[Result], info: dict[str, str], context: dict[str, Any],
         f"{table(results)}\n\n"
         f"{ratio}"
         "Targets (issue 3): p95 under 200 ms, and at least half the minimal page's requests per second. "
+        "*1 client p50* is the median with one client alone (the service time, no queueing): with "
+        f"{args.connections} clients always waiting, latency is about {args.connections} / throughput. "
         "*load* is the machine's 1-minute load average when the scenario started: above the CPU count, "
         "other work was competing with the server and the figures are pessimistic.\n"
     )
