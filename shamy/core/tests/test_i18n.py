@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import gettext as gettext_module
+import os
 import re
 import shutil
 from decimal import Decimal
@@ -37,6 +38,7 @@ from django.utils.translation import pgettext
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record
 from shamy.core.i18n_names import LANGUAGE_NAMES, MONTHS_ALT, MONTHS_AP
+from shamy.core.management.commands.compiletranslations import catalogues
 
 SHAMY = Path(settings.BASE_DIR) / "shamy"
 LANGUAGES = ("kk", "ru")
@@ -86,8 +88,18 @@ def _key(entry: polib.POEntry) -> tuple[str | None, str, str]:
 
 @pytest.fixture(scope="module", autouse=True)
 def _compiled_catalogues():
-    """Compile the .po files (as ``make test`` does) and make Django reload them."""
-    call_command("compiletranslations", verbosity=0)
+    """Compile stale .po files (``make test`` does it first) and make Django reload them.
+
+    Each file is written beside its target and renamed into place, so test processes running in
+    parallel (pytest-xdist) never read a half-written catalogue.
+    """
+    for po_path in catalogues():
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        partial = mo_path.with_name(f"django.{os.getpid()}.mo.tmp")
+        polib.pofile(str(po_path)).save_as_mofile(str(partial))
+        os.replace(partial, mo_path)
     # Python's gettext caches each .mo file it has read by path; a catalogue compiled just now
     # must be read again.
     gettext_module._translations.clear()  # type: ignore[attr-defined]
@@ -191,8 +203,8 @@ def test_catalogues_are_up_to_date_with_the_sources(app, tmp_path, monkeypatch):
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("locale", "__pycache__", "*.pyc"))
     (copy / "locale").mkdir()
     monkeypatch.chdir(copy)
-    # With LOCALE_PATHS set, makemessages would write to the project's locale/; empty, it writes
-    # to the app's own locale/ (here the copy's), exactly as a developer runs it in the app.
+    # Run inside the app, makemessages writes to the app's own locale/ (here the copy's), as a
+    # developer runs it; LOCALE_PATHS emptied so it does not also create the project's locale/.
     with override_settings(LOCALE_PATHS=[]):
         call_command("makemessages", locale=["kk"], ignore_patterns=["tests/*"], verbosity=0)
     extracted = {_key(entry) for entry in polib.pofile(str(copy / "locale/kk/LC_MESSAGES/django.po"))}
