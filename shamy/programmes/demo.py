@@ -29,6 +29,7 @@ from shamy.accounts.models import Membership, Role, User
 from shamy.attendance.models import Attendance, AttendanceStatus, Gathering, GatheringKind
 from shamy.attendance.services.gatherings import gathering_create, series_create
 from shamy.audit.services.entries import audit_record
+from shamy.core.signals import bulk_data_changed
 from shamy.programmes.models import (
     Cohort,
     MethodologyStage,
@@ -638,4 +639,5 @@ def programme_demo_load(*, report: Callable[[str], None] | None = None) -> Progr
         say(f"attendance marked: {marked}")
         counts = programme_demo_counts()
         audit_record(actor=None, action=AUDIT_ACTION, target=pilot, after=counts)
+        transaction.on_commit(lambda: bulk_data_changed.send(sender="programmes"))
     return ProgrammeDemoSummary(False, counts, time.monotonic() - started)

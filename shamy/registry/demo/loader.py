@@ -25,6 +25,7 @@ from django.utils import timezone
 from shamy.accounts.models import Membership, Role, User
 from shamy.accounts.services.users import membership_grant
 from shamy.audit.services.entries import audit_record
+from shamy.core.signals import bulk_data_changed
 from shamy.core.text import search_key
 from shamy.registry.demo.identifiers import BinGenerator, IinGenerator
 from shamy.registry.demo.plan import (
@@ -174,7 +175,16 @@ def demo_load(*, scale: float = 1.0, report: Callable[[str], None] | None = None
             target_label="national demo data",
             after={"scale": scale, "counts": counts},
         )
+        transaction.on_commit(_after_bulk_load)
     return DemoSummary(already_loaded=False, counts=counts, seconds=time.monotonic() - started)
+
+
+def _after_bulk_load() -> None:
+    """The rows went in around the ORM: refresh planner statistics and tell caches."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    bulk_data_changed.send(sender="registry")
 
 
 def _regions_upsert() -> dict[str, Region]:
