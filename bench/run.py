@@ -446,8 +446,8 @@ def report(results: list[Result], info: dict[str, str], context: dict[str, Any],
         "Targets (issue 3): p95 under 200 ms, and at least half the minimal page's requests per second. "
         "*1 client p50* is the median with one client alone (the service time, no queueing): with "
         f"{args.connections} clients always waiting, latency is about {args.connections} / throughput. "
-        "*load* is the machine's 1-minute load average when the scenario started: above the CPU count, "
-        "other work was competing with the server and the figures are pessimistic.\n"
+        "*load* is the machine's 1-minute load average when the scenario started: the bench itself keeps it "
+        "near 2–4 on two CPUs; far above that, other work shared the machine and the figures are pessimistic.\n"
     )
 
 
