@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shamy.core.widgets import FastSelect
 from shamy.registry.models import FutureSchool, InstructionLanguage, Internet, Locality, Ownership, Region
 
 _ANY = [("", _("Any"))]
@@ -48,6 +49,10 @@ class SchoolFilterForm(forms.Form):
 
     def __init__(self, *args: Any, regions: list[Region], districts: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.widget = FastSelect(attrs=field.widget.attrs)
+                field.choices = field.choices  # the setter hands the choices to the new widget
         self.fields["region"].choices = _ANY + [(str(r.pk), r.name) for r in regions]  # type: ignore[attr-defined]
         self.fields["district"].choices = _ANY + [(str(d.pk), d.name) for d in districts]  # type: ignore[attr-defined]
         region = self.fields["region"]

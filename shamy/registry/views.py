@@ -55,6 +55,7 @@ def school_list(request: HttpRequest) -> HttpResponseBase:
     districts = list(selectors.districts_for_filter(actor=request.user, region_id=filters.region))
     form = SchoolFilterForm(request.GET or None, regions=regions, districts=districts)
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.school_rows_labelled(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     export_query = query.copy()
