@@ -8,5 +8,5 @@ from shamy.core.nav import nav_items
 
 
 def shamy(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    return {"nav_items": nav_items(request) if user is not None and user.is_authenticated else []}
+    # Visitors who are not signed in get the public entries too (published projects, public analytics).
+    return {"nav_items": nav_items(request) if hasattr(request, "user") else []}
