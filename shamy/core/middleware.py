@@ -25,3 +25,19 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class KazakhByDefaultMiddleware:
+    """Kazakh is the default interface language, whatever the browser asks for.
+
+    Many phones in Kazakhstan are set to Russian or English; the product opens in Kazakh and the
+    language buttons switch it (the choice is kept in a cookie and on the account). Runs before
+    LocaleMiddleware, so only the cookie and the account choose another language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shamy.core.db import kazakh_order
 from shamy.core.text import search_query_key
@@ -101,9 +101,12 @@ def school_list(*, actor: Any, filters: SchoolFilters) -> QuerySet[School]:
         key = search_query_key(filters.search)
         schools = schools.filter(Q(search_text__contains=key) | Q(bin=filters.search) | Q(kato=filters.search))
     field, descending = SchoolFilters.SORTS[filters.sort]
+    # Names sort in the language they are shown in: the Kazakh name on Kazakh pages, the Russian
+    # one otherwise (the Kazakh collation orders Russian words correctly too).
+    name = "name_kk" if (translation.get_language() or "kk").startswith("kk") else "name_ru"
     if field == "name_kk":
-        return schools.order_by(kazakh_order("name_kk", descending=descending), "id")
-    return schools.order_by(f"-{field}" if descending else field, kazakh_order("name_kk"), "id")
+        return schools.order_by(kazakh_order(name, descending=descending), "id")
+    return schools.order_by(f"-{field}" if descending else field, kazakh_order(name), "id")
 
 
 @dataclass

@@ -118,3 +118,21 @@ def test_region_list_query_count_is_constant(client, cast, django_assert_num_que
     SchoolFactory.create_batch(20, region=cast.region_b)
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(url)
+
+
+def test_names_sort_in_the_language_shown(client, cast):
+    from shamy.core.testing.factories import SchoolFactory
+
+    # Kazakh order puts "Әл" after "Ал"; the Russian names are in the opposite order.
+    SchoolFactory(region=cast.region_b, name_kk="Ақбұлақ мектебі", name_ru="Школа Ы")
+    SchoolFactory(region=cast.region_b, name_kk="Әлімтау мектебі", name_ru="Школа А")
+    _client(client, cast, "saule")  # sees region B's school B1 only; use dana for all of region B
+    client.force_login(cast.dana)
+    url = reverse("registry:school-list")
+    kazakh = [s.name_kk for s in client.get(url, {"region": cast.region_b.pk}).context["page"]]
+    assert kazakh.index("Ақбұлақ мектебі") < kazakh.index("Әлімтау мектебі")
+    client.cookies["shamy_language"] = "ru"
+    cast.dana.language = "ru"
+    cast.dana.save()
+    russian = [s.name_ru for s in client.get(url, {"region": cast.region_b.pk}).context["page"]]
+    assert russian.index("Школа А") < russian.index("Школа Ы")
