@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shamy.core.translated import localized
 from shamy.registry.models import District, Region, School
@@ -42,7 +43,7 @@ class Indicator(models.Model):
     source_kind = models.CharField(_("how it is obtained"), max_length=10, choices=SourceKind.choices)
     definition = models.JSONField(_("definition"), default=dict)
     source = models.CharField(_("source"), max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order in a list", "position"), default=100)
 
     class Meta:
         verbose_name = _("indicator")
