@@ -11,6 +11,7 @@ preview computed by a background task still reads in each viewer's own language.
 
 from __future__ import annotations
 
+import abc
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -97,7 +98,7 @@ class Row:
         self.errors.append(Problem.of(message, params, line=self.line, column=column))
 
 
-class Importer:
+class Importer(abc.ABC):
     """One kind of import. Subclass, fill the class attributes and register it (see kinds.py)."""
 
     kind: ClassVar[str]
@@ -118,14 +119,14 @@ class Importer:
                 return column
         raise KeyError(code)
 
+    @abc.abstractmethod
     def resolve(self, rows: list[Row]) -> None:
         """Look up references and existing records for every row in a constant number of queries,
         then set each error-free row's ``action``, ``target`` and ``changes`` (or add errors)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def apply(self, *, actor: Any, row: Row) -> None:
         """Write one checked row through the owning app's services."""
-        raise NotImplementedError
 
     def summary(self, row: Row) -> str:
         """A short name for the row's record, shown in the preview."""
