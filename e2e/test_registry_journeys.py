@@ -104,7 +104,7 @@ def test_analyst_exports_the_filtered_schools_as_csv_and_xlsx(page: Page, world:
     expected = world.rural_small_class_ids()
     with translation.override("kk"):
         titles = [title for title, _getter in _columns()]
-        rural, yes = Locality.RURAL.label, translation.gettext("yes")
+        rural, yes = str(Locality.RURAL.label), translation.gettext("yes")
     region_col, locality_col, small_col = (
         titles.index(translated("kk", name)) for name in ("Region", "Locality", "Small-class")
     )
