@@ -38,7 +38,12 @@ def region_list(request: HttpRequest) -> HttpResponse:
 def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
     region = selectors.region_get_for_user(user=request.user, region_id=region_id)
     districts = selectors.district_list_for_region(actor=request.user, region=region)
-    return render(request, "registry/region_detail.html", {"region": region, "districts": districts})
+    schools = selectors.school_list(actor=request.user, filters=selectors.SchoolFilters(region=region.pk))
+    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.school_rows_labelled(page.object_list)
+    return render(
+        request, "registry/region_detail.html", {"region": region, "districts": districts, "page": page, "query": ""}
+    )
 
 
 @vary_on_headers("HX-Request")

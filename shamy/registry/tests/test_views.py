@@ -136,3 +136,25 @@ def test_names_sort_in_the_language_shown(client, cast):
     cast.dana.save()
     russian = [s.name_ru for s in client.get(url, {"region": cast.region_b.pk}).context["page"]]
     assert russian.index("Школа А") < russian.index("Школа Ы")
+
+
+def test_region_page_lists_its_visible_schools(client, cast):
+    response = _client(client, cast, "bolat").get(reverse("registry:region-detail", args=[cast.region_a.pk]))
+    assert [school.pk for school in response.context["page"]] == [cast.school_a1.pk]
+    client.force_login(cast.dana)
+    response = client.get(reverse("registry:region-detail", args=[cast.region_a.pk]))
+    assert {school.pk for school in response.context["page"]} == {cast.school_a1.pk, cast.school_a2.pk}
+    assert cast.school_a2.name_kk in response.content.decode()
+
+
+def test_region_page_query_count_is_constant(client, cast, django_assert_num_queries):
+    from shamy.core.testing.factories import SchoolFactory
+
+    client.force_login(cast.dana)
+    url = reverse("registry:region-detail", args=[cast.region_a.pk])
+    client.get(url)
+    with django_assert_num_queries(8) as first:
+        client.get(url)
+    SchoolFactory.create_batch(20, region=cast.region_a)
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(url)
