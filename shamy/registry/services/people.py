@@ -13,28 +13,12 @@ from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.text import search_key
 from shamy.registry.models import Employment, Person, Position, School
 from shamy.registry.permissions import can_import_registry
+from shamy.registry.services.records import RecordKind, record_create, record_update
 
-PERSON_WRITABLE_FIELDS = frozenset(
-    field.name
-    for field in Person._meta.concrete_fields
-    if field.name not in {"id", "search_text", "created_at", "updated_at"}
+PEOPLE: RecordKind[Person] = RecordKind(
+    Person, "person", lambda person: search_key(person.surname, person.given_name, person.patronymic)
 )
-
-
-def _require_writer(actor: Any) -> None:
-    # People's records hold personal data: only system administrators write them.
-    if not can_import_registry(actor):
-        raise PermissionDenied
-
-
-def _check_fields(fields: Mapping[str, Any]) -> None:
-    unknown = set(fields) - PERSON_WRITABLE_FIELDS
-    if unknown:
-        raise TypeError("Unknown person fields: " + ", ".join(sorted(unknown)))
-
-
-def _person_search_text(person: Person) -> str:
-    return search_key(person.surname, person.given_name, person.patronymic)
+PERSON_WRITABLE_FIELDS = PEOPLE.writable
 
 
 @transaction.atomic
@@ -44,14 +28,7 @@ def person_create(*, actor: Any, fields: Mapping[str, Any]) -> Person:
     Needs a registry writer (system administrator), else PermissionDenied. Runs full_clean()
     (IIN check digit, e-mail format) and records ``registry.person.created``.
     """
-    _require_writer(actor)
-    _check_fields(fields)
-    person = Person(**fields)
-    person.search_text = _person_search_text(person)
-    person.full_clean()
-    person.save()
-    audit_record(actor=actor, action="registry.person.created", target=person, after=snapshot(person))
-    return person
+    return record_create(PEOPLE, actor=actor, fields=fields)
 
 
 @transaction.atomic
@@ -61,20 +38,7 @@ def person_update(*, actor: Any, person: Person, changes: Mapping[str, Any]) -> 
     Needs a registry writer, else PermissionDenied. Locks the row, runs full_clean() and records
     ``registry.person.updated`` with the fields before and after.
     """
-    _require_writer(actor)
-    _check_fields(changes)
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    before = snapshot(person)
-    for name, value in changes.items():
-        setattr(person, name, value)
-    person.search_text = _person_search_text(person)
-    after = snapshot(person)
-    if after == before:
-        return person
-    person.full_clean()
-    person.save()
-    audit_record(actor=actor, action="registry.person.updated", target=person, before=before, after=snapshot(person))
-    return person
+    return record_update(PEOPLE, actor=actor, record=person, changes=changes)
 
 
 @transaction.atomic
@@ -92,7 +56,8 @@ def employment_create(
     Needs a registry writer, else PermissionDenied. Runs full_clean() (the end may not precede
     the start) and records ``registry.employment.created``.
     """
-    _require_writer(actor)
+    if not can_import_registry(actor):
+        raise PermissionDenied
     employment = Employment(person=person, school=school, position=position, starts_on=starts_on, ends_on=ends_on)
     employment.full_clean()
     employment.save()

@@ -5,36 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.text import search_key
 from shamy.registry.models import School
-from shamy.registry.permissions import can_import_registry
+from shamy.registry.services.records import RecordKind, record_create, record_update
 
+SCHOOLS: RecordKind[School] = RecordKind(School, "school", lambda school: search_key(school.name_kk, school.name_ru))
 # Fields a caller may set; derived and bookkeeping columns are excluded.
-SCHOOL_WRITABLE_FIELDS = frozenset(
-    field.name
-    for field in School._meta.concrete_fields
-    if field.name not in {"id", "search_text", "created_at", "updated_at"}
-)
-
-
-def _require_writer(actor: Any) -> None:
-    # Registry records are changed by system administrators (by hand or through an import).
-    if not can_import_registry(actor):
-        raise PermissionDenied
-
-
-def _check_fields(fields: Mapping[str, Any]) -> None:
-    unknown = set(fields) - SCHOOL_WRITABLE_FIELDS
-    if unknown:
-        raise TypeError("Unknown school fields: " + ", ".join(sorted(unknown)))
-
-
-def _school_search_text(school: School) -> str:
-    return search_key(school.name_kk, school.name_ru)
+SCHOOL_WRITABLE_FIELDS = SCHOOLS.writable
 
 
 @transaction.atomic
@@ -44,14 +23,7 @@ def school_create(*, actor: Any, fields: Mapping[str, Any]) -> School:
     Needs a registry writer (system administrator), else PermissionDenied. Runs full_clean(),
     so invalid values raise ValidationError. Records ``registry.school.created``.
     """
-    _require_writer(actor)
-    _check_fields(fields)
-    school = School(**fields)
-    school.search_text = _school_search_text(school)
-    school.full_clean()
-    school.save()
-    audit_record(actor=actor, action="registry.school.created", target=school, after=snapshot(school))
-    return school
+    return record_create(SCHOOLS, actor=actor, fields=fields)
 
 
 @transaction.atomic
@@ -61,17 +33,4 @@ def school_update(*, actor: Any, school: School, changes: Mapping[str, Any]) -> 
     Needs a registry writer, else PermissionDenied. Locks the row, runs full_clean() and records
     ``registry.school.updated`` with the fields before and after.
     """
-    _require_writer(actor)
-    _check_fields(changes)
-    school = School.objects.select_for_update().get(pk=school.pk)
-    before = snapshot(school)
-    for name, value in changes.items():
-        setattr(school, name, value)
-    school.search_text = _school_search_text(school)
-    after = snapshot(school)
-    if after == before:
-        return school
-    school.full_clean()
-    school.save()
-    audit_record(actor=actor, action="registry.school.updated", target=school, before=before, after=snapshot(school))
-    return school
+    return record_update(SCHOOLS, actor=actor, record=school, changes=changes)
