@@ -21,7 +21,7 @@ def _exempt(patterns: list[URLPattern | URLResolver]) -> None:
 
 
 class UnicodeJSONRenderer(JSONRenderer):
-    # Kazakh and Russian names as UTF-8 text, not \uXXXX escapes: readable and half the bytes.
+    # Kazakh and Russian names as UTF-8 text rather than backslash-u escapes: readable and half the bytes.
     json_dumps_params = {"ensure_ascii": False}
 
 
