@@ -2,26 +2,23 @@
 
 Signals on School, Employment, Person and IndicatorValue bump it (housekeeping only); bulk
 writes that bypass signals (``bulk_create``, ``update()``, imports) must call
-:func:`analytics_invalidate` themselves.
+:func:`analytics_invalidate` themselves. The version itself is a
+:class:`shamy.core.versioned_cache.CacheVersion`: shared by the workers, and never revived by an
+eviction.
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from shamy.core.versioned_cache import CacheVersion
 
-VERSION_KEY = "analytics:version"
+ANALYTICS_CACHE = CacheVersion("analytics")
+VERSION_KEY = ANALYTICS_CACHE.version_key
 
 
 def cache_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
-    return int(version)
+    return ANALYTICS_CACHE.current()
 
 
 def analytics_invalidate() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    """Now, and once more when the current transaction commits (see CacheVersion.changed)."""
+    ANALYTICS_CACHE.changed()

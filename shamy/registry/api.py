@@ -13,11 +13,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
 
 from shamy.accounts.access import registry_scope
 from shamy.api.errors import ERROR_RESPONSES, ErrorOut
 from shamy.registry import selectors
+from shamy.registry.cache import REGISTRY_CACHE, scope_key
 from shamy.registry.models import (
     Country,
     District,
@@ -39,32 +42,38 @@ DEFAULT_LIMIT: int = getattr(settings, "NINJA_PAGINATION_PER_PAGE", 50)
 # --- Output schemas -----------------------------------------------------------------------------
 
 
-class NamesOut(Schema):
+class Out(BaseModel):
+    """Output schemas are plain pydantic models. The endpoints build plain dicts, so ninja's
+    ``Schema`` (which wraps every object and nested object to read Django attributes) has nothing
+    to do, yet it cost a third of the school list's time (50 schools × 11 nested objects)."""
+
+
+class NamesOut(Out):
     kk: str
     ru: str
     en: str = ""
 
 
-class RegionRefOut(Schema):
+class RegionRefOut(Out):
     id: int
     kato: str
     names: NamesOut
 
 
-class DistrictRefOut(Schema):
+class DistrictRefOut(Out):
     id: int
     kato: str
     names: NamesOut
 
 
-class CountsOut(Schema):
+class CountsOut(Out):
     schools: int = Field(description="Schools the caller may see.")
     urban: int
     rural: int
     small_class: int
 
 
-class RegionOut(Schema):
+class RegionOut(Out):
     id: int
     country: Country
     kato: str = Field(description="Two-digit KATO code of the region.")
@@ -73,7 +82,7 @@ class RegionOut(Schema):
     counts: CountsOut
 
 
-class DistrictOut(Schema):
+class DistrictOut(Out):
     id: int | None = Field(description="Null for schools recorded without a district.")
     kato: str
     names: NamesOut
@@ -84,34 +93,34 @@ class RegionDetailOut(RegionOut):
     districts: list[DistrictOut]
 
 
-class GradesOut(Schema):
+class GradesOut(Out):
     first: int = Field(description="First grade taught (0 = pre-school class).")
     last: int
 
 
-class InternetOut(Schema):
+class InternetOut(Out):
     level: Internet
     connected_on: datetime.date | None
 
 
-class OwnershipOut(Schema):
+class OwnershipOut(Out):
     kind: Ownership
     operator_id: int | None
     handover_on: datetime.date | None
 
 
-class FutureSchoolOut(Schema):
+class FutureSchoolOut(Out):
     status: FutureSchool
     planned_year: int | None
     built_year: int | None
 
 
-class CoordinatesOut(Schema):
+class CoordinatesOut(Out):
     latitude: float
     longitude: float
 
 
-class SchoolOut(Schema):
+class SchoolOut(Out):
     id: int
     names: NamesOut
     bin: str | None
@@ -132,7 +141,7 @@ class SchoolOut(Schema):
     is_demo: bool = Field(description="True for synthetic demonstration records.")
 
 
-class OperatorOut(Schema):
+class OperatorOut(Out):
     id: int
     names: NamesOut
 
@@ -141,7 +150,7 @@ class SchoolDetailOut(SchoolOut):
     operator: OperatorOut | None
 
 
-class SchoolPageOut(Schema):
+class SchoolPageOut(Out):
     count: int = Field(description="Schools matching the filters, over all pages.")
     limit: int
     offset: int
@@ -288,10 +297,20 @@ def region_detail(request: HttpRequest, kato: str, country: Country = Country.KA
 def school_list(request: HttpRequest, query: Query[SchoolQuery]) -> dict[str, Any]:
     """Schools the caller may see, filtered and sorted like the school list page."""
     _require_scope(request)
-    schools = selectors.school_list(actor=request.user, filters=query.to_filters())
-    count = schools.count()
-    rows = list(schools[query.offset : query.offset + query.limit]) if query.offset < count else []
-    return {"count": count, "limit": query.limit, "offset": query.offset, "items": [_school(s) for s in rows]}
+    filters = query.to_filters()
+
+    def compute() -> dict[str, Any]:
+        schools = selectors.school_list(actor=request.user, filters=filters)
+        count = schools.count()
+        rows = list(schools[query.offset : query.offset + query.limit]) if query.offset < count else []
+        return {"count": count, "items": [_school(s) for s in rows]}
+
+    # Cached like the list page (shamy.registry.tables): the exact scope is in the key, and the
+    # language too, since names sort in the caller's language.
+    scope = scope_key(registry_scope(request.user))
+    parts = ("api-schools", scope, translation.get_language() or "", filters, query.limit, query.offset)
+    page = REGISTRY_CACHE.get_or_compute(parts, compute)
+    return {"count": page["count"], "limit": query.limit, "offset": query.offset, "items": page["items"]}
 
 
 @router.get(

@@ -6,3 +6,8 @@ class RegistryConfig(AppConfig):
     name = "shamy.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from shamy.registry import cache
+
+        cache.connect()

@@ -12,9 +12,8 @@ from shamy.registry.exports import schools_csv_response, schools_xlsx_response
 from shamy.registry.forms import SchoolFilterForm
 from shamy.registry.models import Region
 from shamy.registry.permissions import can_import_registry, can_view_personal_data
+from shamy.registry.tables import PAGE_SIZE, school_table
 from shamy.registry.validators import mask_identifier
-
-PAGE_SIZE = 50
 
 
 def _require_scope(request: HttpRequest) -> None:
@@ -38,11 +37,16 @@ def region_list(request: HttpRequest) -> HttpResponse:
 def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
     region = selectors.region_get_for_user(user=request.user, region_id=region_id)
     districts = selectors.district_list_for_region(actor=request.user, region=region)
-    schools = selectors.school_list(actor=request.user, filters=selectors.SchoolFilters(region=region.pk))
-    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.school_rows_labelled(page.object_list)
+    table = school_table(
+        actor=request.user,
+        filters=selectors.SchoolFilters(region=region.pk),
+        page=request.GET.get("page"),
+        show_region=False,
+    )
     return render(
-        request, "registry/region_detail.html", {"region": region, "districts": districts, "page": page, "query": ""}
+        request,
+        "registry/region_detail.html",
+        {"region": region, "districts": districts, "page": table.page, "table": table.html, "query": ""},
     )
 
 
@@ -50,17 +54,14 @@ def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
 def school_list(request: HttpRequest) -> HttpResponseBase:
     _require_scope(request)
     filters = selectors.SchoolFilters.from_query(request.GET)
-    schools = selectors.school_list(actor=request.user, filters=filters)
     export = request.GET.get("export")
-    if export == "csv":
-        return schools_csv_response(schools)
-    if export == "xlsx":
-        return schools_xlsx_response(schools)
+    if export in ("csv", "xlsx"):
+        schools = selectors.school_list(actor=request.user, filters=filters)
+        return schools_csv_response(schools) if export == "csv" else schools_xlsx_response(schools)
     regions = list(Region.objects.visible_to(request.user).order_by("kato"))
     districts = list(selectors.districts_for_filter(actor=request.user, region_id=filters.region))
     form = SchoolFilterForm(request.GET or None, regions=regions, districts=districts)
-    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.school_rows_labelled(page.object_list)
+    table = school_table(actor=request.user, filters=filters, page=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     export_query = query.copy()
@@ -72,7 +73,8 @@ def school_list(request: HttpRequest) -> HttpResponseBase:
         template,
         {
             "form": form,
-            "page": page,
+            "page": table.page,
+            "table": table.html,
             "query": query.urlencode(),
             "export_query": export_query.urlencode(),
             "can_import": can_import_registry(request.user),

@@ -291,12 +291,23 @@ def test_school_detail_shape(client, cast):
 def test_school_list_query_count_is_constant(client, cast, django_assert_num_queries):
     headers = _headers(cast, "dana")
     url = reverse("api:school-list")
-    client.get(url, **headers)  # records the token's first use
-    with django_assert_num_queries(4) as small:  # token + user, memberships, count, rows
+    client.get(url, **headers)  # records the token's first use, caches the page
+    with django_assert_num_queries(2):  # token + user, memberships; the page comes from the cache
         assert len(client.get(url, **headers).json()["items"]) == 3
-    SchoolFactory.create_batch(20, region=cast.region_a)
-    with django_assert_num_queries(len(small.captured_queries)):
+    SchoolFactory.create_batch(20, region=cast.region_a)  # a write: the cached page is stale
+    with django_assert_num_queries(4):  # + count and rows, however many schools there are
         assert len(client.get(url, **headers).json()["items"]) == 23
+    with django_assert_num_queries(2):
+        assert len(client.get(url, **headers).json()["items"]) == 23
+
+
+def test_cached_school_pages_follow_the_callers_scope(client, cast):
+    url = reverse("api:school-list")
+    national = client.get(url, **_headers(cast, "dana")).json()
+    regional = client.get(url, **_headers(cast, "kairat")).json()  # region A only, same query
+    assert national["count"] == 3
+    assert regional["count"] == 2
+    assert {item["region"]["id"] for item in regional["items"]} == {cast.region_a.pk}
 
 
 def test_region_list_query_count_is_constant(client, cast, django_assert_num_queries):
