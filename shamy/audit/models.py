@@ -37,6 +37,10 @@ class AuditEntry(models.Model):
     )
     target_id = models.CharField(_("object ID"), max_length=64, blank=True)
     target_label = models.CharField(_("object"), max_length=300, blank=True)
+    # Case-folded copies for the log's filters: SQLite's LIKE folds only ASCII, so "айгерім"
+    # would not find "Айгерім" in the label itself (shamy.core.text.search_key).
+    actor_search = models.CharField(max_length=300, blank=True, editable=False)
+    target_search = models.CharField(max_length=300, blank=True, editable=False)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from shamy.audit.models import AuditEntry
+from shamy.core.text import search_key
 
 
 def audit_entry_list(*, actor: Any, filters: Mapping[str, str]) -> QuerySet[AuditEntry]:
@@ -16,11 +17,11 @@ def audit_entry_list(*, actor: Any, filters: Mapping[str, str]) -> QuerySet[Audi
     if action := (filters.get("action") or "").strip():
         entries = entries.filter(action__startswith=action)
     if who := (filters.get("actor") or "").strip():
-        entries = entries.filter(actor_label__icontains=who)
+        entries = entries.filter(actor_search__contains=search_key(who))
     if target := (filters.get("target") or "").strip():
         # The label was written in the actor's language at the time; the object's ID (shown
         # beside the label) finds the entries whatever that language was.
-        entries = entries.filter(Q(target_label__icontains=target) | Q(target_id=target))
+        entries = entries.filter(Q(target_search__contains=search_key(target)) | Q(target_id=target))
     for key, lookup in (("since", "created_at__date__gte"), ("until", "created_at__date__lte")):
         raw = (filters.get(key) or "").strip()
         if raw:

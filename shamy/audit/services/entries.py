@@ -12,9 +12,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from shamy.audit.models import AuditEntry
+from shamy.core.text import search_key
 
 # Fields never copied into the audit trail: secrets and derived columns.
-_NEVER_RECORDED = {"password", "key_hash", "search_text"}
+_NEVER_RECORDED = {"password", "key_hash", "search_text", "actor_search", "target_search"}
 
 
 def _jsonable(value: Any) -> Any:
@@ -61,13 +62,17 @@ def audit_record(
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     if after is None and target is not None and not action.endswith(".deleted"):
         after = snapshot(target)
+    actor_label = (f"{actor.get_full_name()} <{actor.email}>" if is_user else "system")[:300]
+    target_label = (target_label or (str(target) if target is not None else ""))[:300]
     return AuditEntry.objects.create(
         actor=actor if is_user else None,
-        actor_label=(f"{actor.get_full_name()} <{actor.email}>" if is_user else "system")[:300],
+        actor_label=actor_label,
+        actor_search=search_key(actor_label)[:300],
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None and target.pk is not None else "",
-        target_label=(target_label or (str(target) if target is not None else ""))[:300],
+        target_label=target_label,
+        target_search=search_key(target_label)[:300],
         before=before,
         after=after,
     )
