@@ -11,8 +11,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
+from shamy.accounts.access import registry_scope
 from shamy.core.db import kazakh_order
 from shamy.core.text import search_query_key
+from shamy.registry.cache import REGISTRY_CACHE, scope_key
 from shamy.registry.models import (
     District,
     Employment,
@@ -135,13 +137,20 @@ def _counts_by(schools: QuerySet[School], key: str) -> dict[int, dict[str, int]]
 
 
 def region_list_with_counts(*, actor: Any) -> list[RegionRow]:
-    """Regions the actor may see, with counts over the schools the actor may see (two queries)."""
-    counts = _counts_by(School.objects.visible_to(actor), "region_id")
-    rows = []
-    for region in Region.objects.visible_to(actor).order_by("kato"):
-        row = counts.get(region.pk, {})
-        rows.append(RegionRow(region, **{name: row.get(name) or 0 for name in _COUNTS}))
-    return rows
+    """Regions the actor may see, with counts over the schools the actor may see.
+
+    Two queries, cached for the actor's exact scope until the registry changes (shamy.registry.cache).
+    """
+
+    def compute() -> list[RegionRow]:
+        counts = _counts_by(School.objects.visible_to(actor), "region_id")
+        rows = []
+        for region in Region.objects.visible_to(actor).order_by("kato"):
+            row = counts.get(region.pk, {})
+            rows.append(RegionRow(region, **{name: row.get(name) or 0 for name in _COUNTS}))
+        return rows
+
+    return REGISTRY_CACHE.get_or_compute(("region-counts", scope_key(registry_scope(actor))), compute)
 
 
 def region_get_for_user(*, user: Any, region_id: int) -> Region:
@@ -160,17 +169,25 @@ class DistrictRow:
 
 
 def district_list_for_region(*, actor: Any, region: Region) -> list[DistrictRow]:
-    """The region's districts holding schools the actor may see, in Kazakh alphabetical order."""
-    counts = _counts_by(School.objects.visible_to(actor).filter(region=region), "district_id")
-    rows = [
-        DistrictRow(district, **{name: counts[district.pk].get(name) or 0 for name in _COUNTS})
-        for district in District.objects.filter(region=region, pk__in=[k for k in counts if k]).order_by(
-            kazakh_order("name_kk")
-        )
-    ]
-    if None in counts:
-        rows.append(DistrictRow(None, **{name: counts[None].get(name) or 0 for name in _COUNTS}))  # type: ignore[index]
-    return rows
+    """The region's districts holding schools the actor may see, in Kazakh alphabetical order.
+
+    Two queries, cached like :func:`region_list_with_counts`.
+    """
+
+    def compute() -> list[DistrictRow]:
+        counts = _counts_by(School.objects.visible_to(actor).filter(region=region), "district_id")
+        rows = [
+            DistrictRow(district, **{name: counts[district.pk].get(name) or 0 for name in _COUNTS})
+            for district in District.objects.filter(region=region, pk__in=[k for k in counts if k]).order_by(
+                kazakh_order("name_kk")
+            )
+        ]
+        if None in counts:
+            rows.append(DistrictRow(None, **{name: counts[None].get(name) or 0 for name in _COUNTS}))  # type: ignore[index]
+        return rows
+
+    parts = ("district-counts", scope_key(registry_scope(actor)), region.pk)
+    return REGISTRY_CACHE.get_or_compute(parts, compute)
 
 
 def districts_for_filter(*, actor: Any, region_id: int | None) -> QuerySet[District]:

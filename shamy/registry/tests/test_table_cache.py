@@ -146,3 +146,21 @@ def test_the_cache_can_be_turned_off(client, cast, settings, django_assert_num_q
     for _ in range(2):  # every request counts and reads its page
         with django_assert_num_queries(6):
             client.get(url)
+
+
+def test_cached_region_and_district_counts_follow_scope_and_writes(client, cast):
+    client.force_login(cast.dana)
+    regions = client.get(reverse("registry:region-list")).context["rows"]
+    assert {row.region.pk for row in regions} == {cast.region_a.pk, cast.region_b.pk}
+    client.force_login(cast.kairat)  # region A only: never the national entry
+    regions = client.get(reverse("registry:region-list")).context["rows"]
+    assert [row.region.pk for row in regions] == [cast.region_a.pk]
+    assert regions[0].school_count == 2
+    SchoolFactory(region=cast.region_a, district=cast.school_a1.district)
+    regions = client.get(reverse("registry:region-list")).context["rows"]
+    assert regions[0].school_count == 3
+    districts = client.get(reverse("registry:region-detail", args=[cast.region_a.pk])).context["districts"]
+    assert sum(row.school_count for row in districts) == 3
+    client.force_login(cast.bolat)  # school A1 only
+    districts = client.get(reverse("registry:region-detail", args=[cast.region_a.pk])).context["districts"]
+    assert sum(row.school_count for row in districts) == 1
