@@ -14,4 +14,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from shamy.core import checks  # noqa: F401  (registers the system checks)
+
         connection_created.connect(_register_sqlite_functions, dispatch_uid="shamy_sqlite_functions")
