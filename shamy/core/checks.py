@@ -11,7 +11,7 @@ from django.core.checks import Tags, Warning, register
 @register(Tags.caches, deploy=True)
 def shared_cache(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     """Cached pages go stale at once on a write only when every worker reads the same cache."""
-    backend = settings.CACHES["default"]["BACKEND"]
+    backend = str(settings.CACHES["default"]["BACKEND"])
     if backend.endswith("LocMemCache"):
         return [
             Warning(
