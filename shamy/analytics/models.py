@@ -37,7 +37,9 @@ class Indicator(models.Model):
     evaluated by :mod:`shamy.analytics.indicators`; imported ones hold :class:`IndicatorValue` rows."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    name = models.JSONField(_("name"), default=dict, help_text=_('{"kk": ..., "ru": ..., "en": ...}'))
+    name = models.JSONField(
+        pgettext_lazy("of a thing", "name"), default=dict, help_text=_('{"kk": ..., "ru": ..., "en": ...}')
+    )
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     direction = models.CharField(_("direction"), max_length=15, choices=Direction.choices)
     source_kind = models.CharField(_("how it is obtained"), max_length=10, choices=SourceKind.choices)
@@ -138,7 +140,7 @@ def new_share_token() -> str:
 class Scenario(models.Model):
     """Saved weights for the "where to expand next" need score, shareable by link."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("of a thing", "name"), max_length=200)
     weights = models.JSONField(_("weights"), default=dict)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
@@ -165,7 +167,7 @@ class Target(models.Model):
     """A national target with a deadline, e.g. high-speed internet for 2,000 more schools by 2026."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    name = models.JSONField(_("name"), default=dict)
+    name = models.JSONField(pgettext_lazy("of a thing", "name"), default=dict)
     metric = models.CharField(_("what is counted"), max_length=30, choices=TargetMetric.choices)
     goal = models.PositiveIntegerField(_("goal"))
     starts_on = models.DateField(_("counted from"))

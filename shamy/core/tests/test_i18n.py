@@ -217,10 +217,7 @@ def test_catalogues_are_up_to_date_with_the_sources(app, tmp_path, monkeypatch):
         assert not gone, f"shamy/{app} ({language}): entries whose source is gone, run makemessages: {gone}"
 
 
-FOUNDATION_APPS = ("core", "accounts", "audit", "registry")
-
-
-@pytest.mark.parametrize("app", FOUNDATION_APPS)
+@pytest.mark.parametrize("app", _apps_with_catalogues())
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_catalogue_translation_is_the_one_shown(app, language):
     """Django merges every catalogue into one per language, so a msgid means one thing everywhere.
