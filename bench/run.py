@@ -283,11 +283,13 @@ def revoke_token(context: dict[str, Any]) -> None:
 
 
 def headers_for(scenario: Scenario, session: str, token: str) -> dict[str, str]:
+    # Like a browser, every request accepts gzip: the compression is part of what a page costs.
+    headers = {"Accept-Encoding": "gzip"}
     if scenario.auth == "session":
-        return {"Cookie": f"sessionid={session}; shamy_language=kk"}
-    if scenario.auth == "token":
-        return {"Authorization": f"Bearer {token}"}
-    return {}
+        headers["Cookie"] = f"sessionid={session}; shamy_language=kk"
+    elif scenario.auth == "token":
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
 
 
 def preflight(url: str, headers: dict[str, str]) -> int:
