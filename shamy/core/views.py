@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from shamy.accounts.access import active_memberships
+from shamy.accounts.access import active_memberships, registry_scope
+from shamy.accounts.models import Membership
 
 
 @never_cache
@@ -23,4 +24,27 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"memberships": active_memberships(request.user)})
+    """The user's roles, each linking only to what the user may open (a teacher's school is shown,
+    not linked: programme roles do not open the registry)."""
+    user = request.user
+    memberships = list(
+        Membership.objects.active()
+        .filter(pk__in=[m.pk for m in active_memberships(user)])
+        .select_related("region", "school", "programme", "cohort")
+        .order_by("pk")
+    )
+    scope = registry_scope(user)
+    school_links = {
+        m.school_id
+        for m in memberships
+        if m.school is not None
+        and (scope.national or m.school_id in scope.school_ids or m.school.region_id in scope.region_ids)
+    }
+    region_links = {
+        m.region_id for m in memberships if m.region_id and (scope.national or m.region_id in scope.region_ids)
+    }
+    return render(
+        request,
+        "core/home.html",
+        {"memberships": memberships, "school_links": school_links, "region_links": region_links},
+    )

@@ -6,10 +6,8 @@ from django.utils.translation import gettext as _
 
 from shamy.accounts.models import Role
 from shamy.core.nav import NavItem
-from shamy.portfolios.permissions import can_edit_themes
-from shamy.programmes.access import national_reader, programme_memberships
-
-_BOARD_ROLES = {Role.COORDINATOR, Role.SCHOOL_FACILITATOR, Role.SCHOOL_PRINCIPAL, Role.LINK_FACILITATOR, Role.OBSERVER}
+from shamy.portfolios.permissions import can_edit_themes, can_open_board_index
+from shamy.programmes.access import programme_memberships
 
 
 def nav_items(request: HttpRequest) -> list[NavItem]:
@@ -18,7 +16,7 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
     items = []
     if Role.TEACHER in roles:
         items.append(NavItem(_("My projects"), reverse("portfolios:project-list"), order=40))
-    if roles & _BOARD_ROLES or national_reader(user):
+    if can_open_board_index(user):
         items.append(NavItem(_("Projects board"), reverse("portfolios:board-index"), order=41))
     if roles & {Role.CERTIFIER, Role.COORDINATOR}:
         items.append(NavItem(_("Submitted portfolios"), reverse("portfolios:submitted-list"), order=42))

@@ -175,6 +175,17 @@ def board_school_ids(user: Any, cohort: Cohort) -> set[int]:
     return schools
 
 
+# Roles with a school board or an overview to open (with national readers).
+BOARD_ROLES = frozenset(
+    {Role.COORDINATOR, Role.SCHOOL_FACILITATOR, Role.SCHOOL_PRINCIPAL, Role.LINK_FACILITATOR, Role.OBSERVER}
+)
+
+
+def can_open_board_index(user: Any) -> bool:
+    """The projects board index (and its menu entry). It may be empty: no programme has schools yet."""
+    return national_reader(user) or any(m.role in BOARD_ROLES for m in programme_memberships(user))
+
+
 def can_view_link_overview(user: Any, programme: Programme) -> bool:
     return Role.LINK_FACILITATOR in roles_for(user, programme) or is_coordinator(user, programme)
 

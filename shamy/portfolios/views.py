@@ -515,8 +515,10 @@ def project_share(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 def board_index(request: HttpRequest) -> HttpResponse:
-    """Every board and overview the user may open."""
+    """Every board and overview the user may open (an empty page when no programme has schools yet)."""
     user = request.user
+    if not permissions.can_open_board_index(user):
+        raise PermissionDenied
     memberships = programme_memberships(user)
     boards: dict[tuple[int, int], CohortSchool] = {}
     coordinated = {m.programme_id for m in memberships if m.role == Role.COORDINATOR}
@@ -544,8 +546,6 @@ def board_index(request: HttpRequest) -> HttpResponse:
     programmes = Programme.objects.visible_to(user)
     overview = [p for p in programmes if permissions.can_view_programme_overview(user, p)]
     support = [p for p in programmes if permissions.can_view_link_overview(user, p)]
-    if not boards and not overview and not support:
-        raise PermissionDenied
     ordered = sorted(boards.values(), key=lambda link: (link.cohort.programme_id, link.cohort_id, link.school.name))
     return render(
         request,

@@ -297,3 +297,13 @@ def test_submitted_list_shows_only_submitted_portfolios_of_ones_programmes(clien
     assert listed == [world.project_b.pk]
     client.force_login(world.erbol)  # coordinator of another programme
     assert list(client.get(reverse("portfolios:submitted-list")).context["page"]) == []
+
+
+def test_board_index_is_an_empty_page_before_any_programme_has_schools(client, cast):
+    # A national reader sees the menu entry on a new platform: it must open, not answer 403.
+    client.force_login(cast.dana)
+    response = client.get(reverse("portfolios:board-index"))
+    assert response.status_code == 200
+    assert response.context["boards"] == [] and response.context["overview_programmes"] == []
+    client.force_login(cast.olzhas)  # no role at all: still denied
+    assert client.get(reverse("portfolios:board-index")).status_code == 403
