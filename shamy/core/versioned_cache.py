@@ -16,6 +16,10 @@ sees its own change) and again after the transaction commits (a request that rea
 and the old rows while the write was in flight would otherwise have cached them under the new
 one). The after-commit bump is registered once per transaction, so a 5,000-row import adds one
 callback, not 5,000.
+
+Read through the cache only outside a transaction that writes the same data (views run in
+autocommit: ``ATOMIC_REQUESTS`` is off). A transaction that wrote, read a cached value and then
+rolled back would have stored rows that never existed, under a version nobody bumps again.
 """
 
 from __future__ import annotations
