@@ -58,6 +58,9 @@ CONTRAST_JS = """
 
 @pytest.fixture
 def world(transactional_db) -> DemoWorld:
+    from shamy.analytics.testing import seed_indicators
+
+    seed_indicators()  # data migrations' rows are flushed by earlier transactional tests
     return build_demo_world()
 
 
@@ -83,7 +86,8 @@ def test_text_contrast_meets_wcag_aa_on_the_main_pages(page: Page, world: DemoWo
         "/analytics/",
         "/accounts/profile/",
     ):
-        page.goto(path)
+        response = page.goto(path)
+        assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
         failures[path] = _low_contrast(page)
     report = {path: items for path, items in failures.items() if items}
     assert not report, "\n".join(f"{path}:\n  " + "\n  ".join(items) for path, items in report.items())
