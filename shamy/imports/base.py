@@ -128,6 +128,12 @@ class Importer(abc.ABC):
     def apply(self, *, actor: Any, row: Row) -> None:
         """Write one checked row through the owning app's services."""
 
+    def apply_many(self, *, actor: Any, rows: list[Row]) -> None:
+        """Write a batch of checked rows. By default one at a time; an importer may write new
+        records in bulk through services made for rows checked in the same transaction."""
+        for row in rows:
+            self.apply(actor=actor, row=row)
+
     def summary(self, row: Row) -> str:
         """A short name for the row's record, shown in the preview."""
         return ""

@@ -33,8 +33,14 @@ from shamy.registry.models import (
     School,
 )
 from shamy.registry.permissions import can_import_registry
-from shamy.registry.services.people import employment_create, person_create, person_update
-from shamy.registry.services.schools import school_create, school_update
+from shamy.registry.services.people import (
+    employment_create,
+    employment_create_many,
+    person_create,
+    person_create_many,
+    person_update,
+)
+from shamy.registry.services.schools import school_create, school_create_many, school_update
 from shamy.registry.validators import validate_bin, validate_iin
 
 # Lookups of many keys are split so no query exceeds the databases' parameter limits.
@@ -294,6 +300,13 @@ class SchoolImporter(Importer):
         elif row.action == UPDATE:
             school_update(actor=actor, school=row.target, changes=row.changes)
 
+    def apply_many(self, *, actor: Any, rows: list[Row]) -> None:
+        # The commit has just checked every row's references and identifiers in this transaction.
+        school_create_many(actor=actor, rows=[row.changes for row in rows if row.action == CREATE])
+        for row in rows:
+            if row.action == UPDATE:
+                school_update(actor=actor, school=row.target, changes=row.changes)
+
 
 @register
 class PersonImporter(Importer):
@@ -410,3 +423,18 @@ class PersonImporter(Importer):
         employment = row.extra.get("employment")
         if employment is not None and person is not None:
             employment_create(actor=actor, person=person, **employment)
+
+    def apply_many(self, *, actor: Any, rows: list[Row]) -> None:
+        # The commit has just checked every row's identifiers and schools in this transaction.
+        new_rows = [row for row in rows if row.action == CREATE]
+        created = person_create_many(actor=actor, rows=[row.changes for row in new_rows])
+        people = {id(row): person for row, person in zip(new_rows, created, strict=True)}
+        employments = []
+        for row in rows:
+            person = people.get(id(row), row.target)
+            if row.action != CREATE and row.changes:
+                person = person_update(actor=actor, person=person, changes=row.changes)
+            employment = row.extra.get("employment")
+            if employment is not None and person is not None:
+                employments.append({"person": person, **employment})
+        employment_create_many(actor=actor, rows=employments)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -76,3 +76,31 @@ def audit_record(
         before=before,
         after=after,
     )
+
+
+def audit_record_many(*, actor: Any, action: str, targets: Sequence[models.Model]) -> list[AuditEntry]:
+    """Record the creation of many saved objects at once (one entry each, as :func:`audit_record`
+    would write them, in one bulk insert). Call inside the transaction of the change itself."""
+    if not targets:
+        return []
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_label = (f"{actor.get_full_name()} <{actor.email}>" if is_user else "system")[:300]
+    content_type = ContentType.objects.get_for_model(targets[0])
+    entries = []
+    for target in targets:
+        target_label = str(target)[:300]
+        entries.append(
+            AuditEntry(
+                actor=actor if is_user else None,
+                actor_label=actor_label,
+                actor_search=search_key(actor_label)[:300],
+                action=action,
+                target_type=content_type,
+                target_id=str(target.pk),
+                target_label=target_label,
+                target_search=search_key(target_label)[:300],
+                before=None,
+                after=snapshot(target),
+            )
+        )
+    return AuditEntry.objects.bulk_create(entries, batch_size=500)

@@ -193,6 +193,10 @@ class _Rejected(Exception):
         self.report = report
 
 
+# Rows written per batch: new records go in with one bulk insert per batch (see Importer.apply_many).
+COMMIT_BATCH = 500
+
+
 def _run_commit(*, job: ImportJob, actor: Any, report_progress: bool = False) -> None:
     importer = _importer(job.kind)
     progress, close = _commit_progress(job.pk) if report_progress else (None, None)
@@ -203,11 +207,11 @@ def _run_commit(*, job: ImportJob, actor: Any, report_progress: bool = False) ->
             report = check_table(importer, table)
             if not report.ok:
                 raise _Rejected(report)
-            step = max(10, len(report.rows) // 100)
-            for number, row in enumerate(report.rows, start=1):
-                importer.apply(actor=actor, row=row)
-                if progress is not None and number % step == 0:
-                    progress(number)
+            for start in range(0, len(report.rows), COMMIT_BATCH):
+                batch = report.rows[start : start + COMMIT_BATCH]
+                importer.apply_many(actor=actor, rows=batch)
+                if progress is not None:
+                    progress(start + len(batch))
     except _Rejected as rejected:
         _store_report(job, importer, rejected.report)
         job.status = ImportJob.Status.FAILED

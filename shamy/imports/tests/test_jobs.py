@@ -357,3 +357,64 @@ def test_people_preview_query_count_does_not_grow_with_rows(cast):
         return len(captured.captured_queries)
 
     assert queries(2) == queries(20)
+
+
+def test_commit_query_count_does_not_grow_with_new_rows(cast):
+    """New records go in with bulk inserts: 110 more new schools cost at most a few more statements
+    (SQLite's limit on parameters splits a bulk insert into statements of about 45 schools and 75
+    audit entries), never a statement per row."""
+
+    def queries(count: int, start: int) -> int:
+        job = job_create(actor=cast.aigerim, kind="schools", upload=upload(_schools_file(count, start=start)))
+        with CaptureQueriesContext(connection) as captured:
+            job_commit(actor=cast.aigerim, job=job)
+        job.refresh_from_db()
+        assert job.status == ImportJob.Status.DONE and job.rows_created == count
+        return len(captured.captured_queries)
+
+    assert queries(120, start=100) <= queries(10, start=0) + (120 - 10) // 25
+
+
+def test_bulk_commit_audits_every_record_like_a_single_write(cast):
+    cast.school_a1.bin = valid_bin(321)
+    cast.school_a1.save()
+    header = ["external_id", "iin", "surname", "given_name", "school", "starts_on"]
+    rows = [header] + [
+        [f"P-{n}", valid_iin(900 + n), "Сейітова", f"Айжан{n}", valid_bin(321), "01.09.2024"] for n in range(3)
+    ]
+    # One existing person in the same file: updated one by one, with a new employment in bulk.
+    rows.append(["", cast.teacher_b1.iin, "Нұрланов", "Ерболат", valid_bin(321), "01.09.2024"])
+    job = job_create(actor=cast.aigerim, kind="people", upload=upload(csv_bytes(rows), "people.csv"))
+    assert job.errors == []
+    job_commit(actor=cast.aigerim, job=job)
+    created = {p.external_id: p for p in Person.objects.filter(external_id__startswith="P-")}
+    assert len(created) == 3
+    entries = AuditEntry.objects.filter(
+        action="registry.person.created", target_id__in=[str(p.pk) for p in created.values()]
+    )
+    assert entries.count() == 3
+    entry = entries.get(target_id=str(created["P-1"].pk))
+    assert entry.actor == cast.aigerim and entry.before is None
+    assert entry.after["iin"] == valid_iin(901) and entry.after["id"] == created["P-1"].pk
+    assert entry.target_label == str(created["P-1"]) and entry.actor_search  # the log's filters find it
+    employments = Employment.objects.filter(school=cast.school_a1, starts_on="2024-09-01")
+    assert employments.count() == 4  # three new people and the existing one
+    assert (
+        AuditEntry.objects.filter(
+            action="registry.employment.created", target_id__in=[str(e.pk) for e in employments]
+        ).count()
+        == 4
+    )
+    assert AuditEntry.objects.filter(action="registry.person.updated", target_id=str(cast.teacher_b1.pk)).exists()
+
+
+def test_a_bulk_commit_makes_the_cached_school_list_stale(client, cast):
+    from django.urls import reverse
+
+    client.force_login(cast.dana)
+    url = reverse("registry:school-list")
+    assert "№7 мектеп" not in client.get(url).content.decode()  # cached now
+    job_commit(
+        actor=cast.aigerim, job=job_create(actor=cast.aigerim, kind="schools", upload=upload(_schools_file(1, start=7)))
+    )
+    assert "№7 мектеп" in client.get(url).content.decode()

@@ -6,14 +6,15 @@ functions, so every registry record is written the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
-from shamy.audit.services.entries import audit_record, snapshot
+from shamy.audit.services.entries import audit_record, audit_record_many, snapshot
+from shamy.core.signals import bulk_data_changed
 from shamy.registry.permissions import can_import_registry
 
 RecordT = TypeVar("RecordT", bound=models.Model)
@@ -52,6 +53,35 @@ def record_create(kind: RecordKind[RecordT], *, actor: Any, fields: Mapping[str,
     record.save()
     audit_record(actor=actor, action=f"registry.{kind.noun}.created", target=record, after=snapshot(record))
     return record
+
+
+BULK_BATCH = 500
+
+
+def record_create_many(kind: RecordKind[RecordT], *, actor: Any, rows: Sequence[Mapping[str, Any]]) -> list[RecordT]:
+    """Create many records in bulk inserts, each audited as ``registry.<noun>.created``.
+
+    For a caller that has just checked, inside the same transaction, that the rows' references
+    exist and that their unique values are free (an import's commit re-checks the whole file), so
+    full_clean() skips the one query per foreign key and per unique field it would make per row.
+    Field values and the model's own clean() are still checked, and the database's constraints
+    remain the last guard (an IntegrityError rolls the whole transaction back). Model signals do
+    not fire for bulk inserts: ``bulk_data_changed`` is sent instead, once.
+    """
+    for fields in rows:
+        kind.check(actor, fields)
+    relations = [f.name for f in kind.model._meta.concrete_fields if f.is_relation]
+    records = []
+    for fields in rows:
+        record = kind.model(**fields)
+        record.search_text = kind.search_text(record)  # type: ignore[attr-defined]
+        record.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        records.append(record)
+    created = kind.model._default_manager.bulk_create(records, batch_size=BULK_BATCH)
+    audit_record_many(actor=actor, action=f"registry.{kind.noun}.created", targets=created)
+    if created:
+        bulk_data_changed.send(sender="registry")
+    return created
 
 
 def record_update(kind: RecordKind[RecordT], *, actor: Any, record: RecordT, changes: Mapping[str, Any]) -> RecordT:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
 
 from shamy.core.text import search_key
 from shamy.registry.models import School
-from shamy.registry.services.records import RecordKind, record_create, record_update
+from shamy.registry.services.records import RecordKind, record_create, record_create_many, record_update
 
 SCHOOLS: RecordKind[School] = RecordKind(School, "school", lambda school: search_key(school.name_kk, school.name_ru))
 # Fields a caller may set; derived and bookkeeping columns are excluded.
@@ -24,6 +24,14 @@ def school_create(*, actor: Any, fields: Mapping[str, Any]) -> School:
     so invalid values raise ValidationError. Records ``registry.school.created``.
     """
     return record_create(SCHOOLS, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def school_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -> list[School]:
+    """Create many schools in bulk, for rows whose references and unique values the caller has
+    checked in the same transaction (an import's commit). Needs a registry writer, else
+    PermissionDenied; each school is audited as ``registry.school.created``."""
+    return record_create_many(SCHOOLS, actor=actor, rows=rows)
 
 
 @transaction.atomic
