@@ -271,7 +271,6 @@ def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
         "can_manage": manage,
         "can_mark": can_mark_attendance(request.user, gathering) and not cancelled,
         "can_edit": manage and not cancelled,
-        "attendance_marked": marked,
         "cancel_form": CancelForm(prefix="cancel") if manage and not cancelled and not marked else None,
         "can_view_attendance": can_view_attendance(request.user, gathering),
         "materials": list(gathering.materials.all()),
