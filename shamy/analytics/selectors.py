@@ -95,13 +95,15 @@ def _add_attendance(
     panel: Panel, *, scope: AnalyticsScope, key: str, region_id: int | None, year: int, programme_id: int | None
 ) -> None:
     """Programme participation in the school year: distinct teachers who attended at least one
-    gathering, and the hours they attended (a gathering's whole length counts for present or late)."""
+    gathering, and the hours they attended (a gathering's whole length counts for present or late).
+    Cancelled gatherings count for nothing."""
     starts = timezone.make_aware(datetime.datetime(year, 9, 1))
     ends = timezone.make_aware(datetime.datetime(year + 1, 9, 1))
     attended = _scoped(
         Attendance.objects.filter(
             status__in=ATTENDED,
             school__isnull=False,
+            gathering__cancelled_at__isnull=True,
             gathering__starts_at__gte=starts,
             gathering__starts_at__lt=ends,
         ),

@@ -4,9 +4,10 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shamy.attendance.models import GatheringKind
+from shamy.attendance.models import Gathering, GatheringKind
 from shamy.programmes.models import Cohort, Programme
 from shamy.registry.models import Region, School
 
@@ -48,6 +49,79 @@ class GatheringForm(forms.Form):
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", _("A gathering must end after it starts."))
         return data
+
+
+class GatheringEditForm(forms.Form):
+    """Change or reschedule a gathering: the creation form's fields without the kind, the
+    cohort and the recording link. Only an in-school session shows its school, only a network
+    event its region. Once attendance is marked the times are shown but cannot change."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+
+    def __init__(
+        self, *args: Any, gathering: Gathering, schools: Any, times_fixed: bool = False, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": gathering.title,
+                "school": gathering.school_id,
+                "region": gathering.region_id,
+                "starts_at": gathering.starts_at,
+                "ends_at": gathering.ends_at,
+                "place": gathering.place,
+                "online_url": gathering.online_url,
+                "agenda": gathering.agenda,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if gathering.kind == GatheringKind.IN_SCHOOL:
+            self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+        else:
+            del self.fields["school"]
+        if gathering.kind == GatheringKind.NETWORK:
+            self.fields["region"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
+                models.Q(schools__cohort_links__cohort__programme_id=gathering.programme_id)
+                | models.Q(pk=gathering.region_id)
+            ).distinct()
+        else:
+            del self.fields["region"]
+        if gathering.kind == GatheringKind.WEBINAR:
+            self.fields["online_url"].required = True
+        if times_fixed:
+            for name in ("starts_at", "ends_at"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Attendance has already been marked, so the times of this gathering can no longer change."
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("A gathering must end after it starts."))
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the user changed, cleaned, by model field name, for ``gathering_update``.
+
+        Only changed fields: an untouched time shown to the minute must not "move" a gathering
+        stored with seconds, and disabled times are never a change."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data}
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Everyone who sees the gathering reads this, for example: closed roads after the snowstorm."),
+    )
 
 
 class SeriesForm(forms.Form):

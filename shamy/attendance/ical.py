@@ -4,6 +4,11 @@ RFC 5545 rules followed: lines end in CRLF (3.1); lines longer than 75 octets ar
 with CRLF + one space, never inside a UTF-8 character (3.1); TEXT values escape backslash,
 semicolon, comma and newlines (3.3.11); date-times are written in UTC with a trailing "Z"
 (3.3.5); every VEVENT has UID and DTSTAMP (3.6.1).
+
+A changed event keeps its UID and carries a higher SEQUENCE (3.8.7.4) so calendar apps replace
+their copy; a cancelled one stays in the feed with STATUS:CANCELLED (3.8.1.11) so they strike it
+instead of silently keeping it. The sequence is the gathering's own counter, raised by the
+services on every change, so the same gathering always gives the same event.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ class Event:
     location: str = ""
     url: str = ""
     last_modified: datetime.datetime | None = None
+    sequence: int = 0
+    cancelled: bool = False
 
 
 def escape_text(value: str) -> str:
@@ -83,8 +90,11 @@ def build_calendar(events: Iterable[Event], *, name: str, now: datetime.datetime
             f"DTSTAMP:{stamp}",
             f"DTSTART:{format_utc(event.starts_at)}",
             f"DTEND:{format_utc(event.ends_at)}",
+            f"SEQUENCE:{event.sequence}",
             f"SUMMARY:{escape_text(event.summary)}",
         ]
+        if event.cancelled:
+            lines.append("STATUS:CANCELLED")
         if event.location:
             lines.append(f"LOCATION:{escape_text(event.location)}")
         if event.description:

@@ -194,6 +194,12 @@ class Gathering(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # A cancelled gathering stays on record (and in calendars, as cancelled) but counts for nothing.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # The iCalendar SEQUENCE (RFC 5545 3.8.7.4): raised by one on every recorded change of the
+    # gathering (edit, reschedule, cancel, restore), so calendar apps replace their copy.
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -229,6 +235,11 @@ class Gathering(models.Model):
                 name="gathering_webinar_has_link",
                 violation_error_message=_("A webinar needs its online link."),
             ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=False) | Q(cancel_reason=""),
+                name="gathering_reason_only_when_cancelled",
+                violation_error_message=_("Only a cancelled gathering has a reason for cancelling."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -237,6 +248,10 @@ class Gathering(models.Model):
     @property
     def duration_hours(self) -> float:
         return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class Attendance(models.Model):

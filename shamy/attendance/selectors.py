@@ -1,5 +1,6 @@
 """Reads for gatherings and attendance. Lists start from ``Gathering.objects.visible_to``;
-the rates and hours are aggregated in SQL, one query per table."""
+the rates and hours are aggregated in SQL, one query per table. Lists and calendars show
+cancelled gatherings (marked as such); rates and hours leave them out."""
 
 from __future__ import annotations
 
@@ -131,6 +132,11 @@ def presentations_for(*, gathering: Gathering) -> list[Presentation]:
     )
 
 
+def attendance_is_marked(*, gathering: Gathering) -> bool:
+    """Whether anyone's attendance at the gathering is marked (its times are then fixed)."""
+    return Attendance.objects.filter(gathering=gathering).exclude(status="").exists()
+
+
 def own_attendance(*, actor: Any, gathering: Gathering) -> Attendance | None:
     person = person_for(actor)
     if person is None:
@@ -169,7 +175,9 @@ class RateRow:
 
 
 def _marked(programme: Programme, until: datetime.datetime | None) -> QuerySet[Attendance]:
-    rows = Attendance.objects.filter(gathering__programme=programme).exclude(status="")
+    rows = Attendance.objects.filter(gathering__programme=programme, gathering__cancelled_at__isnull=True).exclude(
+        status=""
+    )
     if until is not None:
         rows = rows.filter(gathering__starts_at__lte=until)
     return rows
@@ -246,10 +254,11 @@ class HoursRow:
 
 def participation_hours(*, programme: Programme, school_ids: list[int] | None = None) -> list[HoursRow]:
     """Hours per person in a programme: the sum of the durations of the gatherings they
-    attended (present or late), computed in the database in one query."""
+    attended (present or late), computed in the database in one query. Cancelled gatherings
+    count for nothing."""
     from shamy.registry.models import School
 
-    rows = Attendance.objects.filter(gathering__programme=programme)
+    rows = Attendance.objects.filter(gathering__programme=programme, gathering__cancelled_at__isnull=True)
     if school_ids is not None:
         rows = rows.filter(school_id__in=school_ids)
     grouped = (
@@ -277,8 +286,9 @@ def participation_hours(*, programme: Programme, school_ids: list[int] | None = 
 
 
 def person_hours(*, person_id: int, programme: Programme | None = None) -> float:
-    """One person's participation hours (present or late), summed in the database."""
-    rows = Attendance.objects.filter(person_id=person_id, status__in=ATTENDED)
+    """One person's participation hours (present or late) at gatherings not cancelled, summed
+    in the database."""
+    rows = Attendance.objects.filter(person_id=person_id, status__in=ATTENDED, gathering__cancelled_at__isnull=True)
     if programme is not None:
         rows = rows.filter(gathering__programme=programme)
     duration = rows.aggregate(total=Sum(_DURATION))["total"] or datetime.timedelta(0)

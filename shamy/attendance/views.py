@@ -18,7 +18,9 @@ from django.views.decorators.vary import vary_on_headers
 from shamy.accounts.models import Role
 from shamy.attendance import selectors
 from shamy.attendance.forms import (
+    CancelForm,
     FeedbackForm,
+    GatheringEditForm,
     GatheringForm,
     MaterialForm,
     PresentationForm,
@@ -176,14 +178,100 @@ def series_create(request: HttpRequest, programme_id: int) -> HttpResponse:
     return render(request, "attendance/series_form.html", {"programme": programme, "form": form})
 
 
+def _add_service_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+def gathering_edit(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
+    if not can_manage_gathering(request.user, gathering):
+        raise PermissionDenied
+    if gathering.is_cancelled:
+        messages.error(request, _("This gathering is cancelled. Restore it before changing it."))
+        return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+    schools = _schedulable_schools(request.user, gathering.programme)
+    if gathering.school_id is not None:
+        schools = School.objects.filter(Q(pk__in=schools.values("pk")) | Q(pk=gathering.school_id)).order_by("name_kk")
+    form = GatheringEditForm(
+        request.POST or None,
+        gathering=gathering,
+        schools=schools,
+        times_fixed=selectors.attendance_is_marked(gathering=gathering),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            gathering_services.gathering_update(
+                actor=request.user,  # type: ignore[arg-type]
+                gathering=gathering,
+                changes=form.changes(),
+            )
+        except PermissionDenied:
+            form.add_error(None, _("You may not move this gathering to this school or region."))
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The gathering was saved."))
+            return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+    return render(
+        request,
+        "attendance/gathering_form.html",
+        {"programme": gathering.programme, "form": form, "gathering": gathering},
+    )
+
+
+@require_POST
+def gathering_cancel(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
+    if not can_manage_gathering(request.user, gathering):
+        raise PermissionDenied
+    form = CancelForm(request.POST, prefix="cancel")
+    if not form.is_valid():
+        messages.error(request, _("Say why the gathering is cancelled."))
+    else:
+        try:
+            gathering_services.gathering_cancel(
+                actor=request.user,  # type: ignore[arg-type]
+                gathering=gathering,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The gathering was cancelled."))
+    return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+
+
+@require_POST
+def gathering_restore(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
+    if not can_manage_gathering(request.user, gathering):
+        raise PermissionDenied
+    try:
+        gathering_services.gathering_restore(actor=request.user, gathering=gathering)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The gathering takes place again."))
+    return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+
+
 def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
     gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
     manage = can_manage_gathering(request.user, gathering)
     show_feedback = can_view_feedback(request.user, gathering)
+    cancelled = gathering.is_cancelled
+    marked = manage and selectors.attendance_is_marked(gathering=gathering)
     context = {
         "gathering": gathering,
         "can_manage": manage,
-        "can_mark": can_mark_attendance(request.user, gathering),
+        "can_mark": can_mark_attendance(request.user, gathering) and not cancelled,
+        "can_edit": manage and not cancelled,
+        "cancel_form": CancelForm(prefix="cancel") if manage and not cancelled and not marked else None,
         "can_view_attendance": can_view_attendance(request.user, gathering),
         "materials": list(gathering.materials.all()),
         "own": selectors.own_attendance(actor=request.user, gathering=gathering),
@@ -199,7 +287,7 @@ def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
     }
     if context["can_view_attendance"]:
         context["rows"] = list(selectors.attendance_rows(gathering=gathering))
-    if manage:
+    if manage and not cancelled:
         context["expectable"] = list(selectors.expectable_people(gathering=gathering)[:500])
     return render(request, "attendance/gathering_detail.html", context)
 
@@ -241,6 +329,9 @@ def attendance_take(request: HttpRequest, gathering_id: int) -> HttpResponse:
     gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
     if not can_mark_attendance(request.user, gathering):
         raise PermissionDenied
+    if gathering.is_cancelled:
+        messages.error(request, _("This gathering is cancelled: attendance is not taken."))
+        return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
     rows = list(selectors.attendance_rows(gathering=gathering))
     return render(
         request,
@@ -370,6 +461,8 @@ def _calendar_response(request: HttpRequest, gatherings: QuerySet[Gathering], na
             location=gathering.place or gathering.online_url,
             url=request.build_absolute_uri(reverse("attendance:gathering-detail", args=[gathering.pk])),
             last_modified=gathering.updated_at,
+            sequence=gathering.sequence,
+            cancelled=gathering.is_cancelled,
         )
         for gathering in gatherings
     ]

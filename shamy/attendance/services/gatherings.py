@@ -1,10 +1,12 @@
-"""Scheduling gatherings (one at a time or as a series) and their materials."""
+"""Scheduling gatherings (one at a time or as a series), changing, rescheduling and cancelling
+them, and their materials."""
 
 from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -294,6 +296,157 @@ def gathering_set_recording(*, actor: User, gathering: Gathering, recording_url:
         target=gathering,
         before=before,
         after={"recording_url": gathering.recording_url},
+    )
+    return gathering
+
+
+# What an edit may change. The kind stays fixed (it decides who is expected); the recording
+# link has its own service.
+GATHERING_EDITABLE_FIELDS = frozenset(
+    {"title", "starts_at", "ends_at", "place", "online_url", "agenda", "school", "region"}
+)
+_TIMES = frozenset({"starts_at", "ends_at"})
+_STRIPPED = frozenset({"title", "place", "online_url", "agenda"})
+
+
+def _attendance_marked(gathering: Gathering) -> bool:
+    return Attendance.objects.filter(gathering=gathering).exclude(status="").exists()
+
+
+def _locked(gathering: Gathering) -> Gathering:
+    # Only the gathering's row: PostgreSQL would otherwise also lock the joined programme.
+    return (
+        Gathering.objects.select_for_update(of=("self",))
+        .select_related("programme")
+        .prefetch_related("leads")
+        .get(pk=gathering.pk)
+    )
+
+
+@transaction.atomic
+def gathering_update(*, actor: User, gathering: Gathering, changes: Mapping[str, Any]) -> Gathering:
+    """Change a gathering's title, times, place, online link, agenda, and the school of an
+    in-school session or the region of a network event. The kind never changes.
+
+    Needs ``can_manage_gathering``; moving the gathering to another school or region also needs
+    ``can_create_gathering`` there. Locks the row and runs full_clean(). A change that alters
+    nothing writes nothing; otherwise raises the calendar ``sequence`` and records
+    ``attendance.gathering.updated`` with the changed fields before and after.
+
+    Raises PermissionDenied, TypeError (a field that cannot be edited) or ValidationError: the
+    gathering is cancelled; its times would change after attendance was marked (the hours were
+    counted from them); a school or region the kind does not have; end before start.
+    """
+    unknown = set(changes) - GATHERING_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError("Fields that cannot be edited: " + ", ".join(sorted(unknown)))
+    gathering = _locked(gathering)
+    if not can_manage_gathering(actor, gathering):
+        raise PermissionDenied
+    if gathering.cancelled_at is not None:
+        raise ValidationError(_("This gathering is cancelled. Restore it before changing it."))
+    wanted: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in _STRIPPED:
+            value = (value or "").strip()
+        elif name in _TIMES and isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC)
+        wanted[name] = value
+    changed = sorted(name for name, value in wanted.items() if getattr(gathering, name) != value)
+    if not changed:
+        return gathering
+    if "school" in changed and gathering.kind != GatheringKind.IN_SCHOOL:
+        raise ValidationError({"school": _("Only an in-school session takes place at a school.")})
+    if "region" in changed and gathering.kind != GatheringKind.NETWORK:
+        raise ValidationError({"region": _("Only a network event belongs to a region.")})
+    if _TIMES & set(changed) and _attendance_marked(gathering):
+        raise ValidationError(
+            _("Attendance has already been marked, so the times of this gathering can no longer change.")
+        )
+    before = snapshot(gathering, [*changed, "sequence"])
+    for name in changed:
+        setattr(gathering, name, wanted[name])
+    _validate_kind(gathering.kind, gathering.school, gathering.region, gathering.online_url)
+    if ("school" in changed or "region" in changed) and not can_create_gathering(
+        actor, gathering.programme, gathering.kind, gathering.school_id, gathering.region_id
+    ):
+        raise PermissionDenied
+    gathering.sequence += 1
+    gathering.full_clean()
+    gathering.save(update_fields=[*changed, "sequence", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="attendance.gathering.updated",
+        target=gathering,
+        before=before,
+        after=snapshot(gathering, [*changed, "sequence"]),
+    )
+    return gathering
+
+
+_CANCEL_FIELDS = ["cancelled_at", "cancel_reason", "sequence"]
+
+
+@transaction.atomic
+def gathering_cancel(*, actor: User, gathering: Gathering, reason: str) -> Gathering:
+    """Cancel a gathering (weather, quarantine…) and say why. It stays on record and in
+    calendars (as cancelled) but takes no attendance and counts for no hours or rates.
+
+    Needs ``can_manage_gathering``. Locks the row, raises the calendar ``sequence`` and records
+    ``attendance.gathering.cancelled`` with the fields before and after. Raises PermissionDenied
+    or ValidationError: no reason, already cancelled, attendance already marked.
+    """
+    gathering = _locked(gathering)
+    if not can_manage_gathering(actor, gathering):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the gathering is cancelled.")})
+    if gathering.cancelled_at is not None:
+        raise ValidationError(_("This gathering is already cancelled."))
+    if _attendance_marked(gathering):
+        raise ValidationError(_("Attendance has already been marked, so this gathering can no longer be cancelled."))
+    before = snapshot(gathering, _CANCEL_FIELDS)
+    gathering.cancelled_at = timezone.now()
+    gathering.cancel_reason = reason
+    gathering.sequence += 1
+    gathering.full_clean()
+    gathering.save(update_fields=[*_CANCEL_FIELDS, "updated_at"])
+    audit_record(
+        actor=actor,
+        action="attendance.gathering.cancelled",
+        target=gathering,
+        before=before,
+        after=snapshot(gathering, _CANCEL_FIELDS),
+    )
+    return gathering
+
+
+@transaction.atomic
+def gathering_restore(*, actor: User, gathering: Gathering) -> Gathering:
+    """Undo a cancellation: the gathering takes place after all.
+
+    Needs ``can_manage_gathering``. Locks the row, raises the calendar ``sequence`` and records
+    ``attendance.gathering.restored`` with the fields before and after. Raises PermissionDenied
+    or ValidationError (not cancelled).
+    """
+    gathering = _locked(gathering)
+    if not can_manage_gathering(actor, gathering):
+        raise PermissionDenied
+    if gathering.cancelled_at is None:
+        raise ValidationError(_("This gathering is not cancelled."))
+    before = snapshot(gathering, _CANCEL_FIELDS)
+    gathering.cancelled_at = None
+    gathering.cancel_reason = ""
+    gathering.sequence += 1
+    gathering.full_clean()
+    gathering.save(update_fields=[*_CANCEL_FIELDS, "updated_at"])
+    audit_record(
+        actor=actor,
+        action="attendance.gathering.restored",
+        target=gathering,
+        before=before,
+        after=snapshot(gathering, _CANCEL_FIELDS),
     )
     return gathering
 

@@ -21,13 +21,15 @@ def attendance_mark(*, actor: User, attendance: Attendance, status: str) -> Atte
 
     Needs ``can_mark_attendance`` on the gathering (the people leading it, the coordinator).
     The row is locked so two quick taps cannot interleave. Raises PermissionDenied or
-    ValidationError (unknown status).
+    ValidationError (unknown status, cancelled gathering).
     """
     if status and status not in AttendanceStatus.values:
         raise ValidationError(_("Unknown attendance status."))
     attendance = Attendance.objects.select_for_update().select_related("gathering__programme").get(pk=attendance.pk)
     if not can_mark_attendance(actor, attendance.gathering):
         raise PermissionDenied
+    if attendance.gathering.cancelled_at is not None:
+        raise ValidationError(_("This gathering is cancelled: attendance is not taken."))
     if attendance.status == status:
         return attendance
     before = snapshot(attendance, ["status", "marked_by", "marked_at"])
@@ -92,12 +94,16 @@ def attendance_expect(*, actor: User, gathering: Gathering, person: Person, scho
     """Add a person to the people expected at a gathering (one row per person).
 
     Needs ``can_manage_gathering``; the person must hold a programme role in the gathering's
-    programme. Raises PermissionDenied or ValidationError (already expected, not a participant).
+    programme. Raises PermissionDenied or ValidationError (already expected, not a participant,
+    cancelled gathering).
     """
     from shamy.accounts.models import Membership
 
     if not can_manage_gathering(actor, gathering):
         raise PermissionDenied
+    # Read under a lock: the caller's copy may predate a cancellation committed meanwhile.
+    if Gathering.objects.select_for_update().get(pk=gathering.pk).cancelled_at is not None:
+        raise ValidationError(_("This gathering is cancelled: attendance is not taken."))
     membership = (
         Membership.objects.active()
         .filter(programme_id=gathering.programme_id, user__person=person)

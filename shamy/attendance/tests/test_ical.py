@@ -71,3 +71,20 @@ def test_folding_round_trips_and_respects_the_limit(value):
 
 def test_escape_text():
     assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_cancelled_event_has_status_cancelled_and_its_sequence():
+    start = datetime.datetime(2025, 1, 22, 15, 0, tzinfo=ALMATY)
+    planned = Event(uid="a@shamy.kz", starts_at=start, ends_at=start + datetime.timedelta(hours=1), summary="A")
+    cancelled = Event(
+        uid="b@shamy.kz",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        summary="B",
+        sequence=3,
+        cancelled=True,
+    )
+    text = build_calendar([planned, cancelled], name="x", now=NOW).decode("utf-8")
+    first, second = text.split("BEGIN:VEVENT")[1:]
+    assert "\r\nSEQUENCE:0\r\n" in first and "STATUS:" not in first
+    assert "\r\nSEQUENCE:3\r\n" in second and "\r\nSTATUS:CANCELLED\r\n" in second

@@ -139,6 +139,22 @@ MATRIX = {
         lambda c, s: reverse("attendance:gathering-detail", args=[s.session_a1.pk]),
         statuses(SEES_SESSION_A1, SEES_SESSION_A1),
     ),
+    "attendance:gathering-edit": (
+        "get",
+        lambda c, s: reverse("attendance:gathering-edit", args=[s.session_a1.pk]),
+        statuses({"aliya", "timur"}, SEES_SESSION_A1),
+    ),
+    # Without a reason nothing is cancelled: those allowed are sent back to the page with an error.
+    "attendance:gathering-cancel": (
+        "post",
+        lambda c, s: reverse("attendance:gathering-cancel", args=[s.session_a1.pk]),
+        statuses({"aliya", "timur"}, SEES_SESSION_A1, ok=302),
+    ),
+    "attendance:gathering-restore": (
+        "post",
+        lambda c, s: reverse("attendance:gathering-restore", args=[s.session_a1.pk]),
+        statuses({"aliya", "timur"}, SEES_SESSION_A1, ok=302),
+    ),
     "attendance:attendance-take": (
         "get",
         lambda c, s: reverse("attendance:attendance-take", args=[s.session_a1.pk]),
