@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from shamy.accounts.models import Membership, Role, User
 from shamy.attendance.models import Attendance, Gathering, GatheringKind, GatheringSeries, Material
 from shamy.attendance.permissions import can_create_gathering, can_manage_gathering
+from shamy.attendance.selectors import attendance_is_marked
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.programmes.models import Cohort, Programme
 from shamy.registry.models import Person, Region, School
@@ -309,10 +310,6 @@ _TIMES = frozenset({"starts_at", "ends_at"})
 _STRIPPED = frozenset({"title", "place", "online_url", "agenda"})
 
 
-def _attendance_marked(gathering: Gathering) -> bool:
-    return Attendance.objects.filter(gathering=gathering).exclude(status="").exists()
-
-
 def _locked(gathering: Gathering) -> Gathering:
     # Only the gathering's row: PostgreSQL would otherwise also lock the joined programme.
     return (
@@ -359,7 +356,7 @@ def gathering_update(*, actor: User, gathering: Gathering, changes: Mapping[str,
         raise ValidationError({"school": _("Only an in-school session takes place at a school.")})
     if "region" in changed and gathering.kind != GatheringKind.NETWORK:
         raise ValidationError({"region": _("Only a network event belongs to a region.")})
-    if _TIMES & set(changed) and _attendance_marked(gathering):
+    if _TIMES & set(changed) and attendance_is_marked(gathering=gathering):
         raise ValidationError(
             _("Attendance has already been marked, so the times of this gathering can no longer change.")
         )
@@ -404,7 +401,7 @@ def gathering_cancel(*, actor: User, gathering: Gathering, reason: str) -> Gathe
         raise ValidationError({"reason": _("Say why the gathering is cancelled.")})
     if gathering.cancelled_at is not None:
         raise ValidationError(_("This gathering is already cancelled."))
-    if _attendance_marked(gathering):
+    if attendance_is_marked(gathering=gathering):
         raise ValidationError(_("Attendance has already been marked, so this gathering can no longer be cancelled."))
     before = snapshot(gathering, _CANCEL_FIELDS)
     gathering.cancelled_at = timezone.now()
