@@ -384,6 +384,20 @@ def gathering_update(*, actor: User, gathering: Gathering, changes: Mapping[str,
 _CANCEL_FIELDS = ["cancelled_at", "cancel_reason", "sequence"]
 
 
+def _set_cancellation(
+    actor: User, gathering: Gathering, action: str, cancelled_at: datetime.datetime | None, reason: str
+) -> Gathering:
+    """Write a (locked, checked) gathering's cancellation state, raise its calendar sequence, audit."""
+    before = snapshot(gathering, _CANCEL_FIELDS)
+    gathering.cancelled_at = cancelled_at
+    gathering.cancel_reason = reason
+    gathering.sequence += 1
+    gathering.full_clean()
+    gathering.save(update_fields=[*_CANCEL_FIELDS, "updated_at"])
+    audit_record(actor=actor, action=action, target=gathering, before=before, after=snapshot(gathering, _CANCEL_FIELDS))
+    return gathering
+
+
 @transaction.atomic
 def gathering_cancel(*, actor: User, gathering: Gathering, reason: str) -> Gathering:
     """Cancel a gathering (weather, quarantine…) and say why. It stays on record and in
@@ -403,20 +417,7 @@ def gathering_cancel(*, actor: User, gathering: Gathering, reason: str) -> Gathe
         raise ValidationError(_("This gathering is already cancelled."))
     if attendance_is_marked(gathering=gathering):
         raise ValidationError(_("Attendance has already been marked, so this gathering can no longer be cancelled."))
-    before = snapshot(gathering, _CANCEL_FIELDS)
-    gathering.cancelled_at = timezone.now()
-    gathering.cancel_reason = reason
-    gathering.sequence += 1
-    gathering.full_clean()
-    gathering.save(update_fields=[*_CANCEL_FIELDS, "updated_at"])
-    audit_record(
-        actor=actor,
-        action="attendance.gathering.cancelled",
-        target=gathering,
-        before=before,
-        after=snapshot(gathering, _CANCEL_FIELDS),
-    )
-    return gathering
+    return _set_cancellation(actor, gathering, "attendance.gathering.cancelled", timezone.now(), reason)
 
 
 @transaction.atomic
@@ -432,20 +433,7 @@ def gathering_restore(*, actor: User, gathering: Gathering) -> Gathering:
         raise PermissionDenied
     if gathering.cancelled_at is None:
         raise ValidationError(_("This gathering is not cancelled."))
-    before = snapshot(gathering, _CANCEL_FIELDS)
-    gathering.cancelled_at = None
-    gathering.cancel_reason = ""
-    gathering.sequence += 1
-    gathering.full_clean()
-    gathering.save(update_fields=[*_CANCEL_FIELDS, "updated_at"])
-    audit_record(
-        actor=actor,
-        action="attendance.gathering.restored",
-        target=gathering,
-        before=before,
-        after=snapshot(gathering, _CANCEL_FIELDS),
-    )
-    return gathering
+    return _set_cancellation(actor, gathering, "attendance.gathering.restored", None, "")
 
 
 def _sniff(upload: UploadedFile) -> str:
