@@ -32,6 +32,14 @@ class RegistryScope:
     def any(self) -> bool:
         return self.national or bool(self.region_ids) or bool(self.school_ids)
 
+    def covers_school(self, school_id: int, region_id: int) -> bool:
+        """Whether the school's page opens (as ``School.objects.visible_to`` filters it)."""
+        return self.national or school_id in self.school_ids or region_id in self.region_ids
+
+    def covers_region(self, region_id: int) -> bool:
+        """Whether the whole region is in scope (a principal sees only their school's part)."""
+        return self.national or region_id in self.region_ids
+
 
 def active_memberships(user: Any) -> list[Membership]:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from shamy.accounts.access import active_memberships, registry_scope
-from shamy.accounts.models import Membership
 
 
 @never_cache
@@ -27,22 +27,13 @@ def home(request: HttpRequest) -> HttpResponse:
     """The user's roles, each linking only to what the user may open (a teacher's school is shown,
     not linked: programme roles do not open the registry)."""
     user = request.user
-    memberships = list(
-        Membership.objects.active()
-        .filter(pk__in=[m.pk for m in active_memberships(user)])
-        .select_related("region", "school", "programme", "cohort")
-        .order_by("pk")
-    )
+    memberships = active_memberships(user)  # already read for this request, with region and school
+    prefetch_related_objects(memberships, "programme", "cohort")
     scope = registry_scope(user)
     school_links = {
-        m.school_id
-        for m in memberships
-        if m.school is not None
-        and (scope.national or m.school_id in scope.school_ids or m.school.region_id in scope.region_ids)
+        m.school.pk for m in memberships if m.school and scope.covers_school(m.school.pk, m.school.region_id)
     }
-    region_links = {
-        m.region_id for m in memberships if m.region_id and (scope.national or m.region_id in scope.region_ids)
-    }
+    region_links = {m.region_id for m in memberships if m.region_id and scope.covers_region(m.region_id)}
     return render(
         request,
         "core/home.html",

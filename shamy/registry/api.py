@@ -307,8 +307,8 @@ def school_list(request: HttpRequest, query: Query[SchoolQuery]) -> dict[str, An
 
     # Cached like the list page (shamy.registry.tables): the exact scope is in the key, and the
     # language too, since names sort in the caller's language.
-    scope = scope_key(registry_scope(request.user))
-    parts = ("api-schools", scope, translation.get_language() or "", filters, query.limit, query.offset)
+    language = translation.get_language() or ""
+    parts = ("api-schools", scope_key(request.user), language, filters, query.limit, query.offset)
     page = REGISTRY_CACHE.get_or_compute(parts, compute)
     return {"count": page["count"], "limit": query.limit, "offset": query.offset, "items": page["items"]}
 

@@ -10,14 +10,16 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from shamy.accounts.access import RegistryScope
+from shamy.accounts.access import registry_scope
 from shamy.core.signals import bulk_data_changed
 from shamy.core.versioned_cache import CacheVersion
 
 REGISTRY_CACHE = CacheVersion("registry", timeout_setting="REGISTRY_CACHE_SECONDS")
 
 
-def scope_key(scope: RegistryScope) -> tuple[Any, ...]:
+def scope_key(actor: Any) -> tuple[Any, ...]:
+    """The actor's exact registry visibility, as a cache-key part."""
+    scope = registry_scope(actor)
     if scope.national:
         return ("national",)
     return ("regions", tuple(sorted(scope.region_ids)), "schools", tuple(sorted(scope.school_ids)))

@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
-from shamy.accounts.access import registry_scope
 from shamy.core.db import kazakh_order
 from shamy.core.text import search_query_key
 from shamy.registry.cache import REGISTRY_CACHE, scope_key
@@ -150,7 +149,7 @@ def region_list_with_counts(*, actor: Any) -> list[RegionRow]:
             rows.append(RegionRow(region, **{name: row.get(name) or 0 for name in _COUNTS}))
         return rows
 
-    return REGISTRY_CACHE.get_or_compute(("region-counts", scope_key(registry_scope(actor))), compute)
+    return REGISTRY_CACHE.get_or_compute(("region-counts", scope_key(actor)), compute)
 
 
 def region_get_for_user(*, user: Any, region_id: int) -> Region:
@@ -186,7 +185,7 @@ def district_list_for_region(*, actor: Any, region: Region) -> list[DistrictRow]
             rows.append(DistrictRow(None, **{name: counts[None].get(name) or 0 for name in _COUNTS}))  # type: ignore[index]
         return rows
 
-    parts = ("district-counts", scope_key(registry_scope(actor)), region.pk)
+    parts = ("district-counts", scope_key(actor), region.pk)
     return REGISTRY_CACHE.get_or_compute(parts, compute)
 
 

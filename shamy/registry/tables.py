@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-from shamy.accounts.access import registry_scope
 from shamy.registry import selectors
 from shamy.registry.cache import REGISTRY_CACHE, scope_key
 
@@ -81,7 +80,7 @@ def school_table(*, actor: Any, filters: selectors.SchoolFilters, page: Any, sho
         return CachedTable(count=paginator.count, number=current.number, html=html)
 
     language = translation.get_language() or ""
-    parts = ("school-table", scope_key(registry_scope(actor)), language, filters, requested, show_region)
+    parts = ("school-table", scope_key(actor), language, filters, requested, show_region)
     cached = REGISTRY_CACHE.get_or_compute(parts, compute)
     paginator = Paginator(schools, PAGE_SIZE)
     paginator.count = cached.count  # known: no second COUNT query

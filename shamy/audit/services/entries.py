@@ -45,6 +45,33 @@ def snapshot(instance: models.Model | None, fields: Iterable[str] | None = None)
     return data
 
 
+def _entry(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    target_label: str = "",
+) -> AuditEntry:
+    """An unsaved entry: the actor's name and the object's label copied, and folded for the filters."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_label = (f"{actor.get_full_name()} <{actor.email}>" if is_user else "system")[:300]
+    target_label = (target_label or (str(target) if target is not None else ""))[:300]
+    return AuditEntry(
+        actor=actor if is_user else None,
+        actor_label=actor_label,
+        actor_search=search_key(actor_label)[:300],
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None and target.pk is not None else "",
+        target_label=target_label,
+        target_search=search_key(target_label)[:300],
+        before=before,
+        after=after,
+    )
+
+
 def audit_record(
     *,
     actor: Any,
@@ -59,48 +86,15 @@ def audit_record(
     ``action`` is ``app.noun.past_verb`` (``registry.school.updated``). ``before`` and
     ``after`` are :func:`snapshot` dictionaries; ``after`` defaults to a snapshot of the target.
     """
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
     if after is None and target is not None and not action.endswith(".deleted"):
         after = snapshot(target)
-    actor_label = (f"{actor.get_full_name()} <{actor.email}>" if is_user else "system")[:300]
-    target_label = (target_label or (str(target) if target is not None else ""))[:300]
-    return AuditEntry.objects.create(
-        actor=actor if is_user else None,
-        actor_label=actor_label,
-        actor_search=search_key(actor_label)[:300],
-        action=action,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None and target.pk is not None else "",
-        target_label=target_label,
-        target_search=search_key(target_label)[:300],
-        before=before,
-        after=after,
-    )
+    entry = _entry(actor=actor, action=action, target=target, before=before, after=after, target_label=target_label)
+    entry.save(force_insert=True)
+    return entry
 
 
 def audit_record_many(*, actor: Any, action: str, targets: Sequence[models.Model]) -> list[AuditEntry]:
     """Record the creation of many saved objects at once (one entry each, as :func:`audit_record`
     would write them, in one bulk insert). Call inside the transaction of the change itself."""
-    if not targets:
-        return []
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    actor_label = (f"{actor.get_full_name()} <{actor.email}>" if is_user else "system")[:300]
-    content_type = ContentType.objects.get_for_model(targets[0])
-    entries = []
-    for target in targets:
-        target_label = str(target)[:300]
-        entries.append(
-            AuditEntry(
-                actor=actor if is_user else None,
-                actor_label=actor_label,
-                actor_search=search_key(actor_label)[:300],
-                action=action,
-                target_type=content_type,
-                target_id=str(target.pk),
-                target_label=target_label,
-                target_search=search_key(target_label)[:300],
-                before=None,
-                after=snapshot(target),
-            )
-        )
+    entries = [_entry(actor=actor, action=action, target=t, before=None, after=snapshot(t)) for t in targets]
     return AuditEntry.objects.bulk_create(entries, batch_size=500)

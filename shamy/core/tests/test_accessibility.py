@@ -96,9 +96,13 @@ class PageParser(HTMLParser):
                 element.text.append(data.strip())
 
 
-def _problems(html: str, language: str) -> list[str]:
+def _parse(html: str) -> PageParser:
     parser = PageParser()
     parser.feed(html)
+    return parser
+
+
+def _problems(parser: PageParser, language: str) -> list[str]:
     problems = []
     if parser.html_lang != language:
         problems.append(f'<html lang="{parser.html_lang}">, expected "{language}"')
@@ -153,9 +157,8 @@ def _crawl(client, language: str = "kk") -> dict[str, list[str]]:
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode()
-        found[path] = _problems(html, language)
-        parser = PageParser()
-        parser.feed(html)
+        parser = _parse(html)
+        found[path] = _problems(parser, language)
         for element in parser.elements:
             href = element.attrs.get("href", "") if element.tag == "a" else ""
             target, _ = urldefrag(href)
@@ -204,7 +207,7 @@ def test_the_checker_finds_what_it_should():
       <input name="q"><select name="s"></select><img src="x.png"><a href="/x"></a><button></button>
       <span id="d"></span><span id="d"></span><div tabindex="2">x</div><table><tr><td>1</td></tr></table>
       </body></html>"""
-    problems = "\n".join(_problems(bad, "kk"))
+    problems = "\n".join(_problems(_parse(bad), "kk"))
     for expected in (
         '<html lang="">',
         "2 <h1>",
@@ -224,4 +227,4 @@ def test_the_checker_finds_what_it_should():
       <span id="n">Name</span><input aria-labelledby="n"><img src="x.png" alt="">
       <a href="/x"><img src="y.png" alt="Home"></a><button aria-label="Close"></button>
       <table><caption>Schools</caption><tr><th scope="col">Name</th></tr></table></body></html>"""
-    assert _problems(good, "kk") == []
+    assert _problems(_parse(good), "kk") == []
