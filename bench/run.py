@@ -244,7 +244,8 @@ def demo_context(environment: dict[str, str]) -> dict[str, Any]:
     django.setup()
     from django.db.models import Count
 
-    from shamy.accounts.models import Role, User
+    from shamy.access.roles import Role
+    from shamy.accounts.models import User
     from shamy.accounts.services.users import api_token_create
     from shamy.registry.demo.loader import DEMO_LOGINS, DEMO_PASSWORD
     from shamy.registry.models import Person, Region, School

@@ -15,7 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
-from shamy.accounts.models import Role, User
+from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.core.testing.cast import PASSWORD, Cast, build_cast
 from shamy.core.testing.factories import DistrictFactory, SchoolFactory
 from shamy.registry.demo.loader import DEMO_LOGINS, DEMO_PASSWORD

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from its own static files (no CDN)
     "shamy.core",
     "shamy.accounts",
+    "shamy.access",
     "shamy.audit",
     "shamy.registry",
     "shamy.imports",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shamy.access.middleware.AccessMiddleware",
     "shamy.core.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

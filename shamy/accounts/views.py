@@ -15,7 +15,7 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shamy.accounts.access import active_memberships
+from shamy.access.context import access_for
 from shamy.accounts.forms import ApiTokenForm, EmailAuthenticationForm, LocalisedPasswordResetForm
 from shamy.accounts.models import ApiToken
 from shamy.accounts.services.users import api_token_create, api_token_revoke, user_set_language
@@ -69,7 +69,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"memberships": active_memberships(request.user), "tokens": tokens, "form": form, "new_token": new_token},
+        {"memberships": access_for(request.user).memberships, "tokens": tokens, "form": form, "new_token": new_token},
     )
 
 

@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from shamy.access.context import AnalyticsScope
 from shamy.analytics import geo
-from shamy.analytics.access import AnalyticsScope
 from shamy.analytics.dashboard import Filters, build_dashboard, build_region_page, build_trend
 from shamy.analytics.models import Indicator
 from shamy.registry.models import Region

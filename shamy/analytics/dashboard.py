@@ -13,8 +13,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shamy.access.context import AnalyticsScope
 from shamy.analytics import charts, geo, need, trends
-from shamy.analytics.access import AnalyticsScope
 from shamy.analytics.indicators import COMPUTED, Bucket, Row, evaluate, imported_spec, spec_for
 from shamy.analytics.models import Direction, Indicator, Level, SourceKind
 from shamy.analytics.selectors import (

@@ -13,8 +13,9 @@ from typing import Any, ClassVar
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shamy.analytics.access import can_import_indicator_values
+from shamy.access.context import access_for
 from shamy.analytics.models import Indicator, IndicatorValue, Level, LocalityPart, SourceKind
+from shamy.analytics.permissions import can_import_indicator_values
 from shamy.analytics.services.values import indicator_value_save
 from shamy.imports import cells
 from shamy.imports.base import CREATE, UNCHANGED, UPDATE, Column, Importer, Row
@@ -63,7 +64,7 @@ class IndicatorValueImporter(Importer):
     )
 
     def allowed(self, user: Any) -> bool:
-        return can_import_indicator_values(user)
+        return can_import_indicator_values(access_for(user))
 
     def summary(self, row: Row) -> str:
         return " · ".join(str(row.values.get(name, "")) for name in ("indicator", "year", "place", "locality"))

@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from shamy.analytics.access import AnalyticsScope
+from shamy.access.context import AnalyticsScope
 from shamy.analytics.cache import cache_version
 from shamy.analytics.indicators import Bucket, Row, merge, row_for, spec_for
 from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from shamy.analytics.access import AnalyticsScope
+from shamy.access.context import AnalyticsScope
 from shamy.analytics.cache import cache_version
 from shamy.analytics.models import Target, TargetMetric
 from shamy.analytics.selectors import CACHE_SECONDS, _scoped, regions_in_scope

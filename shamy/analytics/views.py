@@ -16,14 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from shamy.access.context import PUBLIC_ANALYTICS, access_for
 from shamy.analytics import exports, geo, need, targets
-from shamy.analytics.access import (
-    PUBLIC_SCOPE,
-    AnalyticsScope,
-    can_import_indicator_values,
-    can_manage_analytics_settings,
-    require_analytics,
-)
 from shamy.analytics.cache import cache_version
 from shamy.analytics.dashboard import (
     Filters,
@@ -34,6 +28,12 @@ from shamy.analytics.dashboard import (
 )
 from shamy.analytics.forms import AnalyticsSettingsForm, DashboardFilterForm, ImportedIndicatorForm, TrendRegionForm
 from shamy.analytics.models import AnalyticsSettings, Indicator, Scenario
+from shamy.analytics.permissions import (
+    AnalyticsScope,
+    can_import_indicator_values,
+    can_manage_analytics_settings,
+    require_analytics,
+)
 from shamy.analytics.selectors import CACHE_SECONDS, indicator_list, programmes_for
 from shamy.analytics.services.scenarios import scenario_create
 from shamy.analytics.services.settings import analytics_settings_update
@@ -128,7 +128,7 @@ def _render_dashboard(request: HttpRequest, scope: AnalyticsScope, *, public: bo
 
 @vary_on_headers("HX-Request")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    scope = require_analytics(request.user)
+    scope = require_analytics(access_for(request.user))
     return _render_dashboard(request, scope)
 
 
@@ -138,7 +138,7 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
     """National and regional aggregates for anyone, when a system administrator switched it on."""
     if not AnalyticsSettings.current().public_enabled:
         raise Http404
-    return _render_dashboard(request, PUBLIC_SCOPE, public=True)
+    return _render_dashboard(request, PUBLIC_ANALYTICS, public=True)
 
 
 def _region_for(scope: AnalyticsScope, region_id: int) -> Region:
@@ -150,7 +150,7 @@ def _region_for(scope: AnalyticsScope, region_id: int) -> Region:
 
 @vary_on_headers("HX-Request")
 def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
-    scope = require_analytics(request.user)
+    scope = require_analytics(access_for(request.user))
     region = _region_for(scope, region_id)
     filters, indicators, programmes = _filters(request, scope)
     indicator = _indicator(indicators, filters.indicator)
@@ -186,7 +186,7 @@ EXPORTS = {"map", "bars", "table", "trend", "trend-share", "districts"}
 
 def export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse:
     """Every chart as SVG and its data as CSV or XLSX, with the same filters as the page."""
-    scope = require_analytics(request.user)
+    scope = require_analytics(access_for(request.user))
     return _export(request, scope, panel, fmt)
 
 
@@ -194,7 +194,7 @@ def export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse:
 def public_export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse:
     if not AnalyticsSettings.current().public_enabled or panel == "districts":
         raise Http404
-    return _export(request, PUBLIC_SCOPE, panel, fmt)
+    return _export(request, PUBLIC_ANALYTICS, panel, fmt)
 
 
 def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -> HttpResponse:
@@ -260,13 +260,13 @@ def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -
 
 
 def indicator_definitions(request: HttpRequest) -> HttpResponse:
-    require_analytics(request.user)
+    require_analytics(access_for(request.user))
     return render(
         request,
         "analytics/indicator_list.html",
         {
             "indicators": indicator_list(),
-            "can_define": can_import_indicator_values(request.user),
+            "can_define": can_import_indicator_values(access_for(request.user)),
             "import_url": reverse("imports:start"),
         },
     )
@@ -274,7 +274,7 @@ def indicator_definitions(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def indicator_create_view(request: HttpRequest) -> HttpResponse:
-    if not can_import_indicator_values(request.user):
+    if not can_import_indicator_values(access_for(request.user)):
         raise PermissionDenied
     form = ImportedIndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -290,13 +290,13 @@ def indicator_create_view(request: HttpRequest) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 def need_ranking(request: HttpRequest) -> HttpResponse:
-    scope = require_analytics(request.user)
+    scope = require_analytics(access_for(request.user))
     return _need(request, scope, weights=need.clean_weights(request.GET), scenario=None)
 
 
 def scenario_shared(request: HttpRequest, token: str) -> HttpResponse:
     """A saved scenario, opened by its link: anyone with analytics access and the link sees it."""
-    scope = require_analytics(request.user)
+    scope = require_analytics(access_for(request.user))
     scenario = get_object_or_404(Scenario, share_token=token)
     return _need(request, scope, weights=need.clean_weights(scenario.weights), scenario=scenario)
 
@@ -340,13 +340,13 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
 
 
 def target_list(request: HttpRequest) -> HttpResponse:
-    scope = require_analytics(request.user)
+    scope = require_analytics(access_for(request.user))
     return render(request, "analytics/targets.html", {"progress": targets.target_progress(scope=scope)})
 
 
 @require_http_methods(["GET", "POST"])
 def settings_edit(request: HttpRequest) -> HttpResponse:
-    if not can_manage_analytics_settings(request.user):
+    if not can_manage_analytics_settings(access_for(request.user)):
         raise PermissionDenied
     current = AnalyticsSettings.current()
     form = AnalyticsSettingsForm(request.POST or None, instance=current)
@@ -363,7 +363,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 
 def brief(request: HttpRequest) -> HttpResponse:
     """A printable PDF brief of the nation, or of one region (``?region=``), for a school year."""
-    scope = require_analytics(request.user)
+    scope = require_analytics(access_for(request.user))
     from shamy.analytics.briefs import render_brief
 
     region = None

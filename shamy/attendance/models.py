@@ -97,24 +97,24 @@ class GatheringQuerySet(models.QuerySet["Gathering"]):
         - link facilitator: the same for each assigned school.
         Certifiers and observers see no gatherings (observers see aggregate rates only).
         """
-        from shamy.accounts.models import Role
-        from shamy.programmes.access import national_reader, person_for, programme_memberships, programme_school_ids
+        from shamy.access.context import access_for
+        from shamy.access.roles import Role
 
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
-        if national_reader(user):
+        if access_for(user).is_national:
             return self.all()
         condition = Q(leads=user)
-        person = person_for(user)
+        person = access_for(user).person
         if person is not None:
             condition |= Q(attendances__person=person)
-        memberships = programme_memberships(user)
+        memberships = access_for(user).programme_memberships()
         for programme_id in sorted({m.programme_id for m in memberships if m.programme_id is not None}):
             roles = {m.role for m in memberships if m.programme_id == programme_id}
             if Role.COORDINATOR in roles:
                 condition |= Q(programme_id=programme_id)
                 continue
-            school_ids = programme_school_ids(user, programme_id)
+            school_ids = access_for(user).programme_school_ids(programme_id)
             if not school_ids:
                 continue
             cohort_ids = sorted({m.cohort_id for m in memberships if m.programme_id == programme_id and m.cohort_id})

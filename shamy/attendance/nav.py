@@ -4,9 +4,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shamy.accounts.models import Role
+from shamy.access.context import access_for
+from shamy.access.roles import Role
 from shamy.core.nav import NavItem
-from shamy.programmes.access import programme_memberships
 
 # Roles that take part in or lead sessions (certifiers and observers do not).
 SESSION_ROLES = frozenset(
@@ -16,7 +16,7 @@ LEADING = frozenset({Role.COORDINATOR, Role.SCHOOL_FACILITATOR, Role.LINK_FACILI
 
 
 def nav_items(request: HttpRequest) -> list[NavItem]:
-    roles = {membership.role for membership in programme_memberships(request.user)}
+    roles = {membership.role for membership in access_for(request.user).programme_memberships()}
     if not roles & SESSION_ROLES:
         return []
     label = _("Attendance") if roles & LEADING else _("My sessions")

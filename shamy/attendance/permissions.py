@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shamy.accounts.models import Role
+from shamy.access.context import access_for
+from shamy.access.roles import Role
 from shamy.attendance.models import Gathering, GatheringKind
-from shamy.programmes.access import (
-    is_coordinator,
-    national_reader,
-    person_for,
-    programme_school_ids,
-    roles_for,
-)
 from shamy.programmes.models import Programme
 
 
@@ -32,30 +26,32 @@ def can_create_gathering(
     whether the user may schedule anything at all."""
     if not programme.is_active:
         return False
-    if is_coordinator(user, programme):
+    if access_for(user).is_coordinator(programme):
         return True
-    roles = roles_for(user, programme)
+    roles = access_for(user).programme_roles(programme)
     facilitating = roles & {Role.SCHOOL_FACILITATOR, Role.LINK_FACILITATOR}
     if not facilitating:
         return False
     if kind is None:
         return True
-    schools = programme_school_ids(user, programme, role=Role.SCHOOL_FACILITATOR) | programme_school_ids(
-        user, programme, role=Role.LINK_FACILITATOR
-    )
+    schools = access_for(user).programme_school_ids(programme, role=Role.SCHOOL_FACILITATOR) | access_for(
+        user
+    ).programme_school_ids(programme, role=Role.LINK_FACILITATOR)
     if kind == GatheringKind.IN_SCHOOL:
         return school_id is not None and school_id in schools
     if kind == GatheringKind.NETWORK and Role.LINK_FACILITATOR in roles and region_id is not None:
         from shamy.registry.models import School
 
-        link_schools = programme_school_ids(user, programme, role=Role.LINK_FACILITATOR)
+        link_schools = access_for(user).programme_school_ids(programme, role=Role.LINK_FACILITATOR)
         return School.objects.filter(pk__in=sorted(link_schools), region_id=region_id).exists()
     return False
 
 
 def can_manage_gathering(user: Any, gathering: Gathering) -> bool:
     """Edit, upload materials, mark attendance: the people leading it and the coordinator."""
-    return gathering.programme.is_active and (_leads(user, gathering) or is_coordinator(user, gathering.programme_id))
+    return gathering.programme.is_active and (
+        _leads(user, gathering) or access_for(user).is_coordinator(gathering.programme_id)
+    )
 
 
 def can_mark_attendance(user: Any, gathering: Gathering) -> bool:
@@ -67,7 +63,9 @@ def can_view_attendance(user: Any, gathering: Gathering) -> bool:
     """The attendance list of a gathering: leads, coordinators and national readers; a
     participant sees only their own row (see the gathering page)."""
     return (
-        can_manage_gathering(user, gathering) or national_reader(user) or is_coordinator(user, gathering.programme_id)
+        can_manage_gathering(user, gathering)
+        or access_for(user).is_national
+        or access_for(user).is_coordinator(gathering.programme_id)
     )
 
 
@@ -78,10 +76,10 @@ def can_present(user: Any, gathering: Gathering) -> bool:
         return False
     if can_manage_gathering(user, gathering):
         return True
-    person = person_for(user)
+    person = access_for(user).person
     return (
         person is not None
-        and bool(roles_for(user, gathering.programme_id))
+        and bool(access_for(user).programme_roles(gathering.programme_id))
         and gathering.attendances.filter(person=person).exists()
     )
 
@@ -92,22 +90,28 @@ def can_give_feedback(user: Any, gathering: Gathering) -> bool:
         return False
     if can_manage_gathering(user, gathering):
         return True
-    roles = roles_for(user, gathering.programme_id) - {Role.CERTIFIER, Role.OBSERVER}
+    roles = access_for(user).programme_roles(gathering.programme_id) - {Role.CERTIFIER, Role.OBSERVER}
     if not roles:
         return False
-    person = person_for(user)
+    person = access_for(user).person
     if person is not None and gathering.attendances.filter(person=person).exists():
         return True
     # School facilitators, principals and link facilitators of a school taking part.
-    schools = programme_school_ids(user, gathering.programme_id)
+    schools = access_for(user).programme_school_ids(gathering.programme_id)
     return gathering.attendances.filter(school_id__in=sorted(schools)).exists()
 
 
 def can_view_feedback(user: Any, gathering: Gathering) -> bool:
     """Feedback is visible to the event's programme participants and national readers."""
-    return can_give_feedback(user, gathering) or national_reader(user) or is_coordinator(user, gathering.programme_id)
+    return (
+        can_give_feedback(user, gathering)
+        or access_for(user).is_national
+        or access_for(user).is_coordinator(gathering.programme_id)
+    )
 
 
 def can_view_report(user: Any, programme: Programme) -> bool:
     """Attendance rates and participation hours: coordinator, observer, national readers."""
-    return national_reader(user) or bool(roles_for(user, programme) & {Role.COORDINATOR, Role.OBSERVER})
+    return access_for(user).is_national or bool(
+        access_for(user).programme_roles(programme) & {Role.COORDINATOR, Role.OBSERVER}
+    )

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from shamy.access.context import access_for
 from shamy.attendance.models import (
     ATTENDED,
     Attendance,
@@ -22,7 +23,6 @@ from shamy.attendance.models import (
     Material,
     Presentation,
 )
-from shamy.programmes.access import person_for
 from shamy.programmes.models import Programme
 
 _DURATION = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
@@ -84,7 +84,7 @@ def gathering_list_for_programme(*, actor: Any, programme: Programme, filters: G
 def my_gatherings(*, actor: Any) -> QuerySet[Gathering]:
     """Gatherings the actor leads or is expected at, across programmes."""
     condition = Q(leads=actor)
-    person = person_for(actor)
+    person = access_for(actor).person
     if person is not None:
         condition |= Q(attendances__person=person)
     mine = Gathering.objects.filter(condition).values("pk")
@@ -138,7 +138,7 @@ def attendance_is_marked(*, gathering: Gathering) -> bool:
 
 
 def own_attendance(*, actor: Any, gathering: Gathering) -> Attendance | None:
-    person = person_for(actor)
+    person = access_for(actor).person
     if person is None:
         return None
     return Attendance.objects.filter(gathering=gathering, person=person).first()
@@ -298,7 +298,7 @@ def person_hours(*, person_id: int, programme: Programme | None = None) -> float
 def expectable_people(*, gathering: Gathering) -> QuerySet[Any]:
     """Programme participants with a registry Person who are not expected yet: for in-school
     sessions those of its school, for network events those of its region."""
-    from shamy.accounts.models import Membership
+    from shamy.access.models import Membership
     from shamy.registry.models import Person
 
     memberships = Membership.objects.active().filter(programme_id=gathering.programme_id, user__person__isnull=False)

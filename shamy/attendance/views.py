@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from shamy.accounts.models import Role
+from shamy.access.context import access_for
+from shamy.access.roles import Role
 from shamy.attendance import selectors
 from shamy.attendance.forms import (
     CancelForm,
@@ -41,12 +42,6 @@ from shamy.attendance.permissions import (
 )
 from shamy.attendance.services import gatherings as gathering_services
 from shamy.attendance.services import marking
-from shamy.programmes.access import (
-    is_coordinator,
-    national_reader,
-    person_for,
-    programme_school_ids,
-)
 from shamy.programmes.selectors import programme_get_for_user
 from shamy.registry.models import School
 
@@ -54,12 +49,12 @@ PAGE_SIZE = 50
 
 
 def _schedulable_schools(user: Any, programme: Any) -> QuerySet[School]:
-    if is_coordinator(user, programme):
-        ids = programme_school_ids(user, programme)
+    if access_for(user).is_coordinator(programme):
+        ids = access_for(user).programme_school_ids(programme)
     else:
-        ids = programme_school_ids(user, programme, role=Role.SCHOOL_FACILITATOR) | programme_school_ids(
-            user, programme, role=Role.LINK_FACILITATOR
-        )
+        ids = access_for(user).programme_school_ids(programme, role=Role.SCHOOL_FACILITATOR) | access_for(
+            user
+        ).programme_school_ids(programme, role=Role.LINK_FACILITATOR)
     return School.objects.filter(pk__in=sorted(ids)).order_by("name_kk")
 
 
@@ -68,7 +63,7 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     upcoming = [row for row in rows if row.ends_at >= now][:30]
     past = [row for row in rows if row.ends_at < now][-30:][::-1]
-    person = person_for(request.user)
+    person = access_for(request.user).person
     hours = selectors.person_hours(person_id=person.pk) if person is not None else None
     return render(
         request,
@@ -480,10 +475,13 @@ def calendar_mine(request: HttpRequest) -> HttpResponse:
 def school_calendar(request: HttpRequest, school_id: int) -> HttpResponse:
     """A school's gatherings: its in-school sessions and its region's network events, for
     the people acting for the school in a programme and for national readers."""
-    from shamy.programmes.access import programme_ids_of
+    from shamy.access.context import access_for
 
-    acts_for = any(school_id in programme_school_ids(request.user, pid) for pid in programme_ids_of(request.user))
-    if not (acts_for or national_reader(request.user)):
+    acts_for = any(
+        school_id in access_for(request.user).programme_school_ids(pid)
+        for pid in access_for(request.user).programme_ids
+    )
+    if not (acts_for or access_for(request.user).is_national):
         raise Http404
     school = School.objects.filter(pk=school_id).first()
     if school is None:
@@ -502,7 +500,7 @@ def report(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_for_user(user=request.user, programme_id=programme_id)
     if not can_view_report(request.user, programme):
         raise PermissionDenied
-    show_people = is_coordinator(request.user, programme) or national_reader(request.user)
+    show_people = access_for(request.user).is_coordinator(programme) or access_for(request.user).is_national
     return render(
         request,
         "attendance/report.html",

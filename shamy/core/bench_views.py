@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from shamy.accounts.access import registry_scope
+from shamy.access.context import access_for
 from shamy.registry.models import School
 
 MINIMAL_PAGE_SIZE = 50
@@ -24,7 +24,7 @@ def trivial(request: HttpRequest) -> HttpResponse:
 
 def minimal_school_page(request: HttpRequest) -> HttpResponse:
     """50 schools from the same tables, one plain query, a bare template without the site layout."""
-    if not registry_scope(request.user).any:
+    if not access_for(request.user).registry.any:
         raise PermissionDenied
     schools = (
         School.objects.visible_to(request.user)

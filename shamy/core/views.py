@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from shamy.accounts.access import active_memberships, registry_scope
+from shamy.access.context import access_for
 
 
 @never_cache
@@ -27,9 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """The user's roles, each linking only to what the user may open (a teacher's school is shown,
     not linked: programme roles do not open the registry)."""
     user = request.user
-    memberships = active_memberships(user)  # already read for this request, with region and school
+    memberships = access_for(user).memberships  # already read for this request, with region and school
     prefetch_related_objects(memberships, "programme", "cohort")
-    scope = registry_scope(user)
+    scope = access_for(user).registry
     school_links = {
         m.school.pk for m in memberships if m.school and scope.covers_school(m.school.pk, m.school.region_id)
     }

@@ -15,11 +15,11 @@ if TYPE_CHECKING:
 class ImportJobQuerySet(models.QuerySet["ImportJob"]):
     def visible_to(self, user: User | AnonymousUser | None) -> ImportJobQuerySet:
         """A job is seen by the person who uploaded it and by system administrators."""
-        from shamy.accounts.access import is_system_admin
+        from shamy.access.context import access_for
 
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
-        if is_system_admin(user):
+        if access_for(user).is_system_admin:
             return self
         return self.filter(created_by_id=user.pk)
 

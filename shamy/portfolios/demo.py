@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from shamy.accounts.models import Membership, Role
+from shamy.access.models import Membership
+from shamy.access.roles import Role
 from shamy.audit.services.entries import audit_record
 from shamy.portfolios.models import (
     Comment,

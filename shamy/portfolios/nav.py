@@ -4,15 +4,15 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shamy.accounts.models import Role
+from shamy.access.context import access_for
+from shamy.access.roles import Role
 from shamy.core.nav import NavItem
 from shamy.portfolios.permissions import can_edit_themes, can_open_board_index
-from shamy.programmes.access import programme_memberships
 
 
 def nav_items(request: HttpRequest) -> list[NavItem]:
     user = request.user
-    roles = {membership.role for membership in programme_memberships(user)}
+    roles = {membership.role for membership in access_for(user).programme_memberships()}
     items = []
     if Role.TEACHER in roles:
         items.append(NavItem(_("My projects"), reverse("portfolios:project-list"), order=40))

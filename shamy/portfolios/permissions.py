@@ -20,15 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from shamy.accounts.access import is_system_admin
-from shamy.accounts.models import Role
-from shamy.programmes.access import (
-    is_coordinator,
-    link_school_ids,
-    national_reader,
-    programme_memberships,
-    roles_for,
-)
+from shamy.access.context import access_for
+from shamy.access.roles import Role
 
 if TYPE_CHECKING:
     from shamy.portfolios.models import DevelopmentProject, Portfolio
@@ -49,7 +42,7 @@ def project_visibility(user: Any) -> Q | None:
         "developmentproject_id"
     )
     condition = Q(teacher__user_id=user.pk) | Q(pk__in=collaborating)
-    for membership in programme_memberships(user):
+    for membership in access_for(user).programme_memberships():
         programme_id = membership.programme_id
         if membership.role == Role.COORDINATOR:
             condition |= Q(cohort__programme_id=programme_id)
@@ -57,7 +50,7 @@ def project_visibility(user: Any) -> Q | None:
             cohort = Q(cohort_id=membership.cohort_id) if membership.cohort_id else Q(cohort__programme_id=programme_id)
             condition |= Q(school_id=membership.school_id) & cohort
         elif membership.role == Role.LINK_FACILITATOR:
-            schools = link_school_ids(user, programme_id)
+            schools = access_for(user).link_school_ids(programme_id)
             if schools:
                 condition |= Q(cohort__programme_id=programme_id, school_id__in=sorted(schools))
         elif membership.role == Role.CERTIFIER:
@@ -72,7 +65,7 @@ def _programme_id(project: DevelopmentProject) -> int:
 def _school_roles(user: Any, project: DevelopmentProject) -> set[str]:
     """Roles the user holds for the project's school in the project's cohort."""
     roles: set[str] = set()
-    for membership in programme_memberships(user, _programme_id(project)):
+    for membership in access_for(user).programme_memberships(_programme_id(project)):
         if membership.school_id != project.school_id:
             continue
         if membership.cohort_id is not None and membership.cohort_id != project.cohort_id:
@@ -100,11 +93,11 @@ def is_principal(user: Any, project: DevelopmentProject) -> bool:
 
 
 def is_link_facilitator(user: Any, project: DevelopmentProject) -> bool:
-    return project.school_id in link_school_ids(user, _programme_id(project))
+    return project.school_id in access_for(user).link_school_ids(_programme_id(project))
 
 
 def is_programme_coordinator(user: Any, project: DevelopmentProject) -> bool:
-    return is_coordinator(user, _programme_id(project))
+    return access_for(user).is_coordinator(_programme_id(project))
 
 
 def can_view_project(user: Any, project: DevelopmentProject) -> bool:
@@ -135,7 +128,7 @@ def can_view_portfolio(user: Any, portfolio: Portfolio) -> bool:
     project = portfolio.project
     if can_view_project(user, project):
         return True
-    return portfolio.is_submitted and Role.CERTIFIER in roles_for(user, _programme_id(project))
+    return portfolio.is_submitted and Role.CERTIFIER in access_for(user).programme_roles(_programme_id(project))
 
 
 def thread_participants(user: Any, project: DevelopmentProject) -> set[str]:
@@ -164,8 +157,8 @@ def can_endorse_project(user: Any, project: DevelopmentProject) -> bool:
 def board_school_ids(user: Any, cohort: Cohort) -> set[int]:
     """Schools of ``cohort`` whose board the user may open (without the coordinator's all)."""
     programme_id = cohort.programme_id
-    schools = set(link_school_ids(user, programme_id))
-    for membership in programme_memberships(user, programme_id):
+    schools = set(access_for(user).link_school_ids(programme_id))
+    for membership in access_for(user).programme_memberships(programme_id):
         if (
             membership.role in (Role.SCHOOL_FACILITATOR, Role.SCHOOL_PRINCIPAL)
             and membership.school_id
@@ -183,29 +176,34 @@ BOARD_ROLES = frozenset(
 
 def can_open_board_index(user: Any) -> bool:
     """The projects board index (and its menu entry). It may be empty: no programme has schools yet."""
-    return national_reader(user) or any(m.role in BOARD_ROLES for m in programme_memberships(user))
+    return access_for(user).is_national or any(m.role in BOARD_ROLES for m in access_for(user).programme_memberships())
 
 
 def can_view_link_overview(user: Any, programme: Programme) -> bool:
-    return Role.LINK_FACILITATOR in roles_for(user, programme) or is_coordinator(user, programme)
+    return Role.LINK_FACILITATOR in access_for(user).programme_roles(programme) or access_for(user).is_coordinator(
+        programme
+    )
 
 
 def can_view_programme_overview(user: Any, programme: Programme) -> bool:
     """Aggregates by region and school: coordinators, observers and national readers."""
-    return bool(roles_for(user, programme) & {Role.COORDINATOR, Role.OBSERVER}) or national_reader(user)
+    return (
+        bool(access_for(user).programme_roles(programme) & {Role.COORDINATOR, Role.OBSERVER})
+        or access_for(user).is_national
+    )
 
 
 def can_start_project(user: Any) -> bool:
-    return any(m.role == Role.TEACHER for m in programme_memberships(user))
+    return any(m.role == Role.TEACHER for m in access_for(user).programme_memberships())
 
 
 def can_edit_themes(user: Any) -> bool:
     """The theme taxonomy is shared by all programmes: system administrators and coordinators."""
-    if is_system_admin(user):
+    if access_for(user).is_system_admin:
         return True
-    return any(m.role == Role.COORDINATOR for m in programme_memberships(user))
+    return any(m.role == Role.COORDINATOR for m in access_for(user).programme_memberships())
 
 
 def can_list_submitted(user: Any) -> bool:
     """The list of submitted portfolios: certifiers and coordinators."""
-    return any(m.role in (Role.CERTIFIER, Role.COORDINATOR) for m in programme_memberships(user))
+    return any(m.role in (Role.CERTIFIER, Role.COORDINATOR) for m in access_for(user).programme_memberships())

@@ -13,7 +13,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from shamy.accounts.models import Role
+from shamy.access.context import access_for
+from shamy.access.roles import Role
 from shamy.core.db import kazakh_order
 from shamy.core.text import search_query_key
 from shamy.portfolios import permissions
@@ -29,7 +30,6 @@ from shamy.portfolios.models import (
     SummaryLanguage,
     Thread,
 )
-from shamy.programmes.access import is_coordinator, link_school_ids, programme_memberships
 from shamy.programmes.models import Cohort, MethodologyStage, Programme
 from shamy.registry.models import Region, School
 
@@ -135,7 +135,7 @@ def portfolio_list_submitted(*, actor: Any) -> QuerySet[Portfolio]:
     programmes = sorted(
         {
             m.programme_id
-            for m in programme_memberships(actor)
+            for m in access_for(actor).programme_memberships()
             if m.role in (Role.CERTIFIER, Role.COORDINATOR) and m.programme_id is not None
         }
     )
@@ -162,7 +162,7 @@ class BoardColumn:
 def board_schools(*, actor: Any, cohort: Cohort) -> list[School]:
     """Schools of the cohort whose board the actor may open (all of them for a coordinator)."""
     schools = School.objects.filter(cohort_links__cohort=cohort)
-    if not is_coordinator(actor, cohort.programme_id):
+    if not access_for(actor).is_coordinator(cohort.programme_id):
         schools = schools.filter(pk__in=sorted(permissions.board_school_ids(actor, cohort)))
     return list(schools.order_by(kazakh_order("name_kk"), "id"))
 
@@ -208,10 +208,10 @@ class SchoolProgress:
 def link_overview(*, actor: Any, programme: Programme, weeks: int) -> list[SchoolProgress]:
     """Every school assigned to the link facilitator (all schools for a coordinator), each with
     project counts per stage and the projects without activity for ``weeks`` weeks."""
-    if is_coordinator(actor, programme.pk):
+    if access_for(actor).is_coordinator(programme.pk):
         schools = School.objects.filter(cohort_links__cohort__programme=programme).distinct()
     else:
-        schools = School.objects.filter(pk__in=sorted(link_school_ids(actor, programme)))
+        schools = School.objects.filter(pk__in=sorted(access_for(actor).link_school_ids(programme)))
     rows = {
         school.pk: SchoolProgress(school)
         for school in schools.select_related("region").order_by("region__kato", kazakh_order("name_kk"), "id")

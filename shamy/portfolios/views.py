@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from shamy.accounts.models import Role
+from shamy.access.context import access_for
+from shamy.access.roles import Role
 from shamy.portfolios import permissions, selectors
 from shamy.portfolios.forms import (
     CommentForm,
@@ -41,7 +42,6 @@ from shamy.portfolios.services import portfolios as portfolio_services
 from shamy.portfolios.services import projects as project_services
 from shamy.portfolios.services import sharing as sharing_services
 from shamy.portfolios.services import themes as theme_services
-from shamy.programmes.access import programme_memberships
 from shamy.programmes.models import Cohort, CohortSchool, LinkAssignment, MethodologyStage, Programme
 from shamy.registry.models import Person
 
@@ -75,7 +75,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 def _teacher_cohorts(user: Any) -> list[Cohort]:
-    ids = sorted({m.cohort_id for m in programme_memberships(user) if m.role == Role.TEACHER and m.cohort_id})
+    ids = sorted(
+        {m.cohort_id for m in access_for(user).programme_memberships() if m.role == Role.TEACHER and m.cohort_id}
+    )
     return list(Cohort.objects.filter(pk__in=ids).select_related("programme"))
 
 
@@ -519,7 +521,7 @@ def board_index(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not permissions.can_open_board_index(user):
         raise PermissionDenied
-    memberships = programme_memberships(user)
+    memberships = access_for(user).programme_memberships()
     boards: dict[tuple[int, int], CohortSchool] = {}
     coordinated = {m.programme_id for m in memberships if m.role == Role.COORDINATOR}
     link_memberships = [m.pk for m in memberships if m.role == Role.LINK_FACILITATOR]

@@ -25,7 +25,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from shamy.accounts.models import Membership, Role, User
+from shamy.access.models import Membership
+from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.attendance.models import Attendance, AttendanceStatus, Gathering, GatheringKind
 from shamy.attendance.services.gatherings import gathering_create, series_create
 from shamy.audit.services.entries import audit_record

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
-from shamy.accounts.models import Membership, Role
+from shamy.access.models import Membership
+from shamy.access.roles import Role
 from shamy.programmes.models import Cohort, CohortSchool, MethodologyStage, Programme
 
 # The order roles are offered in when inviting.

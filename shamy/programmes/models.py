@@ -1,8 +1,8 @@
 """Teacher-leadership programmes: the programme, its methodology, partners, cohorts and schools.
 
-People take part through :class:`shamy.accounts.models.Membership` rows that carry a
+People take part through :class:`shamy.access.models.Membership` rows that carry a
 ``programme`` (and for school roles a ``cohort`` and ``school``); see
-:mod:`shamy.programmes.access` for who may see what.
+:mod:`shamy.access.context` and ``permissions.py`` for who may see what.
 """
 
 from __future__ import annotations
@@ -41,11 +41,11 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
     def visible_to(self, user: User | AnonymousUser | None) -> ProgrammeQuerySet:
         """Programmes in which the user holds an active programme role; all of them for
         national roles (system administrator, ministry analyst: read-only). Deny by default."""
-        from shamy.programmes.access import national_reader, programme_ids_of
+        from shamy.access.context import access_for
 
-        if national_reader(user):
+        if access_for(user).is_national:
             return self.all()
-        ids = programme_ids_of(user)
+        ids = access_for(user).programme_ids
         if not ids:
             return self.none()
         return self.filter(pk__in=sorted(ids))
@@ -164,11 +164,11 @@ class CohortQuerySet(models.QuerySet["Cohort"]):
         cohort of their programme; principals, school facilitators and teachers their own
         cohort; link facilitators the cohorts of their assigned schools. Deny by default.
         """
-        from shamy.programmes.access import cohort_ids_of, national_reader
+        from shamy.access.context import access_for
 
-        if national_reader(user):
+        if access_for(user).is_national:
             return self.all()
-        ids = cohort_ids_of(user)
+        ids = access_for(user).cohort_ids
         if not ids:
             return self.none()
         return self.filter(pk__in=sorted(ids))
@@ -234,7 +234,7 @@ class LinkAssignment(models.Model):
     """A school assigned to a link facilitator (through their link-facilitator membership)."""
 
     membership = models.ForeignKey(
-        "accounts.Membership", on_delete=models.CASCADE, related_name="link_assignments", verbose_name=_("membership")
+        "access.Membership", on_delete=models.CASCADE, related_name="link_assignments", verbose_name=_("membership")
     )
     cohort_school = models.ForeignKey(
         CohortSchool, on_delete=models.CASCADE, related_name="link_assignments", verbose_name=_("school")
@@ -252,7 +252,7 @@ class LinkAssignment(models.Model):
         return f"{self.membership.user} → {self.cohort_school.school}"
 
     def clean(self) -> None:
-        from shamy.accounts.models import Role
+        from shamy.access.roles import Role
 
         if self.membership.role != Role.LINK_FACILITATOR:
             raise ValidationError(_("Only a link facilitator can be assigned schools."))
@@ -321,7 +321,7 @@ class Invitation(models.Model):
 
     @property
     def role_label(self) -> str:
-        from shamy.accounts.models import Role
+        from shamy.access.roles import Role
 
         return str(Role(self.role).label) if self.role in Role.values else self.role
 

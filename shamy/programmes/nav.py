@@ -4,11 +4,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shamy.access.context import access_for
 from shamy.core.nav import NavItem
-from shamy.programmes.access import national_reader, programme_ids_of
 
 
 def nav_items(request: HttpRequest) -> list[NavItem]:
-    if not (programme_ids_of(request.user) or national_reader(request.user)):
+    if not (access_for(request.user).programme_ids or access_for(request.user).is_national):
         return []
     return [NavItem(_("Programmes"), reverse("programmes:programme-list"), order=30)]

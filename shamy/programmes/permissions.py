@@ -4,28 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from shamy.accounts.models import Role
-from shamy.programmes.access import can_read_programme, is_coordinator, national_reader, roles_for
+from shamy.access.context import access_for
+from shamy.access.roles import Role
 from shamy.programmes.models import Cohort, Programme
 
 
 def can_view_programme(user: Any, programme: Programme) -> bool:
     """Participants with any role, and national readers (read-only)."""
-    return can_read_programme(user, programme)
+    return access_for(user).can_read_programme(programme)
 
 
 def can_manage_programme(user: Any, programme: Programme) -> bool:
     """Add schools, invite people, assign link facilitators, edit the methodology."""
-    return is_coordinator(user, programme)
+    return access_for(user).is_coordinator(programme)
 
 
 def can_view_all_people(user: Any, programme: Programme) -> bool:
     """The coordinator and national readers see every participant of a programme."""
-    return is_coordinator(user, programme) or national_reader(user)
+    return access_for(user).is_coordinator(programme) or access_for(user).is_national
 
 
 def can_view_cohort_people(user: Any, cohort: Cohort) -> bool:
     """Who may see names in a cohort at all: everyone but certifiers and observers (those see
     the schools and aggregates only)."""
-    roles = roles_for(user, cohort.programme_id)
+    roles = access_for(user).programme_roles(cohort.programme_id)
     return can_view_all_people(user, cohort.programme) or bool(roles - {Role.CERTIFIER, Role.OBSERVER})

@@ -8,10 +8,11 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from shamy.accounts.models import Membership, Role
+from shamy.access.context import access_for
+from shamy.access.models import Membership
+from shamy.access.roles import Role
 from shamy.core.db import kazakh_order
 from shamy.core.text import search_query_key
-from shamy.programmes.access import programme_school_ids
 from shamy.programmes.models import (
     Cohort,
     CohortSchool,
@@ -107,7 +108,7 @@ def cohort_people(*, actor: Any, cohort: Cohort) -> list[Membership]:
         .order_by("school_id", "role", "user__full_name", "id")
     )
     if not can_view_all_people(actor, cohort.programme):
-        schools = sorted(programme_school_ids(actor, cohort.programme_id))
+        schools = sorted(access_for(actor).programme_school_ids(cohort.programme_id))
         memberships = memberships.filter(
             Q(school_id__in=schools) | Q(link_assignments__cohort_school__school_id__in=schools)
         )

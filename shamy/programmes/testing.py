@@ -26,7 +26,9 @@ from dataclasses import dataclass, fields
 from typing import Any
 from typing import cast as typed
 
-from shamy.accounts.models import Membership, Role, User
+from shamy.access.models import Membership
+from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.core.testing.cast import PERSONAS, Cast
 from shamy.core.testing.factories import EmploymentFactory, MembershipFactory, OrganisationFactory, PersonFactory
 from shamy.core.text import search_key

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from shamy.accounts.access import is_system_admin
+from shamy.access.context import access_for
 from shamy.programmes import selectors
 from shamy.programmes.forms import (
     CohortForm,
@@ -41,12 +41,14 @@ def _require_manager(request: HttpRequest, programme: object) -> None:
 def programme_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.programme_list(actor=request.user)
     return render(
-        request, "programmes/programme_list.html", {"rows": rows, "can_create": is_system_admin(request.user)}
+        request,
+        "programmes/programme_list.html",
+        {"rows": rows, "can_create": access_for(request.user).is_system_admin},
     )
 
 
 def programme_create(request: HttpRequest) -> HttpResponse:
-    if not is_system_admin(request.user):
+    if not access_for(request.user).is_system_admin:
         raise PermissionDenied
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -17,7 +17,7 @@ from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
-from shamy.accounts.access import registry_scope
+from shamy.access.context import access_for
 from shamy.api.errors import ERROR_RESPONSES, ErrorOut
 from shamy.registry import selectors
 from shamy.registry.cache import REGISTRY_CACHE, scope_key
@@ -266,7 +266,7 @@ def _school(school: School) -> dict[str, Any]:
 
 
 def _require_scope(request: HttpRequest) -> None:
-    if not registry_scope(request.user).any:
+    if not access_for(request.user).registry.any:
         raise PermissionDenied
 
 

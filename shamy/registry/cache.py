@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from shamy.accounts.access import registry_scope
+from shamy.access.context import access_for
 from shamy.core.signals import bulk_data_changed
 from shamy.core.versioned_cache import CacheVersion
 
@@ -19,7 +19,7 @@ REGISTRY_CACHE = CacheVersion("registry", timeout_setting="REGISTRY_CACHE_SECOND
 
 def scope_key(actor: Any) -> tuple[Any, ...]:
     """The actor's exact registry visibility, as a cache-key part."""
-    scope = registry_scope(actor)
+    scope = access_for(actor).registry
     if scope.national:
         return ("national",)
     return ("regions", tuple(sorted(scope.region_ids)), "schools", tuple(sorted(scope.school_ids)))

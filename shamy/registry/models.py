@@ -123,9 +123,9 @@ class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     school_path: str | None = None
 
     def visible_to(self, user: User | AnonymousUser | None) -> ScopedQuerySet:
-        from shamy.accounts.access import registry_scope
+        from shamy.access.context import access_for
 
-        scope = registry_scope(user)
+        scope = access_for(user).registry
         if scope.national:
             return self
         conditions = []
@@ -201,9 +201,9 @@ class District(Named, models.Model):
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def visible_to(self, user: User | AnonymousUser | None) -> OrganisationQuerySet:
         """Partner organisations are not personal data: any user holding a role sees them."""
-        from shamy.accounts.access import registry_scope
+        from shamy.access.context import access_for
 
-        return self if registry_scope(user).any else self.none()
+        return self if access_for(user).registry.any else self.none()
 
 
 class Organisation(Named, models.Model):

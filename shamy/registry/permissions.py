@@ -6,17 +6,17 @@ from typing import Any
 
 from django.utils import timezone
 
-from shamy.accounts.access import active_memberships, is_system_admin
-from shamy.accounts.models import Role
+from shamy.access.context import access_for
+from shamy.access.roles import Role
 from shamy.registry.models import Person
 
 
 def can_view_personal_data(user: Any, person: Person) -> bool:
     """IIN, phone and e-mail in full: system administrators, and the principal of a school the
     person works at now (the employer needs them). Analysts see people only masked."""
-    if is_system_admin(user):
+    if access_for(user).is_system_admin:
         return True
-    principal_schools = {m.school_id for m in active_memberships(user) if m.role == Role.SCHOOL_PRINCIPAL}
+    principal_schools = {m.school_id for m in access_for(user).memberships if m.role == Role.SCHOOL_PRINCIPAL}
     if not principal_schools:
         return False
     today = timezone.localdate()
@@ -28,4 +28,4 @@ def can_view_personal_data(user: Any, person: Person) -> bool:
 
 def can_import_registry(user: Any) -> bool:
     """Imports create and change schools and people: system administrators only."""
-    return is_system_admin(user)
+    return access_for(user).is_system_admin

@@ -6,7 +6,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
-from shamy.accounts.access import registry_scope
+from shamy.access.context import access_for
 from shamy.registry import selectors
 from shamy.registry.exports import schools_csv_response, schools_xlsx_response
 from shamy.registry.forms import SchoolFilterForm
@@ -19,7 +19,7 @@ from shamy.registry.validators import mask_identifier
 def _require_scope(request: HttpRequest) -> None:
     from django.core.exceptions import PermissionDenied
 
-    if not registry_scope(request.user).any:
+    if not access_for(request.user).registry.any:
         raise PermissionDenied
 
 

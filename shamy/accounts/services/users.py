@@ -1,4 +1,4 @@
-"""Writes to accounts: language choice, role grants, API tokens. Each one is audited."""
+"""Writes to accounts: language choice and API tokens. Each one is audited."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shamy.accounts.access import forget_memberships, is_system_admin
-from shamy.accounts.models import ApiToken, Membership, User
+from shamy.accounts.models import ApiToken, User
 from shamy.audit.services.entries import audit_record, snapshot
 
 TOKEN_PREFIX = "shamy_"  # noqa: S105 (a public prefix, not a secret)
@@ -37,40 +36,6 @@ def user_set_language(*, actor: User, language: str) -> User:
         after=snapshot(actor, ["language"]),
     )
     return actor
-
-
-@transaction.atomic
-def membership_grant(
-    *,
-    actor: User | None,
-    user: User,
-    role: str,
-    region_id: int | None = None,
-    school_id: int | None = None,
-    starts_on: datetime.date | None = None,
-    ends_on: datetime.date | None = None,
-) -> Membership:
-    """Give ``user`` a role within a scope.
-
-    Needs a system administrator as actor; ``actor=None`` is for management commands run by
-    an operator on the server (the demo loader, first set-up). Raises PermissionDenied or
-    ValidationError (missing scope, dates in the wrong order).
-    """
-    if actor is not None and not is_system_admin(actor):
-        raise PermissionDenied
-    membership = Membership(
-        user=user,
-        role=role,
-        region_id=region_id,
-        school_id=school_id,
-        starts_on=starts_on or timezone.localdate(),
-        ends_on=ends_on,
-    )
-    membership.full_clean()
-    membership.save()
-    forget_memberships(user)
-    audit_record(actor=actor, action="accounts.membership.granted", target=membership)
-    return membership
 
 
 def _hash(token: str) -> str:

@@ -7,13 +7,12 @@ import inspect
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from shamy.accounts.models import ApiToken, Role
+from shamy.accounts.models import ApiToken
 from shamy.accounts.services import users
 from shamy.accounts.services.users import (
     api_token_authenticate,
     api_token_create,
     api_token_revoke,
-    membership_grant,
     user_set_language,
 )
 from shamy.audit.models import AuditEntry
@@ -24,7 +23,6 @@ pytestmark = pytest.mark.django_db
 # new service is added without being listed (and so without an audit test).
 AUDITED_SERVICES = {
     "user_set_language": "accounts.user.language_changed",
-    "membership_grant": "accounts.membership.granted",
     "api_token_create": "accounts.api_token.created",
     "api_token_revoke": "accounts.api_token.revoked",
 }
@@ -59,17 +57,6 @@ def test_user_set_language_refuses_unknown_language(cast):
     with pytest.raises(ValidationError):
         user_set_language(actor=cast.kairat, language="xx")
     assert not AuditEntry.objects.exists()
-
-
-def test_membership_grant_records_the_new_membership(cast):
-    membership = membership_grant(
-        actor=cast.aigerim, user=cast.olzhas, role=Role.SCHOOL_PRINCIPAL, school_id=cast.school_b1.pk
-    )
-    entry = _only_entry(AUDITED_SERVICES["membership_grant"])
-    assert entry.before is None
-    assert entry.after["id"] == membership.pk
-    assert entry.after["school_id"] == cast.school_b1.pk
-    assert entry.target_type.model == "membership"
 
 
 def test_api_token_create_records_the_token_but_never_its_secret(cast):

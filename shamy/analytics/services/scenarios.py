@@ -5,9 +5,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from shamy.analytics.access import can_view_analytics
+from shamy.access.context import access_for
 from shamy.analytics.models import Scenario
 from shamy.analytics.need import clean_weights
+from shamy.analytics.permissions import can_view_analytics
 from shamy.audit.services.entries import audit_record
 
 
@@ -17,7 +18,7 @@ def scenario_create(*, actor: Any, name: str, weights: dict[str, Any]) -> Scenar
 
     Needs analytics access, else PermissionDenied. Audited.
     """
-    if not can_view_analytics(actor):
+    if not can_view_analytics(access_for(actor)):
         raise PermissionDenied
     scenario = Scenario(name=name.strip(), weights=clean_weights(weights), owner=actor)
     scenario.full_clean()

@@ -5,9 +5,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from shamy.analytics.access import can_manage_analytics_settings
+from shamy.access.context import access_for
 from shamy.analytics.cache import analytics_invalidate
 from shamy.analytics.models import AnalyticsSettings
+from shamy.analytics.permissions import can_manage_analytics_settings
 from shamy.audit.services.entries import audit_record, snapshot
 
 
@@ -17,7 +18,7 @@ def analytics_settings_update(*, actor: Any, public_enabled: bool, suppression_t
 
     Needs a system administrator, else PermissionDenied. Audited. Invalidates cached panels.
     """
-    if not can_manage_analytics_settings(actor):
+    if not can_manage_analytics_settings(access_for(actor)):
         raise PermissionDenied
     current = AnalyticsSettings.objects.select_for_update().order_by("pk").first()
     before = snapshot(current)

@@ -5,9 +5,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from shamy.analytics.access import can_import_indicator_values
+from shamy.access.context import access_for
 from shamy.analytics.cache import analytics_invalidate
 from shamy.analytics.models import Indicator, IndicatorValue
+from shamy.analytics.permissions import can_import_indicator_values
 from shamy.audit.services.entries import audit_record, snapshot
 
 VALUE_FIELDS = ("value", "people", "source")
@@ -20,7 +21,7 @@ def indicator_value_save(*, actor: Any, existing: IndicatorValue | None, fields:
     Needs can_import_indicator_values, else PermissionDenied. Validates the row (constraints
     included). Audited. Invalidates the cached aggregates after commit.
     """
-    if not can_import_indicator_values(actor):
+    if not can_import_indicator_values(access_for(actor)):
         raise PermissionDenied
     before = snapshot(existing)
     if existing is None:
@@ -45,7 +46,7 @@ def indicator_create(*, actor: Any, fields: dict[str, Any]) -> Indicator:
 
     Needs can_import_indicator_values, else PermissionDenied. Audited.
     """
-    if not can_import_indicator_values(actor):
+    if not can_import_indicator_values(access_for(actor)):
         raise PermissionDenied
     indicator = Indicator(source_kind="imported", position=500, **fields)
     indicator.full_clean()

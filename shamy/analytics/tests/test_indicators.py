@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from shamy.analytics.access import AnalyticsScope
+from shamy.access.context import AnalyticsScope
 from shamy.analytics.cache import analytics_invalidate
 from shamy.analytics.indicators import COMPUTED, imported_spec
 from shamy.analytics.models import Indicator, IndicatorValue, Level

@@ -15,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shamy.accounts.models import Membership, Role, User
+from shamy.access.models import Membership
+from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.attendance.models import Attendance, Gathering, GatheringKind, GatheringSeries, Material
 from shamy.attendance.permissions import can_create_gathering, can_manage_gathering
 from shamy.attendance.selectors import attendance_is_marked

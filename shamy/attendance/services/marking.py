@@ -7,11 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shamy.access.context import access_for
 from shamy.accounts.models import User
 from shamy.attendance.models import Attendance, AttendanceStatus, Feedback, Gathering, Presentation
 from shamy.attendance.permissions import can_give_feedback, can_manage_gathering, can_mark_attendance, can_present
 from shamy.audit.services.entries import audit_record, snapshot
-from shamy.programmes.access import person_for
 from shamy.registry.models import Person
 
 
@@ -58,7 +58,7 @@ def presentation_create(
     """
     if not can_present(actor, gathering):
         raise PermissionDenied
-    own = person_for(actor)
+    own = access_for(actor).person
     if presenter is None:
         presenter = own
     if presenter is None:
@@ -97,7 +97,7 @@ def attendance_expect(*, actor: User, gathering: Gathering, person: Person, scho
     programme. Raises PermissionDenied or ValidationError (already expected, not a participant,
     cancelled gathering).
     """
-    from shamy.accounts.models import Membership
+    from shamy.access.models import Membership
 
     if not can_manage_gathering(actor, gathering):
         raise PermissionDenied

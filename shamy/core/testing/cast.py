@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from shamy.accounts.models import Role, User
+from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.core.testing.factories import (
     DistrictFactory,
     EmploymentFactory,

@@ -7,7 +7,8 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from shamy.accounts.models import Membership, User
+from shamy.access.models import Membership
+from shamy.accounts.models import User
 from shamy.core.text import search_key
 from shamy.registry.models import District, Employment, Locality, Organisation, OrganisationKind, Person, Region, School
 from shamy.registry.validators import check_digit

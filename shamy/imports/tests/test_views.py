@@ -79,7 +79,7 @@ def test_every_import_url_is_in_the_matrix():
 
 
 def test_job_of_one_admin_is_visible_to_another_admin(client, cast, job):
-    from shamy.accounts.models import Role
+    from shamy.access.roles import Role
     from shamy.core.testing.factories import MembershipFactory, UserFactory
 
     other_admin = UserFactory(email="second-admin@example.kz")

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from shamy.accounts.models import Role
+from shamy.access.context import access_for
+from shamy.access.roles import Role
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.text import search_key
 from shamy.portfolios import permissions
@@ -25,7 +26,6 @@ from shamy.portfolios.models import (
     PortfolioSection,
     ProjectStep,
 )
-from shamy.programmes.access import person_for, programme_memberships
 from shamy.programmes.models import Cohort, MethodologyStage
 from shamy.registry.models import Person
 
@@ -75,10 +75,10 @@ def project_create(
     (system actor) only.
     """
     if teacher is None:
-        teacher = person_for(actor)
+        teacher = access_for(actor).person
         memberships = [
             m
-            for m in programme_memberships(actor, cohort.programme_id)
+            for m in access_for(actor).programme_memberships(cohort.programme_id)
             if m.role == Role.TEACHER and m.cohort_id == cohort.pk and m.school_id
         ]
         if teacher is None or not memberships:

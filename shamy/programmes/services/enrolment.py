@@ -23,25 +23,26 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from shamy.accounts.models import Membership, Role, User
+from shamy.access.context import access_for, forget_access
+from shamy.access.models import Membership
+from shamy.access.roles import PROGRAMME_ROLES, SCHOOL_ROLES, Role
+from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.text import search_key
-from shamy.programmes.access import ALL_PROGRAMME_ROLES, forget_programme_access, is_coordinator
 from shamy.programmes.models import Cohort, CohortSchool, Invitation, LinkAssignment, Programme
 from shamy.registry.models import Employment, Person, Position, School
 
 INVITATION_VALID_DAYS = 14
 # Roles that act for one school of one cohort.
-COHORT_SCHOOL_ROLES = frozenset({Role.SCHOOL_PRINCIPAL, Role.SCHOOL_FACILITATOR, Role.TEACHER})
 # Roles a coordinator may give through the programme pages.
-INVITABLE_ROLES = ALL_PROGRAMME_ROLES
+INVITABLE_ROLES = PROGRAMME_ROLES
 # Registry positions and the programme role their holders are invited to.
 POSITION_ROLES = {Position.TEACHER: Role.TEACHER, Position.PRINCIPAL: Role.SCHOOL_PRINCIPAL}
 
 
 def _require_coordinator(actor: User | None, programme: Programme) -> None:
     """``actor=None`` means an operator's management command on the server."""
-    if actor is not None and not is_coordinator(actor, programme):
+    if actor is not None and not access_for(actor).is_coordinator(programme):
         raise PermissionDenied
 
 
@@ -54,7 +55,7 @@ def _check_scope(*, programme: Programme, role: str, cohort: Cohort | None, scho
         raise ValidationError(_("This role does not exist in a programme."))
     if cohort is not None and cohort.programme_id != programme.pk:
         raise ValidationError(_("This cohort belongs to another programme."))
-    if role in COHORT_SCHOOL_ROLES:
+    if role in SCHOOL_ROLES:
         if cohort is None or school is None:
             raise ValidationError(_("Choose the cohort and the school for this role."))
         if not CohortSchool.objects.filter(cohort=cohort, school=school).exists():
@@ -134,12 +135,12 @@ def programme_membership_grant(
         role=role,
         programme=programme,
         cohort=cohort if role != Role.LINK_FACILITATOR else None,
-        school=school if role in COHORT_SCHOOL_ROLES else None,
+        school=school if role in SCHOOL_ROLES else None,
         starts_on=day,
     )
     membership.full_clean()
     membership.save()
-    forget_programme_access(user)
+    forget_access(user)
     audit_record(actor=audit_actor or actor, action="programmes.membership.granted", target=membership)
     return membership
 
@@ -157,7 +158,7 @@ def link_assignment_add(*, actor: User | None, membership: Membership, cohort_sc
     assignment = LinkAssignment(membership=membership, cohort_school=cohort_school)
     assignment.full_clean()
     assignment.save()
-    forget_programme_access(membership.user)
+    forget_access(membership.user)
     audit_record(actor=actor, action="programmes.link_assignment.added", target=assignment)
     return assignment
 
@@ -255,7 +256,7 @@ def invitation_create_unchecked(
         role=role,
         programme=programme,
         cohort=cohort,
-        school=school if role in COHORT_SCHOOL_ROLES else None,
+        school=school if role in SCHOOL_ROLES else None,
         person=person,
         invited_by=actor,
         expires_at=timezone.now() + datetime.timedelta(days=INVITATION_VALID_DAYS),

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 
+from shamy.access.context import access_for
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
-from shamy.programmes.access import is_coordinator
 from shamy.programmes.models import MethodologyStage, Programme
 
 STAGE_TEXT_FIELDS = ("title_kk", "title_ru", "title_en", "guidance_kk", "guidance_ru", "guidance_en")
@@ -21,7 +21,7 @@ def methodology_stage_update(*, actor: User, stage: MethodologyStage, data: dict
     Needs the programme's coordinator, else PermissionDenied. The stage code never changes:
     development projects refer to it. Raises ValidationError on invalid text.
     """
-    if not is_coordinator(actor, stage.programme_id):
+    if not access_for(actor).is_coordinator(stage.programme_id):
         raise PermissionDenied
     stage = MethodologyStage.objects.select_for_update().get(pk=stage.pk)
     before = snapshot(stage)
@@ -37,7 +37,7 @@ def methodology_stage_update(*, actor: User, stage: MethodologyStage, data: dict
 @transaction.atomic
 def methodology_stage_create(*, actor: User, programme: Programme, code: str, data: dict[str, str]) -> MethodologyStage:
     """Append a stage to the programme's methodology. Needs the programme's coordinator."""
-    if not is_coordinator(actor, programme):
+    if not access_for(actor).is_coordinator(programme):
         raise PermissionDenied
     last = MethodologyStage.objects.filter(programme=programme).aggregate(last=Max("order"))["last"] or 0
     stage = MethodologyStage(programme=programme, code=code, order=last + 1)

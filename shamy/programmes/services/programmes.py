@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shamy.accounts.access import is_system_admin
-from shamy.accounts.models import Role, User
+from shamy.access.context import access_for
+from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
-from shamy.programmes.access import is_coordinator
 from shamy.programmes.models import Cohort, Programme, ProgrammeStatus
 from shamy.programmes.services.enrolment import invitation_create_unchecked
 
@@ -34,7 +34,7 @@ def programme_create(
     Needs a system administrator (``None`` for operator commands). The coordinator then adds
     cohorts, schools and people. Raises PermissionDenied or ValidationError.
     """
-    if actor is not None and not is_system_admin(actor):
+    if actor is not None and not access_for(actor).is_system_admin:
         raise PermissionDenied
     programme = Programme(
         name_kk=name_kk.strip(),
@@ -70,7 +70,7 @@ def cohort_create(
     Needs the programme's coordinator. Raises PermissionDenied or ValidationError (dates in the
     wrong order or outside the programme's period, a finished programme).
     """
-    if actor is not None and not is_coordinator(actor, programme):
+    if actor is not None and not access_for(actor).is_coordinator(programme):
         raise PermissionDenied
     if programme.status != ProgrammeStatus.ACTIVE:
         raise ValidationError(_("A finished programme takes no new cohorts."))
@@ -96,7 +96,7 @@ def programme_finish(*, actor: User | None, programme: Programme) -> Programme:
     """Mark a programme finished: its pages stay readable, nothing new is scheduled.
 
     Needs the programme's coordinator."""
-    if actor is not None and not is_coordinator(actor, programme):
+    if actor is not None and not access_for(actor).is_coordinator(programme):
         raise PermissionDenied
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     before = snapshot(programme, ["status"])

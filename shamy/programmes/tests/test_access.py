@@ -2,14 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from shamy.accounts.models import Membership, Role
-from shamy.programmes.access import (
-    can_read_programme,
-    is_coordinator,
-    person_for,
-    programme_school_ids,
-    roles_for,
-)
+from shamy.access.context import access_for
+from shamy.access.models import Membership
+from shamy.access.roles import Role
 from shamy.programmes.models import Cohort, Programme
 
 pytestmark = pytest.mark.django_db
@@ -18,34 +13,34 @@ pytestmark = pytest.mark.django_db
 def test_roles_for_each_persona(programme_cast):
     c = programme_cast
     p = c.programme
-    assert roles_for(c.aliya, p) == {Role.COORDINATOR}
-    assert roles_for(c.timur, p) == {Role.SCHOOL_FACILITATOR}
-    assert roles_for(c.madina, p) == {Role.LINK_FACILITATOR}
-    assert roles_for(c.serik, p) == {Role.CERTIFIER}
-    assert roles_for(c.talgat, p) == {Role.TEACHER}
-    assert roles_for(c.nurlan, p) == {Role.OBSERVER}
-    assert roles_for(c.bolat, p) == {Role.SCHOOL_PRINCIPAL}
-    assert roles_for(c.erbol, p) == set()
-    assert roles_for(c.erbol, c.other_programme) == {Role.COORDINATOR}
+    assert access_for(c.aliya).programme_roles(p) == {Role.COORDINATOR}
+    assert access_for(c.timur).programme_roles(p) == {Role.SCHOOL_FACILITATOR}
+    assert access_for(c.madina).programme_roles(p) == {Role.LINK_FACILITATOR}
+    assert access_for(c.serik).programme_roles(p) == {Role.CERTIFIER}
+    assert access_for(c.talgat).programme_roles(p) == {Role.TEACHER}
+    assert access_for(c.nurlan).programme_roles(p) == {Role.OBSERVER}
+    assert access_for(c.bolat).programme_roles(p) == {Role.SCHOOL_PRINCIPAL}
+    assert access_for(c.erbol).programme_roles(p) == set()
+    assert access_for(c.erbol).programme_roles(c.other_programme) == {Role.COORDINATOR}
     for outsider in (c.aigerim, c.dana, c.kairat, c.olzhas, None):
-        assert roles_for(outsider, p) == set()
+        assert access_for(outsider).programme_roles(p) == set()
 
 
 def test_school_ids_by_role(programme_cast):
     c = programme_cast
     p = c.programme
     a1, b1 = c.school_a1.pk, c.school_b1.pk
-    assert programme_school_ids(c.aliya, p) == {a1, b1}
-    assert programme_school_ids(c.timur, p) == {a1}
-    assert programme_school_ids(c.madina, p) == {a1}
-    assert programme_school_ids(c.talgat, p) == {a1}
-    assert programme_school_ids(c.tomiris, p) == {b1}
-    assert programme_school_ids(c.saule, p) == {b1}
-    assert programme_school_ids(c.serik, p) == frozenset()
-    assert programme_school_ids(c.nurlan, p) == frozenset()
-    assert programme_school_ids(c.erbol, p) == frozenset()
-    assert programme_school_ids(c.erbol, c.other_programme) == {c.school_a2.pk}
-    assert programme_school_ids(c.timur, p, role=Role.TEACHER) == frozenset()
+    assert access_for(c.aliya).programme_school_ids(p) == {a1, b1}
+    assert access_for(c.timur).programme_school_ids(p) == {a1}
+    assert access_for(c.madina).programme_school_ids(p) == {a1}
+    assert access_for(c.talgat).programme_school_ids(p) == {a1}
+    assert access_for(c.tomiris).programme_school_ids(p) == {b1}
+    assert access_for(c.saule).programme_school_ids(p) == {b1}
+    assert access_for(c.serik).programme_school_ids(p) == frozenset()
+    assert access_for(c.nurlan).programme_school_ids(p) == frozenset()
+    assert access_for(c.erbol).programme_school_ids(p) == frozenset()
+    assert access_for(c.erbol).programme_school_ids(c.other_programme) == {c.school_a2.pk}
+    assert access_for(c.timur).programme_school_ids(p, role=Role.TEACHER) == frozenset()
 
 
 def test_visible_programmes_and_cohorts(programme_cast):
@@ -69,14 +64,14 @@ def test_visible_programmes_and_cohorts(programme_cast):
 
 def test_helpers(programme_cast):
     c = programme_cast
-    assert is_coordinator(c.aliya, c.programme)
-    assert not is_coordinator(c.aliya, c.other_programme)
-    assert not is_coordinator(c.aigerim, c.programme)
-    assert can_read_programme(c.dana, c.programme)
-    assert not can_read_programme(c.erbol, c.programme)
-    assert person_for(c.talgat) == c.person_talgat
-    assert person_for(c.olzhas) is None
-    assert person_for(None) is None
+    assert access_for(c.aliya).is_coordinator(c.programme)
+    assert not access_for(c.aliya).is_coordinator(c.other_programme)
+    assert not access_for(c.aigerim).is_coordinator(c.programme)
+    assert access_for(c.dana).can_read_programme(c.programme)
+    assert not access_for(c.erbol).can_read_programme(c.programme)
+    assert access_for(c.talgat).person == c.person_talgat
+    assert access_for(c.olzhas).person is None
+    assert access_for(None).person is None
 
 
 def test_constraints_reject_programme_role_without_scope(programme_cast):

@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from shamy.accounts.models import Membership, Role, User
+from shamy.access.models import Membership
+from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.audit.models import AuditEntry
 from shamy.core.testing.factories import EmploymentFactory, PersonFactory, SchoolFactory
 from shamy.programmes.models import CohortSchool, Invitation

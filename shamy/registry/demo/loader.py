@@ -22,8 +22,10 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from shamy.accounts.models import Membership, Role, User
-from shamy.accounts.services.users import membership_grant
+from shamy.access.models import Membership
+from shamy.access.roles import Role
+from shamy.access.services.memberships import membership_grant
+from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record
 from shamy.core.signals import bulk_data_changed
 from shamy.core.text import search_key

@@ -14,8 +14,10 @@ from django.db.models import Count
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shamy.accounts.access import registry_scope
-from shamy.accounts.models import Membership, Role, User
+from shamy.access.context import access_for
+from shamy.access.models import Membership
+from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.audit.models import AuditEntry
 from shamy.core.testing.factories import PersonFactory, SchoolFactory
 from shamy.core.text import search_key
@@ -336,8 +338,8 @@ def test_demo_logins_have_their_roles_and_scopes(loaded):
     principal = roles["principal@demo.shamy.kz"]
     assert principal.role == Role.SCHOOL_PRINCIPAL
     assert principal.school.region.kato == "19" and principal.school.locality == Locality.RURAL
-    assert registry_scope(users["analyst@demo.shamy.kz"]).national
-    assert registry_scope(users["principal@demo.shamy.kz"]).school_ids == {principal.school_id}
+    assert access_for(users["analyst@demo.shamy.kz"]).registry.national
+    assert access_for(users["principal@demo.shamy.kz"]).registry.school_ids == {principal.school_id}
     person = Person.objects.get(user=users["principal@demo.shamy.kz"])
     assert person.employments.get().school_id == principal.school_id
     assert person.employments.get().position == Position.PRINCIPAL

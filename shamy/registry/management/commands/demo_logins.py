@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from shamy.accounts.models import Membership, Role, User
+from shamy.access.models import Membership
+from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.registry.demo.loader import DEMO_LOGINS, DEMO_PASSWORD
 
 

@@ -1,0 +1,56 @@
+"""The roles and the role sets. Each set is defined here, once; apps import them, never redefine.
+
+A role is always held through a :class:`~shamy.access.models.Membership` with a scope: the whole
+country, a region, a school, or a programme (and for school roles one cohort's school).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    MINISTRY_ANALYST = "ministry_analyst", _("Ministry analyst")
+    REGIONAL_ANALYST = "regional_analyst", _("Regional education department analyst")
+    SCHOOL_PRINCIPAL = "school_principal", _("School principal")
+    COORDINATOR = "coordinator", _("Programme coordinator")
+    SCHOOL_FACILITATOR = "school_facilitator", _("School facilitator")
+    LINK_FACILITATOR = "link_facilitator", _("Link facilitator")
+    TEACHER = "teacher", _("Teacher")
+    CERTIFIER = "certifier", _("Certifier")
+    OBSERVER = "observer", _("Observer or donor")
+
+
+# --- The foundation ---------------------------------------------------------------------------
+# The whole country: read every registry page, every aggregate, every programme (without a role in it).
+NATIONAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.MINISTRY_ANALYST})
+
+# --- Programmes -------------------------------------------------------------------------------
+# Roles that only exist inside a programme: a membership with one of them always names its programme.
+PROGRAMME_ONLY_ROLES = frozenset(
+    {Role.COORDINATOR, Role.SCHOOL_FACILITATOR, Role.LINK_FACILITATOR, Role.TEACHER, Role.CERTIFIER, Role.OBSERVER}
+)
+# Everything a programme membership can be: the programme-only roles and the principal taking part.
+PROGRAMME_ROLES = PROGRAMME_ONLY_ROLES | {Role.SCHOOL_PRINCIPAL}
+# Programme roles tied to one school of one cohort (the membership names both).
+COHORT_SCHOOL_ROLES = frozenset({Role.SCHOOL_FACILITATOR, Role.TEACHER})
+# Roles that act for one school of a cohort (a principal's programme membership may omit the cohort).
+SCHOOL_ROLES = COHORT_SCHOOL_ROLES | {Role.SCHOOL_PRINCIPAL}
+# Roles that reach every cohort of their programme (only the coordinator also manages it).
+WHOLE_PROGRAMME_ROLES = frozenset({Role.COORDINATOR, Role.CERTIFIER, Role.OBSERVER})
+# Roles that lead in-school work: facilitating, supporting schools, coordinating.
+LEADING_ROLES = frozenset({Role.COORDINATOR, Role.SCHOOL_FACILITATOR, Role.LINK_FACILITATOR})
+# Roles that take part in or lead sessions (certifiers and observers do not).
+SESSION_ROLES = LEADING_ROLES | SCHOOL_ROLES
+# Roles counted as a session's participants (expected at a gathering of their school).
+PARTICIPANT_ROLES = SCHOOL_ROLES
+# Roles with a projects board or an overview to open (national readers open it too).
+BOARD_ROLES = frozenset(
+    {Role.COORDINATOR, Role.SCHOOL_FACILITATOR, Role.SCHOOL_PRINCIPAL, Role.LINK_FACILITATOR, Role.OBSERVER}
+)
+# Roles that see a programme's aggregates (analytics filtered to their programmes; overviews).
+PROGRAMME_VIEWER_ROLES = frozenset({Role.COORDINATOR, Role.OBSERVER})
+# Roles that read the list of submitted portfolios.
+SUBMISSION_READER_ROLES = frozenset({Role.CERTIFIER, Role.COORDINATOR})
