@@ -94,7 +94,7 @@ def test_menu_shows_import_only_to_those_allowed(client, cast, persona):
 
     user = cast.user(persona)
     _login(client, cast, persona)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("home:home")).content.decode()
     link = f'href="{reverse("imports:start")}"'
     assert (link in page) == bool(importers_for_user(user))
     assert (link in page) == (persona in {"aigerim", "dana"})
