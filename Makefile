@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/shamy
 
-.PHONY: demo install run worker test test-pg e2e lint format typecheck migrations-check messages check bench clean
+.PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -54,9 +54,13 @@ e2e: install
 	$(MANAGE) compiletranslations -v0
 	$(VENV)/bin/pytest -q e2e $(PYTEST_ARGS)
 
-lint: install
+lint: install layers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Import contracts between the apps ([tool.importlinter] in pyproject.toml).
+layers: install
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

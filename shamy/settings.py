@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "shamy.portfolios",
     "shamy.analytics",
     "shamy.api",
+    "shamy.home",  # the top layer: pages that bring the apps together
 ]
 
 MIDDLEWARE = [
@@ -163,7 +164,7 @@ TASKS = {
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -263,5 +264,5 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 # database is known to hold nothing but the demo.
 SHAMY_DEMO_ALLOWED = env_bool("SHAMY_DEMO_ALLOWED", default=DEBUG)
 
-# `make bench` mounts two baseline views under /bench/ (shamy/core/bench_urls.py); never in production.
+# `make bench` mounts two baseline views under /bench/ (shamy/home/bench_urls.py); never in production.
 SHAMY_BENCH = env_bool("SHAMY_BENCH", default=False)

@@ -7,6 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 from shamy.api.urls import api
 
 urlpatterns = [
+    path("", include("shamy.home.urls")),
     path("", include("shamy.core.urls")),
     path("accounts/", include("shamy.accounts.urls")),
     path("registry/", include("shamy.registry.urls")),
@@ -22,7 +23,7 @@ urlpatterns = [
 ]
 
 if settings.SHAMY_BENCH:
-    urlpatterns.append(path("bench/", include("shamy.core.bench_urls")))
+    urlpatterns.append(path("bench/", include("shamy.home.bench_urls")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -1,8 +1,8 @@
 """The registry of importer kinds.
 
 Each installed Shamy app may define ``importers.py`` and decorate its Importer subclasses with
-:func:`register`; the modules are imported on first use. The registry's own kinds (schools,
-people) live in ``shamy/imports/importers.py``.
+:func:`register`; the modules are imported on first use. The registry's kinds (schools,
+people) live in ``shamy/registry/importers.py``; this framework imports no app that defines kinds.
 """
 
 from __future__ import annotations

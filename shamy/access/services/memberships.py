@@ -7,6 +7,7 @@ which write memberships with the programme and cohort they need.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,8 +15,10 @@ from django.utils import timezone
 
 from shamy.access.context import access_for, forget_access
 from shamy.access.models import Membership
-from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record
+
+if TYPE_CHECKING:
+    from shamy.accounts.models import User
 
 
 @transaction.atomic

@@ -36,7 +36,7 @@ def test_signed_in_switch_sets_cookie_stores_choice_and_audits(client, cast):
 def test_next_page_renders_in_the_chosen_language(client, cast, language):
     client.force_login(cast.dana)
     _switch(client, language)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("home:home")).content.decode()
     assert f'<html lang="{language}">' in page
 
 
@@ -45,7 +45,7 @@ def test_stored_choice_follows_the_user_to_a_new_browser(client, cast):
     _switch(client, "ru")
     client.cookies.clear()
     client.force_login(cast.dana)
-    assert '<html lang="ru">' in client.get(reverse("core:home")).content.decode()
+    assert '<html lang="ru">' in client.get(reverse("home:home")).content.decode()
 
 
 def test_choosing_the_current_language_writes_no_audit_entry(client, cast):

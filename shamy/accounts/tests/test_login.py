@@ -39,7 +39,7 @@ def test_login_url_is_the_one_in_settings():
 def test_login_by_email_in_any_case(client, cast, typed):
     response = _login(client, typed, PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("home:home")
     assert _signed_in_as(client) == cast.dana.pk
 
 

@@ -54,7 +54,7 @@ def test_audit_menu_entry_only_for_system_admins(client, cast, persona):
     if persona == "anonymous":
         page = client.get(reverse("accounts:login")).content.decode()
     else:
-        page = _client(client, cast, persona).get(reverse("core:home")).content.decode()
+        page = _client(client, cast, persona).get(reverse("home:home")).content.decode()
     assert (reverse("audit:entry-list") in page) == (persona == "aigerim")
 
 

@@ -151,7 +151,7 @@ def test_the_scan_finds_the_known_matrices():
 
 def test_the_walk_sees_nested_namespaces_and_skips_the_admin():
     names = site_url_names()
-    assert {"core:home", "registry:school-detail", "api:school-list", "audit:entry-list"} <= names
+    assert {"home:home", "registry:school-detail", "api:school-list", "audit:entry-list"} <= names
     assert not any(name.startswith("admin:") for name in names)
 
 

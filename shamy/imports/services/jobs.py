@@ -1,9 +1,10 @@
 """Import jobs: upload, check (preview), commit.
 
 The job row is the import's own log (who, what file, when, what happened), so these services do
-not add audit entries for it; the records an import writes are audited by the registry services
-it calls. A commit re-checks the stored file inside its transaction, so nothing is written unless
-every row is still valid when it is applied: all or nothing.
+not add audit entries for it; the records an import writes are audited by the services of the app
+that owns them (the registry's, for schools and people), which its importer calls. A commit
+re-checks the stored file inside its transaction, so nothing is written unless every row is still
+valid when it is applied: all or nothing.
 """
 
 from __future__ import annotations
@@ -203,7 +204,7 @@ def _run_commit(*, job: ImportJob, actor: Any, report_progress: bool = False) ->
     try:
         table = _read(job)
         with transaction.atomic():
-            # Checked again inside the transaction: the registry may have changed since the preview.
+            # Checked again inside the transaction: the data may have changed since the preview.
             report = check_table(importer, table)
             if not report.ok:
                 raise _Rejected(report)

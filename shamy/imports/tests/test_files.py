@@ -7,8 +7,8 @@ from django.utils import translation
 
 from shamy.imports.base import map_header
 from shamy.imports.files import CSV, XLSX, FileProblem, check_content, format_from_name, read_csv, read_table
-from shamy.imports.importers import PersonImporter, SchoolImporter
 from shamy.imports.tests.helpers import csv_bytes, xlsx_bytes
+from shamy.registry.importers import PersonImporter, SchoolImporter
 
 ROWS = [["name_kk", "name_ru", "pupils"], ["Ақсу мектебі", "Школа Аксу", "46"], ["Қарасу", "Карасу", "12"]]
 

@@ -13,10 +13,10 @@ from shamy.core.testing.factories import OrganisationFactory, SchoolFactory, val
 from shamy.core.text import search_key
 from shamy.imports.base import Problem, check_table
 from shamy.imports.files import CSV, read_table
-from shamy.imports.importers import SchoolImporter
 from shamy.imports.models import ImportJob
 from shamy.imports.services.jobs import JobStateError, job_commit, job_create
 from shamy.imports.tests.helpers import SCHOOL_HEADER, csv_bytes, school_row, upload, xlsx_bytes
+from shamy.registry.importers import SchoolImporter
 from shamy.registry.models import Employment, Person, School
 
 pytestmark = pytest.mark.django_db
@@ -340,7 +340,7 @@ def test_commit_progress_is_visible_outside_the_import_transaction_on_postgresql
 
 
 def test_people_preview_query_count_does_not_grow_with_rows(cast):
-    from shamy.imports.importers import PersonImporter
+    from shamy.registry.importers import PersonImporter
 
     cast.school_a1.bin = valid_bin(321)
     cast.school_a1.save()

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from shamy.core.testing.factories import valid_bin
 from shamy.imports.base import Problem, Row, parse_cell
 from shamy.imports.files import CSV, XLSX, FileProblem, read_csv, read_table
-from shamy.imports.importers import PersonImporter, SchoolImporter
 from shamy.imports.tests.helpers import csv_bytes
+from shamy.registry.importers import PersonImporter, SchoolImporter
 
 ALL_COLUMNS = [(importer, column) for importer in (SchoolImporter(), PersonImporter()) for column in importer.columns]
 UNFILLED = re.compile(r"%\([A-Za-z_]+\)[sd]")

@@ -10,10 +10,10 @@ from shamy.core.testing.cast import PERSONAS
 from shamy.core.testing.factories import valid_bin
 from shamy.imports.base import map_header
 from shamy.imports.files import read_csv, read_xlsx
-from shamy.imports.importers import PersonImporter, SchoolImporter
 from shamy.imports.models import ImportJob
 from shamy.imports.services.jobs import job_create
 from shamy.imports.tests.helpers import SCHOOL_HEADER, csv_bytes, school_row, upload
+from shamy.registry.importers import PersonImporter, SchoolImporter
 from shamy.registry.models import School
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_menu_shows_import_only_to_those_allowed(client, cast, persona):
 
     user = cast.user(persona)
     _login(client, cast, persona)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("home:home")).content.decode()
     link = f'href="{reverse("imports:start")}"'
     assert (link in page) == bool(importers_for_user(user))
     assert (link in page) == (persona in {"aigerim", "dana"})

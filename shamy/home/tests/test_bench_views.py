@@ -8,7 +8,7 @@ from django.urls import clear_url_caches, reverse
 from shamy.core.testing.cast import PERSONAS
 from shamy.core.testing.factories import SchoolFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("shamy.core.tests.bench_urlconf")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("shamy.home.tests.bench_urlconf")]
 
 
 def _bench_namespaces(module) -> list[str]:

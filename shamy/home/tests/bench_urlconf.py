@@ -6,5 +6,5 @@ from shamy.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [
     *[pattern for pattern in site_urlpatterns if getattr(pattern, "namespace", None) != "bench"],
-    path("bench/", include("shamy.core.bench_urls")),
+    path("bench/", include("shamy.home.bench_urls")),
 ]

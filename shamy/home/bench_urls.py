@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shamy.core import bench_views
+from shamy.home import bench_views
 
 app_name = "bench"
 urlpatterns = [

@@ -32,4 +32,4 @@ def minimal_school_page(request: HttpRequest) -> HttpResponse:
         .only("id", "name_kk", "locality", "pupils", "teachers", "region__name_kk")
         .order_by("id")[:MINIMAL_PAGE_SIZE]
     )
-    return render(request, "core/bench_schools.html", {"schools": schools})
+    return render(request, "home/bench_schools.html", {"schools": schools})

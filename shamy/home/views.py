@@ -1,0 +1,26 @@
+"""The signed-in user's start page: the top layer, which may read every app."""
+
+from __future__ import annotations
+
+from django.db.models import prefetch_related_objects
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from shamy.access.http import AuthedHttpRequest
+
+
+def home(request: AuthedHttpRequest) -> HttpResponse:
+    """The user's roles, each linking only to what the user may open (a teacher's school is shown,
+    not linked: programme roles do not open the registry)."""
+    memberships = request.access.memberships  # already read for this request, with region and school
+    prefetch_related_objects(memberships, "programme", "cohort")
+    scope = request.access.registry
+    school_links = {
+        m.school.pk for m in memberships if m.school and scope.covers_school(m.school.pk, m.school.region_id)
+    }
+    region_links = {m.region_id for m in memberships if m.region_id and scope.covers_region(m.region_id)}
+    return render(
+        request,
+        "home/home.html",
+        {"memberships": memberships, "school_links": school_links, "region_links": region_links},
+    )
