@@ -42,6 +42,7 @@ from shamy.attendance.permissions import (
 )
 from shamy.attendance.services import gatherings as gathering_services
 from shamy.attendance.services import marking
+from shamy.core import files
 from shamy.programmes.selectors import programme_get_for_user
 from shamy.registry.models import School
 
@@ -380,12 +381,7 @@ def material_upload(request: HttpRequest, gathering_id: int) -> HttpResponse:
 
 def material_download(request: HttpRequest, material_id: int) -> FileResponse:
     material = selectors.material_get_for_user(user=request.user, material_id=material_id)
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    filename = (material.file.name or "material").rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=material.content_type)
+    return files.file_response(material, material.file, content_type=material.content_type)
 
 
 @require_POST

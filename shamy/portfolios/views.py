@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from shamy.access.context import access_for
 from shamy.access.roles import Role
+from shamy.core import files
 from shamy.portfolios import permissions, selectors
 from shamy.portfolios.forms import (
     CommentForm,
@@ -320,31 +321,19 @@ def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
     return redirect(reverse("portfolios:project-detail", args=[project.pk]) + "#evidence")
 
 
-def _serve(field_file: Any, content_type: str, *, inline: bool) -> FileResponse:
-    try:
-        handle = field_file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type=content_type, as_attachment=not inline)
-    # Evidence is never run as a page, whatever it contains.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 def evidence_file(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
     evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
     if not evidence.file:
         raise Http404
     inline = evidence.mime.startswith(("image/", "audio/")) or evidence.mime == "application/pdf"
-    return _serve(evidence.file, evidence.mime or "application/octet-stream", inline=inline)
+    return files.file_response(evidence, evidence.file, content_type=evidence.mime, inline=inline, max_age=3600)
 
 
 def evidence_thumbnail(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
     evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
     if not evidence.thumbnail:
         raise Http404
-    return _serve(evidence.thumbnail, "image/jpeg", inline=True)
+    return files.file_response(evidence, evidence.thumbnail, content_type="image/jpeg", inline=True, max_age=3600)
 
 
 # --- Portfolio --------------------------------------------------------------------------------

@@ -8,12 +8,12 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shamy.access.models import Membership
 from shamy.access.roles import Role
@@ -22,23 +22,27 @@ from shamy.attendance.models import Attendance, Gathering, GatheringKind, Gather
 from shamy.attendance.permissions import can_create_gathering, can_manage_gathering
 from shamy.attendance.selectors import attendance_is_marked
 from shamy.audit.services.entries import audit_record, snapshot
+from shamy.core import files
 from shamy.programmes.models import Cohort, Programme
 from shamy.registry.models import Person, Region, School
 
-MAX_MATERIAL_BYTES = 20 * 1024 * 1024
-# Content types accepted for materials, detected from the file's bytes, never its name.
-MATERIAL_TYPES = {
-    "application/pdf": ".pdf",
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
-    "application/vnd.oasis.opendocument.text": ".odt",
-    "application/vnd.oasis.opendocument.presentation": ".odp",
-    "application/msword": ".doc",
-    "application/vnd.ms-powerpoint": ".ppt",
-}
+MAX_MATERIAL_BYTES = 20 * files.MEGABYTE
+# What a gathering's materials may be, decided from the file's bytes, never its name.
+MATERIAL_POLICY = files.UploadPolicy(
+    types=frozenset(
+        {
+            "application/pdf",
+            "image/jpeg",
+            "image/png",
+            *files.OOXML_TYPES,
+            "application/vnd.oasis.opendocument.text",
+            "application/vnd.oasis.opendocument.presentation",
+            *files.LEGACY_OFFICE_TYPES,
+        }
+    ),
+    limits={files.PDF: MAX_MATERIAL_BYTES, files.IMAGE: MAX_MATERIAL_BYTES, files.DOCUMENT: MAX_MATERIAL_BYTES},
+    not_accepted=gettext_lazy("This kind of file is not accepted. Upload a PDF, an image or an office document."),
+)
 # Roles whose holders are expected at gatherings by default.
 PARTICIPANT_ROLES = (Role.TEACHER, Role.SCHOOL_FACILITATOR, Role.SCHOOL_PRINCIPAL)
 
@@ -438,48 +442,37 @@ def gathering_restore(*, actor: User, gathering: Gathering) -> Gathering:
     return _set_cancellation(actor, gathering, "attendance.gathering.restored", None, "")
 
 
-def _sniff(upload: UploadedFile) -> str:
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None:
-        return ""
-    return str(kind.mime)
-
-
 @transaction.atomic
 def material_add(*, actor: User, gathering: Gathering, upload: UploadedFile, title: str = "") -> Material:
-    """Attach a file to a gathering through Django's default storage.
+    """Attach a file to a gathering, checked and cleaned by ``core.files`` under
+    ``MATERIAL_POLICY`` and written through the field's storage.
 
-    Needs ``can_manage_gathering``. Only PDF, images and office documents up to
-    ``MAX_MATERIAL_BYTES``, recognised by their content (a renamed file is refused).
-    Raises PermissionDenied or ValidationError.
+    Needs ``can_manage_gathering``. Only PDF, images and office documents up to 20 MB,
+    recognised by their content (a renamed file is refused); photos are re-encoded without
+    EXIF or GPS data. Raises PermissionDenied or ValidationError.
     """
     if not can_manage_gathering(actor, gathering):
         raise PermissionDenied
-    size = upload.size or 0
-    if size > MAX_MATERIAL_BYTES:
-        raise ValidationError(
-            _("The file is too large: at most %(megabytes)s MB.") % {"megabytes": MAX_MATERIAL_BYTES // (1024 * 1024)}
-        )
-    if size == 0:
-        raise ValidationError(_("The file is empty."))
-    content_type = _sniff(upload)
-    if content_type not in MATERIAL_TYPES:
-        raise ValidationError(_("This kind of file is not accepted. Upload a PDF, an image or an office document."))
+    try:
+        prepared = files.prepare_upload(upload, policy=MATERIAL_POLICY)
+    except files.UploadRejected as error:
+        raise ValidationError(str(error)) from error
     stem = os.path.splitext(os.path.basename(upload.name or "material"))[0][:80] or "material"
-    upload.name = stem + MATERIAL_TYPES[content_type]
     material = Material(
         gathering=gathering,
         title=(title or stem).strip()[:200],
-        file=upload,
-        content_type=content_type,
-        size=size,
+        content_type=prepared.mime,
+        size=prepared.size,
         uploaded_by=actor,
     )
-    material.full_clean()
-    material.save()
+    stored_name = files.store_file(material.file, prepared.content, name=f"{stem}.{prepared.extension}")
+    try:
+        material.full_clean()
+        material.save()
+    except Exception:
+        # The row was not saved: remove the file written for it so storage holds no orphan.
+        material.file.storage.delete(stored_name)
+        raise
     after = snapshot(material, ["gathering", "title", "content_type", "size", "uploaded_by"]) or {}
     after["file"] = material.file.name
     audit_record(actor=actor, action="attendance.material.added", target=material, after=after)

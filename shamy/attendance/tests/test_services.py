@@ -23,6 +23,7 @@ from shamy.attendance.services.gatherings import (
 )
 from shamy.attendance.services.marking import attendance_mark, feedback_add
 from shamy.audit.models import AuditEntry
+from shamy.core.testing.files import png_bytes
 
 pytestmark = pytest.mark.django_db
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
@@ -187,7 +188,8 @@ def test_materials_are_checked_by_content_and_size(programme_cast, scene):
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (MAX_MATERIAL_BYTES + 1))
     with pytest.raises(ValidationError):
         material_add(actor=c.timur, gathering=scene.session_a1, upload=big)
-    png = SimpleUploadedFile("photo.exe", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    # A real image: photos are re-encoded without metadata, so a damaged one is refused.
+    png = SimpleUploadedFile("photo.exe", png_bytes())
     material = material_add(actor=c.timur, gathering=scene.session_a1, upload=png)
     assert material.content_type == "image/png"
     assert material.file.name.endswith(".png")

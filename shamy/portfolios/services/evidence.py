@@ -6,32 +6,41 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shamy.audit.services.entries import audit_record, snapshot
-from shamy.portfolios import permissions, uploads
+from shamy.core import files
+from shamy.portfolios import permissions
 from shamy.portfolios.models import DevelopmentProject, Evidence, EvidenceKind
 from shamy.portfolios.services.projects import _touch
 
 _KIND_BY_FAMILY = {
-    uploads.IMAGE: EvidenceKind.PHOTO,
-    uploads.PDF: EvidenceKind.PDF,
-    uploads.DOCUMENT: EvidenceKind.DOCUMENT,
-    uploads.AUDIO: EvidenceKind.AUDIO,
+    files.IMAGE: EvidenceKind.PHOTO,
+    files.PDF: EvidenceKind.PDF,
+    files.DOCUMENT: EvidenceKind.DOCUMENT,
+    files.AUDIO: EvidenceKind.AUDIO,
 }
-MAX_UPLOAD_BYTES = max(uploads.SIZE_LIMITS.values())
-
-
-def _read(upload: UploadedFile) -> bytes:
-    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-        raise uploads.UploadRejected(
-            _("The file is larger than %(limit)s MB.") % {"limit": MAX_UPLOAD_BYTES // uploads.MEGABYTE}
-        )
-    upload.seek(0)
-    return upload.read()
+# Rural connections are slow: the limits fit a lesson recording, a scanned report or a phone
+# photo, not a film (video is a link).
+EVIDENCE_POLICY = files.UploadPolicy(
+    types=frozenset(
+        {**files.IMAGE_TYPES, **files.PDF_TYPES, **files.OOXML_TYPES, **files.ODF_TYPES, **files.AUDIO_TYPES}
+    ),
+    limits={
+        files.IMAGE: 10 * files.MEGABYTE,
+        files.PDF: 20 * files.MEGABYTE,
+        files.DOCUMENT: 20 * files.MEGABYTE,
+        files.AUDIO: 30 * files.MEGABYTE,
+    },
+    not_accepted=gettext_lazy(
+        "This kind of file is not accepted. Upload a photo (JPEG, PNG, WebP), a PDF, an office "
+        "document (DOCX, XLSX, PPTX, ODT) or an audio recording; for a video, add a link instead."
+    ),
+    thumbnail=True,
+)
 
 
 def evidence_add(
@@ -48,8 +57,8 @@ def evidence_add(
     """Add a file or a video link as evidence of the project.
 
     Needs the teacher or a collaborator (PermissionDenied). The file's type is decided by its
-    content (``uploads.check_upload``); images are re-encoded without EXIF or GPS data and get
-    a thumbnail. An item showing pupils needs the parents' consent on file. Rejections raise
+    content under ``EVIDENCE_POLICY`` (``core.files``); images are re-encoded without EXIF or GPS
+    data and get a thumbnail. An item showing pupils needs the parents' consent on file. Rejections raise
     ``ValidationError`` with the field to blame. Files go through Django's default storage.
     """
     if not permissions.can_edit_project(actor, project):
@@ -77,25 +86,19 @@ def evidence_add(
     if upload is None:
         raise ValidationError({"file": _("Choose a file, or give a link to a video.")})
     try:
-        data = _read(upload)
-        checked = uploads.check_upload(data)
-        thumbnail: bytes | None = None
-        extension = checked.extension
-        if checked.kind == uploads.IMAGE:
-            cleaned = uploads.clean_image(data)
-            data, thumbnail, extension = cleaned.content, cleaned.thumbnail, cleaned.extension
-            checked = uploads.CheckedUpload(
-                kind=checked.kind,
-                mime="image/jpeg" if extension == "jpg" else "image/png",
-                extension=extension,
-                size=len(data),
-            )
-    except uploads.UploadRejected as error:
+        prepared = files.prepare_upload(upload, policy=EVIDENCE_POLICY)
+    except files.UploadRejected as error:
         raise ValidationError({"file": str(error)}) from error
-    evidence.kind = _KIND_BY_FAMILY[checked.kind]
-    evidence.mime = checked.mime
-    evidence.size = len(data)
-    return _store(actor=actor, evidence=evidence, content=data, thumbnail=thumbnail, extension=extension)
+    evidence.kind = _KIND_BY_FAMILY[prepared.kind]
+    evidence.mime = prepared.mime
+    evidence.size = prepared.size
+    return _store(
+        actor=actor,
+        evidence=evidence,
+        content=prepared.content,
+        thumbnail=prepared.thumbnail,
+        extension=prepared.extension,
+    )
 
 
 def _evidence_snapshot(evidence: Evidence) -> dict[str, Any]:
@@ -111,10 +114,10 @@ def _store(
     try:
         with transaction.atomic():
             if content is not None:
-                evidence.file.save(f"evidence.{extension}", ContentFile(content), save=False)
+                files.store_file(evidence.file, content, name=f"evidence.{extension}")
                 stored.append(evidence.file)
             if thumbnail is not None:
-                evidence.thumbnail.save("thumbnail.jpg", ContentFile(thumbnail), save=False)
+                files.store_file(evidence.thumbnail, thumbnail, name="thumbnail.jpg")
                 stored.append(evidence.thumbnail)
             evidence.full_clean()
             evidence.save()

@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
+from shamy.core.testing.files import jpeg_with_gps
 from shamy.portfolios.models import FocusTheme, Thread
 from shamy.portfolios.services import evidence, projects, sharing
 from shamy.portfolios.tests.conftest import make_project, submit_directly
-from shamy.portfolios.tests.test_uploads import jpeg_with_gps
 from shamy.programmes.testing import ALL_PERSONAS
 
 pytestmark = pytest.mark.django_db

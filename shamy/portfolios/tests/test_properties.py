@@ -8,8 +8,9 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shamy.portfolios import uploads
+from shamy.core import files
 from shamy.portfolios.selectors import DEFAULT_STUCK_WEEKS, MAX_STUCK_WEEKS, stuck_weeks
+from shamy.portfolios.services.evidence import EVIDENCE_POLICY
 from shamy.portfolios.services.projects import stage_move_allowed
 
 MAGIC_PREFIXES = [b"", b"%PDF-1.7\n", b"PK\x03\x04", b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n", b"ID3", b"OggS"]
@@ -20,15 +21,15 @@ MAGIC_PREFIXES = [b"", b"%PDF-1.7\n", b"PK\x03\x04", b"\xff\xd8\xff\xe0", b"\x89
 def test_any_bytes_are_accepted_or_rejected_with_a_message(prefix, body):
     data = prefix + body
     try:
-        checked = uploads.check_upload(data)
-    except uploads.UploadRejected as error:
+        checked = files.check_upload(data, policy=EVIDENCE_POLICY)
+    except files.UploadRejected as error:
         assert str(error)
     else:
-        assert checked.kind in uploads.SIZE_LIMITS and checked.size == len(data)
-        if checked.kind == uploads.IMAGE:
+        assert checked.kind in EVIDENCE_POLICY.limits and checked.size == len(data)
+        if checked.kind == files.IMAGE:
             try:
-                cleaned = uploads.clean_image(data)
-            except uploads.UploadRejected as error:
+                cleaned = files.clean_image(data)
+            except files.UploadRejected as error:
                 assert str(error)
             else:
                 assert cleaned.content and cleaned.thumbnail

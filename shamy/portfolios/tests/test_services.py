@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from shamy.audit.models import AuditEntry
+from shamy.core.testing.files import jpeg_with_gps
 from shamy.portfolios.models import Draft, Evidence, EvidenceKind, PortfolioStatus, PublicSummary, Thread
 from shamy.portfolios.services import drafts, evidence, portfolios, projects, sharing
 from shamy.portfolios.tests.conftest import make_project, stage
-from shamy.portfolios.tests.test_uploads import jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 
