@@ -12,6 +12,7 @@ from shamy.accounts.models import ApiToken
 from shamy.accounts.services.users import api_token_create
 from shamy.audit.models import AuditEntry
 from shamy.core.testing.cast import PERSONAS
+from shamy.core.testing.matrix import Expect, Row, matrix_test
 
 pytestmark = pytest.mark.django_db
 
@@ -28,37 +29,32 @@ def _danas_token(cast) -> ApiToken:
     return token
 
 
-# url name: (method, url builder, {persona: expected status}). 302 for anonymous = sign-in page.
-MATRIX = {
-    "accounts:profile": (
-        "get",
-        lambda c: reverse("accounts:profile"),
-        {**dict.fromkeys(PERSONAS, 200), "anonymous": 302},
-    ),
+def _language(c) -> dict[str, str]:
+    return {"language": "ru", "next": "/registry/regions/"}
+
+
+expect = Expect(PERSONAS)
+MATRIX = [
+    Row("accounts:profile", lambda c: reverse("accounts:profile"), expect.everyone(), data=_language),
     # Only the owner may revoke a token; anyone else cannot even learn that it exists.
-    "accounts:token-revoke": (
-        "post",
+    Row(
+        "accounts:token-revoke",
         lambda c: reverse("accounts:token-revoke", args=[_danas_token(c).pk]),
-        {**dict.fromkeys(PERSONAS, 404), "dana": 302, "anonymous": 302},
+        expect.each(404, dana=302),
+        method="post",
+        data=_language,
     ),
-    # Everyone may switch the language; the redirect goes back to the page.
-    "accounts:language-set": (
-        "post",
+    # Everyone may switch the language; the redirect goes back to the page, not to sign in.
+    Row(
+        "accounts:language-set",
         lambda c: reverse("accounts:language-set"),
-        dict.fromkeys(PERSONAS, 302),
+        expect.everyone(302),
+        method="post",
+        data=_language,
+        login_redirect=False,
     ),
-}
-
-
-@pytest.mark.parametrize("url_name", sorted(MATRIX))
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_accounts_view_permission_matrix(client, cast, url_name, persona):
-    method, build, expected = MATRIX[url_name]
-    url = build(cast)
-    response = getattr(_client(client, cast, persona), method)(url, {"language": "ru", "next": "/registry/regions/"})
-    assert response.status_code == expected[persona]
-    if persona == "anonymous" and url_name != "accounts:language-set":
-        assert reverse("accounts:login") in response["Location"]
+]
+test_accounts_view_permission_matrix = matrix_test(MATRIX, PERSONAS)
 
 
 def test_revoke_is_post_only(client, cast):

@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from shamy.programmes.testing import build_programme_cast
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def programme_cast(cast):
-    return build_programme_cast(cast)
 
 
 @pytest.mark.parametrize("persona", ["aliya", "nurlan"])

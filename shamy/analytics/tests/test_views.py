@@ -3,18 +3,29 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from shamy.analytics.models import AnalyticsSettings, Scenario
 from shamy.audit.models import AuditEntry
 from shamy.core.testing.cast import PERSONAS
 from shamy.core.testing.factories import DistrictFactory, SchoolFactory
+from shamy.core.testing.matrix import (
+    ANONYMOUS,
+    REDIRECT,
+    Expect,
+    Row,
+    Visit,
+    matrix_test,
+    namespace_url_names,
+    url_names,
+)
 from shamy.registry.models import Internet, Locality
 
 pytestmark = pytest.mark.django_db
 
-ANALYSTS = {"aigerim": 200, "dana": 200, "kairat": 200, "bolat": 403, "saule": 403, "olzhas": 403, "anonymous": 302}
+expect = Expect(PERSONAS)
+ANALYSTS = expect.each(403, aigerim=200, dana=200, kairat=200)
 
 
 def _client(client, cast, persona):
@@ -28,81 +39,60 @@ def _scenario(cast):
     return Scenario.objects.get_or_create(name="Test", owner=cast.dana, defaults={"weights": {"rural_share": 3}})[0]
 
 
-# (url builder, {persona: expected status}). 302 = sent to the sign-in page.
-MATRIX = {
-    "analytics:dashboard": (lambda c: reverse("analytics:dashboard"), ANALYSTS),
-    "analytics:region-detail": (
-        lambda c: reverse("analytics:region-detail", args=[c.region_a.pk]),
-        ANALYSTS,
-    ),
-    "analytics:region-detail (other region)": (
+def _saved_only_by_analysts(visit: Visit) -> None:
+    """A refused save (or an anonymous one, sent to sign in) stores no scenario."""
+    saved = visit.persona != ANONYMOUS and visit.status == REDIRECT
+    assert Scenario.objects.exists() == saved
+
+
+MATRIX = [
+    Row("analytics:dashboard", lambda c: reverse("analytics:dashboard"), ANALYSTS),
+    Row("analytics:region-detail", lambda c: reverse("analytics:region-detail", args=[c.region_a.pk]), ANALYSTS),
+    Row(
+        "analytics:region-detail",
         lambda c: reverse("analytics:region-detail", args=[c.region_b.pk]),
         {**ANALYSTS, "kairat": 404},
+        label="other region",
     ),
-    "analytics:export": (lambda c: reverse("analytics:export", args=["table", "csv"]), ANALYSTS),
-    "analytics:export (districts of other region)": (
+    Row("analytics:export", lambda c: reverse("analytics:export", args=["table", "csv"]), ANALYSTS),
+    Row(
+        "analytics:export",
         lambda c: reverse("analytics:export", args=["districts", "csv"]) + f"?region={c.region_b.pk}",
         {**ANALYSTS, "kairat": 404},
+        label="districts of other region",
     ),
-    "analytics:indicator-list": (lambda c: reverse("analytics:indicator-list"), ANALYSTS),
-    "analytics:indicator-create": (
-        lambda c: reverse("analytics:indicator-create"),
-        {**ANALYSTS, "kairat": 403},
-    ),
-    "analytics:need": (lambda c: reverse("analytics:need"), ANALYSTS),
-    "analytics:scenario-shared": (
+    Row("analytics:indicator-list", lambda c: reverse("analytics:indicator-list"), ANALYSTS),
+    Row("analytics:indicator-create", lambda c: reverse("analytics:indicator-create"), {**ANALYSTS, "kairat": 403}),
+    Row("analytics:need", lambda c: reverse("analytics:need"), ANALYSTS),
+    Row(
+        "analytics:scenario-shared",
         lambda c: reverse("analytics:scenario-shared", args=[_scenario(c).share_token]),
         ANALYSTS,
     ),
-    "analytics:targets": (lambda c: reverse("analytics:targets"), ANALYSTS),
-    "analytics:settings": (
-        lambda c: reverse("analytics:settings"),
-        {**ANALYSTS, "dana": 403, "kairat": 403},
+    Row(
+        "analytics:scenario-save",
+        lambda c: reverse("analytics:scenario-save"),
+        {**ANALYSTS, "aigerim": 302, "dana": 302, "kairat": 302},
+        method="post",
+        data=lambda c: {"name": "Next three"},
+        check=_saved_only_by_analysts,
     ),
-    "analytics:brief": (lambda c: reverse("analytics:brief") + f"?region={c.region_a.pk}", ANALYSTS),
+    Row("analytics:targets", lambda c: reverse("analytics:targets"), ANALYSTS),
+    Row("analytics:settings", lambda c: reverse("analytics:settings"), {**ANALYSTS, "dana": 403, "kairat": 403}),
+    Row("analytics:brief", lambda c: reverse("analytics:brief") + f"?region={c.region_a.pk}", ANALYSTS),
     # Public pages answer 404 until a system administrator switches them on.
-    "analytics:public": (lambda c: reverse("analytics:public"), dict.fromkeys(PERSONAS, 404)),
-    "analytics:public-export": (
+    Row("analytics:public", lambda c: reverse("analytics:public"), expect.everyone(404, anonymous=None)),
+    Row(
+        "analytics:public-export",
         lambda c: reverse("analytics:public-export", args=["table", "csv"]),
-        dict.fromkeys(PERSONAS, 404),
+        expect.everyone(404, anonymous=None),
     ),
-}
-# POST-only views are checked separately below (test_scenario_save_permissions).
-COVERED_URL_NAMES = {"analytics:scenario-save"}  # covered by test_scenario_save_permissions
-
-
-@pytest.mark.parametrize("key", sorted(MATRIX))
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_analytics_view_permission_matrix(client, cast, key, persona):
-    build, expected = MATRIX[key]
-    response = _client(client, cast, persona).get(build(cast))
-    assert response.status_code == expected[persona]
-    if expected[persona] == 302:
-        assert reverse("accounts:login") in response["Location"]
+]
+test_analytics_view_permission_matrix = matrix_test(MATRIX, PERSONAS)
 
 
 def test_every_analytics_url_is_in_the_matrix():
-    def names(patterns, namespace=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from names(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and namespace == "analytics":
-                yield f"analytics:{pattern.name}"
-
-    listed = {key.split(" ")[0] for key in MATRIX} | COVERED_URL_NAMES
-    assert set(names(get_resolver().url_patterns)) == listed
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_scenario_save_permissions(client, cast, persona):
-    response = _client(client, cast, persona).post(reverse("analytics:scenario-save"), {"name": "Next three"})
-    expected = {"aigerim": 302, "dana": 302, "kairat": 302}.get(persona, 403)
-    if persona == "anonymous":
-        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
-        assert not Scenario.objects.exists()
-    else:
-        assert response.status_code == expected
-        assert Scenario.objects.exists() == (expected == 302)
+    assert namespace_url_names("analytics") == url_names(MATRIX)
 
 
 def test_regional_analyst_sees_only_own_region_and_its_districts(client, cast):

@@ -12,6 +12,7 @@ from shamy.audit.models import AuditEntry
 from shamy.audit.selectors import audit_entry_list
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.testing.cast import PERSONAS
+from shamy.core.testing.matrix import Expect, Row, matrix_test
 
 pytestmark = pytest.mark.django_db
 
@@ -23,23 +24,11 @@ def _client(client, cast, persona):
     return client
 
 
-# (url builder, {persona: expected status}). 302 = sent to the sign-in page.
-MATRIX = {
-    "audit:entry-list": (
-        lambda c: reverse("audit:entry-list"),
-        {**dict.fromkeys(PERSONAS, 403), "aigerim": 200, "anonymous": 302},
-    ),
-}
-
-
-@pytest.mark.parametrize("url_name", sorted(MATRIX))
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_audit_view_permission_matrix(client, cast, url_name, persona):
-    build, expected = MATRIX[url_name]
-    response = _client(client, cast, persona).get(build(cast))
-    assert response.status_code == expected[persona]
-    if expected[persona] == 302:
-        assert reverse("accounts:login") in response["Location"]
+expect = Expect(PERSONAS)
+MATRIX = [
+    Row("audit:entry-list", lambda c: reverse("audit:entry-list"), expect.each(403, aigerim=200)),
+]
+test_audit_view_permission_matrix = matrix_test(MATRIX, PERSONAS)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

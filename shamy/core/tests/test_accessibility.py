@@ -186,11 +186,8 @@ def test_foundation_pages_are_accessible(client, cast: Cast, persona, minimum):
 
 
 @pytest.mark.parametrize(("persona", "minimum"), [("aliya", 35), ("timur", 10), ("talgat", 8), ("nurlan", 15)])
-def test_programme_pages_are_accessible(client, cast: Cast, persona, minimum):
-    from shamy.programmes.testing import build_programme_cast
-
-    people = build_programme_cast(cast)
-    client.force_login(getattr(people, persona))
+def test_programme_pages_are_accessible(client, programme_cast, persona, minimum):
+    client.force_login(getattr(programme_cast, persona))
     _assert_accessible(_crawl(client), minimum)
 
 

@@ -5,11 +5,11 @@ The convention, for every app present and future
 A test module ``shamy/<app>/tests/test_*.py`` (sub-folders of ``tests/`` count too) that proves
 who may open which view declares, at module level, one of:
 
-* ``MATRIX``: a dict keyed by the namespaced URL name (``"registry:school-list"``), as in
-  ``shamy/registry/tests/test_views.py``; or an iterable of rows whose first item is the URL
-  name (``(url_name, persona, status)``);
-* ``COVERED_URL_NAMES``: a set of namespaced URL names the module's tests cover (for modules
-  whose matrix has another shape).
+* ``MATRIX``: a list of ``shamy.core.testing.matrix.Row``, each naming its URL
+  (``Row("registry:school-list", ...)``), run by ``matrix_test`` for every persona, as in
+  ``shamy/registry/tests/test_views.py``;
+* ``COVERED_URL_NAMES``: a set of namespaced URL names the module's own tests cover (for the
+  rare module that cannot state its checks as rows).
 
 This test finds such modules by reading the files for a top-level ``MATRIX`` or
 ``COVERED_URL_NAMES`` assignment, imports them, collects the names, walks the project's URL
@@ -31,7 +31,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -40,6 +40,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
 import shamy
+from shamy.core.testing.matrix import Row
 
 SHAMY_DIR = Path(shamy.__file__).resolve().parent
 REPOSITORY_DIR = SHAMY_DIR.parent
@@ -69,7 +70,8 @@ PUBLIC_ACCOUNT_URL_NAMES = frozenset(
 )
 EXEMPT_URL_NAMES = PUBLIC_URL_NAMES | API_URL_NAMES | PUBLIC_ACCOUNT_URL_NAMES
 
-_DECLARATION = re.compile(r"^(MATRIX|COVERED_URL_NAMES)\s*(:[^=\n]*)?=", re.MULTILINE)
+DECLARATIONS = ("MATRIX", "COVERED_URL_NAMES")
+_DECLARATION = re.compile(rf"^({'|'.join(DECLARATIONS)})\s*(:[^=\n]*)?=", re.MULTILINE)
 
 
 def _walk(patterns: Iterable[URLPattern | URLResolver], namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -108,12 +110,11 @@ def _matrix_modules() -> Iterator[ModuleType]:
             yield module
 
 
-def _names_in(declaration: Any) -> set[str]:
-    """URL names from a MATRIX (dict keys, or rows whose first item is the name) or a set."""
-    items = declaration.keys() if isinstance(declaration, Mapping) else declaration
+def _names_in(declaration: Iterable[Any]) -> set[str]:
+    """URL names from MATRIX (``Row.url_name``) or from a set of names."""
     names = set()
-    for item in items:
-        name = item if isinstance(item, str) else item[0]
+    for item in declaration:
+        name = item.url_name if isinstance(item, Row) else item
         assert isinstance(name, str), f"cannot read a URL name from {item!r}"
         names.add(name)
     return names
@@ -124,7 +125,7 @@ def covered_url_names() -> dict[str, set[str]]:
     covered: dict[str, set[str]] = {}
     for module in _matrix_modules():
         names: set[str] = set()
-        for attribute in ("MATRIX", "COVERED_URL_NAMES"):
+        for attribute in DECLARATIONS:
             if hasattr(module, attribute):
                 names |= _names_in(getattr(module, attribute))
         covered[module.__name__] = names
@@ -135,7 +136,7 @@ def test_every_named_url_is_in_a_permission_matrix():
     covered = set().union(*covered_url_names().values())
     missing = sorted(site_url_names() - covered - EXEMPT_URL_NAMES)
     assert not missing, (
-        "These URL names are in no permission matrix. Add them to the MATRIX (or COVERED_URL_NAMES) "
+        "These URL names are in no permission matrix. Add a Row for each to the MATRIX (or COVERED_URL_NAMES) "
         "of the app's tests/test_*.py, with the expected status for every persona: " + ", ".join(missing)
     )
 
@@ -147,6 +148,8 @@ def test_the_scan_finds_the_known_matrices():
     assert "audit:entry-list" in covered["shamy.audit.tests.test_views"]
     assert "accounts:profile" in covered["shamy.accounts.tests.test_views"]
     assert API_URL_NAMES - {"api:api-root"} <= covered["shamy.api.tests.test_api"]
+    assert "portfolios:board" in covered["shamy.portfolios.tests.test_permissions"]
+    assert "attendance:gathering-cancel" in covered["shamy.programmes.tests.test_matrix"]
 
 
 def test_the_walk_sees_nested_namespaces_and_skips_the_admin():

@@ -4,27 +4,16 @@ import pytest
 from django.urls import reverse
 
 from shamy.core.testing.cast import PERSONAS
+from shamy.core.testing.matrix import Expect, Row, matrix_test
 
 pytestmark = pytest.mark.django_db
 
-# (url builder, {persona: expected status}). 302 = sent to the sign-in page.
-MATRIX = {
+expect = Expect(PERSONAS)
+MATRIX = [
     # The home page greets every signed-in user, with or without a role (it says whom to ask).
-    "home:home": (lambda c: reverse("home:home"), {**dict.fromkeys(PERSONAS, 200), "anonymous": 302}),
-}
-
-
-@pytest.mark.parametrize("url_name", sorted(MATRIX))
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_home_view_permission_matrix(client, cast, url_name, persona):
-    build, expected = MATRIX[url_name]
-    user = cast.user(persona)
-    if user is not None:
-        client.force_login(user)
-    response = client.get(build(cast))
-    assert response.status_code == expected[persona]
-    if expected[persona] == 302:
-        assert reverse("accounts:login") in response["Location"]
+    Row("home:home", lambda c: reverse("home:home"), expect.everyone()),
+]
+test_home_view_permission_matrix = matrix_test(MATRIX, PERSONAS)
 
 
 def test_home_lists_the_users_roles(client, cast):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from shamy.audit.models import AuditEntry
 from shamy.core.testing.cast import PERSONAS
 from shamy.core.testing.factories import valid_bin
+from shamy.core.testing.matrix import Expect, Row, matrix_test, namespace_url_names, url_names
 from shamy.imports.base import map_header
 from shamy.imports.files import read_csv, read_xlsx
 from shamy.imports.models import ImportJob
@@ -18,32 +19,28 @@ from shamy.registry.models import School
 
 pytestmark = pytest.mark.django_db
 
-DENIED = {"dana": 403, "kairat": 403, "bolat": 403, "saule": 403, "olzhas": 403, "anonymous": 302}
+expect = Expect(PERSONAS)
 # Ministry analysts may import outcome indicator values (analytics' importer), so they reach the
 # start page and their own job list, but never the registry kinds.
-ANY_IMPORTER = {**DENIED, "dana": 200}
-ONLY_OWNER = {"dana": 404, "kairat": 404, "bolat": 404, "saule": 404, "olzhas": 404, "anonymous": 302}
+ANY_IMPORTER = expect.each(403, aigerim=200, dana=200)
 
-# url name -> (method, url builder taking (cast, job), {persona: status}); the job belongs to aigerim.
-MATRIX = {
-    "imports:start": ("get", lambda c, j: reverse("imports:start"), {"aigerim": 200, **ANY_IMPORTER}),
-    "imports:job-list": ("get", lambda c, j: reverse("imports:job-list"), {"aigerim": 200, **ANY_IMPORTER}),
-    "imports:template": (
-        "get",
+# The url builders take (cast, job); the job belongs to aigerim.
+MATRIX = [
+    Row("imports:start", lambda c, j: reverse("imports:start"), ANY_IMPORTER),
+    Row("imports:job-list", lambda c, j: reverse("imports:job-list"), ANY_IMPORTER),
+    Row(
+        "imports:template",
         lambda c, j: reverse("imports:template", args=["schools", "xlsx"]),
-        {"aigerim": 200, **DENIED},
+        expect.each(403, aigerim=200),
     ),
-    "imports:job-detail": (
-        "get",
-        lambda c, j: reverse("imports:job-detail", args=[j.pk]),
-        {"aigerim": 200, **ONLY_OWNER},
-    ),
-    "imports:job-commit": (
-        "post",
+    Row("imports:job-detail", lambda c, j: reverse("imports:job-detail", args=[j.pk]), expect.only({"aigerim"})),
+    Row(
+        "imports:job-commit",
         lambda c, j: reverse("imports:job-commit", args=[j.pk]),
-        {"aigerim": 302, **ONLY_OWNER},
+        expect.only({"aigerim"}, ok=302),
+        method="post",
     ),
-}
+]
 
 
 def _login(client, cast, persona):
@@ -59,23 +56,11 @@ def job(cast):
     return job_create(actor=cast.aigerim, kind="schools", upload=upload(data))
 
 
-@pytest.mark.parametrize("url_name", sorted(MATRIX))
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_import_view_permission_matrix(client, cast, job, url_name, persona):
-    method, build, expected = MATRIX[url_name]
-    response = getattr(_login(client, cast, persona), method)(build(cast, job))
-    assert response.status_code == expected[persona]
-    if persona == "anonymous":
-        assert reverse("accounts:login") in response["Location"]
+test_import_view_permission_matrix = matrix_test(MATRIX, PERSONAS, scene="job")
 
 
 def test_every_import_url_is_in_the_matrix():
-    resolver = get_resolver()
-    (imports_resolver,) = [
-        entry for entry in resolver.url_patterns if isinstance(entry, URLResolver) and entry.namespace == "imports"
-    ]
-    names = {f"imports:{entry.name}" for entry in imports_resolver.url_patterns if isinstance(entry, URLPattern)}
-    assert names == set(MATRIX)
+    assert namespace_url_names("imports") == url_names(MATRIX)
 
 
 def test_job_of_one_admin_is_visible_to_another_admin(client, cast, job):

@@ -8,17 +8,12 @@ from django.utils import timezone
 from shamy.portfolios.models import DevelopmentProject, FocusTheme, PortfolioStatus
 from shamy.portfolios.services.projects import project_create
 from shamy.programmes.models import MethodologyStage
-from shamy.programmes.testing import ProgrammeCast, build_programme_cast
+from shamy.programmes.testing import ProgrammeCast
 
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def programme_cast(cast) -> ProgrammeCast:
-    return build_programme_cast(cast)
 
 
 def stage(cast: ProgrammeCast, code: str, programme=None) -> MethodologyStage:

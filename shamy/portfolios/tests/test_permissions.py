@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 
 from shamy.core.testing.files import jpeg_with_gps
+from shamy.core.testing.matrix import (
+    FORBIDDEN,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Expect,
+    Row,
+    matrix_test,
+    namespace_url_names,
+    url_names,
+)
 from shamy.portfolios.models import FocusTheme, Thread
 from shamy.portfolios.services import evidence, projects, sharing
 from shamy.portfolios.tests.conftest import make_project, submit_directly
@@ -53,14 +64,8 @@ def world(programme_cast):
     return cast
 
 
-OK, REDIRECT, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
-
-
-def expect(default: int = NOT_FOUND, **statuses: int) -> dict[str, int]:
-    table = {name: default for name in ALL_PERSONAS}
-    table["anonymous"] = REDIRECT
-    table.update(statuses)
-    return table
+tables = Expect(ALL_PERSONAS)
+expect = tables.each  # (default status, persona=status...); anonymous is sent to sign in
 
 
 # Who reaches project A (talgat's, A1, cohort A) at all: the teacher, the school facilitator,
@@ -77,113 +82,124 @@ def only_teacher(teacher_status: int) -> dict[str, int]:
 
 
 def everyone(status: int) -> dict[str, int]:
-    return {name: status for name in ALL_PERSONAS} | {"anonymous": status}
+    return tables.everyone(status, anonymous=None)
 
 
-# url name → (request builder (method, url, data), {persona: expected status})
-MATRIX = {
-    "portfolios:project-list": (
-        lambda c: ("get", reverse("portfolios:project-list"), None),
+# The url and data builders take the world (the programme cast with the projects above); each
+# (row, persona) case gets a world of its own.
+MATRIX = [
+    Row(
+        "portfolios:project-list",
+        lambda c: reverse("portfolios:project-list"),
         expect(FORBIDDEN, talgat=OK, tomiris=OK),
     ),
-    "portfolios:project-create": (
-        lambda c: ("get", reverse("portfolios:project-create"), None),
+    Row(
+        "portfolios:project-create",
+        lambda c: reverse("portfolios:project-create"),
         expect(FORBIDDEN, talgat=OK, tomiris=OK),
     ),
-    "portfolios:project-detail": (
-        lambda c: ("get", reverse("portfolios:project-detail", args=[c.project_a.pk]), None),
-        viewers(OK),
+    Row(
+        "portfolios:project-detail", lambda c: reverse("portfolios:project-detail", args=[c.project_a.pk]), viewers(OK)
     ),
-    "portfolios:project-edit": (
-        lambda c: ("get", reverse("portfolios:project-edit", args=[c.project_a.pk]), None),
-        only_teacher(OK),
+    Row(
+        "portfolios:project-edit", lambda c: reverse("portfolios:project-edit", args=[c.project_a.pk]), only_teacher(OK)
     ),
-    "portfolios:project-stage": (
-        lambda c: (
-            "post",
-            reverse("portfolios:project-stage", args=[c.project_a.pk]),
-            {"stage": c.programme.stages.get(code="values").pk},
-        ),
+    Row(
+        "portfolios:project-stage",
+        lambda c: reverse("portfolios:project-stage", args=[c.project_a.pk]),
         only_teacher(REDIRECT),
+        method="post",
+        data=lambda c: {"stage": c.programme.stages.get(code="values").pk},
     ),
-    "portfolios:step-add": (
-        lambda c: (
-            "post",
-            reverse("portfolios:step-add", args=[c.project_a.pk]),
-            {"title": "Қадам", "due_on": "2026-12-01"},
-        ),
+    Row(
+        "portfolios:step-add",
+        lambda c: reverse("portfolios:step-add", args=[c.project_a.pk]),
         only_teacher(REDIRECT),
+        method="post",
+        data=lambda c: {"title": "Қадам", "due_on": "2026-12-01"},
     ),
-    "portfolios:step-done": (
-        lambda c: ("post", reverse("portfolios:step-done", args=[c.step_a.pk]), {"done": "1"}),
+    Row(
+        "portfolios:step-done",
+        lambda c: reverse("portfolios:step-done", args=[c.step_a.pk]),
         only_teacher(REDIRECT),
+        method="post",
+        data=lambda c: {"done": "1"},
     ),
-    "portfolios:journal-add": (
-        lambda c: (
-            "post",
-            reverse("portfolios:journal-add", args=[c.project_a.pk]),
-            {"text": "Бүгін...", "written_on": "2026-11-20"},
-        ),
+    Row(
+        "portfolios:journal-add",
+        lambda c: reverse("portfolios:journal-add", args=[c.project_a.pk]),
         only_teacher(REDIRECT),
+        method="post",
+        data=lambda c: {"text": "Бүгін...", "written_on": "2026-11-20"},
     ),
-    "portfolios:comment-add": (
-        lambda c: (
-            "post",
-            reverse("portfolios:comment-add", args=[c.project_a.pk, Thread.LINK]),
-            {"text": "Жарайсыз"},
-        ),
+    Row(
+        "portfolios:comment-add",
+        lambda c: reverse("portfolios:comment-add", args=[c.project_a.pk, Thread.LINK]),
         viewers(FORBIDDEN, talgat=REDIRECT, madina=REDIRECT, aliya=REDIRECT),
+        method="post",
+        data=lambda c: {"text": "Жарайсыз"},
     ),
-    "portfolios:project-endorse": (
-        lambda c: ("post", reverse("portfolios:project-endorse", args=[c.project_a.pk]), {"note": "Иә"}),
+    Row(
+        "portfolios:project-endorse",
+        lambda c: reverse("portfolios:project-endorse", args=[c.project_a.pk]),
         viewers(FORBIDDEN, bolat=REDIRECT),
+        method="post",
+        data=lambda c: {"note": "Иә"},
     ),
-    "portfolios:evidence-add": (
-        lambda c: ("get", reverse("portfolios:evidence-add", args=[c.project_a.pk]), None),
-        only_teacher(OK),
+    Row(
+        "portfolios:evidence-add", lambda c: reverse("portfolios:evidence-add", args=[c.project_a.pk]), only_teacher(OK)
     ),
-    "portfolios:evidence-file": (
-        lambda c: ("get", reverse("portfolios:evidence-file", args=[c.photo_a.pk]), None),
-        viewers(OK),
-    ),
-    "portfolios:evidence-delete": (
-        lambda c: ("post", reverse("portfolios:evidence-delete", args=[c.photo_a.pk]), {}),
+    Row("portfolios:evidence-file", lambda c: reverse("portfolios:evidence-file", args=[c.photo_a.pk]), viewers(OK)),
+    Row(
+        "portfolios:evidence-delete",
+        lambda c: reverse("portfolios:evidence-delete", args=[c.photo_a.pk]),
         only_teacher(REDIRECT),
+        method="post",
     ),
-    "portfolios:evidence-thumbnail": (
-        lambda c: ("get", reverse("portfolios:evidence-thumbnail", args=[c.photo_a.pk]), None),
+    Row(
+        "portfolios:evidence-thumbnail",
+        lambda c: reverse("portfolios:evidence-thumbnail", args=[c.photo_a.pk]),
         viewers(OK),
     ),
-    "portfolios:portfolio-detail": (
-        lambda c: ("get", reverse("portfolios:portfolio-detail", args=[c.project_a.pk]), None),
+    Row(
+        "portfolios:portfolio-detail",
+        lambda c: reverse("portfolios:portfolio-detail", args=[c.project_a.pk]),
         viewers(OK),
     ),
-    "portfolios:portfolio-submit": (
-        lambda c: ("post", reverse("portfolios:portfolio-submit", args=[c.project_a.pk]), {}),
+    Row(
+        "portfolios:portfolio-submit",
+        lambda c: reverse("portfolios:portfolio-submit", args=[c.project_a.pk]),
         only_teacher(REDIRECT),
+        method="post",
     ),
-    "portfolios:submitted-list": (
-        lambda c: ("get", reverse("portfolios:submitted-list"), None),
+    Row(
+        "portfolios:submitted-list",
+        lambda c: reverse("portfolios:submitted-list"),
         expect(FORBIDDEN, serik=OK, aliya=OK, erbol=OK),
     ),
-    "portfolios:section-edit": (
-        lambda c: ("get", reverse("portfolios:section-edit", args=[c.section_a.pk]), None),
-        only_teacher(OK),
+    Row(
+        "portfolios:section-edit", lambda c: reverse("portfolios:section-edit", args=[c.section_a.pk]), only_teacher(OK)
     ),
-    "portfolios:autosave": (
-        lambda c: ("post", reverse("portfolios:autosave"), {"key": f"section:{c.section_a.pk}", "body": "..."}),
+    Row(
+        "portfolios:autosave",
+        lambda c: reverse("portfolios:autosave"),
         expect(NOT_FOUND, talgat=OK),
+        method="post",
+        data=lambda c: {"key": f"section:{c.section_a.pk}", "body": "..."},
     ),
-    "portfolios:project-share": (
-        lambda c: ("get", reverse("portfolios:project-share", args=[c.project_a.pk]), None),
+    Row(
+        "portfolios:project-share",
+        lambda c: reverse("portfolios:project-share", args=[c.project_a.pk]),
         only_teacher(OK),
     ),
-    "portfolios:board-index": (
-        lambda c: ("get", reverse("portfolios:board-index"), None),
+    Row(
+        "portfolios:board-index",
+        lambda c: reverse("portfolios:board-index"),
         expect(FORBIDDEN, aliya=OK, timur=OK, madina=OK, bolat=OK, saule=OK, nurlan=OK, erbol=OK, aigerim=OK, dana=OK),
     ),
-    "portfolios:board": (
-        lambda c: ("get", reverse("portfolios:board", args=[c.cohort_a.pk]) + f"?school={c.school_a1.pk}", None),
+    Row(
+        "portfolios:board",
+        lambda c: reverse("portfolios:board", args=[c.cohort_a.pk]) + f"?school={c.school_a1.pk}",
         expect(
             aliya=OK,
             timur=OK,
@@ -196,86 +212,71 @@ MATRIX = {
             dana=FORBIDDEN,
         ),
     ),
-    "portfolios:link-overview": (
-        lambda c: ("get", reverse("portfolios:link-overview", args=[c.programme.pk]), None),
+    Row(
+        "portfolios:link-overview",
+        lambda c: reverse("portfolios:link-overview", args=[c.programme.pk]),
         expect(FORBIDDEN, aliya=OK, madina=OK, erbol=NOT_FOUND, kairat=NOT_FOUND, olzhas=NOT_FOUND),
     ),
-    "portfolios:programme-overview": (
-        lambda c: ("get", reverse("portfolios:programme-overview", args=[c.programme.pk]), None),
+    Row(
+        "portfolios:programme-overview",
+        lambda c: reverse("portfolios:programme-overview", args=[c.programme.pk]),
         expect(
             FORBIDDEN, aliya=OK, nurlan=OK, aigerim=OK, dana=OK, erbol=NOT_FOUND, kairat=NOT_FOUND, olzhas=NOT_FOUND
         ),
     ),
-    "portfolios:theme-list": (
-        lambda c: ("get", reverse("portfolios:theme-list"), None),
+    Row(
+        "portfolios:theme-list",
+        lambda c: reverse("portfolios:theme-list"),
         expect(FORBIDDEN, aigerim=OK, aliya=OK, erbol=OK),
     ),
-    "portfolios:theme-edit": (
-        lambda c: ("get", reverse("portfolios:theme-edit", args=[c.theme.pk]), None),
+    Row(
+        "portfolios:theme-edit",
+        lambda c: reverse("portfolios:theme-edit", args=[c.theme.pk]),
         expect(FORBIDDEN, aigerim=OK, aliya=OK, erbol=OK),
     ),
-    "portfolios:public-list": (
-        lambda c: ("get", reverse("portfolios:public-list"), None),
+    Row("portfolios:public-list", lambda c: reverse("portfolios:public-list"), everyone(OK)),
+    Row(
+        "portfolios:public-detail",
+        lambda c: reverse("portfolios:public-detail", args=[c.public_a.public_id]),
         everyone(OK),
     ),
-    "portfolios:public-detail": (
-        lambda c: ("get", reverse("portfolios:public-detail", args=[c.public_a.public_id]), None),
+    Row(
+        "portfolios:public-poster",
+        lambda c: reverse("portfolios:public-poster", args=[c.public_a.public_id]) + "?size=A3",
         everyone(OK),
     ),
-    "portfolios:public-poster": (
-        lambda c: ("get", reverse("portfolios:public-poster", args=[c.public_a.public_id]) + "?size=A3", None),
-        everyone(OK),
-    ),
-}
+]
+test_portfolios_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="world")
 
 # The certifier reaches project B only because its portfolio is submitted: the portfolio and
 # its evidence, never the project page with its journal and threads.
-SUBMITTED_CASES = {
-    "portfolio-detail": (lambda c: reverse("portfolios:portfolio-detail", args=[c.project_b.pk]), OK),
-    "evidence-file": (lambda c: reverse("portfolios:evidence-file", args=[c.photo_b.pk]), OK),
-    "project-detail": (lambda c: reverse("portfolios:project-detail", args=[c.project_b.pk]), FORBIDDEN),
-    "project-edit": (lambda c: reverse("portfolios:project-edit", args=[c.project_b.pk]), FORBIDDEN),
-}
-
-
-@pytest.mark.parametrize("url_name", sorted(MATRIX))
-def test_portfolios_permission_matrix(client, world, url_name):
-    """One world per URL; every persona in turn (side effects of earlier personas' requests
-    never change a later persona's answer: each is denied or acts on their own data)."""
-    build, expected = MATRIX[url_name]
-    method, url, data = build(world)
-    mismatches = []
-    for persona in ALL_PERSONAS:
-        client.logout()
-        user = world.user(persona)
-        if user is not None:
-            client.force_login(user)
-        response = getattr(client, method)(url, data or {})
-        if response.status_code != expected[persona]:
-            mismatches.append((persona, expected[persona], response.status_code))
-        if persona == "anonymous" and expected[persona] == REDIRECT:
-            assert reverse("accounts:login") in response["Location"]
-    assert mismatches == [], url_name
+SUBMITTED_ROWS = [
+    Row(
+        "portfolios:portfolio-detail",
+        lambda c: reverse("portfolios:portfolio-detail", args=[c.project_b.pk]),
+        {"serik": OK},
+    ),
+    Row("portfolios:evidence-file", lambda c: reverse("portfolios:evidence-file", args=[c.photo_b.pk]), {"serik": OK}),
+    Row(
+        "portfolios:project-detail",
+        lambda c: reverse("portfolios:project-detail", args=[c.project_b.pk]),
+        {"serik": FORBIDDEN},
+    ),
+    Row(
+        "portfolios:project-edit",
+        lambda c: reverse("portfolios:project-edit", args=[c.project_b.pk]),
+        {"serik": FORBIDDEN},
+    ),
+]
+test_certifier_sees_submitted_portfolios_only = matrix_test(SUBMITTED_ROWS, ["serik"], cast="world")
 
 
 def test_matrix_covers_every_portfolios_url():
-    names = {
-        f"portfolios:{name}"
-        for name in get_resolver().namespace_dict["portfolios"][1].reverse_dict
-        if isinstance(name, str)
-    }
-    assert names == set(MATRIX)
+    assert namespace_url_names("portfolios") == url_names(MATRIX)
 
 
 def test_matrix_covers_every_persona():
-    assert all(set(expected) == set(ALL_PERSONAS) for _build, expected in MATRIX.values())
-
-
-@pytest.mark.parametrize("case", sorted(SUBMITTED_CASES))
-def test_certifier_sees_submitted_portfolios_only(client, world, case):
-    build, expected = SUBMITTED_CASES[case]
-    client.force_login(world.serik)
-    assert client.get(build(world)).status_code == expected
+    assert all(set(row.expected) == set(ALL_PERSONAS) for row in MATRIX)
 
 
 def test_certifier_cannot_open_a_draft_portfolio(client, world):

@@ -7,8 +7,9 @@ but not allowed, 404 invisible. The meta-test fails when a URL name is missing h
 from __future__ import annotations
 
 import pytest
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 
+from shamy.core.testing.matrix import Expect, Row, matrix_test, namespace_url_names, url_names
 from shamy.programmes.testing import ALL_PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -23,208 +24,186 @@ SEES_SESSION_A1 = {"aliya", "timur", "madina", "talgat", "bolat", "aigerim", "da
 SEES_NETWORK_A = {"aliya", "timur", "madina", "talgat", "bolat", "aigerim", "dana"}
 
 
-def statuses(allowed: set[str], visible: set[str], ok: int = 200) -> dict[str, int]:
-    """``ok`` for allowed personas, 403 for those who see the object but may not act,
-    404 for everyone else, 302 (to sign in) for anonymous."""
-    table = {}
-    for persona in ALL_PERSONAS:
-        if persona == "anonymous":
-            table[persona] = 302
-        elif persona in allowed:
-            table[persona] = ok
-        elif persona in visible:
-            table[persona] = 403
-        else:
-            table[persona] = 404
-    return table
+expect = Expect(ALL_PERSONAS)
 
 
-def everyone(status: int = 200, anonymous: int = 302) -> dict[str, int]:
-    return {persona: (anonymous if persona == "anonymous" else status) for persona in ALL_PERSONAS}
-
-
-# url name: (method, url builder over (cast, scene), {persona: status})
-MATRIX = {
-    "programmes:programme-list": ("get", lambda c, s: reverse("programmes:programme-list"), everyone()),
-    "programmes:programme-detail": (
-        "get",
+# The url builders take (cast, scene).
+MATRIX = [
+    Row("programmes:programme-list", lambda c, s: reverse("programmes:programme-list"), expect.everyone()),
+    Row(
+        "programmes:programme-detail",
         lambda c, s: reverse("programmes:programme-detail", args=[c.programme.pk]),
-        statuses(IN_P, IN_P),
+        expect.only(IN_P, visible=IN_P),
     ),
-    "programmes:programme-create": (
-        "get",
+    Row(
+        "programmes:programme-create",
         lambda c, s: reverse("programmes:programme-create"),
-        statuses({"aigerim"}, set(ALL_PERSONAS)),
+        expect.only({"aigerim"}, visible=set(ALL_PERSONAS)),
     ),
-    "programmes:cohort-create": (
-        "get",
+    Row(
+        "programmes:cohort-create",
         lambda c, s: reverse("programmes:cohort-create", args=[c.programme.pk]),
-        statuses({"aliya"}, IN_P),
+        expect.only({"aliya"}, visible=IN_P),
     ),
-    "programmes:stage-create": (
-        "get",
+    Row(
+        "programmes:stage-create",
         lambda c, s: reverse("programmes:stage-create", args=[c.programme.pk]),
-        statuses({"aliya"}, IN_P),
+        expect.only({"aliya"}, visible=IN_P),
     ),
-    "programmes:stage-edit": (
-        "get",
+    Row(
+        "programmes:stage-edit",
         lambda c, s: reverse("programmes:stage-edit", args=[s.stage.pk]),
-        statuses({"aliya"}, IN_P),
+        expect.only({"aliya"}, visible=IN_P),
     ),
-    "programmes:invitation-list": (
-        "get",
+    Row(
+        "programmes:invitation-list",
         lambda c, s: reverse("programmes:invitation-list", args=[c.programme.pk]),
-        statuses({"aliya"}, IN_P),
+        expect.only({"aliya"}, visible=IN_P),
     ),
-    "programmes:invitation-revoke": (
-        "post",
+    Row(
+        "programmes:invitation-revoke",
         lambda c, s: reverse("programmes:invitation-revoke", args=[s.invitation.pk]),
-        statuses({"aliya"}, IN_P, ok=302),
+        expect.only({"aliya"}, visible=IN_P, ok=302),
+        method="post",
     ),
-    "programmes:cohort-detail": (
-        "get",
+    Row(
+        "programmes:cohort-detail",
         lambda c, s: reverse("programmes:cohort-detail", args=[c.cohort_a.pk]),
-        statuses(IN_COHORT_A, IN_COHORT_A),
+        expect.only(IN_COHORT_A, visible=IN_COHORT_A),
     ),
-    "programmes:cohort-school-add": (
-        "get",
+    Row(
+        "programmes:cohort-school-add",
         lambda c, s: reverse("programmes:cohort-school-add", args=[c.cohort_a.pk]),
-        statuses({"aliya"}, IN_COHORT_A),
+        expect.only({"aliya"}, visible=IN_COHORT_A),
     ),
-    "programmes:link-assign": (
-        "post",
+    Row(
+        "programmes:link-assign",
         lambda c, s: reverse("programmes:link-assign", args=[c.cohort_a.pk]),
-        statuses({"aliya"}, IN_COHORT_A, ok=302),
+        expect.only({"aliya"}, visible=IN_COHORT_A, ok=302),
+        method="post",
     ),
-    "programmes:cohort-school-invite-staff": (
-        "post",
+    Row(
+        "programmes:cohort-school-invite-staff",
         lambda c, s: reverse("programmes:cohort-school-invite-staff", args=[c.cohort_school_a1.pk]),
-        statuses({"aliya"}, IN_COHORT_A, ok=302),
+        expect.only({"aliya"}, visible=IN_COHORT_A, ok=302),
+        method="post",
     ),
     # The invitation page is public: the token is the credential.
-    "programmes:invitation-accept": (
-        "get",
+    Row(
+        "programmes:invitation-accept",
         lambda c, s: reverse("programmes:invitation-accept", args=[s.invitation_token]),
-        everyone(200, anonymous=200),
+        expect.everyone(200, anonymous=None),
     ),
-    "attendance:my-sessions": ("get", lambda c, s: reverse("attendance:my-sessions"), everyone()),
-    "attendance:my-calendar": ("get", lambda c, s: reverse("attendance:my-calendar"), everyone()),
-    "attendance:school-calendar": (
-        "get",
+    Row("attendance:my-sessions", lambda c, s: reverse("attendance:my-sessions"), expect.everyone()),
+    Row("attendance:my-calendar", lambda c, s: reverse("attendance:my-calendar"), expect.everyone()),
+    Row(
+        "attendance:school-calendar",
         lambda c, s: reverse("attendance:school-calendar", args=[c.school_a1.pk]),
-        statuses({"aliya", "timur", "madina", "talgat", "bolat", "aigerim", "dana"}, set()),
+        expect.only({"aliya", "timur", "madina", "talgat", "bolat", "aigerim", "dana"}),
     ),
-    "attendance:gathering-list": (
-        "get",
+    Row(
+        "attendance:gathering-list",
         lambda c, s: reverse("attendance:gathering-list", args=[c.programme.pk]),
-        statuses(IN_P, IN_P),
+        expect.only(IN_P, visible=IN_P),
     ),
-    "attendance:gathering-create": (
-        "get",
+    Row(
+        "attendance:gathering-create",
         lambda c, s: reverse("attendance:gathering-create", args=[c.programme.pk]),
-        statuses({"aliya", "timur", "madina"}, IN_P),
+        expect.only({"aliya", "timur", "madina"}, visible=IN_P),
     ),
-    "attendance:series-create": (
-        "get",
+    Row(
+        "attendance:series-create",
         lambda c, s: reverse("attendance:series-create", args=[c.programme.pk]),
-        statuses({"aliya", "timur", "madina"}, IN_P),
+        expect.only({"aliya", "timur", "madina"}, visible=IN_P),
     ),
-    "attendance:report": (
-        "get",
+    Row(
+        "attendance:report",
         lambda c, s: reverse("attendance:report", args=[c.programme.pk]),
-        statuses({"aliya", "nurlan", "aigerim", "dana"}, IN_P),
+        expect.only({"aliya", "nurlan", "aigerim", "dana"}, visible=IN_P),
     ),
-    "attendance:gathering-detail": (
-        "get",
+    Row(
+        "attendance:gathering-detail",
         lambda c, s: reverse("attendance:gathering-detail", args=[s.session_a1.pk]),
-        statuses(SEES_SESSION_A1, SEES_SESSION_A1),
+        expect.only(SEES_SESSION_A1, visible=SEES_SESSION_A1),
     ),
-    "attendance:gathering-edit": (
-        "get",
+    Row(
+        "attendance:gathering-edit",
         lambda c, s: reverse("attendance:gathering-edit", args=[s.session_a1.pk]),
-        statuses({"aliya", "timur"}, SEES_SESSION_A1),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1),
     ),
     # Without a reason nothing is cancelled: those allowed are sent back to the page with an error.
-    "attendance:gathering-cancel": (
-        "post",
+    Row(
+        "attendance:gathering-cancel",
         lambda c, s: reverse("attendance:gathering-cancel", args=[s.session_a1.pk]),
-        statuses({"aliya", "timur"}, SEES_SESSION_A1, ok=302),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1, ok=302),
+        method="post",
     ),
-    "attendance:gathering-restore": (
-        "post",
+    Row(
+        "attendance:gathering-restore",
         lambda c, s: reverse("attendance:gathering-restore", args=[s.session_a1.pk]),
-        statuses({"aliya", "timur"}, SEES_SESSION_A1, ok=302),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1, ok=302),
+        method="post",
     ),
-    "attendance:attendance-take": (
-        "get",
+    Row(
+        "attendance:attendance-take",
         lambda c, s: reverse("attendance:attendance-take", args=[s.session_a1.pk]),
-        statuses({"aliya", "timur"}, SEES_SESSION_A1),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1),
     ),
-    "attendance:attendance-mark": (
-        "post",
+    Row(
+        "attendance:attendance-mark",
         lambda c, s: reverse("attendance:attendance-mark", args=[s.attendance_talgat.pk]),
-        statuses({"aliya", "timur"}, SEES_SESSION_A1, ok=302),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1, ok=302),
+        method="post",
     ),
-    "attendance:expected-add": (
-        "post",
+    Row(
+        "attendance:expected-add",
         lambda c, s: reverse("attendance:expected-add", args=[s.session_a1.pk]),
-        statuses({"aliya", "timur"}, SEES_SESSION_A1, ok=302),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1, ok=302),
+        method="post",
     ),
-    "attendance:expected-remove": (
-        "post",
+    Row(
+        "attendance:expected-remove",
         lambda c, s: reverse("attendance:expected-remove", args=[s.attendance_talgat.pk]),
-        statuses({"aliya", "timur"}, SEES_SESSION_A1, ok=302),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1, ok=302),
+        method="post",
     ),
-    "attendance:material-upload": (
-        "post",
+    Row(
+        "attendance:material-upload",
         lambda c, s: reverse("attendance:material-upload", args=[s.session_a1.pk]),
-        statuses({"aliya", "timur"}, SEES_SESSION_A1, ok=302),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1, ok=302),
+        method="post",
     ),
-    "attendance:material-download": (
-        "get",
+    Row(
+        "attendance:material-download",
         lambda c, s: reverse("attendance:material-download", args=[s.material.pk]),
-        statuses(SEES_SESSION_A1, SEES_SESSION_A1),
+        expect.only(SEES_SESSION_A1, visible=SEES_SESSION_A1),
     ),
-    "attendance:recording-set": (
-        "post",
+    Row(
+        "attendance:recording-set",
         lambda c, s: reverse("attendance:recording-set", args=[s.session_a1.pk]),
-        statuses({"aliya", "timur"}, SEES_SESSION_A1, ok=302),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1, ok=302),
+        method="post",
     ),
-    "attendance:presentation-create": (
-        "post",
+    Row(
+        "attendance:presentation-create",
         lambda c, s: reverse("attendance:presentation-create", args=[s.network_a.pk]),
-        statuses({"aliya", "madina", "talgat", "timur"}, SEES_NETWORK_A, ok=302),
+        expect.only({"aliya", "madina", "talgat", "timur"}, visible=SEES_NETWORK_A, ok=302),
+        method="post",
     ),
-    "attendance:feedback-create": (
-        "post",
+    Row(
+        "attendance:feedback-create",
         lambda c, s: reverse("attendance:feedback-create", args=[s.presentation.pk]),
-        statuses({"aliya", "madina", "talgat", "timur", "bolat"}, SEES_NETWORK_A, ok=302),
+        expect.only({"aliya", "madina", "talgat", "timur", "bolat"}, visible=SEES_NETWORK_A, ok=302),
+        method="post",
     ),
-}
+]
 
-
-@pytest.mark.parametrize("url_name", sorted(MATRIX))
-@pytest.mark.parametrize("persona", ALL_PERSONAS)
-def test_permission_matrix(client, programme_cast, scene, url_name, persona):
-    method, build, expected = MATRIX[url_name]
-    user = programme_cast.user(persona)
-    if user is not None:
-        client.force_login(user)
-    response = getattr(client, method)(build(programme_cast, scene))
-    assert response.status_code == expected[persona], (url_name, persona)
-    if persona == "anonymous" and expected[persona] == 302:
-        assert reverse("accounts:login") in response["Location"]
+test_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="scene")
 
 
 def test_every_url_is_in_the_matrix():
-    resolver = get_resolver()
-    names = set()
-    for namespace in ("programmes", "attendance"):
-        _prefix, sub = resolver.namespace_dict[namespace]
-        names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
-    assert names == set(MATRIX)
+    assert namespace_url_names("programmes", "attendance") == url_names(MATRIX)
 
 
 def test_matrix_covers_every_persona():
-    for _method, _build, table in MATRIX.values():
-        assert set(table) == set(ALL_PERSONAS)
+    assert all(set(row.expected) == set(ALL_PERSONAS) for row in MATRIX)
