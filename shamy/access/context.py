@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from shamy.accounts.models import User
 
 _ATTRIBUTE = "_shamy_access"
+
+# Whoever a read is for: a signed-in user, an anonymous visitor, or nobody (a command or a task).
+Actor: TypeAlias = "User | AnonymousUser | None"
 
 
 class HasPk(Protocol):
@@ -124,7 +127,7 @@ PUBLIC_ANALYTICS = AnalyticsScope(national=True, public=True)
 class Access:
     """What one actor may do. Build it with :func:`access_for`; never from memberships by hand."""
 
-    def __init__(self, user: User | AnonymousUser | None) -> None:
+    def __init__(self, user: Actor) -> None:
         self._user = user
         self._cache: dict[Any, Any] = {}
 
@@ -329,7 +332,7 @@ class Access:
             self.__dict__.pop(name, None)
 
 
-def access_for(user: User | AnonymousUser | None) -> Access:
+def access_for(user: Actor) -> Access:
     """The access object of ``user`` (kept on the user object: built once per request or task)."""
     if user is None or not user.is_authenticated:
         return Access(None)
@@ -340,7 +343,7 @@ def access_for(user: User | AnonymousUser | None) -> Access:
     return access  # type: ignore[no-any-return]
 
 
-def forget_access(user: User | AnonymousUser | None) -> None:
+def forget_access(user: Actor) -> None:
     """After ``user``'s memberships or link assignments change: read them again when next asked."""
     access = getattr(user, _ATTRIBUTE, None) if user is not None else None
     if access is not None:

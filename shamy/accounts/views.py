@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shamy.access.context import access_for
+from shamy.access.http import AuthedHttpRequest
 from shamy.accounts.forms import ApiTokenForm, EmailAuthenticationForm, LocalisedPasswordResetForm
 from shamy.accounts.models import ApiToken
 from shamy.accounts.services.users import api_token_create, api_token_revoke, user_set_language
@@ -47,19 +48,19 @@ def language_set(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(next_url)
     if language in dict(settings.LANGUAGES) and check_for_language(language):
         if request.user.is_authenticated:
-            user_set_language(actor=request.user, language=language)  # type: ignore[arg-type]
+            user_set_language(actor=request.user, language=language)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=False
         )
     return response
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedHttpRequest) -> HttpResponse:
     new_token = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_token = api_token_create(actor=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+            _token, new_token = api_token_create(actor=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -74,9 +75,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke_view(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user_id=request.user.pk or 0)
-    api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:profile")
 

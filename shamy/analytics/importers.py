@@ -13,7 +13,8 @@ from typing import Any, ClassVar
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shamy.access.context import access_for
+from shamy.access.context import Actor, access_for
+from shamy.accounts.models import User
 from shamy.analytics.models import Indicator, IndicatorValue, Level, LocalityPart, SourceKind
 from shamy.analytics.permissions import can_import_indicator_values
 from shamy.analytics.services.values import indicator_value_save
@@ -63,7 +64,7 @@ class IndicatorValueImporter(Importer):
         Column("source", _("Source"), cells.text(300), required=True),
     )
 
-    def allowed(self, user: Any) -> bool:
+    def allowed(self, user: Actor) -> bool:
         return can_import_indicator_values(access_for(user))
 
     def summary(self, row: Row) -> str:
@@ -174,7 +175,7 @@ class IndicatorValueImporter(Importer):
             row.target, row.changes = current, changes
             row.action = UPDATE if changes else UNCHANGED
 
-    def apply(self, *, actor: Any, row: Row) -> None:
+    def apply(self, *, actor: User, row: Row) -> None:
         if row.action == CREATE:
             indicator_value_save(actor=actor, existing=None, fields=row.changes)
         elif row.action == UPDATE:

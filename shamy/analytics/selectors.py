@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from shamy.access.context import AnalyticsScope
+from shamy.access.context import Actor, AnalyticsScope
 from shamy.analytics.cache import cache_version
 from shamy.analytics.indicators import Bucket, Row, merge, row_for, spec_for
 from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level
@@ -340,6 +340,6 @@ def group_by_region(rows: Iterable[tuple[Any, Row]]) -> dict[int, Row]:
     return grouped
 
 
-def programmes_for(user: Any) -> list[Programme]:
+def programmes_for(user: Actor) -> list[Programme]:
     """Programmes the user may filter by: all for national readers, their own for coordinators."""
     return list(Programme.objects.visible_to(user).order_by("name_ru"))

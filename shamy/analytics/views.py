@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from shamy.access.context import PUBLIC_ANALYTICS, access_for
+from shamy.access.http import AuthedHttpRequest
 from shamy.analytics import exports, geo, need, targets
 from shamy.analytics.cache import cache_version
 from shamy.analytics.dashboard import (
@@ -127,7 +128,7 @@ def _render_dashboard(request: HttpRequest, scope: AnalyticsScope, *, public: bo
 
 
 @vary_on_headers("HX-Request")
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     scope = require_analytics(access_for(request.user))
     return _render_dashboard(request, scope)
 
@@ -149,7 +150,7 @@ def _region_for(scope: AnalyticsScope, region_id: int) -> Region:
 
 
 @vary_on_headers("HX-Request")
-def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
+def region_detail(request: AuthedHttpRequest, region_id: int) -> HttpResponse:
     scope = require_analytics(access_for(request.user))
     region = _region_for(scope, region_id)
     filters, indicators, programmes = _filters(request, scope)
@@ -184,7 +185,7 @@ def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
 EXPORTS = {"map", "bars", "table", "trend", "trend-share", "districts"}
 
 
-def export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse:
+def export(request: AuthedHttpRequest, panel: str, fmt: str) -> HttpResponse:
     """Every chart as SVG and its data as CSV or XLSX, with the same filters as the page."""
     scope = require_analytics(access_for(request.user))
     return _export(request, scope, panel, fmt)
@@ -259,7 +260,7 @@ def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -
     return exports.xlsx_response(header, rows, filename, note=note)
 
 
-def indicator_definitions(request: HttpRequest) -> HttpResponse:
+def indicator_definitions(request: AuthedHttpRequest) -> HttpResponse:
     require_analytics(access_for(request.user))
     return render(
         request,
@@ -273,7 +274,7 @@ def indicator_definitions(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def indicator_create_view(request: HttpRequest) -> HttpResponse:
+def indicator_create_view(request: AuthedHttpRequest) -> HttpResponse:
     if not can_import_indicator_values(access_for(request.user)):
         raise PermissionDenied
     form = ImportedIndicatorForm(request.POST or None)
@@ -289,12 +290,12 @@ def indicator_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-def need_ranking(request: HttpRequest) -> HttpResponse:
+def need_ranking(request: AuthedHttpRequest) -> HttpResponse:
     scope = require_analytics(access_for(request.user))
     return _need(request, scope, weights=need.clean_weights(request.GET), scenario=None)
 
 
-def scenario_shared(request: HttpRequest, token: str) -> HttpResponse:
+def scenario_shared(request: AuthedHttpRequest, token: str) -> HttpResponse:
     """A saved scenario, opened by its link: anyone with analytics access and the link sees it."""
     scope = require_analytics(access_for(request.user))
     scenario = get_object_or_404(Scenario, share_token=token)
@@ -329,7 +330,7 @@ def _need(
 
 
 @require_POST
-def scenario_save(request: HttpRequest) -> HttpResponse:
+def scenario_save(request: AuthedHttpRequest) -> HttpResponse:
     name = str(request.POST.get("name") or "").strip()[:200]
     if not name:
         messages.error(request, _("Give the scenario a name."))
@@ -339,13 +340,13 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
     return redirect("analytics:scenario-shared", token=scenario.share_token)
 
 
-def target_list(request: HttpRequest) -> HttpResponse:
+def target_list(request: AuthedHttpRequest) -> HttpResponse:
     scope = require_analytics(access_for(request.user))
     return render(request, "analytics/targets.html", {"progress": targets.target_progress(scope=scope)})
 
 
 @require_http_methods(["GET", "POST"])
-def settings_edit(request: HttpRequest) -> HttpResponse:
+def settings_edit(request: AuthedHttpRequest) -> HttpResponse:
     if not can_manage_analytics_settings(access_for(request.user)):
         raise PermissionDenied
     current = AnalyticsSettings.current()
@@ -361,7 +362,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "analytics/settings.html", {"form": form})
 
 
-def brief(request: HttpRequest) -> HttpResponse:
+def brief(request: AuthedHttpRequest) -> HttpResponse:
     """A printable PDF brief of the nation, or of one region (``?region=``), for a school year."""
     scope = require_analytics(access_for(request.user))
     from shamy.analytics.briefs import render_brief

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from shamy.access.context import access_for
+from shamy.access.context import Actor, access_for
 from shamy.access.roles import Role
 from shamy.attendance.models import Gathering, GatheringKind
 from shamy.programmes.models import Programme
 
 
-def _leads(user: Any, gathering: Gathering) -> bool:
+def _leads(user: Actor, gathering: Gathering) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     # Uses the prefetched leads when the caller prefetched them.
@@ -18,7 +16,11 @@ def _leads(user: Any, gathering: Gathering) -> bool:
 
 
 def can_create_gathering(
-    user: Any, programme: Programme, kind: str | None = None, school_id: int | None = None, region_id: int | None = None
+    user: Actor,
+    programme: Programme,
+    kind: str | None = None,
+    school_id: int | None = None,
+    region_id: int | None = None,
 ) -> bool:
     """Coordinators schedule anything in their programme. School facilitators schedule
     in-school sessions of their school; link facilitators in-school sessions of their
@@ -47,19 +49,19 @@ def can_create_gathering(
     return False
 
 
-def can_manage_gathering(user: Any, gathering: Gathering) -> bool:
+def can_manage_gathering(user: Actor, gathering: Gathering) -> bool:
     """Edit, upload materials, mark attendance: the people leading it and the coordinator."""
     return gathering.programme.is_active and (
         _leads(user, gathering) or access_for(user).is_coordinator(gathering.programme_id)
     )
 
 
-def can_mark_attendance(user: Any, gathering: Gathering) -> bool:
+def can_mark_attendance(user: Actor, gathering: Gathering) -> bool:
     """The person leading marks attendance (the coordinator may correct it)."""
     return can_manage_gathering(user, gathering)
 
 
-def can_view_attendance(user: Any, gathering: Gathering) -> bool:
+def can_view_attendance(user: Actor, gathering: Gathering) -> bool:
     """The attendance list of a gathering: leads, coordinators and national readers; a
     participant sees only their own row (see the gathering page)."""
     return (
@@ -69,7 +71,7 @@ def can_view_attendance(user: Any, gathering: Gathering) -> bool:
     )
 
 
-def can_present(user: Any, gathering: Gathering) -> bool:
+def can_present(user: Actor, gathering: Gathering) -> bool:
     """Teachers expected at a network event or conference add their presentation; leads
     and coordinators add them for anyone."""
     if gathering.kind not in (GatheringKind.NETWORK, GatheringKind.CONFERENCE) or not gathering.programme.is_active:
@@ -84,7 +86,7 @@ def can_present(user: Any, gathering: Gathering) -> bool:
     )
 
 
-def can_give_feedback(user: Any, gathering: Gathering) -> bool:
+def can_give_feedback(user: Actor, gathering: Gathering) -> bool:
     """Programme participants of the event (expected or leading) and its coordinator."""
     if gathering.kind not in (GatheringKind.NETWORK, GatheringKind.CONFERENCE) or not gathering.programme.is_active:
         return False
@@ -101,7 +103,7 @@ def can_give_feedback(user: Any, gathering: Gathering) -> bool:
     return gathering.attendances.filter(school_id__in=sorted(schools)).exists()
 
 
-def can_view_feedback(user: Any, gathering: Gathering) -> bool:
+def can_view_feedback(user: Actor, gathering: Gathering) -> bool:
     """Feedback is visible to the event's programme participants and national readers."""
     return (
         can_give_feedback(user, gathering)
@@ -110,7 +112,7 @@ def can_view_feedback(user: Any, gathering: Gathering) -> bool:
     )
 
 
-def can_view_report(user: Any, programme: Programme) -> bool:
+def can_view_report(user: Actor, programme: Programme) -> bool:
     """Attendance rates and participation hours: coordinator, observer, national readers."""
     return access_for(user).is_national or bool(
         access_for(user).programme_roles(programme) & {Role.COORDINATOR, Role.OBSERVER}

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from shamy.access.context import access_for
+from shamy.access.context import Actor, access_for
 from shamy.attendance.models import (
     ATTENDED,
     Attendance,
@@ -28,7 +28,7 @@ from shamy.programmes.models import Programme
 _DURATION = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
 
 
-def gathering_get_for_user(*, user: Any, gathering_id: int) -> Gathering:
+def gathering_get_for_user(*, user: Actor, gathering_id: int) -> Gathering:
     return get_object_or_404(
         Gathering.objects.visible_to(user)
         .select_related("programme", "cohort", "school", "region", "series")
@@ -65,7 +65,9 @@ class GatheringFilters:
         )
 
 
-def gathering_list_for_programme(*, actor: Any, programme: Programme, filters: GatheringFilters) -> QuerySet[Gathering]:
+def gathering_list_for_programme(
+    *, actor: Actor, programme: Programme, filters: GatheringFilters
+) -> QuerySet[Gathering]:
     gatherings = Gathering.objects.visible_to(actor).filter(programme=programme)
     if filters.kind:
         gatherings = gatherings.filter(kind=filters.kind)
@@ -81,7 +83,7 @@ def gathering_list_for_programme(*, actor: Any, programme: Programme, filters: G
     return _with_counts(gatherings)
 
 
-def my_gatherings(*, actor: Any) -> QuerySet[Gathering]:
+def my_gatherings(*, actor: Actor) -> QuerySet[Gathering]:
     """Gatherings the actor leads or is expected at, across programmes."""
     condition = Q(leads=actor)
     person = access_for(actor).person
@@ -99,7 +101,7 @@ def attendance_rows(*, gathering: Gathering) -> QuerySet[Attendance]:
     )
 
 
-def attendance_get_for_user(*, user: Any, attendance_id: int) -> Attendance:
+def attendance_get_for_user(*, user: Actor, attendance_id: int) -> Attendance:
     attendance = get_object_or_404(Attendance.objects.select_related("person", "school"), pk=attendance_id)
     # The gathering must be visible, else the row does not exist for this user.
     if not Gathering.objects.visible_to(user).filter(pk=attendance.gathering_id).exists():
@@ -108,14 +110,14 @@ def attendance_get_for_user(*, user: Any, attendance_id: int) -> Attendance:
     return attendance
 
 
-def material_get_for_user(*, user: Any, material_id: int) -> Material:
+def material_get_for_user(*, user: Actor, material_id: int) -> Material:
     return get_object_or_404(
         Material.objects.filter(gathering__in=Gathering.objects.visible_to(user)).select_related("gathering"),
         pk=material_id,
     )
 
 
-def presentation_get_for_user(*, user: Any, presentation_id: int) -> Presentation:
+def presentation_get_for_user(*, user: Actor, presentation_id: int) -> Presentation:
     return get_object_or_404(
         Presentation.objects.filter(gathering__in=Gathering.objects.visible_to(user)).select_related(
             "gathering__programme", "presenter"
@@ -137,7 +139,7 @@ def attendance_is_marked(*, gathering: Gathering) -> bool:
     return Attendance.objects.filter(gathering=gathering).exclude(status="").exists()
 
 
-def own_attendance(*, actor: Any, gathering: Gathering) -> Attendance | None:
+def own_attendance(*, actor: Actor, gathering: Gathering) -> Attendance | None:
     person = access_for(actor).person
     if person is None:
         return None

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from shamy.access.context import access_for
+from shamy.access.context import Actor, access_for
+from shamy.access.http import AuthedHttpRequest
 from shamy.access.roles import Role
 from shamy.attendance import selectors
 from shamy.attendance.forms import (
@@ -49,7 +50,7 @@ from shamy.registry.models import School
 PAGE_SIZE = 50
 
 
-def _schedulable_schools(user: Any, programme: Any) -> QuerySet[School]:
+def _schedulable_schools(user: Actor, programme: Any) -> QuerySet[School]:
     if access_for(user).is_coordinator(programme):
         ids = access_for(user).programme_school_ids(programme)
     else:
@@ -59,7 +60,7 @@ def _schedulable_schools(user: Any, programme: Any) -> QuerySet[School]:
     return School.objects.filter(pk__in=sorted(ids)).order_by("name_kk")
 
 
-def my_sessions(request: HttpRequest) -> HttpResponse:
+def my_sessions(request: AuthedHttpRequest) -> HttpResponse:
     rows = selectors.my_gatherings(actor=request.user)
     now = timezone.now()
     upcoming = [row for row in rows if row.ends_at >= now][:30]
@@ -74,7 +75,7 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-def gathering_list(request: HttpRequest, programme_id: int) -> HttpResponse:
+def gathering_list(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_for_user(user=request.user, programme_id=programme_id)
     filters = selectors.GatheringFilters.from_query(request.GET)
     rows = selectors.gathering_list_for_programme(actor=request.user, programme=programme, filters=filters)
@@ -98,7 +99,7 @@ def gathering_list(request: HttpRequest, programme_id: int) -> HttpResponse:
     )
 
 
-def gathering_create(request: HttpRequest, programme_id: int) -> HttpResponse:
+def gathering_create(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_for_user(user=request.user, programme_id=programme_id)
     if not can_create_gathering(request.user, programme):
         raise PermissionDenied
@@ -108,7 +109,7 @@ def gathering_create(request: HttpRequest, programme_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             gathering = gathering_services.gathering_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 programme=programme,
                 kind=data["kind"],
                 title=data["title"],
@@ -133,7 +134,7 @@ def gathering_create(request: HttpRequest, programme_id: int) -> HttpResponse:
     return render(request, "attendance/gathering_form.html", {"programme": programme, "form": form})
 
 
-def series_create(request: HttpRequest, programme_id: int) -> HttpResponse:
+def series_create(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_for_user(user=request.user, programme_id=programme_id)
     if not can_create_gathering(request.user, programme):
         raise PermissionDenied
@@ -145,7 +146,7 @@ def series_create(request: HttpRequest, programme_id: int) -> HttpResponse:
         cohort_link = school.cohort_links.filter(cohort__programme=programme).select_related("cohort").first()
         try:
             series = gathering_services.series_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 programme=programme,
                 cohort=cohort_link.cohort if cohort_link else None,
                 school=school,
@@ -183,7 +184,7 @@ def _add_service_errors(form: Any, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, messages_)
 
 
-def gathering_edit(request: HttpRequest, gathering_id: int) -> HttpResponse:
+def gathering_edit(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
     gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
     if not can_manage_gathering(request.user, gathering):
         raise PermissionDenied
@@ -202,7 +203,7 @@ def gathering_edit(request: HttpRequest, gathering_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             gathering_services.gathering_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 gathering=gathering,
                 changes=form.changes(),
             )
@@ -221,7 +222,7 @@ def gathering_edit(request: HttpRequest, gathering_id: int) -> HttpResponse:
 
 
 @require_POST
-def gathering_cancel(request: HttpRequest, gathering_id: int) -> HttpResponse:
+def gathering_cancel(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
     gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
     if not can_manage_gathering(request.user, gathering):
         raise PermissionDenied
@@ -231,7 +232,7 @@ def gathering_cancel(request: HttpRequest, gathering_id: int) -> HttpResponse:
     else:
         try:
             gathering_services.gathering_cancel(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 gathering=gathering,
                 reason=form.cleaned_data["reason"],
             )
@@ -243,12 +244,12 @@ def gathering_cancel(request: HttpRequest, gathering_id: int) -> HttpResponse:
 
 
 @require_POST
-def gathering_restore(request: HttpRequest, gathering_id: int) -> HttpResponse:
+def gathering_restore(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
     gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
     if not can_manage_gathering(request.user, gathering):
         raise PermissionDenied
     try:
-        gathering_services.gathering_restore(actor=request.user, gathering=gathering)  # type: ignore[arg-type]
+        gathering_services.gathering_restore(actor=request.user, gathering=gathering)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -256,7 +257,7 @@ def gathering_restore(request: HttpRequest, gathering_id: int) -> HttpResponse:
     return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
 
 
-def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
+def gathering_detail(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
     gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
     manage = can_manage_gathering(request.user, gathering)
     show_feedback = can_view_feedback(request.user, gathering)
@@ -289,7 +290,7 @@ def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
 
 
 @require_POST
-def expected_add(request: HttpRequest, gathering_id: int) -> HttpResponse:
+def expected_add(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
     gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
     if not can_manage_gathering(request.user, gathering):
         raise PermissionDenied
@@ -299,7 +300,7 @@ def expected_add(request: HttpRequest, gathering_id: int) -> HttpResponse:
         messages.error(request, _("Choose a participant from the list."))
     else:
         try:
-            marking.attendance_expect(actor=request.user, gathering=gathering, person=person)  # type: ignore[arg-type]
+            marking.attendance_expect(actor=request.user, gathering=gathering, person=person)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -308,12 +309,12 @@ def expected_add(request: HttpRequest, gathering_id: int) -> HttpResponse:
 
 
 @require_POST
-def expected_remove(request: HttpRequest, attendance_id: int) -> HttpResponse:
+def expected_remove(request: AuthedHttpRequest, attendance_id: int) -> HttpResponse:
     attendance = selectors.attendance_get_for_user(user=request.user, attendance_id=attendance_id)
     if not can_manage_gathering(request.user, attendance.gathering):
         raise PermissionDenied
     try:
-        marking.attendance_unexpect(actor=request.user, attendance=attendance)  # type: ignore[arg-type]
+        marking.attendance_unexpect(actor=request.user, attendance=attendance)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -321,7 +322,7 @@ def expected_remove(request: HttpRequest, attendance_id: int) -> HttpResponse:
     return redirect("attendance:gathering-detail", gathering_id=attendance.gathering_id)
 
 
-def attendance_take(request: HttpRequest, gathering_id: int) -> HttpResponse:
+def attendance_take(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
     gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
     if not can_mark_attendance(request.user, gathering):
         raise PermissionDenied
@@ -337,13 +338,13 @@ def attendance_take(request: HttpRequest, gathering_id: int) -> HttpResponse:
 
 
 @require_POST
-def attendance_mark(request: HttpRequest, attendance_id: int) -> HttpResponse:
+def attendance_mark(request: AuthedHttpRequest, attendance_id: int) -> HttpResponse:
     attendance = selectors.attendance_get_for_user(user=request.user, attendance_id=attendance_id)
     if not can_mark_attendance(request.user, attendance.gathering):
         raise PermissionDenied
     status = request.POST.get("status", "")
     try:
-        attendance = marking.attendance_mark(actor=request.user, attendance=attendance, status=status)  # type: ignore[arg-type]
+        attendance = marking.attendance_mark(actor=request.user, attendance=attendance, status=status)
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     if request.htmx:  # type: ignore[attr-defined]
@@ -357,7 +358,7 @@ def attendance_mark(request: HttpRequest, attendance_id: int) -> HttpResponse:
 
 
 @require_POST
-def material_upload(request: HttpRequest, gathering_id: int) -> HttpResponse:
+def material_upload(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
     gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
     if not can_manage_gathering(request.user, gathering):
         raise PermissionDenied
@@ -365,7 +366,7 @@ def material_upload(request: HttpRequest, gathering_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             gathering_services.material_add(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 gathering=gathering,
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data.get("title", ""),
@@ -379,20 +380,20 @@ def material_upload(request: HttpRequest, gathering_id: int) -> HttpResponse:
     return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
 
 
-def material_download(request: HttpRequest, material_id: int) -> FileResponse:
+def material_download(request: AuthedHttpRequest, material_id: int) -> FileResponse:
     material = selectors.material_get_for_user(user=request.user, material_id=material_id)
     return files.file_response(material, material.file, content_type=material.content_type)
 
 
 @require_POST
-def recording_set(request: HttpRequest, gathering_id: int) -> HttpResponse:
+def recording_set(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
     gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
     if not can_manage_gathering(request.user, gathering):
         raise PermissionDenied
     form = RecordingForm(request.POST)
     if form.is_valid():
         gathering_services.gathering_set_recording(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             gathering=gathering,
             recording_url=form.cleaned_data["recording_url"],
         )
@@ -403,7 +404,7 @@ def recording_set(request: HttpRequest, gathering_id: int) -> HttpResponse:
 
 
 @require_POST
-def presentation_create(request: HttpRequest, gathering_id: int) -> HttpResponse:
+def presentation_create(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
     gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
     if not can_present(request.user, gathering):
         raise PermissionDenied
@@ -411,7 +412,7 @@ def presentation_create(request: HttpRequest, gathering_id: int) -> HttpResponse
     if form.is_valid():
         try:
             marking.presentation_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 gathering=gathering,
                 title=form.cleaned_data["title"],
                 summary=form.cleaned_data.get("summary", ""),
@@ -426,13 +427,13 @@ def presentation_create(request: HttpRequest, gathering_id: int) -> HttpResponse
 
 
 @require_POST
-def feedback_create(request: HttpRequest, presentation_id: int) -> HttpResponse:
+def feedback_create(request: AuthedHttpRequest, presentation_id: int) -> HttpResponse:
     presentation = selectors.presentation_get_for_user(user=request.user, presentation_id=presentation_id)
     if not can_give_feedback(request.user, presentation.gathering):
         raise PermissionDenied
     form = FeedbackForm(request.POST)
     if form.is_valid():
-        marking.feedback_add(actor=request.user, presentation=presentation, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+        marking.feedback_add(actor=request.user, presentation=presentation, text=form.cleaned_data["text"])
         messages.success(request, _("Thank you: your feedback was added."))
     else:
         messages.error(request, _("Write your feedback first."))
@@ -441,7 +442,9 @@ def feedback_create(request: HttpRequest, presentation_id: int) -> HttpResponse:
     )
 
 
-def _calendar_response(request: HttpRequest, gatherings: QuerySet[Gathering], name: str, filename: str) -> HttpResponse:
+def _calendar_response(
+    request: AuthedHttpRequest, gatherings: QuerySet[Gathering], name: str, filename: str
+) -> HttpResponse:
     events = [
         Event(
             uid=f"gathering-{gathering.pk}@shamy.kz",
@@ -463,12 +466,12 @@ def _calendar_response(request: HttpRequest, gatherings: QuerySet[Gathering], na
     return response
 
 
-def calendar_mine(request: HttpRequest) -> HttpResponse:
+def calendar_mine(request: AuthedHttpRequest) -> HttpResponse:
     gatherings = selectors.my_gatherings(actor=request.user)
     return _calendar_response(request, gatherings, _("My sessions"), "shamy-sessions.ics")
 
 
-def school_calendar(request: HttpRequest, school_id: int) -> HttpResponse:
+def school_calendar(request: AuthedHttpRequest, school_id: int) -> HttpResponse:
     """A school's gatherings: its in-school sessions and its region's network events, for
     the people acting for the school in a programme and for national readers."""
     from shamy.access.context import access_for
@@ -492,7 +495,7 @@ def school_calendar(request: HttpRequest, school_id: int) -> HttpResponse:
     return _calendar_response(request, gatherings, school.name, f"school-{school.pk}.ics")
 
 
-def report(request: HttpRequest, programme_id: int) -> HttpResponse:
+def report(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_for_user(user=request.user, programme_id=programme_id)
     if not can_view_report(request.user, programme):
         raise PermissionDenied

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
-from shamy.access.context import access_for
+from shamy.access.context import Actor, access_for
 
 
-def can_view_audit_log(user: Any) -> bool:
+def can_view_audit_log(user: Actor) -> bool:
     """Only system administrators browse the audit log: it shows everyone's changes."""
     return access_for(user).is_system_admin

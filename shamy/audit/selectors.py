@@ -2,15 +2,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from shamy.audit.models import AuditEntry
 from shamy.core.text import search_key
 
+if TYPE_CHECKING:
+    from shamy.access.context import Actor
 
-def audit_entry_list(*, actor: Any, filters: Mapping[str, str]) -> QuerySet[AuditEntry]:
+
+def audit_entry_list(*, actor: Actor, filters: Mapping[str, str]) -> QuerySet[AuditEntry]:
     """Audit entries the actor may browse, filtered by action prefix, actor name or e-mail, object label
     or ID, and first and last day (inclusive, in the site's time zone)."""
     entries = AuditEntry.objects.visible_to(actor).select_related("target_type")

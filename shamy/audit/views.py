@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
@@ -10,9 +12,12 @@ from shamy.audit.forms import AuditFilterForm
 from shamy.audit.permissions import can_view_audit_log
 from shamy.audit.selectors import audit_entry_list
 
+if TYPE_CHECKING:
+    from shamy.access.http import AuthedHttpRequest
+
 
 @vary_on_headers("HX-Request")
-def entry_list(request: HttpRequest) -> HttpResponse:
+def entry_list(request: AuthedHttpRequest) -> HttpResponse:
     if not can_view_audit_log(request.user):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)

@@ -15,15 +15,19 @@ import abc
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from shamy.access.context import Actor
 from shamy.core.text import search_key
 from shamy.imports.cells import CellError, Parser
 from shamy.imports.files import Table
+
+if TYPE_CHECKING:
+    from shamy.accounts.models import User
 
 CREATE = "create"
 UPDATE = "update"
@@ -109,7 +113,7 @@ class Importer(abc.ABC):
     # Columns whose values must be unique within one file (a record's identifiers).
     unique_columns: ClassVar[tuple[str, ...]] = ()
 
-    def allowed(self, user: Any) -> bool:
+    def allowed(self, user: Actor) -> bool:
         """Whether ``user`` may run this import. Deny by default."""
         return False
 
@@ -125,10 +129,10 @@ class Importer(abc.ABC):
         then set each error-free row's ``action``, ``target`` and ``changes`` (or add errors)."""
 
     @abc.abstractmethod
-    def apply(self, *, actor: Any, row: Row) -> None:
+    def apply(self, *, actor: User, row: Row) -> None:
         """Write one checked row through the owning app's services."""
 
-    def apply_many(self, *, actor: Any, rows: list[Row]) -> None:
+    def apply_many(self, *, actor: User, rows: list[Row]) -> None:
         """Write a batch of checked rows. By default one at a time; an importer may write new
         records in bulk through services made for rows checked in the same transaction."""
         for row in rows:

@@ -8,10 +8,10 @@ people) live in ``shamy/registry/importers.py``; this framework imports no app t
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 from django.apps import apps
 
+from shamy.access.context import Actor
 from shamy.imports.base import Importer
 
 _KINDS: dict[str, Importer] = {}
@@ -52,5 +52,5 @@ def importer_for(kind: str) -> Importer | None:
     return _KINDS.get(kind)
 
 
-def importers_for_user(user: Any) -> list[Importer]:
+def importers_for_user(user: Actor) -> list[Importer]:
     return [importer for importer in all_importers() if importer.allowed(user)]

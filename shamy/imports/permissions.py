@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from shamy.access.context import Actor
 from shamy.imports.kinds import importers_for_user
 
 
-def can_import_anything(user: Any) -> bool:
+def can_import_anything(user: Actor) -> bool:
     return bool(importers_for_user(user))

@@ -6,12 +6,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from shamy.access.http import AuthedHttpRequest
 from shamy.imports.base import Problem
 from shamy.imports.files import CSV, XLSX, FileProblem
 from shamy.imports.forms import UploadForm
@@ -26,14 +27,14 @@ PREVIEW_PAGE_SIZE = 100
 ERROR_LIST_LIMIT = 200
 
 
-def _allowed_importers(request: HttpRequest) -> list[Any]:
+def _allowed_importers(request: AuthedHttpRequest) -> list[Any]:
     importers = importers_for_user(request.user)
     if not importers:
         raise PermissionDenied
     return importers
 
 
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthedHttpRequest) -> HttpResponse:
     importers = _allowed_importers(request)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, importers=importers)
@@ -52,7 +53,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/start.html", {"form": form, "importers": importers})
 
 
-def template_download(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
+def template_download(request: AuthedHttpRequest, kind: str, file_format: str) -> HttpResponse:
     importer = importer_for(kind)
     if importer is None or file_format not in {CSV, XLSX}:
         raise Http404
@@ -61,7 +62,7 @@ def template_download(request: HttpRequest, kind: str, file_format: str) -> Http
     return template_response(importer, file_format)
 
 
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthedHttpRequest) -> HttpResponse:
     _allowed_importers(request)
     page = Paginator(job_list_for_user(user=request.user), 50).get_page(request.GET.get("page"))
     labels = {importer.kind: importer.label for importer in all_importers()}
@@ -84,7 +85,7 @@ def _problem_text(problem: dict[str, Any], labels: dict[str, str]) -> str:
 
 
 @vary_on_headers("HX-Request")
-def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_detail(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     job = job_get_for_user(user=request.user, job_id=job_id)
     importer = importer_for(job.kind)
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
@@ -140,7 +141,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @require_POST
-def job_commit(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_commit(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     job = job_get_for_user(user=request.user, job_id=job_id)
     try:
         job = job_commit_service(actor=request.user, job=job)

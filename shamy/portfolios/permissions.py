@@ -16,23 +16,24 @@ everyone else          nothing (404)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.db.models import Q
 
-from shamy.access.context import access_for
+from shamy.access.context import Actor, access_for
 from shamy.access.roles import Role
 
 if TYPE_CHECKING:
+    from shamy.accounts.models import User
     from shamy.portfolios.models import DevelopmentProject, Portfolio
     from shamy.programmes.models import Cohort, Programme
 
 
-def _authenticated(user: Any) -> bool:
+def _authenticated(user: Actor) -> TypeGuard[User]:
     return user is not None and bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
-def project_visibility(user: Any) -> Q | None:
+def project_visibility(user: Actor) -> Q | None:
     """The condition selecting the projects ``user`` may open, or None for none at all."""
     if not _authenticated(user):
         return None
@@ -62,7 +63,7 @@ def _programme_id(project: DevelopmentProject) -> int:
     return project.cohort.programme_id
 
 
-def _school_roles(user: Any, project: DevelopmentProject) -> set[str]:
+def _school_roles(user: Actor, project: DevelopmentProject) -> set[str]:
     """Roles the user holds for the project's school in the project's cohort."""
     roles: set[str] = set()
     for membership in access_for(user).programme_memberships(_programme_id(project)):
@@ -74,33 +75,33 @@ def _school_roles(user: Any, project: DevelopmentProject) -> set[str]:
     return roles
 
 
-def is_owner(user: Any, project: DevelopmentProject) -> bool:
+def is_owner(user: Actor, project: DevelopmentProject) -> bool:
     return _authenticated(user) and project.teacher.user_id == user.pk
 
 
-def is_collaborator(user: Any, project: DevelopmentProject) -> bool:
+def is_collaborator(user: Actor, project: DevelopmentProject) -> bool:
     if not _authenticated(user):
         return False
     return any(person.user_id == user.pk for person in project.collaborators.all())
 
 
-def is_school_facilitator(user: Any, project: DevelopmentProject) -> bool:
+def is_school_facilitator(user: Actor, project: DevelopmentProject) -> bool:
     return Role.SCHOOL_FACILITATOR in _school_roles(user, project)
 
 
-def is_principal(user: Any, project: DevelopmentProject) -> bool:
+def is_principal(user: Actor, project: DevelopmentProject) -> bool:
     return Role.SCHOOL_PRINCIPAL in _school_roles(user, project)
 
 
-def is_link_facilitator(user: Any, project: DevelopmentProject) -> bool:
+def is_link_facilitator(user: Actor, project: DevelopmentProject) -> bool:
     return project.school_id in access_for(user).link_school_ids(_programme_id(project))
 
 
-def is_programme_coordinator(user: Any, project: DevelopmentProject) -> bool:
+def is_programme_coordinator(user: Actor, project: DevelopmentProject) -> bool:
     return access_for(user).is_coordinator(_programme_id(project))
 
 
-def can_view_project(user: Any, project: DevelopmentProject) -> bool:
+def can_view_project(user: Actor, project: DevelopmentProject) -> bool:
     """The project page with journal, steps, evidence and threads (not for certifiers)."""
     return (
         is_owner(user, project)
@@ -112,26 +113,26 @@ def can_view_project(user: Any, project: DevelopmentProject) -> bool:
     )
 
 
-def can_edit_project(user: Any, project: DevelopmentProject) -> bool:
+def can_edit_project(user: Actor, project: DevelopmentProject) -> bool:
     """Write the project's records (journal, steps, evidence, portfolio sections): the teacher
     and their collaborators. Sections and evidence removal are further locked once the portfolio
     is submitted (checked by those services and views)."""
     return is_owner(user, project) or is_collaborator(user, project)
 
 
-def can_manage_project(user: Any, project: DevelopmentProject) -> bool:
+def can_manage_project(user: Actor, project: DevelopmentProject) -> bool:
     """Move stages, change title and collaborators, submit, consent to sharing: the teacher."""
     return is_owner(user, project)
 
 
-def can_view_portfolio(user: Any, portfolio: Portfolio) -> bool:
+def can_view_portfolio(user: Actor, portfolio: Portfolio) -> bool:
     project = portfolio.project
     if can_view_project(user, project):
         return True
     return portfolio.is_submitted and Role.CERTIFIER in access_for(user).programme_roles(_programme_id(project))
 
 
-def thread_participants(user: Any, project: DevelopmentProject) -> set[str]:
+def thread_participants(user: Actor, project: DevelopmentProject) -> set[str]:
     """The feedback threads (``Thread`` values) the user may read and write."""
     from shamy.portfolios.models import Thread
 
@@ -145,16 +146,16 @@ def thread_participants(user: Any, project: DevelopmentProject) -> set[str]:
     return threads
 
 
-def can_comment(user: Any, project: DevelopmentProject, thread: str) -> bool:
+def can_comment(user: Actor, project: DevelopmentProject, thread: str) -> bool:
     return thread in thread_participants(user, project)
 
 
-def can_endorse_project(user: Any, project: DevelopmentProject) -> bool:
+def can_endorse_project(user: Actor, project: DevelopmentProject) -> bool:
     """The principal of the project's school endorses it."""
     return is_principal(user, project)
 
 
-def board_school_ids(user: Any, cohort: Cohort) -> set[int]:
+def board_school_ids(user: Actor, cohort: Cohort) -> set[int]:
     """Schools of ``cohort`` whose board the user may open (without the coordinator's all)."""
     programme_id = cohort.programme_id
     schools = set(access_for(user).link_school_ids(programme_id))
@@ -174,18 +175,18 @@ BOARD_ROLES = frozenset(
 )
 
 
-def can_open_board_index(user: Any) -> bool:
+def can_open_board_index(user: Actor) -> bool:
     """The projects board index (and its menu entry). It may be empty: no programme has schools yet."""
     return access_for(user).is_national or any(m.role in BOARD_ROLES for m in access_for(user).programme_memberships())
 
 
-def can_view_link_overview(user: Any, programme: Programme) -> bool:
+def can_view_link_overview(user: Actor, programme: Programme) -> bool:
     return Role.LINK_FACILITATOR in access_for(user).programme_roles(programme) or access_for(user).is_coordinator(
         programme
     )
 
 
-def can_view_programme_overview(user: Any, programme: Programme) -> bool:
+def can_view_programme_overview(user: Actor, programme: Programme) -> bool:
     """Aggregates by region and school: coordinators, observers and national readers."""
     return (
         bool(access_for(user).programme_roles(programme) & {Role.COORDINATOR, Role.OBSERVER})
@@ -193,17 +194,17 @@ def can_view_programme_overview(user: Any, programme: Programme) -> bool:
     )
 
 
-def can_start_project(user: Any) -> bool:
+def can_start_project(user: Actor) -> bool:
     return any(m.role == Role.TEACHER for m in access_for(user).programme_memberships())
 
 
-def can_edit_themes(user: Any) -> bool:
+def can_edit_themes(user: Actor) -> bool:
     """The theme taxonomy is shared by all programmes: system administrators and coordinators."""
     if access_for(user).is_system_admin:
         return True
     return any(m.role == Role.COORDINATOR for m in access_for(user).programme_memberships())
 
 
-def can_list_submitted(user: Any) -> bool:
+def can_list_submitted(user: Actor) -> bool:
     """The list of submitted portfolios: certifiers and coordinators."""
     return any(m.role in (Role.CERTIFIER, Role.COORDINATOR) for m in access_for(user).programme_memberships())

@@ -13,8 +13,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from shamy.access.context import access_for
+from shamy.access.context import Actor, access_for
 from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.core.db import kazakh_order
 from shamy.core.text import search_query_key
 from shamy.portfolios import permissions
@@ -41,7 +42,7 @@ def _project_rows(queryset: QuerySet[DevelopmentProject]) -> QuerySet[Developmen
     return queryset.select_related("teacher", "school", "theme", "stage", "cohort__programme", "portfolio")
 
 
-def project_list_own(*, actor: Any) -> QuerySet[DevelopmentProject]:
+def project_list_own(*, actor: User) -> QuerySet[DevelopmentProject]:
     """The actor's own projects and those they collaborate on."""
     collaborating = DevelopmentProject.collaborators.through.objects.filter(person__user_id=actor.pk).values(
         "developmentproject_id"
@@ -50,7 +51,7 @@ def project_list_own(*, actor: Any) -> QuerySet[DevelopmentProject]:
     return _project_rows(own).order_by("-last_activity_at", "id")
 
 
-def project_get_for_user(*, user: Any, project_id: int) -> DevelopmentProject:
+def project_get_for_user(*, user: Actor, project_id: int) -> DevelopmentProject:
     """A project the user may open. Invisible → 404; a certifier (portfolio only) → 403."""
     project = get_object_or_404(
         _project_rows(DevelopmentProject.objects.visible_to(user)).prefetch_related("collaborators"), pk=project_id
@@ -60,7 +61,7 @@ def project_get_for_user(*, user: Any, project_id: int) -> DevelopmentProject:
     return project
 
 
-def project_detail_context(*, user: Any, project: DevelopmentProject) -> dict[str, Any]:
+def project_detail_context(*, user: Actor, project: DevelopmentProject) -> dict[str, Any]:
     """Everything on the project page, in a fixed number of queries."""
     threads = permissions.thread_participants(user, project)
     comments = (
@@ -84,7 +85,7 @@ def project_detail_context(*, user: Any, project: DevelopmentProject) -> dict[st
     }
 
 
-def portfolio_get_for_user(*, user: Any, project_id: int) -> Portfolio:
+def portfolio_get_for_user(*, user: Actor, project_id: int) -> Portfolio:
     """The project's portfolio: everyone who sees the project, and certifiers once submitted."""
     portfolio = get_object_or_404(
         Portfolio.objects.select_related(
@@ -103,7 +104,7 @@ def portfolio_get_for_user(*, user: Any, project_id: int) -> Portfolio:
     return portfolio
 
 
-def section_get_for_user(*, user: Any, section_id: int) -> PortfolioSection:
+def section_get_for_user(*, user: Actor, section_id: int) -> PortfolioSection:
     section = get_object_or_404(
         PortfolioSection.objects.select_related(
             "portfolio__project__teacher", "portfolio__project__cohort", "updated_by"
@@ -116,7 +117,7 @@ def section_get_for_user(*, user: Any, section_id: int) -> PortfolioSection:
     return section
 
 
-def evidence_get_for_user(*, user: Any, evidence_id: int) -> Evidence:
+def evidence_get_for_user(*, user: Actor, evidence_id: int) -> Evidence:
     """Evidence files are served to those who may see the project or its submitted portfolio."""
     evidence = get_object_or_404(
         Evidence.objects.select_related("project__teacher", "project__cohort", "project__portfolio").prefetch_related(
@@ -130,7 +131,7 @@ def evidence_get_for_user(*, user: Any, evidence_id: int) -> Evidence:
     return evidence
 
 
-def portfolio_list_submitted(*, actor: Any) -> QuerySet[Portfolio]:
+def portfolio_list_submitted(*, actor: Actor) -> QuerySet[Portfolio]:
     """Submitted portfolios of the programmes the actor certifies or coordinates, newest first."""
     programmes = sorted(
         {
@@ -159,7 +160,7 @@ class BoardColumn:
     projects: list[DevelopmentProject] = field(default_factory=list)
 
 
-def board_schools(*, actor: Any, cohort: Cohort) -> list[School]:
+def board_schools(*, actor: Actor, cohort: Cohort) -> list[School]:
     """Schools of the cohort whose board the actor may open (all of them for a coordinator)."""
     schools = School.objects.filter(cohort_links__cohort=cohort)
     if not access_for(actor).is_coordinator(cohort.programme_id):
@@ -167,7 +168,7 @@ def board_schools(*, actor: Any, cohort: Cohort) -> list[School]:
     return list(schools.order_by(kazakh_order("name_kk"), "id"))
 
 
-def board_columns(*, actor: Any, cohort: Cohort, school: School) -> list[BoardColumn]:
+def board_columns(*, actor: Actor, cohort: Cohort, school: School) -> list[BoardColumn]:
     """The school's projects in the cohort, one column per methodology stage (two queries)."""
     columns = {
         stage.pk: BoardColumn(stage)
@@ -205,7 +206,7 @@ class SchoolProgress:
     stage_counts: dict[int, int] = field(default_factory=dict)
 
 
-def link_overview(*, actor: Any, programme: Programme, weeks: int) -> list[SchoolProgress]:
+def link_overview(*, actor: Actor, programme: Programme, weeks: int) -> list[SchoolProgress]:
     """Every school assigned to the link facilitator (all schools for a coordinator), each with
     project counts per stage and the projects without activity for ``weeks`` weeks."""
     if access_for(actor).is_coordinator(programme.pk):
@@ -251,7 +252,7 @@ class AggregateRow:
 
 
 def programme_overview(
-    *, actor: Any, programme: Programme, weeks: int = DEFAULT_STUCK_WEEKS
+    *, actor: Actor, programme: Programme, weeks: int = DEFAULT_STUCK_WEEKS
 ) -> tuple[list[MethodologyStage], list[AggregateRow], list[AggregateRow]]:
     """Counts per region and per school of the programme's projects, by stage, in SQL.
 

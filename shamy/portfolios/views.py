@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from shamy.access.context import access_for
+from shamy.access.context import Actor, access_for
+from shamy.access.http import AuthedHttpRequest
 from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.core import files
 from shamy.portfolios import permissions, selectors
 from shamy.portfolios.forms import (
@@ -59,14 +61,14 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _drafts(user: Any, keys: list[str]) -> dict[str, Draft]:
+def _drafts(user: User, keys: list[str]) -> dict[str, Draft]:
     return {draft.key: draft for draft in Draft.objects.filter(user_id=user.pk, key__in=keys)}
 
 
 # --- Teacher's projects ---------------------------------------------------------------------
 
 
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: AuthedHttpRequest) -> HttpResponse:
     projects = selectors.project_list_own(actor=request.user)
     can_start = permissions.can_start_project(request.user)
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -75,14 +77,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portfolios/project_list.html", {"page": page, "can_start": can_start, "query": ""})
 
 
-def _teacher_cohorts(user: Any) -> list[Cohort]:
+def _teacher_cohorts(user: Actor) -> list[Cohort]:
     ids = sorted(
         {m.cohort_id for m in access_for(user).programme_memberships() if m.role == Role.TEACHER and m.cohort_id}
     )
     return list(Cohort.objects.filter(pk__in=ids).select_related("programme"))
 
 
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthedHttpRequest) -> HttpResponse:
     if not permissions.can_start_project(request.user):
         raise PermissionDenied
     cohorts = _teacher_cohorts(request.user)
@@ -106,7 +108,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, "portfolios/project_form.html", {"form": form, "cohorts": cohorts, "cohort": cohort})
 
 
-def _detail(request: HttpRequest, project: Any, **forms: Any) -> HttpResponse:
+def _detail(request: AuthedHttpRequest, project: Any, **forms: Any) -> HttpResponse:
     user = request.user
     context = selectors.project_detail_context(user=user, project=project)
     can_edit = permissions.can_edit_project(user, project)
@@ -150,12 +152,12 @@ def _detail(request: HttpRequest, project: Any, **forms: Any) -> HttpResponse:
     return render(request, "portfolios/project_detail.html", context, status=status)
 
 
-def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_detail(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, project_id=project_id)
     return _detail(request, project)
 
 
-def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_edit(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, project_id=project_id)
     if not permissions.can_manage_project(request.user, project):
         raise PermissionDenied
@@ -191,7 +193,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_POST
-def project_stage(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_stage(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, project_id=project_id)
     if not permissions.can_manage_project(request.user, project):
         raise PermissionDenied
@@ -214,7 +216,7 @@ def project_stage(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_POST
-def step_add(request: HttpRequest, project_id: int) -> HttpResponse:
+def step_add(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, project_id=project_id)
     if not permissions.can_edit_project(request.user, project):
         raise PermissionDenied
@@ -229,7 +231,7 @@ def step_add(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_POST
-def step_done(request: HttpRequest, step_id: int) -> HttpResponse:
+def step_done(request: AuthedHttpRequest, step_id: int) -> HttpResponse:
     step = get_object_or_404(ProjectStep.objects.select_related("project"), pk=step_id)
     project = selectors.project_get_for_user(user=request.user, project_id=step.project_id)
     if not permissions.can_edit_project(request.user, project):
@@ -240,7 +242,7 @@ def step_done(request: HttpRequest, step_id: int) -> HttpResponse:
 
 
 @require_POST
-def journal_add(request: HttpRequest, project_id: int) -> HttpResponse:
+def journal_add(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, project_id=project_id)
     if not permissions.can_edit_project(request.user, project):
         raise PermissionDenied
@@ -255,7 +257,7 @@ def journal_add(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_POST
-def comment_add(request: HttpRequest, project_id: int, thread: str) -> HttpResponse:
+def comment_add(request: AuthedHttpRequest, project_id: int, thread: str) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, project_id=project_id)
     if thread not in Thread.values or not permissions.can_comment(request.user, project, thread):
         raise PermissionDenied
@@ -268,7 +270,7 @@ def comment_add(request: HttpRequest, project_id: int, thread: str) -> HttpRespo
 
 
 @require_POST
-def project_endorse(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_endorse(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, project_id=project_id)
     if not permissions.can_endorse_project(request.user, project):
         raise PermissionDenied
@@ -283,7 +285,7 @@ def project_endorse(request: HttpRequest, project_id: int) -> HttpResponse:
 # --- Evidence ---------------------------------------------------------------------------------
 
 
-def evidence_add(request: HttpRequest, project_id: int) -> HttpResponse:
+def evidence_add(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, project_id=project_id)
     if not permissions.can_edit_project(request.user, project):
         raise PermissionDenied
@@ -311,7 +313,7 @@ def evidence_add(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_delete(request: AuthedHttpRequest, evidence_id: int) -> HttpResponse:
     evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
     project = evidence.project
     if not permissions.can_edit_project(request.user, project) or project.portfolio.is_submitted:
@@ -321,7 +323,7 @@ def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
     return redirect(reverse("portfolios:project-detail", args=[project.pk]) + "#evidence")
 
 
-def evidence_file(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
+def evidence_file(request: AuthedHttpRequest, evidence_id: int) -> HttpResponseBase:
     evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
     if not evidence.file:
         raise Http404
@@ -329,7 +331,7 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
     return files.file_response(evidence, evidence.file, content_type=evidence.mime, inline=inline, max_age=3600)
 
 
-def evidence_thumbnail(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
+def evidence_thumbnail(request: AuthedHttpRequest, evidence_id: int) -> HttpResponseBase:
     evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
     if not evidence.thumbnail:
         raise Http404
@@ -339,7 +341,7 @@ def evidence_thumbnail(request: HttpRequest, evidence_id: int) -> HttpResponseBa
 # --- Portfolio --------------------------------------------------------------------------------
 
 
-def portfolio_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+def portfolio_detail(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
     portfolio = selectors.portfolio_get_for_user(user=request.user, project_id=project_id)
     project = portfolio.project
     return render(
@@ -356,7 +358,7 @@ def portfolio_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
-def submitted_list(request: HttpRequest) -> HttpResponse:
+def submitted_list(request: AuthedHttpRequest) -> HttpResponse:
     if not permissions.can_list_submitted(request.user):
         raise PermissionDenied
     portfolios = selectors.portfolio_list_submitted(actor=request.user)
@@ -364,7 +366,7 @@ def submitted_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portfolios/submitted_list.html", {"page": page, "query": ""})
 
 
-def section_edit(request: HttpRequest, section_id: int) -> HttpResponse:
+def section_edit(request: AuthedHttpRequest, section_id: int) -> HttpResponse:
     section = selectors.section_get_for_user(user=request.user, section_id=section_id)
     project = section.portfolio.project
     if not permissions.can_edit_project(request.user, project) or section.portfolio.is_submitted:
@@ -431,7 +433,7 @@ def section_edit(request: HttpRequest, section_id: int) -> HttpResponse:
 
 
 @require_POST
-def portfolio_submit(request: HttpRequest, project_id: int) -> HttpResponse:
+def portfolio_submit(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
     portfolio = selectors.portfolio_get_for_user(user=request.user, project_id=project_id)
     if not permissions.can_manage_project(request.user, portfolio.project):
         raise PermissionDenied
@@ -445,7 +447,7 @@ def portfolio_submit(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_POST
-def autosave(request: HttpRequest) -> HttpResponse:
+def autosave(request: AuthedHttpRequest) -> HttpResponse:
     """htmx autosave: store the typed text as a draft and answer "Saved at HH:MM"."""
     key = request.POST.get("key", "")
     text = request.POST.get("body", request.POST.get("text", ""))
@@ -460,7 +462,7 @@ def autosave(request: HttpRequest) -> HttpResponse:
 # --- Sharing ----------------------------------------------------------------------------------
 
 
-def project_share(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_share(request: AuthedHttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, project_id=project_id)
     if not permissions.can_manage_project(request.user, project):
         raise PermissionDenied
@@ -505,7 +507,7 @@ def project_share(request: HttpRequest, project_id: int) -> HttpResponse:
 # --- Boards and overviews -----------------------------------------------------------------------
 
 
-def board_index(request: HttpRequest) -> HttpResponse:
+def board_index(request: AuthedHttpRequest) -> HttpResponse:
     """Every board and overview the user may open (an empty page when no programme has schools yet)."""
     user = request.user
     if not permissions.can_open_board_index(user):
@@ -545,7 +547,7 @@ def board_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def board(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def board(request: AuthedHttpRequest, cohort_id: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort.objects.visible_to(request.user).select_related("programme"), pk=cohort_id)
     schools = selectors.board_schools(actor=request.user, cohort=cohort)
     if not schools:
@@ -562,7 +564,7 @@ def board(request: HttpRequest, cohort_id: int) -> HttpResponse:
     )
 
 
-def link_overview(request: HttpRequest, programme_id: int) -> HttpResponse:
+def link_overview(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_id)
     if not permissions.can_view_link_overview(request.user, programme):
         raise PermissionDenied
@@ -584,7 +586,7 @@ def link_overview(request: HttpRequest, programme_id: int) -> HttpResponse:
     )
 
 
-def programme_overview(request: HttpRequest, programme_id: int) -> HttpResponse:
+def programme_overview(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_id)
     if not permissions.can_view_programme_overview(request.user, programme):
         raise PermissionDenied
@@ -608,7 +610,7 @@ def programme_overview(request: HttpRequest, programme_id: int) -> HttpResponse:
 # --- Themes -----------------------------------------------------------------------------------
 
 
-def theme_list(request: HttpRequest) -> HttpResponse:
+def theme_list(request: AuthedHttpRequest) -> HttpResponse:
     if not permissions.can_edit_themes(request.user):
         raise PermissionDenied
     form = ThemeForm(request.POST or None)
@@ -624,7 +626,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portfolios/theme_list.html", {"themes": themes, "form": form})
 
 
-def theme_edit(request: HttpRequest, theme_id: int) -> HttpResponse:
+def theme_edit(request: AuthedHttpRequest, theme_id: int) -> HttpResponse:
     if not permissions.can_edit_themes(request.user):
         raise PermissionDenied
     theme = get_object_or_404(FocusTheme, pk=theme_id)

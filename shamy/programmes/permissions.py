@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from shamy.access.context import access_for
+from shamy.access.context import Actor, access_for
 from shamy.access.roles import Role
 from shamy.programmes.models import Cohort, Programme
 
 
-def can_view_programme(user: Any, programme: Programme) -> bool:
+def can_view_programme(user: Actor, programme: Programme) -> bool:
     """Participants with any role, and national readers (read-only)."""
     return access_for(user).can_read_programme(programme)
 
 
-def can_manage_programme(user: Any, programme: Programme) -> bool:
+def can_manage_programme(user: Actor, programme: Programme) -> bool:
     """Add schools, invite people, assign link facilitators, edit the methodology."""
     return access_for(user).is_coordinator(programme)
 
 
-def can_view_all_people(user: Any, programme: Programme) -> bool:
+def can_view_all_people(user: Actor, programme: Programme) -> bool:
     """The coordinator and national readers see every participant of a programme."""
     return access_for(user).is_coordinator(programme) or access_for(user).is_national
 
 
-def can_view_cohort_people(user: Any, cohort: Cohort) -> bool:
+def can_view_cohort_people(user: Actor, cohort: Cohort) -> bool:
     """Who may see names in a cohort at all: everyone but certifiers and observers (those see
     the schools and aggregates only)."""
     roles = access_for(user).programme_roles(cohort.programme_id)

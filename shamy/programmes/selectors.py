@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from shamy.access.context import access_for
+from shamy.access.context import Actor, access_for
 from shamy.access.models import Membership
 from shamy.access.roles import Role
 from shamy.core.db import kazakh_order
@@ -26,7 +26,7 @@ from shamy.programmes.permissions import can_view_all_people
 from shamy.registry.models import School
 
 
-def programme_list(*, actor: Any) -> QuerySet[Programme]:
+def programme_list(*, actor: Actor) -> QuerySet[Programme]:
     return (
         Programme.objects.visible_to(actor)
         .annotate(
@@ -37,22 +37,22 @@ def programme_list(*, actor: Any) -> QuerySet[Programme]:
     )
 
 
-def programme_get_for_user(*, user: Any, programme_id: int) -> Programme:
+def programme_get_for_user(*, user: Actor, programme_id: int) -> Programme:
     return get_object_or_404(Programme.objects.visible_to(user), pk=programme_id)
 
 
-def cohort_get_for_user(*, user: Any, cohort_id: int) -> Cohort:
+def cohort_get_for_user(*, user: Actor, cohort_id: int) -> Cohort:
     return get_object_or_404(Cohort.objects.visible_to(user).select_related("programme"), pk=cohort_id)
 
 
-def stage_get_for_user(*, user: Any, stage_id: int) -> MethodologyStage:
+def stage_get_for_user(*, user: Actor, stage_id: int) -> MethodologyStage:
     return get_object_or_404(
         MethodologyStage.objects.filter(programme__in=Programme.objects.visible_to(user)).select_related("programme"),
         pk=stage_id,
     )
 
 
-def invitation_get_for_user(*, user: Any, invitation_id: int) -> Invitation:
+def invitation_get_for_user(*, user: Actor, invitation_id: int) -> Invitation:
     return get_object_or_404(
         Invitation.objects.filter(programme__in=Programme.objects.visible_to(user)).select_related("programme"),
         pk=invitation_id,
@@ -65,7 +65,7 @@ class RegionGroup:
     rows: list[CohortSchool]
 
 
-def programme_overview(*, actor: Any, programme: Programme) -> dict[str, Any]:
+def programme_overview(*, actor: Actor, programme: Programme) -> dict[str, Any]:
     """Partners, stages, the cohorts visible to the actor and the programme's schools by region."""
     partners = list(ProgrammePartner.objects.filter(programme=programme).select_related("organisation"))
     stages = list(MethodologyStage.objects.filter(programme=programme).order_by("order", "id"))
@@ -88,7 +88,7 @@ def programme_overview(*, actor: Any, programme: Programme) -> dict[str, Any]:
     return {"partners": partners, "stages": stages, "cohorts": cohorts, "regions": groups}
 
 
-def cohort_people(*, actor: Any, cohort: Cohort) -> list[Membership]:
+def cohort_people(*, actor: Actor, cohort: Cohort) -> list[Membership]:
     """Active memberships of the cohort's schools (and its link facilitators) the actor may
     see: all for the coordinator and national readers, otherwise the actor's own schools."""
     memberships = (
@@ -123,7 +123,7 @@ def cohort_schools(*, cohort: Cohort) -> list[CohortSchool]:
     )
 
 
-def school_search_for_cohort(*, actor: Any, cohort: Cohort, query: str, limit: int = 20) -> list[School]:
+def school_search_for_cohort(*, actor: Actor, cohort: Cohort, query: str, limit: int = 20) -> list[School]:
     """Registry schools matching a name (Kazakh/Russian, case-insensitive), BIN or KATO code
     that are not yet in the cohort. Coordinators search the whole registry."""
     key = search_query_key(query)

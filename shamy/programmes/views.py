@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from shamy.access.context import access_for
+from shamy.access.http import AuthedHttpRequest
 from shamy.programmes import selectors
 from shamy.programmes.forms import (
     CohortForm,
@@ -22,23 +23,23 @@ from shamy.programmes.forms import (
     StageCreateForm,
     StageForm,
 )
-from shamy.programmes.models import CohortSchool
+from shamy.programmes.models import CohortSchool, Programme
 from shamy.programmes.permissions import can_manage_programme, can_view_cohort_people
 from shamy.programmes.services import enrolment, methodology
 from shamy.programmes.services import programmes as programme_services
 from shamy.registry.models import Person, School
 
 
-def _base_url(request: HttpRequest) -> str:
+def _base_url(request: AuthedHttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def _require_manager(request: HttpRequest, programme: object) -> None:
-    if not can_manage_programme(request.user, programme):  # type: ignore[arg-type]
+def _require_manager(request: AuthedHttpRequest, programme: Programme) -> None:
+    if not can_manage_programme(request.user, programme):
         raise PermissionDenied
 
 
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: AuthedHttpRequest) -> HttpResponse:
     rows = selectors.programme_list(actor=request.user)
     return render(
         request,
@@ -47,7 +48,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def programme_create(request: HttpRequest) -> HttpResponse:
+def programme_create(request: AuthedHttpRequest) -> HttpResponse:
     if not access_for(request.user).is_system_admin:
         raise PermissionDenied
     form = ProgrammeForm(request.POST or None)
@@ -55,7 +56,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             programme = programme_services.programme_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 name_kk=data["name_kk"],
                 name_ru=data["name_ru"],
                 name_en=data.get("name_en", ""),
@@ -73,7 +74,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     return render(request, "programmes/programme_form.html", {"form": form})
 
 
-def cohort_create(request: HttpRequest, programme_id: int) -> HttpResponse:
+def cohort_create(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     programme = selectors.programme_get_for_user(user=request.user, programme_id=programme_id)
     _require_manager(request, programme)
     form = CohortForm(request.POST or None)
@@ -81,7 +82,7 @@ def cohort_create(request: HttpRequest, programme_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             cohort = programme_services.cohort_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 programme=programme,
                 name_kk=data["name_kk"],
                 name_ru=data["name_ru"],
@@ -98,7 +99,7 @@ def cohort_create(request: HttpRequest, programme_id: int) -> HttpResponse:
     return render(request, "programmes/cohort_form.html", {"form": form, "programme": programme})
 
 
-def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
+def programme_detail(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     programme = selectors.programme_get_for_user(user=request.user, programme_id=programme_id)
     context = selectors.programme_overview(actor=request.user, programme=programme)
     from shamy.attendance.permissions import can_view_report
@@ -113,13 +114,13 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
     return render(request, "programmes/programme_detail.html", context)
 
 
-def stage_edit(request: HttpRequest, stage_id: int) -> HttpResponse:
+def stage_edit(request: AuthedHttpRequest, stage_id: int) -> HttpResponse:
     stage = selectors.stage_get_for_user(user=request.user, stage_id=stage_id)
     _require_manager(request, stage.programme)
     form = StageForm(request.POST or None, instance=stage)
     if request.method == "POST" and form.is_valid():
         try:
-            methodology.methodology_stage_update(actor=request.user, stage=stage, data=form.cleaned_data)  # type: ignore[arg-type]
+            methodology.methodology_stage_update(actor=request.user, stage=stage, data=form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -128,7 +129,7 @@ def stage_edit(request: HttpRequest, stage_id: int) -> HttpResponse:
     return render(request, "programmes/stage_form.html", {"form": form, "programme": stage.programme, "stage": stage})
 
 
-def stage_create(request: HttpRequest, programme_id: int) -> HttpResponse:
+def stage_create(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     programme = selectors.programme_get_for_user(user=request.user, programme_id=programme_id)
     _require_manager(request, programme)
     form = StageCreateForm(request.POST or None)
@@ -136,7 +137,7 @@ def stage_create(request: HttpRequest, programme_id: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         code = data.pop("code")
         try:
-            methodology.methodology_stage_create(actor=request.user, programme=programme, code=code, data=data)  # type: ignore[arg-type]
+            methodology.methodology_stage_create(actor=request.user, programme=programme, code=code, data=data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -145,7 +146,7 @@ def stage_create(request: HttpRequest, programme_id: int) -> HttpResponse:
     return render(request, "programmes/stage_form.html", {"form": form, "programme": programme, "stage": None})
 
 
-def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort_detail(request: AuthedHttpRequest, cohort_id: int) -> HttpResponse:
     cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
     schools = selectors.cohort_schools(cohort=cohort)
     people = (
@@ -178,7 +179,7 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-def cohort_school_add(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort_school_add(request: AuthedHttpRequest, cohort_id: int) -> HttpResponse:
     cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
     _require_manager(request, cohort.programme)
     if request.method == "POST":
@@ -188,7 +189,7 @@ def cohort_school_add(request: HttpRequest, cohort_id: int) -> HttpResponse:
             messages.error(request, _("Choose a school from the search results."))
         else:
             try:
-                enrolment.cohort_school_add(actor=request.user, cohort=cohort, school=school)  # type: ignore[arg-type]
+                enrolment.cohort_school_add(actor=request.user, cohort=cohort, school=school)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -203,7 +204,7 @@ def cohort_school_add(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 
 @require_POST
-def cohort_school_invite_staff(request: HttpRequest, cohort_school_id: int) -> HttpResponse:
+def cohort_school_invite_staff(request: AuthedHttpRequest, cohort_school_id: int) -> HttpResponse:
     row = CohortSchool.objects.select_related("cohort__programme", "school").filter(pk=cohort_school_id).first()
     if row is None:
         from django.http import Http404
@@ -212,7 +213,7 @@ def cohort_school_invite_staff(request: HttpRequest, cohort_school_id: int) -> H
     cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=row.cohort_id)
     _require_manager(request, cohort.programme)
     result = enrolment.invitations_create_for_school_staff(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         cohort=cohort,
         school=row.school,
         base_url=_base_url(request),
@@ -230,14 +231,14 @@ def cohort_school_invite_staff(request: HttpRequest, cohort_school_id: int) -> H
 
 
 @require_POST
-def link_assign(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def link_assign(request: AuthedHttpRequest, cohort_id: int) -> HttpResponse:
     cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
     _require_manager(request, cohort.programme)
     form = LinkAssignForm(request.POST, cohort=cohort)
     if form.is_valid():
         try:
             enrolment.link_assignment_add(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 membership=form.cleaned_data["membership"],
                 cohort_school=form.cleaned_data["cohort_school"],
             )
@@ -250,7 +251,7 @@ def link_assign(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return redirect("programmes:cohort-detail", cohort_id=cohort.pk)
 
 
-def invitation_list(request: HttpRequest, programme_id: int) -> HttpResponse:
+def invitation_list(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     programme = selectors.programme_get_for_user(user=request.user, programme_id=programme_id)
     _require_manager(request, programme)
     form = InvitationForm(request.POST or None, programme=programme)
@@ -259,7 +260,7 @@ def invitation_list(request: HttpRequest, programme_id: int) -> HttpResponse:
         person = enrolment.invitable_people([data["email"]]).get(data["email"].lower())
         try:
             enrolment.invitation_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 programme=programme,
                 email=data["email"],
                 role=data["role"],
@@ -283,11 +284,11 @@ def invitation_list(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 
 @require_POST
-def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_revoke(request: AuthedHttpRequest, invitation_id: int) -> HttpResponse:
     invitation = selectors.invitation_get_for_user(user=request.user, invitation_id=invitation_id)
     _require_manager(request, invitation.programme)
     try:
-        enrolment.invitation_revoke(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+        enrolment.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

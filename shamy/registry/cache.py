@@ -10,14 +10,14 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from shamy.access.context import access_for
+from shamy.access.context import Actor, access_for
 from shamy.core.signals import bulk_data_changed
 from shamy.core.versioned_cache import CacheVersion
 
 REGISTRY_CACHE = CacheVersion("registry", timeout_setting="REGISTRY_CACHE_SECONDS")
 
 
-def scope_key(actor: Any) -> tuple[Any, ...]:
+def scope_key(actor: Actor) -> tuple[Any, ...]:
     """The actor's exact registry visibility, as a cache-key part."""
     scope = access_for(actor).registry
     if scope.national:

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shamy.access.context import Actor
+from shamy.accounts.models import User
 from shamy.core.text import search_key
 from shamy.imports import cells
 from shamy.imports.base import CREATE, UNCHANGED, UPDATE, Column, Importer, Row
@@ -181,7 +183,7 @@ class SchoolImporter(Importer):
         "longitude",
     )
 
-    def allowed(self, user: Any) -> bool:
+    def allowed(self, user: Actor) -> bool:
         return can_import_registry(user)
 
     def summary(self, row: Row) -> str:
@@ -294,13 +296,13 @@ class SchoolImporter(Importer):
         if state["future_school"] == FutureSchool.BUILT and not state.get("future_school_built_year"):
             row.error("future_school_built_year", _("Give the year the Future School was built."))
 
-    def apply(self, *, actor: Any, row: Row) -> None:
+    def apply(self, *, actor: User, row: Row) -> None:
         if row.action == CREATE:
             school_create(actor=actor, fields=row.changes)
         elif row.action == UPDATE:
             school_update(actor=actor, school=row.target, changes=row.changes)
 
-    def apply_many(self, *, actor: Any, rows: list[Row]) -> None:
+    def apply_many(self, *, actor: User, rows: list[Row]) -> None:
         # The commit has just checked every row's references and identifiers in this transaction.
         school_create_many(actor=actor, rows=[row.changes for row in rows if row.action == CREATE])
         for row in rows:
@@ -353,7 +355,7 @@ class PersonImporter(Importer):
         "qualification",
     )
 
-    def allowed(self, user: Any) -> bool:
+    def allowed(self, user: Actor) -> bool:
         return can_import_registry(user)
 
     def summary(self, row: Row) -> str:
@@ -414,7 +416,7 @@ class PersonImporter(Importer):
                     if row.action == UNCHANGED:
                         row.action = UPDATE
 
-    def apply(self, *, actor: Any, row: Row) -> None:
+    def apply(self, *, actor: User, row: Row) -> None:
         person = row.target
         if row.action == CREATE:
             person = person_create(actor=actor, fields=row.changes)
@@ -424,7 +426,7 @@ class PersonImporter(Importer):
         if employment is not None and person is not None:
             employment_create(actor=actor, person=person, **employment)
 
-    def apply_many(self, *, actor: Any, rows: list[Row]) -> None:
+    def apply_many(self, *, actor: User, rows: list[Row]) -> None:
         # The commit has just checked every row's identifiers and schools in this transaction.
         new_rows = [row for row in rows if row.action == CREATE]
         created = person_create_many(actor=actor, rows=[row.changes for row in new_rows])

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 
-from shamy.access.context import access_for
+from shamy.access.context import Actor, access_for
 from shamy.access.roles import Role
 from shamy.registry.models import Person
 
 
-def can_view_personal_data(user: Any, person: Person) -> bool:
+def can_view_personal_data(user: Actor, person: Person) -> bool:
     """IIN, phone and e-mail in full: system administrators, and the principal of a school the
     person works at now (the employer needs them). Analysts see people only masked."""
     if access_for(user).is_system_admin:
@@ -26,6 +24,6 @@ def can_view_personal_data(user: Any, person: Person) -> bool:
     )
 
 
-def can_import_registry(user: Any) -> bool:
+def can_import_registry(user: Actor) -> bool:
     """Imports create and change schools and people: system administrators only."""
     return access_for(user).is_system_admin

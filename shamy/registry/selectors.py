@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
+from shamy.access.context import Actor
 from shamy.core.db import kazakh_order
 from shamy.core.text import search_query_key
 from shamy.registry.cache import REGISTRY_CACHE, scope_key
@@ -80,7 +81,7 @@ class SchoolFilters:
         )
 
 
-def school_list(*, actor: Any, filters: SchoolFilters) -> QuerySet[School]:
+def school_list(*, actor: Actor, filters: SchoolFilters) -> QuerySet[School]:
     schools = School.objects.visible_to(actor).select_related("region", "district")
     if filters.region:
         schools = schools.filter(region_id=filters.region)
@@ -135,7 +136,7 @@ def _counts_by(schools: QuerySet[School], key: str) -> dict[int, dict[str, int]]
     return {row[key]: row for row in schools.order_by().values(key).annotate(**_COUNTS)}
 
 
-def region_list_with_counts(*, actor: Any) -> list[RegionRow]:
+def region_list_with_counts(*, actor: Actor) -> list[RegionRow]:
     """Regions the actor may see, with counts over the schools the actor may see.
 
     Two queries, cached for the actor's exact scope until the registry changes (shamy.registry.cache).
@@ -152,7 +153,7 @@ def region_list_with_counts(*, actor: Any) -> list[RegionRow]:
     return REGISTRY_CACHE.get_or_compute(("region-counts", scope_key(actor)), compute)
 
 
-def region_get_for_user(*, user: Any, region_id: int) -> Region:
+def region_get_for_user(*, user: Actor, region_id: int) -> Region:
     return get_object_or_404(Region.objects.visible_to(user), pk=region_id)
 
 
@@ -167,7 +168,7 @@ class DistrictRow:
     teacher_total: int = 0
 
 
-def district_list_for_region(*, actor: Any, region: Region) -> list[DistrictRow]:
+def district_list_for_region(*, actor: Actor, region: Region) -> list[DistrictRow]:
     """The region's districts holding schools the actor may see, in Kazakh alphabetical order.
 
     Two queries, cached like :func:`region_list_with_counts`.
@@ -189,13 +190,13 @@ def district_list_for_region(*, actor: Any, region: Region) -> list[DistrictRow]
     return REGISTRY_CACHE.get_or_compute(parts, compute)
 
 
-def districts_for_filter(*, actor: Any, region_id: int | None) -> QuerySet[District]:
+def districts_for_filter(*, actor: Actor, region_id: int | None) -> QuerySet[District]:
     if not region_id:
         return District.objects.none()
     return District.objects.visible_to(actor).filter(region_id=region_id).order_by(kazakh_order("name_kk"))
 
 
-def school_get_for_user(*, user: Any, school_id: int) -> School:
+def school_get_for_user(*, user: Actor, school_id: int) -> School:
     return get_object_or_404(
         School.objects.visible_to(user).select_related("region", "district", "operator"), pk=school_id
     )
@@ -211,7 +212,7 @@ def school_staff(*, school: School) -> QuerySet[Employment]:
     )
 
 
-def person_get_for_user(*, user: Any, person_id: int) -> Person:
+def person_get_for_user(*, user: Actor, person_id: int) -> Person:
     people = Person.objects.visible_to(user).prefetch_related(
         Prefetch("employments", queryset=Employment.objects.select_related("school", "school__region"))
     )

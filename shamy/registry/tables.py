@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString
 
+from shamy.access.context import Actor
 from shamy.registry import selectors
 from shamy.registry.cache import REGISTRY_CACHE, scope_key
 
@@ -64,7 +65,7 @@ def page_number(raw: Any) -> int:
     return int(text) if text.isdigit() else 1
 
 
-def school_table(*, actor: Any, filters: selectors.SchoolFilters, page: Any, show_region: bool = True) -> SchoolTable:
+def school_table(*, actor: Actor, filters: selectors.SchoolFilters, page: Any, show_region: bool = True) -> SchoolTable:
     """The page of schools matching ``filters`` that ``actor`` may see, with its rendered rows."""
     schools = selectors.school_list(actor=actor, filters=filters)
     requested = page_number(page)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from shamy.access.context import access_for
+from shamy.access.http import AuthedHttpRequest
 from shamy.registry import selectors
 from shamy.registry.exports import schools_csv_response, schools_xlsx_response
 from shamy.registry.forms import SchoolFilterForm
@@ -16,14 +17,14 @@ from shamy.registry.tables import PAGE_SIZE, school_table
 from shamy.registry.validators import mask_identifier
 
 
-def _require_scope(request: HttpRequest) -> None:
+def _require_scope(request: AuthedHttpRequest) -> None:
     from django.core.exceptions import PermissionDenied
 
     if not access_for(request.user).registry.any:
         raise PermissionDenied
 
 
-def region_list(request: HttpRequest) -> HttpResponse:
+def region_list(request: AuthedHttpRequest) -> HttpResponse:
     _require_scope(request)
     rows = selectors.region_list_with_counts(actor=request.user)
     totals = {
@@ -34,7 +35,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
+def region_detail(request: AuthedHttpRequest, region_id: int) -> HttpResponse:
     region = selectors.region_get_for_user(user=request.user, region_id=region_id)
     districts = selectors.district_list_for_region(actor=request.user, region=region)
     table = school_table(
@@ -51,7 +52,7 @@ def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-def school_list(request: HttpRequest) -> HttpResponseBase:
+def school_list(request: AuthedHttpRequest) -> HttpResponseBase:
     _require_scope(request)
     filters = selectors.SchoolFilters.from_query(request.GET)
     export = request.GET.get("export")
@@ -82,13 +83,13 @@ def school_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def school_detail(request: HttpRequest, school_id: int) -> HttpResponse:
+def school_detail(request: AuthedHttpRequest, school_id: int) -> HttpResponse:
     school = selectors.school_get_for_user(user=request.user, school_id=school_id)
     staff = Paginator(selectors.school_staff(school=school), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/school_detail.html", {"school": school, "page": staff, "query": ""})
 
 
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get_for_user(user=request.user, person_id=person_id)
     show_personal = can_view_personal_data(request.user, person)
     return render(

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from shamy.access.context import access_for
+from shamy.accounts.models import User
 from shamy.analytics.models import Scenario
 from shamy.analytics.need import clean_weights
 from shamy.analytics.permissions import can_view_analytics
@@ -13,7 +14,7 @@ from shamy.audit.services.entries import audit_record
 
 
 @transaction.atomic
-def scenario_create(*, actor: Any, name: str, weights: dict[str, Any]) -> Scenario:
+def scenario_create(*, actor: User, name: str, weights: dict[str, Any]) -> Scenario:
     """Save the need-score weights under a name; anyone with analytics access and the link sees it.
 
     Needs analytics access, else PermissionDenied. Audited.

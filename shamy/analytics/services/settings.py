@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from shamy.access.context import access_for
+from shamy.accounts.models import User
 from shamy.analytics.cache import analytics_invalidate
 from shamy.analytics.models import AnalyticsSettings
 from shamy.analytics.permissions import can_manage_analytics_settings
@@ -13,7 +12,7 @@ from shamy.audit.services.entries import audit_record, snapshot
 
 
 @transaction.atomic
-def analytics_settings_update(*, actor: Any, public_enabled: bool, suppression_threshold: int) -> AnalyticsSettings:
+def analytics_settings_update(*, actor: User, public_enabled: bool, suppression_threshold: int) -> AnalyticsSettings:
     """Switch the public view of national aggregates and set the suppression threshold.
 
     Needs a system administrator, else PermissionDenied. Audited. Invalidates cached panels.

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from shamy.access.context import access_for
+from shamy.accounts.models import User
 from shamy.analytics.cache import analytics_invalidate
 from shamy.analytics.models import Indicator, IndicatorValue
 from shamy.analytics.permissions import can_import_indicator_values
@@ -15,7 +16,7 @@ VALUE_FIELDS = ("value", "people", "source")
 
 
 @transaction.atomic
-def indicator_value_save(*, actor: Any, existing: IndicatorValue | None, fields: dict[str, Any]) -> IndicatorValue:
+def indicator_value_save(*, actor: User, existing: IndicatorValue | None, fields: dict[str, Any]) -> IndicatorValue:
     """Create an imported indicator value, or change an existing one's value, people and source.
 
     Needs can_import_indicator_values, else PermissionDenied. Validates the row (constraints
@@ -41,7 +42,7 @@ def indicator_value_save(*, actor: Any, existing: IndicatorValue | None, fields:
 
 
 @transaction.atomic
-def indicator_create(*, actor: Any, fields: dict[str, Any]) -> Indicator:
+def indicator_create(*, actor: User, fields: dict[str, Any]) -> Indicator:
     """Define an imported outcome indicator (its values then come from files).
 
     Needs can_import_indicator_values, else PermissionDenied. Audited.

@@ -6,13 +6,16 @@ import datetime
 import decimal
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from shamy.audit.models import AuditEntry
 from shamy.core.text import search_key
+
+if TYPE_CHECKING:
+    from shamy.accounts.models import User
 
 # Fields never copied into the audit trail: secrets and derived columns.
 _NEVER_RECORDED = {"password", "key_hash", "search_text", "actor_search", "target_search"}
@@ -47,7 +50,7 @@ def snapshot(instance: models.Model | None, fields: Iterable[str] | None = None)
 
 def _entry(
     *,
-    actor: Any,
+    actor: User | None,
     action: str,
     target: models.Model | None,
     before: dict[str, Any] | None,
@@ -56,7 +59,7 @@ def _entry(
 ) -> AuditEntry:
     """An unsaved entry: the actor's name and the object's label copied, and folded for the filters."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    actor_label = (f"{actor.get_full_name()} <{actor.email}>" if is_user else "system")[:300]
+    actor_label = (f"{actor.get_full_name()} <{actor.email}>" if actor is not None and is_user else "system")[:300]
     target_label = (target_label or (str(target) if target is not None else ""))[:300]
     return AuditEntry(
         actor=actor if is_user else None,
@@ -74,7 +77,7 @@ def _entry(
 
 def audit_record(
     *,
-    actor: Any,
+    actor: User | None,
     action: str,
     target: models.Model | None = None,
     before: dict[str, Any] | None = None,
@@ -93,7 +96,7 @@ def audit_record(
     return entry
 
 
-def audit_record_many(*, actor: Any, action: str, targets: Sequence[models.Model]) -> list[AuditEntry]:
+def audit_record_many(*, actor: User | None, action: str, targets: Sequence[models.Model]) -> list[AuditEntry]:
     """Record the creation of many saved objects at once (one entry each, as :func:`audit_record`
     would write them, in one bulk insert). Call inside the transaction of the change itself."""
     entries = [_entry(actor=actor, action=action, target=t, before=None, after=snapshot(t)) for t in targets]

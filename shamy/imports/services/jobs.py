@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +26,9 @@ from shamy.imports.base import CREATE, ERROR, UNCHANGED, UPDATE, Importer, Probl
 from shamy.imports.files import FileProblem, Table, format_from_name, read_table
 from shamy.imports.kinds import importer_for
 from shamy.imports.models import ImportJob
+
+if TYPE_CHECKING:
+    from shamy.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +48,7 @@ def _background(rows: int) -> bool:
     return rows > settings.IMPORT_BACKGROUND_ROWS
 
 
-def job_create(*, actor: Any, kind: str, upload: UploadedFile) -> ImportJob:
+def job_create(*, actor: User, kind: str, upload: UploadedFile) -> ImportJob:
     """Store an uploaded file as a new job and check it (in the background for large files).
 
     Needs the importer's permission, else PermissionDenied. Raises FileProblem when the file is
@@ -150,7 +153,7 @@ def _fail(job: ImportJob, problem: Problem) -> None:
     job.save()
 
 
-def job_commit(*, actor: Any, job: ImportJob) -> ImportJob:
+def job_commit(*, actor: User, job: ImportJob) -> ImportJob:
     """Import a checked job's rows: all of them in one transaction, or none.
 
     Needs the importer's permission and a job the actor may see, else PermissionDenied; raises
@@ -198,7 +201,7 @@ class _Rejected(Exception):
 COMMIT_BATCH = 500
 
 
-def _run_commit(*, job: ImportJob, actor: Any, report_progress: bool = False) -> None:
+def _run_commit(*, job: ImportJob, actor: User, report_progress: bool = False) -> None:
     importer = _importer(job.kind)
     progress, close = _commit_progress(job.pk) if report_progress else (None, None)
     try:

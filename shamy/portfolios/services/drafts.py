@@ -8,12 +8,12 @@ they are deliberately not audited: the audit trail records the saved record itse
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from shamy.accounts.models import User
 from shamy.portfolios import permissions
 from shamy.portfolios.models import DevelopmentProject, Draft, PortfolioSection, Thread
 
@@ -21,7 +21,7 @@ _KEY = re.compile(r"^(?:section:(?P<section>\d+)|journal:(?P<journal>\d+)|commen
 MAX_DRAFT_LENGTH = 100_000
 
 
-def draft_key_allowed(actor: Any, key: str) -> bool:
+def draft_key_allowed(actor: User, key: str) -> bool:
     """True if ``actor`` may keep a draft under ``key`` (they could save the real record)."""
     match = _KEY.match(key)
     if match is None:
@@ -46,7 +46,7 @@ def draft_key_allowed(actor: Any, key: str) -> bool:
 
 
 @transaction.atomic
-def draft_save(*, actor: Any, key: str, text: str) -> Draft:
+def draft_save(*, actor: User, key: str, text: str) -> Draft:
     """Store (replace) the actor's draft under ``key``. PermissionDenied if the key names
     something the actor cannot write."""
     if not draft_key_allowed(actor, key):
@@ -57,7 +57,7 @@ def draft_save(*, actor: Any, key: str, text: str) -> Draft:
     return draft
 
 
-def draft_discard(*, actor: Any, key: str) -> None:
+def draft_discard(*, actor: User, key: str) -> None:
     """Drop the actor's draft under ``key`` (after the real record was saved)."""
     if actor is not None and getattr(actor, "is_authenticated", False):
         Draft.objects.filter(user=actor, key=key).delete()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core import files
 from shamy.portfolios import permissions
@@ -45,7 +46,7 @@ EVIDENCE_POLICY = files.UploadPolicy(
 
 def evidence_add(
     *,
-    actor: Any,
+    actor: User,
     project: DevelopmentProject,
     title: str,
     description: str = "",
@@ -108,7 +109,7 @@ def _evidence_snapshot(evidence: Evidence) -> dict[str, Any]:
 
 
 def _store(
-    *, actor: Any, evidence: Evidence, content: bytes | None, thumbnail: bytes | None, extension: str
+    *, actor: User, evidence: Evidence, content: bytes | None, thumbnail: bytes | None, extension: str
 ) -> Evidence:
     stored: list[Any] = []
     try:
@@ -134,7 +135,7 @@ def _store(
 
 
 @transaction.atomic
-def evidence_delete(*, actor: Any, evidence: Evidence) -> None:
+def evidence_delete(*, actor: User, evidence: Evidence) -> None:
     """Remove evidence and its files. Teacher or collaborator, portfolio not submitted."""
     project = evidence.project
     if not permissions.can_edit_project(actor, project) or project.portfolio.is_submitted:

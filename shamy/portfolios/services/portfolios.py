@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.portfolios import permissions
 from shamy.portfolios.models import Evidence, Portfolio, PortfolioSection, PortfolioStatus
@@ -28,7 +28,7 @@ class SectionConflict(Exception):
 @transaction.atomic
 def section_save(
     *,
-    actor: Any,
+    actor: User,
     section: PortfolioSection,
     body: str,
     version: int,
@@ -77,7 +77,7 @@ def section_save(
 
 
 @transaction.atomic
-def portfolio_submit(*, actor: Any, portfolio: Portfolio) -> Portfolio:
+def portfolio_submit(*, actor: User, portfolio: Portfolio) -> Portfolio:
     """Submit the portfolio for assessment: certifiers can see it from now on and it can no
     longer be edited. Only the teacher (PermissionDenied); every section needs text."""
     if not permissions.can_manage_project(actor, portfolio.project):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from shamy.access.context import access_for
 from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.text import search_key
 from shamy.portfolios import permissions
@@ -58,7 +58,7 @@ def _default_section_titles() -> list[str]:
 @transaction.atomic
 def project_create(
     *,
-    actor: Any,
+    actor: User | None,
     cohort: Cohort,
     title: str,
     theme: FocusTheme,
@@ -115,7 +115,7 @@ def project_create(
 @transaction.atomic
 def project_update(
     *,
-    actor: Any,
+    actor: User,
     project: DevelopmentProject,
     title: str,
     theme: FocusTheme,
@@ -154,7 +154,7 @@ def stage_move_allowed(stages: list[MethodologyStage], current: MethodologyStage
 
 
 @transaction.atomic
-def project_move_stage(*, actor: Any, project: DevelopmentProject, stage: MethodologyStage) -> DevelopmentProject:
+def project_move_stage(*, actor: User, project: DevelopmentProject, stage: MethodologyStage) -> DevelopmentProject:
     """Move the project to the next stage of the methodology, or back one stage.
 
     Needs the teacher (PermissionDenied). Skipping stages, or a stage of another programme,
@@ -181,7 +181,7 @@ def project_move_stage(*, actor: Any, project: DevelopmentProject, stage: Method
 
 
 @transaction.atomic
-def step_add(*, actor: Any, project: DevelopmentProject, title: str, due_on: datetime.date) -> ProjectStep:
+def step_add(*, actor: User, project: DevelopmentProject, title: str, due_on: datetime.date) -> ProjectStep:
     """Add a dated step to the plan. Teacher or collaborator (PermissionDenied)."""
     if not permissions.can_edit_project(actor, project):
         raise PermissionDenied
@@ -194,7 +194,7 @@ def step_add(*, actor: Any, project: DevelopmentProject, title: str, due_on: dat
 
 
 @transaction.atomic
-def step_mark_done(*, actor: Any, step: ProjectStep, done: bool = True) -> ProjectStep:
+def step_mark_done(*, actor: User, step: ProjectStep, done: bool = True) -> ProjectStep:
     """Mark a step done today (or not done). Teacher or collaborator (PermissionDenied)."""
     if not permissions.can_edit_project(actor, step.project):
         raise PermissionDenied
@@ -208,7 +208,7 @@ def step_mark_done(*, actor: Any, step: ProjectStep, done: bool = True) -> Proje
 
 @transaction.atomic
 def journal_add(
-    *, actor: Any, project: DevelopmentProject, text: str, written_on: datetime.date | None = None
+    *, actor: User, project: DevelopmentProject, text: str, written_on: datetime.date | None = None
 ) -> JournalEntry:
     """Add a dated reflection to the journal and drop the author's autosaved draft of it.
     Teacher or collaborator (PermissionDenied)."""
@@ -228,7 +228,7 @@ def journal_add(
 
 
 @transaction.atomic
-def comment_add(*, actor: Any, project: DevelopmentProject, thread: str, text: str) -> Comment:
+def comment_add(*, actor: User, project: DevelopmentProject, thread: str, text: str) -> Comment:
     """Write in a feedback thread. The teacher, collaborators and coordinator write in both;
     school facilitators and the principal in the school thread; the assigned link
     facilitator in the link thread (PermissionDenied otherwise)."""
@@ -247,7 +247,7 @@ def comment_add(*, actor: Any, project: DevelopmentProject, thread: str, text: s
 
 
 @transaction.atomic
-def project_endorse(*, actor: Any, project: DevelopmentProject, note: str = "") -> DevelopmentProject:
+def project_endorse(*, actor: User, project: DevelopmentProject, note: str = "") -> DevelopmentProject:
     """The principal endorses the project (who, when, a note). PermissionDenied for others."""
     if not permissions.can_endorse_project(actor, project):
         raise PermissionDenied

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.text import search_key
 from shamy.portfolios import permissions
@@ -28,7 +27,7 @@ def summary_search_text(summary: PublicSummary, consent: SharingConsent | None) 
 @transaction.atomic
 def summary_publish(
     *,
-    actor: Any,
+    actor: User,
     project: DevelopmentProject,
     summary: str,
     actions: str,
@@ -70,7 +69,7 @@ def summary_publish(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: Any, project: DevelopmentProject) -> None:
+def consent_withdraw(*, actor: User, project: DevelopmentProject) -> None:
     """Withdraw consent: the public page and poster disappear at once. Only the teacher."""
     if not permissions.can_manage_project(actor, project):
         raise PermissionDenied

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.portfolios import permissions
 from shamy.portfolios.models import FocusTheme
@@ -15,7 +14,7 @@ from shamy.portfolios.models import FocusTheme
 @transaction.atomic
 def theme_save(
     *,
-    actor: Any,
+    actor: User,
     theme: FocusTheme | None,
     code: str,
     name_kk: str,

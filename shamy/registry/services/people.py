@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, audit_record_many, snapshot
 from shamy.core.signals import bulk_data_changed
 from shamy.core.text import search_key
@@ -23,7 +24,7 @@ PERSON_WRITABLE_FIELDS = PEOPLE.writable
 
 
 @transaction.atomic
-def person_create(*, actor: Any, fields: Mapping[str, Any]) -> Person:
+def person_create(*, actor: User, fields: Mapping[str, Any]) -> Person:
     """Create a person from ``fields`` (model field names).
 
     Needs a registry writer (system administrator), else PermissionDenied. Runs full_clean()
@@ -33,7 +34,7 @@ def person_create(*, actor: Any, fields: Mapping[str, Any]) -> Person:
 
 
 @transaction.atomic
-def person_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -> list[Person]:
+def person_create_many(*, actor: User, rows: Sequence[Mapping[str, Any]]) -> list[Person]:
     """Create many people in bulk, for rows whose unique values (external ID, IIN) the caller has
     checked in the same transaction (an import's commit). Needs a registry writer, else
     PermissionDenied; each person is audited as ``registry.person.created``."""
@@ -41,7 +42,7 @@ def person_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -> list
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, changes: Mapping[str, Any]) -> Person:
+def person_update(*, actor: User, person: Person, changes: Mapping[str, Any]) -> Person:
     """Apply ``changes`` to a person. A change that alters nothing writes nothing.
 
     Needs a registry writer, else PermissionDenied. Locks the row, runs full_clean() and records
@@ -53,7 +54,7 @@ def person_update(*, actor: Any, person: Person, changes: Mapping[str, Any]) -> 
 @transaction.atomic
 def employment_create(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     school: School,
     position: str = Position.TEACHER,
@@ -75,7 +76,7 @@ def employment_create(
 
 
 @transaction.atomic
-def employment_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -> list[Employment]:
+def employment_create_many(*, actor: User, rows: Sequence[Mapping[str, Any]]) -> list[Employment]:
     """Create many employments (``person``, ``school``, ``position``, ``starts_on``, ``ends_on``) in
     bulk, for saved people and schools the caller has just looked up in the same transaction.
 

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, audit_record_many, snapshot
 from shamy.core.signals import bulk_data_changed
 from shamy.registry.permissions import can_import_registry
@@ -34,7 +35,7 @@ class RecordKind(Generic[RecordT]):
         names = frozenset(f.name for f in self.model._meta.concrete_fields if f.name not in _NOT_WRITABLE)
         object.__setattr__(self, "writable", names)
 
-    def check(self, actor: Any, fields: Mapping[str, Any]) -> None:
+    def check(self, actor: User, fields: Mapping[str, Any]) -> None:
         # Registry records hold personal data: only system administrators write them (by hand or
         # through an import).
         if not can_import_registry(actor):
@@ -44,7 +45,7 @@ class RecordKind(Generic[RecordT]):
             raise TypeError(f"Unknown {self.noun} fields: " + ", ".join(sorted(unknown)))
 
 
-def record_create(kind: RecordKind[RecordT], *, actor: Any, fields: Mapping[str, Any]) -> RecordT:
+def record_create(kind: RecordKind[RecordT], *, actor: User, fields: Mapping[str, Any]) -> RecordT:
     """Call inside a transaction. full_clean() before saving; audited as ``registry.<noun>.created``."""
     kind.check(actor, fields)
     record = kind.model(**fields)
@@ -58,7 +59,7 @@ def record_create(kind: RecordKind[RecordT], *, actor: Any, fields: Mapping[str,
 BULK_BATCH = 500
 
 
-def record_create_many(kind: RecordKind[RecordT], *, actor: Any, rows: Sequence[Mapping[str, Any]]) -> list[RecordT]:
+def record_create_many(kind: RecordKind[RecordT], *, actor: User, rows: Sequence[Mapping[str, Any]]) -> list[RecordT]:
     """Create many records in bulk inserts, each audited as ``registry.<noun>.created``.
 
     For a caller that has just checked, inside the same transaction, that the rows' references
@@ -84,7 +85,7 @@ def record_create_many(kind: RecordKind[RecordT], *, actor: Any, rows: Sequence[
     return created
 
 
-def record_update(kind: RecordKind[RecordT], *, actor: Any, record: RecordT, changes: Mapping[str, Any]) -> RecordT:
+def record_update(kind: RecordKind[RecordT], *, actor: User, record: RecordT, changes: Mapping[str, Any]) -> RecordT:
     """Call inside a transaction. Locks the row; a change that alters nothing writes nothing."""
     kind.check(actor, changes)
     record = kind.model._default_manager.select_for_update().get(pk=record.pk)

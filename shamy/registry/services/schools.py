@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from shamy.accounts.models import User
 from shamy.core.text import search_key
 from shamy.registry.models import School
 from shamy.registry.services.records import RecordKind, record_create, record_create_many, record_update
@@ -17,7 +18,7 @@ SCHOOL_WRITABLE_FIELDS = SCHOOLS.writable
 
 
 @transaction.atomic
-def school_create(*, actor: Any, fields: Mapping[str, Any]) -> School:
+def school_create(*, actor: User, fields: Mapping[str, Any]) -> School:
     """Create a school from ``fields`` (model field names; foreign keys as objects).
 
     Needs a registry writer (system administrator), else PermissionDenied. Runs full_clean(),
@@ -27,7 +28,7 @@ def school_create(*, actor: Any, fields: Mapping[str, Any]) -> School:
 
 
 @transaction.atomic
-def school_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -> list[School]:
+def school_create_many(*, actor: User, rows: Sequence[Mapping[str, Any]]) -> list[School]:
     """Create many schools in bulk, for rows whose references and unique values the caller has
     checked in the same transaction (an import's commit). Needs a registry writer, else
     PermissionDenied; each school is audited as ``registry.school.created``."""
@@ -35,7 +36,7 @@ def school_create_many(*, actor: Any, rows: Sequence[Mapping[str, Any]]) -> list
 
 
 @transaction.atomic
-def school_update(*, actor: Any, school: School, changes: Mapping[str, Any]) -> School:
+def school_update(*, actor: User, school: School, changes: Mapping[str, Any]) -> School:
     """Apply ``changes`` to a school. A change that alters nothing writes nothing.
 
     Needs a registry writer, else PermissionDenied. Locks the row, runs full_clean() and records
