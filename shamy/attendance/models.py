@@ -15,6 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shamy.access.context import access_for
+from shamy.access.roles import Role
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -97,9 +100,6 @@ class GatheringQuerySet(models.QuerySet["Gathering"]):
         - link facilitator: the same for each assigned school.
         Certifiers and observers see no gatherings (observers see aggregate rates only).
         """
-        from shamy.access.context import access_for
-        from shamy.access.roles import Role
-
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
         if access_for(user).is_national:

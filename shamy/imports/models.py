@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shamy.access.context import access_for
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -15,8 +17,6 @@ if TYPE_CHECKING:
 class ImportJobQuerySet(models.QuerySet["ImportJob"]):
     def visible_to(self, user: User | AnonymousUser | None) -> ImportJobQuerySet:
         """A job is seen by the person who uploaded it and by system administrators."""
-        from shamy.access.context import access_for
-
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
         if access_for(user).is_system_admin:

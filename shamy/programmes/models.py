@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shamy.access.context import access_for
+from shamy.access.roles import Role
 from shamy.core.translated import localized
 from shamy.registry.models import Country, Named
 
@@ -41,8 +43,6 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
     def visible_to(self, user: User | AnonymousUser | None) -> ProgrammeQuerySet:
         """Programmes in which the user holds an active programme role; all of them for
         national roles (system administrator, ministry analyst: read-only). Deny by default."""
-        from shamy.access.context import access_for
-
         if access_for(user).is_national:
             return self.all()
         ids = access_for(user).programme_ids
@@ -164,8 +164,6 @@ class CohortQuerySet(models.QuerySet["Cohort"]):
         cohort of their programme; principals, school facilitators and teachers their own
         cohort; link facilitators the cohorts of their assigned schools. Deny by default.
         """
-        from shamy.access.context import access_for
-
         if access_for(user).is_national:
             return self.all()
         ids = access_for(user).cohort_ids
@@ -252,8 +250,6 @@ class LinkAssignment(models.Model):
         return f"{self.membership.user} → {self.cohort_school.school}"
 
     def clean(self) -> None:
-        from shamy.access.roles import Role
-
         if self.membership.role != Role.LINK_FACILITATOR:
             raise ValidationError(_("Only a link facilitator can be assigned schools."))
         if self.membership.programme_id != self.cohort_school.cohort.programme_id:
@@ -321,8 +317,6 @@ class Invitation(models.Model):
 
     @property
     def role_label(self) -> str:
-        from shamy.access.roles import Role
-
         return str(Role(self.role).label) if self.role in Role.values else self.role
 
     @property

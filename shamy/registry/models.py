@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
+from shamy.access.context import access_for
 from shamy.core.translated import localized
 from shamy.registry.validators import validate_bin, validate_iin
 
@@ -123,8 +124,6 @@ class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     school_path: str | None = None
 
     def visible_to(self, user: User | AnonymousUser | None) -> ScopedQuerySet:
-        from shamy.access.context import access_for
-
         scope = access_for(user).registry
         if scope.national:
             return self
@@ -201,8 +200,6 @@ class District(Named, models.Model):
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def visible_to(self, user: User | AnonymousUser | None) -> OrganisationQuerySet:
         """Partner organisations are not personal data: any user holding a role sees them."""
-        from shamy.access.context import access_for
-
         return self if access_for(user).registry.any else self.none()
 
 
