@@ -85,15 +85,6 @@ class RegistryScope:
         """Whether the whole region is in scope (a principal sees only their school's part)."""
         return self.national or region_id in self.region_ids
 
-    @property
-    def cache_key(self) -> str:
-        """A stable text naming exactly this scope (for caches keyed by what the actor may see)."""
-        if self.national:
-            return "national"
-        regions = "-".join(str(pk) for pk in sorted(self.region_ids))
-        schools = "-".join(str(pk) for pk in sorted(self.school_ids))
-        return f"r{regions}s{schools}"
-
 
 @dataclass(frozen=True)
 class AnalyticsScope:
@@ -218,14 +209,6 @@ class Access:
             if m.programme_id is not None and m.role in PROGRAMME_ROLES and (wanted is None or m.programme_id == wanted)
         ]
 
-    @cached_property
-    def programme_role_set(self) -> frozenset[str]:
-        """Every programme role the actor holds, in any programme."""
-        return frozenset(m.role for m in self.programme_memberships())
-
-    def has_programme_role_anywhere(self, *roles: str) -> bool:
-        return not self.programme_role_set.isdisjoint(roles)
-
     def programme_roles(self, programme: ProgrammeRef) -> frozenset[str]:
         """The programme roles held in ``programme``. Empty for national readers (they read without
         a role) and for a principal whose membership names no programme."""
@@ -328,7 +311,7 @@ class Access:
         self._cache.clear()
         for name in ("memberships", "roles", "person", "registry", "principal_school_ids", "analytics"):
             self.__dict__.pop(name, None)
-        for name in ("programme_role_set", "programme_ids", "cohort_ids"):
+        for name in ("programme_ids", "cohort_ids"):
             self.__dict__.pop(name, None)
 
 
