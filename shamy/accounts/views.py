@@ -15,7 +15,6 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shamy.access.context import access_for
 from shamy.access.http import AuthedHttpRequest
 from shamy.accounts.forms import ApiTokenForm, EmailAuthenticationForm, LocalisedPasswordResetForm
 from shamy.accounts.models import ApiToken
@@ -70,7 +69,7 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"memberships": access_for(request.user).memberships, "tokens": tokens, "form": form, "new_token": new_token},
+        {"memberships": request.access.memberships, "tokens": tokens, "form": form, "new_token": new_token},
     )
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from shamy.access.context import PUBLIC_ANALYTICS, access_for
+from shamy.access.context import PUBLIC_ANALYTICS
 from shamy.access.http import AuthedHttpRequest
 from shamy.analytics import exports, geo, need, targets
 from shamy.analytics.cache import cache_version
@@ -129,7 +129,7 @@ def _render_dashboard(request: HttpRequest, scope: AnalyticsScope, *, public: bo
 
 @vary_on_headers("HX-Request")
 def dashboard(request: AuthedHttpRequest) -> HttpResponse:
-    scope = require_analytics(access_for(request.user))
+    scope = require_analytics(request.access)
     return _render_dashboard(request, scope)
 
 
@@ -151,7 +151,7 @@ def _region_for(scope: AnalyticsScope, region_id: int) -> Region:
 
 @vary_on_headers("HX-Request")
 def region_detail(request: AuthedHttpRequest, region_id: int) -> HttpResponse:
-    scope = require_analytics(access_for(request.user))
+    scope = require_analytics(request.access)
     region = _region_for(scope, region_id)
     filters, indicators, programmes = _filters(request, scope)
     indicator = _indicator(indicators, filters.indicator)
@@ -187,7 +187,7 @@ EXPORTS = {"map", "bars", "table", "trend", "trend-share", "districts"}
 
 def export(request: AuthedHttpRequest, panel: str, fmt: str) -> HttpResponse:
     """Every chart as SVG and its data as CSV or XLSX, with the same filters as the page."""
-    scope = require_analytics(access_for(request.user))
+    scope = require_analytics(request.access)
     return _export(request, scope, panel, fmt)
 
 
@@ -261,13 +261,13 @@ def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -
 
 
 def indicator_definitions(request: AuthedHttpRequest) -> HttpResponse:
-    require_analytics(access_for(request.user))
+    require_analytics(request.access)
     return render(
         request,
         "analytics/indicator_list.html",
         {
             "indicators": indicator_list(),
-            "can_define": can_import_indicator_values(access_for(request.user)),
+            "can_define": can_import_indicator_values(request.access),
             "import_url": reverse("imports:start"),
         },
     )
@@ -275,7 +275,7 @@ def indicator_definitions(request: AuthedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def indicator_create_view(request: AuthedHttpRequest) -> HttpResponse:
-    if not can_import_indicator_values(access_for(request.user)):
+    if not can_import_indicator_values(request.access):
         raise PermissionDenied
     form = ImportedIndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -291,13 +291,13 @@ def indicator_create_view(request: AuthedHttpRequest) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 def need_ranking(request: AuthedHttpRequest) -> HttpResponse:
-    scope = require_analytics(access_for(request.user))
+    scope = require_analytics(request.access)
     return _need(request, scope, weights=need.clean_weights(request.GET), scenario=None)
 
 
 def scenario_shared(request: AuthedHttpRequest, token: str) -> HttpResponse:
     """A saved scenario, opened by its link: anyone with analytics access and the link sees it."""
-    scope = require_analytics(access_for(request.user))
+    scope = require_analytics(request.access)
     scenario = get_object_or_404(Scenario, share_token=token)
     return _need(request, scope, weights=need.clean_weights(scenario.weights), scenario=scenario)
 
@@ -341,13 +341,13 @@ def scenario_save(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def target_list(request: AuthedHttpRequest) -> HttpResponse:
-    scope = require_analytics(access_for(request.user))
+    scope = require_analytics(request.access)
     return render(request, "analytics/targets.html", {"progress": targets.target_progress(scope=scope)})
 
 
 @require_http_methods(["GET", "POST"])
 def settings_edit(request: AuthedHttpRequest) -> HttpResponse:
-    if not can_manage_analytics_settings(access_for(request.user)):
+    if not can_manage_analytics_settings(request.access):
         raise PermissionDenied
     current = AnalyticsSettings.current()
     form = AnalyticsSettingsForm(request.POST or None, instance=current)
@@ -364,7 +364,7 @@ def settings_edit(request: AuthedHttpRequest) -> HttpResponse:
 
 def brief(request: AuthedHttpRequest) -> HttpResponse:
     """A printable PDF brief of the nation, or of one region (``?region=``), for a school year."""
-    scope = require_analytics(access_for(request.user))
+    scope = require_analytics(request.access)
     from shamy.analytics.briefs import render_brief
 
     region = None

@@ -102,19 +102,20 @@ class GatheringQuerySet(models.QuerySet["Gathering"]):
         """
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
-        if access_for(user).is_national:
+        access = access_for(user)
+        if access.is_national:
             return self.all()
         condition = Q(leads=user)
-        person = access_for(user).person
+        person = access.person
         if person is not None:
             condition |= Q(attendances__person=person)
-        memberships = access_for(user).programme_memberships()
+        memberships = access.programme_memberships()
         for programme_id in sorted({m.programme_id for m in memberships if m.programme_id is not None}):
             roles = {m.role for m in memberships if m.programme_id == programme_id}
             if Role.COORDINATOR in roles:
                 condition |= Q(programme_id=programme_id)
                 continue
-            school_ids = access_for(user).programme_school_ids(programme_id)
+            school_ids = access.programme_school_ids(programme_id)
             if not school_ids:
                 continue
             cohort_ids = sorted({m.cohort_id for m in memberships if m.programme_id == programme_id and m.cohort_id})

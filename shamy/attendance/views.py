@@ -65,7 +65,7 @@ def my_sessions(request: AuthedHttpRequest) -> HttpResponse:
     now = timezone.now()
     upcoming = [row for row in rows if row.ends_at >= now][:30]
     past = [row for row in rows if row.ends_at < now][-30:][::-1]
-    person = access_for(request.user).person
+    person = request.access.person
     hours = selectors.person_hours(person_id=person.pk) if person is not None else None
     return render(
         request,
@@ -474,13 +474,9 @@ def calendar_mine(request: AuthedHttpRequest) -> HttpResponse:
 def school_calendar(request: AuthedHttpRequest, school_id: int) -> HttpResponse:
     """A school's gatherings: its in-school sessions and its region's network events, for
     the people acting for the school in a programme and for national readers."""
-    from shamy.access.context import access_for
 
-    acts_for = any(
-        school_id in access_for(request.user).programme_school_ids(pid)
-        for pid in access_for(request.user).programme_ids
-    )
-    if not (acts_for or access_for(request.user).is_national):
+    acts_for = any(school_id in request.access.programme_school_ids(pid) for pid in request.access.programme_ids)
+    if not (acts_for or request.access.is_national):
         raise Http404
     school = School.objects.filter(pk=school_id).first()
     if school is None:
@@ -499,7 +495,7 @@ def report(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_get_for_user(user=request.user, programme_id=programme_id)
     if not can_view_report(request.user, programme):
         raise PermissionDenied
-    show_people = access_for(request.user).is_coordinator(programme) or access_for(request.user).is_national
+    show_people = request.access.is_coordinator(programme) or request.access.is_national
     return render(
         request,
         "attendance/report.html",

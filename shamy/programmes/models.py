@@ -43,9 +43,10 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
     def visible_to(self, user: User | AnonymousUser | None) -> ProgrammeQuerySet:
         """Programmes in which the user holds an active programme role; all of them for
         national roles (system administrator, ministry analyst: read-only). Deny by default."""
-        if access_for(user).is_national:
+        access = access_for(user)
+        if access.is_national:
             return self.all()
-        ids = access_for(user).programme_ids
+        ids = access.programme_ids
         if not ids:
             return self.none()
         return self.filter(pk__in=sorted(ids))
@@ -164,9 +165,10 @@ class CohortQuerySet(models.QuerySet["Cohort"]):
         cohort of their programme; principals, school facilitators and teachers their own
         cohort; link facilitators the cohorts of their assigned schools. Deny by default.
         """
-        if access_for(user).is_national:
+        access = access_for(user)
+        if access.is_national:
             return self.all()
-        ids = access_for(user).cohort_ids
+        ids = access.cohort_ids
         if not ids:
             return self.none()
         return self.filter(pk__in=sorted(ids))

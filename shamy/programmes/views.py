@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from shamy.access.context import access_for
 from shamy.access.http import AuthedHttpRequest
 from shamy.programmes import selectors
 from shamy.programmes.forms import (
@@ -44,12 +43,12 @@ def programme_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "programmes/programme_list.html",
-        {"rows": rows, "can_create": access_for(request.user).is_system_admin},
+        {"rows": rows, "can_create": request.access.is_system_admin},
     )
 
 
 def programme_create(request: AuthedHttpRequest) -> HttpResponse:
-    if not access_for(request.user).is_system_admin:
+    if not request.access.is_system_admin:
         raise PermissionDenied
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -6,7 +6,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
-from shamy.access.context import access_for
 from shamy.access.http import AuthedHttpRequest
 from shamy.registry import selectors
 from shamy.registry.exports import schools_csv_response, schools_xlsx_response
@@ -20,7 +19,7 @@ from shamy.registry.validators import mask_identifier
 def _require_scope(request: AuthedHttpRequest) -> None:
     from django.core.exceptions import PermissionDenied
 
-    if not access_for(request.user).registry.any:
+    if not request.access.registry.any:
         raise PermissionDenied
 
 
