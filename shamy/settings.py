@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "shamy.attendance",
     "shamy.portfolios",
     "shamy.analytics",
+    "shamy.assessment",
+    "shamy.credentials",
     "shamy.api",
     "shamy.home",  # the top layer: pages that bring the apps together
 ]
