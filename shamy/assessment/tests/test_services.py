@@ -164,3 +164,85 @@ def test_readiness_reports_the_rules(world, programme_cast):
     assert checks["criteria"].met is True
     assert checks["attendance"].met is False  # nothing marked yet
     assert checks["levels"].met is None
+
+
+def test_teacher_sees_marks_only_when_finished_and_never_anothers(world, client):
+    from django.urls import reverse
+
+    assessment_save(
+        actor=world.madina,
+        submission=world.submission_a,
+        marks=all_marks(3, "Ерекше пікір"),
+        recommendation="",
+        reasons="",
+        version=0,
+    )
+    client.force_login(world.talgat)
+    url = reverse("assessment:submission-detail", args=[world.submission_a.pk])
+    assert "Ерекше пікір" not in client.get(url).content.decode()
+    assessment_save(
+        actor=world.madina,
+        submission=world.submission_a,
+        marks=all_marks(3, "Ерекше пікір"),
+        recommendation="certify",
+        reasons="",
+        version=1,
+        finalise=True,
+    )
+    assert "Ерекше пікір" in client.get(url).content.decode()
+    client.force_login(world.tomiris)
+    assert client.get(url).status_code == 404
+
+
+def test_certifier_sees_a_submission_once_recommended(world, client):
+    from django.urls import reverse
+
+    client.force_login(world.serik)
+    url = reverse("assessment:submission-detail", args=[world.submission_a.pk])
+    assert client.get(url).status_code == 404
+    recommend(world)
+    assert client.get(url).status_code == 200
+
+
+def test_assessment_form_finishes_and_conflicts_show_a_page(world, client):
+    from django.urls import reverse
+
+    client.force_login(world.madina)
+    url = reverse("assessment:assess", args=[world.submission_a.pk])
+    data = {f"level_{code}": "3" for code in all_marks()} | {"version": "0", "recommendation": "certify"}
+    response = client.post(url, data | {"autosave": "1"})
+    assert response.status_code == 200 and 'value="1"' in response.content.decode()
+    stale = client.post(url, data | {"finish": "1"})  # from the version the page was loaded with
+    assert stale.status_code == 409
+    done = client.post(url, data | {"version": "1", "finish": "1"})
+    assert done.status_code == 302
+    world.submission_a.refresh_from_db()
+    assert world.submission_a.status == SubmissionStatus.RECOMMENDED
+
+
+def test_queue_queries_do_not_grow_with_rows(world, client, django_assert_num_queries):
+    from django.urls import reverse
+
+    from shamy.assessment.tests.conftest import written_project
+
+    client.force_login(world.aliya)
+    url = reverse("assessment:queue")
+    client.get(url)
+    with django_assert_num_queries(_count(client, url)) as captured:
+        client.get(url)
+    before = len(captured.captured_queries)
+    for index in range(3):
+        project = written_project(world.talgat, world.cohort_a, title=f"Жоба {index}")
+        submission_create(actor=world.talgat, portfolio=project.portfolio)
+    with django_assert_num_queries(before):
+        response = client.get(url)
+    assert all(f"Жоба {index}" in response.content.decode() for index in range(3))
+
+
+def _count(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        client.get(url)
+    return len(context.captured_queries)
