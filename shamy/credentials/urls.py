@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from shamy.credentials import views
 
 app_name = "credentials"
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/<str:number>/", views.verify, name="verify"),
+    path("credentials/certification/", views.certification, name="certification"),
+    path("credentials/certificates/", views.certificate_list, name="certificate-list"),
+    path("credentials/certificates/<str:number>/pdf/", views.certificate_pdf_download, name="certificate-pdf"),
+    path("credentials/certificates/<str:number>/credential.json", views.credential_json, name="credential-json"),
+    path("credentials/certificates/<str:number>/revoke/", views.certificate_revoke, name="certificate-revoke"),
+    path("credentials/issuers/<slug:slug>/", views.issuer_document, name="issuer"),
+    path("credentials/issuers/<slug:slug>/keys/<str:key>", views.issuer_key_document, name="issuer-key"),
+    path("credentials/status/<uuid:public_id>/", views.status_list, name="status-list"),
+]
