@@ -49,3 +49,7 @@ install_error_handlers(api)
 from shamy.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("/", registry_router)
+
+from shamy.credentials.api import router as credentials_router  # noqa: E402
+
+api.add_router("/", credentials_router)

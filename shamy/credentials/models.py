@@ -133,7 +133,7 @@ class CertificateQuerySet(models.QuerySet["Certificate"]):
 class Certificate(models.Model):
     """A certificate: what the PDF prints and the signed credential carries, frozen at issue."""
 
-    number = models.CharField(_("number"), max_length=40, unique=True)
+    number = models.CharField(_("certificate number"), max_length=40, unique=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("issuer"))
     key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed with"))
