@@ -24,6 +24,7 @@ demo: install
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_demo_programmes
 	$(MANAGE) seed_demo_portfolios
+	$(MANAGE) seed_demo_assessment
 	$(MANAGE) demo_logins
 	$(MANAGE) demo_logins_programmes
 	$(MANAGE) runserver $(HOST):$(PORT)

@@ -49,7 +49,7 @@ class AssessForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    submissions = forms.ModelMultipleChoiceField(
+    submissions: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Portfolios")
     )  # type: ignore[arg-type]
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)

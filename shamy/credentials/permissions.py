@@ -28,7 +28,9 @@ def _authenticated(user: Actor) -> TypeGuard[User]:
 
 
 def _programmes(user: Actor, *roles: str) -> list[int]:
-    return sorted({m.programme_id for m in access_for(user).programme_memberships() if m.role in roles})
+    return sorted(
+        {m.programme_id for m in access_for(user).programme_memberships() if m.role in roles and m.programme_id}
+    )
 
 
 def certificate_visibility(user: Actor) -> Q | None:
