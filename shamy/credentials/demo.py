@@ -15,6 +15,7 @@ idempotent: a second run changes nothing.
 
 from __future__ import annotations
 
+import datetime
 import random
 import time
 from collections.abc import Callable
@@ -207,7 +208,8 @@ def _load_earlier(earlier: Programme, rng: random.Random, say: Callable[[str], N
     certificates = []
     for index, membership in enumerate(memberships):
         person = getattr(membership.user, "person", None)
-        if person is None or membership.cohort is None or theme is None or stage is None:
+        school = membership.school
+        if person is None or membership.cohort is None or school is None or theme is None or stage is None:
             continue
         project = project_create(
             actor=None,
@@ -223,7 +225,7 @@ def _load_earlier(earlier: Programme, rng: random.Random, say: Callable[[str], N
         for section in sections:
             section.body = "Мұғалім жобаның осы кезеңін сипаттайды: не істелді, қандай дәлел бар, не өзгерді."
         type(sections[0]).objects.bulk_update(sections, ["body"])
-        finished = timezone.make_aware(timezone.datetime(earlier.ends_on.year, 5, 20, 10, 0))
+        finished = timezone.make_aware(datetime.datetime(earlier.ends_on.year, 5, 20, 10, 0))
         type(project.portfolio).objects.filter(pk=project.portfolio.pk).update(
             status=PortfolioStatus.SUBMITTED, submitted_at=finished, submitted_by=membership.user
         )
@@ -233,7 +235,7 @@ def _load_earlier(earlier: Programme, rng: random.Random, say: Callable[[str], N
             project=project,
             teacher=person,
             cohort=membership.cohort,
-            school=membership.school,
+            school=school,
             rubric=rubric,
             snapshot=portfolio_snapshot(project.portfolio, rubric),
             status=SubmissionStatus.APPROVED,

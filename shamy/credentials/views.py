@@ -113,7 +113,7 @@ def certificate_list(request: AuthedHttpRequest) -> HttpResponse:
         }
         for certificate in selectors.certificate_list(actor=request.user)
     ]
-    return render(request, "credentials/certificate_list.html", {"rows": rows, "languages": PDF_LANGUAGES})
+    return render(request, "credentials/certificate_list.html", {"rows": rows, "pdf_languages": PDF_LANGUAGES})
 
 
 @require_GET
