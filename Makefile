@@ -16,7 +16,12 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 	$(PIP) install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
 	touch $@
 
-install: $(VENV)/.installed
+# The credentials interoperability test verifies with Digital Bazaar's reference stack under node.
+interop/vc-node/node_modules/.installed: interop/vc-node/package-lock.json
+	cd interop/vc-node && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed interop/vc-node/node_modules/.installed
 
 demo: install
 	$(MANAGE) migrate --noinput

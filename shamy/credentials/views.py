@@ -29,7 +29,9 @@ from shamy.credentials.models import Certificate, Issuer, IssuerKey, StatusList
 from shamy.credentials.pdf import PDF_LANGUAGES, certificate_pdf
 from shamy.credentials.services import certificates as certificate_services
 from shamy.credentials.vc import dataintegrity, statuslist
-from shamy.credentials.vc.loader import DATA_INTEGRITY_V2, MULTIKEY_V1
+from shamy.credentials.vc.loader import MULTIKEY_V1
+
+DID_V1 = "https://www.w3.org/ns/did/v1"
 
 JSONLD = "application/ld+json"
 PDF_CACHE_SECONDS = 24 * 60 * 60
@@ -200,7 +202,9 @@ def issuer_document(request: HttpRequest, slug: str) -> HttpResponse:
     issuer = get_object_or_404(Issuer, slug=slug)
     keys = list(issuer.keys.select_related("issuer").order_by("created_at", "id"))
     document = {
-        "@context": [DATA_INTEGRITY_V2, MULTIKEY_V1],
+        # A controller document in the DID document shape (verifiers such as jsonld-signatures read
+        # its verification relationships as plain JSON); the issuer itself is an https URL.
+        "@context": [DID_V1, MULTIKEY_V1],
         "id": issuer.iri,
         "name": localized(issuer.name, "en"),
         "verificationMethod": [_multikey(key, with_context=False) for key in keys],
@@ -228,7 +232,7 @@ def status_list(request: HttpRequest, public_id: str) -> HttpResponse:
         key, private = certificate_services.signing_key(status.issuer)
         document = statuslist.status_list_credential(
             list_url=status.iri,
-            issuer=issuer_profile(status.issuer),
+            issuer=status.issuer.iri,
             encoded_list=statuslist.encode(bytes(status.bits)),
             valid_from=timestamp(status.updated_at),
         )
@@ -237,7 +241,6 @@ def status_list(request: HttpRequest, public_id: str) -> HttpResponse:
             key=private,  # type: ignore[arg-type]
             verification_method=key.iri,
             created=status.updated_at,
-            check=False,
         )
         cache.set(cache_key, signed, 60 * 60)
     return _json(signed, "application/vc+ld+json")

@@ -43,8 +43,9 @@ def decode(encoded: str) -> bytes:
     return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
 
 
-def status_list_credential(*, list_url: str, issuer: Any, encoded_list: str, valid_from: str) -> dict[str, Any]:
-    """The unsigned ``BitstringStatusListCredential`` published at ``list_url``."""
+def status_list_credential(*, list_url: str, issuer: str, encoded_list: str, valid_from: str) -> dict[str, Any]:
+    """The unsigned ``BitstringStatusListCredential`` published at ``list_url``. ``issuer`` is the
+    issuer's id only: the VC 2.0 context alone does not define Open Badges' ``Profile`` type."""
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": list_url,
