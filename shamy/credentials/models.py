@@ -192,3 +192,51 @@ class Certificate(models.Model):
     @property
     def programme_label(self) -> str:
         return localized(self.programme_name)
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def run_zip_path(instance: CertificateRun, filename: str) -> str:
+    return f"credentials/runs/{instance.public_id}.zip"
+
+
+class CertificateRun(models.Model):
+    """A cohort's certificates issued and rendered together in the background, as one ZIP:
+    each approved teacher's PDF and signed credential."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cohort = models.ForeignKey(
+        "programmes.Cohort", on_delete=models.PROTECT, related_name="certificate_runs", verbose_name=_("cohort")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("requested by")
+    )
+    language = models.CharField(_("language of the PDFs"), max_length=2, default="kk")
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    archive = models.FileField(upload_to=run_zip_path, blank=True, max_length=300)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate run")
+        verbose_name_plural = _("certificate runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(self.public_id)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else (100 if self.status == RunStatus.DONE else 0)

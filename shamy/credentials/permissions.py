@@ -63,3 +63,7 @@ def can_certify(user: Actor) -> bool:
 
 def can_list_certificates(user: Actor) -> bool:
     return bool(_programmes(user, Role.CERTIFIER, Role.COORDINATOR, Role.TEACHER))
+
+
+def certifier_programme_ids(user: Actor) -> list[int]:
+    return _programmes(user, Role.CERTIFIER)

@@ -11,25 +11,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
+from shamy.access.context import access_for
 from shamy.access.http import AuthedHttpRequest
 from shamy.assessment import selectors as assessment_selectors
 from shamy.assessment.forms import DecisionForm
 from shamy.assessment.models import Decision
 from shamy.assessment.services.decisions import decisions_record
+from shamy.core import files
 from shamy.core.translated import localized
 from shamy.credentials import permissions, selectors, verification
-from shamy.credentials.credential import issuer_profile, timestamp
-from shamy.credentials.models import Certificate, Issuer, IssuerKey, StatusList
+from shamy.credentials.credential import timestamp
+from shamy.credentials.models import Certificate, CertificateRun, Issuer, IssuerKey, RunStatus, StatusList
 from shamy.credentials.pdf import PDF_LANGUAGES, certificate_pdf
 from shamy.credentials.services import certificates as certificate_services
+from shamy.credentials.services import runs as run_services
 from shamy.credentials.vc import dataintegrity, statuslist
 from shamy.credentials.vc.loader import MULTIKEY_V1
+from shamy.programmes.models import Cohort
 
 DID_V1 = "https://www.w3.org/ns/did/v1"
 
@@ -85,7 +91,14 @@ def certification(request: AuthedHttpRequest) -> HttpResponse:
                     % {"n": len(decisions)},
                 )
             return redirect("credentials:certification")
-    return render(request, "credentials/certification.html", {"form": form, "rows": rows})
+    cohorts = (
+        Cohort.objects.filter(programme_id__in=permissions.certifier_programme_ids(request.user))
+        .select_related("programme")
+        .order_by("programme_id", "-starts_on", "id")
+    )
+    runs = CertificateRun.objects.filter(cohort__in=cohorts).select_related("cohort")[:10]
+    context = {"form": form, "rows": rows, "cohorts": cohorts, "runs": runs, "pdf_languages": PDF_LANGUAGES}
+    return render(request, "credentials/certification.html", context)
 
 
 # --- Certificates ---------------------------------------------------------------------------
@@ -244,3 +257,44 @@ def status_list(request: HttpRequest, public_id: str) -> HttpResponse:
         )
         cache.set(cache_key, signed, 60 * 60)
     return _json(signed, "application/vc+ld+json")
+
+
+# --- Cohort runs ----------------------------------------------------------------------------
+
+
+@require_POST
+def run_start(request: AuthedHttpRequest) -> HttpResponse:
+    cohort = get_object_or_404(
+        Cohort.objects.filter(programme_id__in=sorted(access_for(request.user).programme_ids)),
+        pk=request.POST.get("cohort") or 0,
+    )
+    if not run_services.can_run_cohort(request.user, cohort):
+        raise PermissionDenied
+    run = run_services.certificate_run_start(
+        actor=request.user, cohort=cohort, language=request.POST.get("language", "kk")
+    )
+    return redirect("credentials:run-detail", run.public_id)
+
+
+def _run_get(request: AuthedHttpRequest, public_id: str) -> CertificateRun:
+    run = get_object_or_404(CertificateRun.objects.select_related("cohort__programme"), public_id=public_id)
+    if not run_services.can_run_cohort(request.user, run.cohort):
+        raise Http404
+    return run
+
+
+@vary_on_headers("HX-Request")
+def run_detail(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
+    run = _run_get(request, public_id)
+    partial = request.headers.get("HX-Request") == "true"
+    template = "credentials/_run_status.html" if partial else "credentials/run_detail.html"
+    return render(request, template, {"run": run})
+
+
+def run_download(request: AuthedHttpRequest, public_id: str) -> HttpResponseBase:
+    run = _run_get(request, public_id)
+    if run.status != RunStatus.DONE:
+        raise Http404
+    return files.file_response(
+        run, run.archive, content_type="application/zip", filename=f"certificates-{run.cohort_id}.zip"
+    )

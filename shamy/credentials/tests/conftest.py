@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 
 from shamy.assessment.services.assessments import assessment_save
 from shamy.assessment.services.decisions import decisions_record
 from shamy.assessment.services.submissions import submission_create
 from shamy.assessment.tests.conftest import all_marks, make_rubric, written_project
+from shamy.credentials.models import CertificateRun, RunStatus
 from shamy.credentials.services.certificates import certificate_issue
 from shamy.credentials.services.issuers import issuer_create
 
@@ -61,6 +63,10 @@ def world(programme_cast):
     cast.project_a = written_project(cast.talgat, cast.cohort_a)
     cast.submission_a = approve(cast, cast.project_a)
     cast.certificate = certificate_issue(actor=cast.serik, submission=cast.submission_a)
+    cast.run = CertificateRun.objects.create(
+        cohort=cast.cohort_a, requested_by=cast.serik, status=RunStatus.DONE, total=1, done=1
+    )
+    cast.run.archive.save("run.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
     cast.project_b = written_project(cast.tomiris, cast.cohort_b, title="Инклюзия")
     cast.submission_b = submission_create(actor=cast.tomiris, portfolio=cast.project_b.portfolio)
     return cast

@@ -69,6 +69,35 @@ MATRIX = [
         data=lambda c: {"reason": "Тексеру"},
         check=still_valid,
     ),
+    Row(
+        "credentials:run-start",
+        lambda c: reverse("credentials:run-start"),
+        # The cohort's programme members who may not run it see the cohort (403); others do not (404).
+        expect(
+            NOT_FOUND,
+            serik=REDIRECT,
+            aliya=REDIRECT,
+            bolat=FORBIDDEN,
+            saule=FORBIDDEN,
+            timur=FORBIDDEN,
+            madina=FORBIDDEN,
+            talgat=FORBIDDEN,
+            tomiris=FORBIDDEN,
+            nurlan=FORBIDDEN,
+        ),
+        method="post",
+        data=lambda c: {"cohort": c.cohort_a.pk, "language": "kk"},
+    ),
+    Row(
+        "credentials:run-detail",
+        lambda c: reverse("credentials:run-detail", args=[c.run.public_id]),
+        expect(NOT_FOUND, serik=OK, aliya=OK),
+    ),
+    Row(
+        "credentials:run-download",
+        lambda c: reverse("credentials:run-download", args=[c.run.public_id]),
+        expect(NOT_FOUND, serik=OK, aliya=OK),
+    ),
     Row("credentials:issuer", lambda c: reverse("credentials:issuer", args=[c.issuer.slug]), public),
     Row(
         "credentials:issuer-key",
