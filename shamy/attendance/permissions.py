@@ -2,10 +2,58 @@
 
 from __future__ import annotations
 
-from shamy.access.context import Actor, access_for
+from django.db.models import Q
+
+from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
 from shamy.attendance.models import Gathering, GatheringKind
+from shamy.core.rules import rule
 from shamy.programmes.models import Programme
+
+
+@rule("attendance.Gathering", "view")
+def gatherings_visible(access: Access) -> Q | bool:
+    """Gatherings the actor may open. Deny by default.
+
+    - national readers (system administrator, ministry analyst): all (read-only);
+    - coordinator: every gathering of their programme;
+    - anyone leading a gathering or expected at it (through their linked Person);
+    - principal, school facilitator, teacher: in-school sessions of their school, network
+      events of their school's region, and programme-wide gatherings (induction, webinar,
+      conference) of their programme for their cohort or the whole programme;
+    - link facilitator: the same for each assigned school.
+    Certifiers and observers see no gatherings (observers see aggregate rates only).
+    """
+    if access.is_national:
+        return True
+    condition = Q(leads=access.user)
+    person = access.person
+    if person is not None:
+        condition |= Q(attendances__person=person)
+    memberships = access.programme_memberships()
+    for programme_id in sorted({m.programme_id for m in memberships if m.programme_id is not None}):
+        roles = {m.role for m in memberships if m.programme_id == programme_id}
+        if Role.COORDINATOR in roles:
+            condition |= Q(programme_id=programme_id)
+            continue
+        school_ids = access.programme_school_ids(programme_id)
+        if not school_ids:
+            continue
+        cohort_ids = sorted({m.cohort_id for m in memberships if m.programme_id == programme_id and m.cohort_id})
+        condition |= Q(programme_id=programme_id, kind=GatheringKind.IN_SCHOOL, school_id__in=sorted(school_ids))
+        condition |= Q(
+            programme_id=programme_id,
+            kind=GatheringKind.NETWORK,
+            region__schools__id__in=sorted(school_ids),
+        )
+        wide = Q(programme_id=programme_id, school__isnull=True, region__isnull=True)
+        cohort_scope = Q(cohort__isnull=True)
+        if cohort_ids:
+            cohort_scope |= Q(cohort_id__in=cohort_ids)
+        if Role.LINK_FACILITATOR in roles:
+            cohort_scope |= Q(cohort__schools__school_id__in=sorted(school_ids))
+        condition |= wide & cohort_scope
+    return Q(pk__in=Gathering.objects.filter(condition).values("pk"))
 
 
 def _leads(user: Actor, gathering: Gathering) -> bool:

@@ -1,4 +1,4 @@
-"""Reads for gatherings and attendance. Lists start from ``Gathering.objects.visible_to``;
+"""Reads for gatherings and attendance. Lists start from ``Gathering.objects.restrict(actor, "view")``;
 the rates and hours are aggregated in SQL, one query per table. Lists and calendars show
 cancelled gatherings (marked as such); rates and hours leave them out."""
 
@@ -30,7 +30,7 @@ _DURATION = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"
 
 def gathering_get_for_user(*, user: Actor, gathering_id: int) -> Gathering:
     return get_object_or_404(
-        Gathering.objects.visible_to(user)
+        Gathering.objects.restrict(user, "view")
         .select_related("programme", "cohort", "school", "region", "series")
         .prefetch_related("leads"),
         pk=gathering_id,
@@ -68,7 +68,7 @@ class GatheringFilters:
 def gathering_list_for_programme(
     *, actor: Actor, programme: Programme, filters: GatheringFilters
 ) -> QuerySet[Gathering]:
-    gatherings = Gathering.objects.visible_to(actor).filter(programme=programme)
+    gatherings = Gathering.objects.restrict(actor, "view").filter(programme=programme)
     if filters.kind:
         gatherings = gatherings.filter(kind=filters.kind)
     if filters.school:
@@ -90,7 +90,7 @@ def my_gatherings(*, actor: Actor) -> QuerySet[Gathering]:
     if person is not None:
         condition |= Q(attendances__person=person)
     mine = Gathering.objects.filter(condition).values("pk")
-    return _with_counts(Gathering.objects.visible_to(actor).filter(pk__in=mine)).order_by("starts_at", "id")
+    return _with_counts(Gathering.objects.restrict(actor, "view").filter(pk__in=mine)).order_by("starts_at", "id")
 
 
 def attendance_rows(*, gathering: Gathering) -> QuerySet[Attendance]:
@@ -104,7 +104,7 @@ def attendance_rows(*, gathering: Gathering) -> QuerySet[Attendance]:
 def attendance_get_for_user(*, user: Actor, attendance_id: int) -> Attendance:
     attendance = get_object_or_404(Attendance.objects.select_related("person", "school"), pk=attendance_id)
     # The gathering must be visible, else the row does not exist for this user.
-    if not Gathering.objects.visible_to(user).filter(pk=attendance.gathering_id).exists():
+    if not Gathering.objects.restrict(user, "view").filter(pk=attendance.gathering_id).exists():
         raise Http404
     attendance.gathering = gathering_get_for_user(user=user, gathering_id=attendance.gathering_id)
     return attendance
@@ -112,14 +112,14 @@ def attendance_get_for_user(*, user: Actor, attendance_id: int) -> Attendance:
 
 def material_get_for_user(*, user: Actor, material_id: int) -> Material:
     return get_object_or_404(
-        Material.objects.filter(gathering__in=Gathering.objects.visible_to(user)).select_related("gathering"),
+        Material.objects.filter(gathering__in=Gathering.objects.restrict(user, "view")).select_related("gathering"),
         pk=material_id,
     )
 
 
 def presentation_get_for_user(*, user: Actor, presentation_id: int) -> Presentation:
     return get_object_or_404(
-        Presentation.objects.filter(gathering__in=Gathering.objects.visible_to(user)).select_related(
+        Presentation.objects.filter(gathering__in=Gathering.objects.restrict(user, "view")).select_related(
             "gathering__programme", "presenter"
         ),
         pk=presentation_id,

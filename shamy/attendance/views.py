@@ -482,7 +482,7 @@ def school_calendar(request: AuthedHttpRequest, school_id: int) -> HttpResponse:
     if school is None:
         raise Http404
     gatherings = (
-        Gathering.objects.visible_to(request.user)
+        Gathering.objects.restrict(request.user, "view")
         .filter(
             Q(kind=GatheringKind.IN_SCHOOL, school=school) | Q(kind=GatheringKind.NETWORK, region_id=school.region_id)
         )

@@ -7,8 +7,6 @@ People take part through :class:`shamy.access.models.Membership` rows that carry
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,15 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shamy.access.context import access_for
 from shamy.access.roles import Role
+from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
 from shamy.registry.models import Country, Named
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from shamy.accounts.models import User
 
 
 class ProgrammeStatus(models.TextChoices):
@@ -39,17 +32,8 @@ class PartnerPart(models.TextChoices):
     CERTIFICATION = "certification", _("Certifying university")
 
 
-class ProgrammeQuerySet(models.QuerySet["Programme"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> ProgrammeQuerySet:
-        """Programmes in which the user holds an active programme role; all of them for
-        national roles (system administrator, ministry analyst: read-only). Deny by default."""
-        access = access_for(user)
-        if access.is_national:
-            return self.all()
-        ids = access.programme_ids
-        if not ids:
-            return self.none()
-        return self.filter(pk__in=sorted(ids))
+class ProgrammeQuerySet(RestrictedQuerySet["Programme"]):
+    """Rules in ``programmes/permissions.py``."""
 
 
 class Programme(Named, models.Model):
@@ -157,21 +141,8 @@ class ProgrammePartner(models.Model):
         return f"{self.organisation} · {self.get_part_display()}"
 
 
-class CohortQuerySet(models.QuerySet["Cohort"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> CohortQuerySet:
-        """Cohorts the user takes part in.
-
-        National roles see all (read-only). Coordinators, certifiers and observers see every
-        cohort of their programme; principals, school facilitators and teachers their own
-        cohort; link facilitators the cohorts of their assigned schools. Deny by default.
-        """
-        access = access_for(user)
-        if access.is_national:
-            return self.all()
-        ids = access.cohort_ids
-        if not ids:
-            return self.none()
-        return self.filter(pk__in=sorted(ids))
+class CohortQuerySet(RestrictedQuerySet["Cohort"]):
+    """Rules in ``programmes/permissions.py``."""
 
 
 class Cohort(Named, models.Model):

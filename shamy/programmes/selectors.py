@@ -1,4 +1,4 @@
-"""Reads for the programme pages. Every selector starts from ``visible_to(actor)``."""
+"""Reads for the programme pages. Every selector starts from ``restrict(actor, action)``."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from shamy.registry.models import School
 
 def programme_list(*, actor: Actor) -> QuerySet[Programme]:
     return (
-        Programme.objects.visible_to(actor)
+        Programme.objects.restrict(actor, "view")
         .annotate(
             cohort_count=Count("cohorts", distinct=True),
             school_count=Count("cohorts__schools", distinct=True),
@@ -38,23 +38,25 @@ def programme_list(*, actor: Actor) -> QuerySet[Programme]:
 
 
 def programme_get_for_user(*, user: Actor, programme_id: int) -> Programme:
-    return get_object_or_404(Programme.objects.visible_to(user), pk=programme_id)
+    return get_object_or_404(Programme.objects.restrict(user, "view"), pk=programme_id)
 
 
 def cohort_get_for_user(*, user: Actor, cohort_id: int) -> Cohort:
-    return get_object_or_404(Cohort.objects.visible_to(user).select_related("programme"), pk=cohort_id)
+    return get_object_or_404(Cohort.objects.restrict(user, "view").select_related("programme"), pk=cohort_id)
 
 
 def stage_get_for_user(*, user: Actor, stage_id: int) -> MethodologyStage:
     return get_object_or_404(
-        MethodologyStage.objects.filter(programme__in=Programme.objects.visible_to(user)).select_related("programme"),
+        MethodologyStage.objects.filter(programme__in=Programme.objects.restrict(user, "view")).select_related(
+            "programme"
+        ),
         pk=stage_id,
     )
 
 
 def invitation_get_for_user(*, user: Actor, invitation_id: int) -> Invitation:
     return get_object_or_404(
-        Invitation.objects.filter(programme__in=Programme.objects.visible_to(user)).select_related("programme"),
+        Invitation.objects.filter(programme__in=Programme.objects.restrict(user, "view")).select_related("programme"),
         pk=invitation_id,
     )
 
@@ -70,7 +72,7 @@ def programme_overview(*, actor: Actor, programme: Programme) -> dict[str, Any]:
     partners = list(ProgrammePartner.objects.filter(programme=programme).select_related("organisation"))
     stages = list(MethodologyStage.objects.filter(programme=programme).order_by("order", "id"))
     cohorts = list(
-        Cohort.objects.visible_to(actor)
+        Cohort.objects.restrict(actor, "view")
         .filter(programme=programme)
         .annotate(school_count=Count("schools", distinct=True))
         .order_by("starts_on", "id")
