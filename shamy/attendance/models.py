@@ -203,6 +203,10 @@ class Gathering(models.Model):
         return self.cancelled_at is not None
 
 
+class AttendanceQuerySet(RestrictedQuerySet["Attendance"]):
+    """Rules in ``attendance/permissions.py``: the rows of visible gatherings."""
+
+
 class Attendance(models.Model):
     """One expected person at a gathering; ``status`` is empty until the lead marks it.
 
@@ -230,6 +234,8 @@ class Attendance(models.Model):
     )
     marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
 
+    objects = AttendanceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
@@ -247,6 +253,10 @@ def material_path(instance: Material, filename: str) -> str:
     return f"gatherings/{instance.gathering_id}/{filename}"
 
 
+class MaterialQuerySet(RestrictedQuerySet["Material"]):
+    """Rules in ``attendance/permissions.py``: the rows of visible gatherings."""
+
+
 class Material(models.Model):
     gathering = models.ForeignKey(
         Gathering, on_delete=models.CASCADE, related_name="materials", verbose_name=_("gathering")
@@ -258,6 +268,8 @@ class Material(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MaterialQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("material")
         verbose_name_plural = _("materials")
@@ -265,6 +277,10 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PresentationQuerySet(RestrictedQuerySet["Presentation"]):
+    """Rules in ``attendance/permissions.py``: the rows of visible gatherings."""
 
 
 class Presentation(models.Model):
@@ -280,6 +296,8 @@ class Presentation(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PresentationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("presentation")

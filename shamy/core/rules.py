@@ -155,12 +155,15 @@ def checked(
     kwarg: str = "pk",
     field: str = "pk",
     name: str | None = None,
-    related: tuple[str, ...] = (),
+    visible: str = "view",
+    shape: Callable[[Any], Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Resolve ``kwarg`` from the URL into a checked object before the view runs.
 
-    The object must be visible ("view" rule, else 404) and, for another action, allowed (else 403).
-    The view receives it as keyword ``name`` (default: the model's name, e.g. ``gathering``).
+    The object must be among the rows of the ``visible`` rule (default "view"), else 404: nobody
+    learns that it exists. For another ``action`` it must then be ``allowed``, else 403. ``shape``
+    adds the select_related/prefetch the view needs. The view receives the object as keyword
+    ``name`` (default: the model's name, e.g. ``gathering``).
     """
     target = name or model._meta.model_name or "obj"
 
@@ -168,21 +171,22 @@ def checked(
         @functools.wraps(view)
         def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
             value = kwargs.pop(kwarg)
-            visible = model._default_manager.all()
-            if not hasattr(visible, "restrict"):
+            rows = model._default_manager.all()
+            if not isinstance(rows, RestrictedQuerySet):
                 raise ImproperlyConfigured(f"{model._meta.label} has no RestrictedQuerySet.")
-            visible = visible.restrict(request.access, "view")
-            if related:
-                visible = visible.select_related(*related)
+            rows = rows.restrict(request.access, visible)
+            if shape is not None:
+                rows = shape(rows)
             try:
-                obj = visible.get(**{field: value})
+                obj = rows.get(**{field: value})
             except (ObjectDoesNotExist, ValueError, TypeError):
                 raise Http404 from None
-            if action != "view" and not allowed(request.access, obj, action):
+            if action != visible and not allowed(request.access, obj, action):
                 raise PermissionDenied
             kwargs[target] = obj
             return view(request, *args, **kwargs)
 
+        wrapper.checked = (model, action)  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
