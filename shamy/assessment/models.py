@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shamy.access.context import Actor
+from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
 
 
@@ -113,13 +113,8 @@ class SubmissionStatus(models.TextChoices):
 OPEN_STATUSES = (SubmissionStatus.SUBMITTED, SubmissionStatus.RECOMMENDED)
 
 
-class SubmissionQuerySet(models.QuerySet["Submission"]):
-    def visible_to(self, user: Actor) -> SubmissionQuerySet:
-        """Submissions the user may open; deny by default (``permissions.submission_visibility``)."""
-        from shamy.assessment.permissions import submission_visibility
-
-        condition = submission_visibility(user)
-        return self.none() if condition is None else self.filter(condition)
+class SubmissionQuerySet(RestrictedQuerySet["Submission"]):
+    """Rules in ``assessment/permissions.py``."""
 
 
 class Submission(models.Model):

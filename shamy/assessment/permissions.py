@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, TypeGuard
 
 from django.db.models import Q
 
-from shamy.access.context import Actor, access_for
+from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
+from shamy.core.rules import object_rule, rule
 
 if TYPE_CHECKING:
     from shamy.accounts.models import User
     from shamy.assessment.models import Submission
+    from shamy.portfolios.models import DevelopmentProject
     from shamy.programmes.models import Programme
 
 CERTIFIER_STATUSES = ("recommended", "approved", "rejected")
@@ -33,12 +35,13 @@ def _authenticated(user: Actor) -> TypeGuard[User]:
     return user is not None and bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
-def submission_visibility(user: Actor) -> Q | None:
-    """The condition selecting the submissions ``user`` may open, or None for none at all."""
-    if not _authenticated(user):
-        return None
-    access = access_for(user)
-    condition = Q(teacher__user_id=user.pk)
+@rule("assessment.Submission", "view")
+def submissions_visible(access: Access) -> Q | bool:
+    """The submissions the actor may open: their own, their assigned schools', their programme's
+    (coordinator), the recommended and decided ones (certifier)."""
+    if access.user is None:
+        return False
+    condition = Q(teacher__user_id=access.user_id)
     for membership in access.programme_memberships():
         programme_id = membership.programme_id
         if membership.role == Role.COORDINATOR:
@@ -50,6 +53,30 @@ def submission_visibility(user: Actor) -> Q | None:
         elif membership.role == Role.CERTIFIER:
             condition |= Q(cohort__programme_id=programme_id, status__in=CERTIFIER_STATUSES)
     return condition
+
+
+@object_rule("assessment.Submission", "assess")
+def may_assess(access: Access, submission: Submission) -> bool:
+    return can_assess(access.user, submission)
+
+
+@object_rule("assessment.Submission", "decide")
+def may_decide(access: Access, submission: Submission) -> bool:
+    return can_decide(access.user, submission)
+
+
+@object_rule("portfolios.DevelopmentProject", "submit-for-assessment")
+def may_submit_for_assessment(access: Access, project: DevelopmentProject) -> bool:
+    """Only the project's teacher submits it (others who see the project get 403)."""
+    return access.user is not None and project.teacher.user_id == access.user_id
+
+
+def may_open_queue(access: Access) -> bool:
+    return can_open_queue(access.user)
+
+
+def may_submit_own(access: Access) -> bool:
+    return can_submit_own(access.user)
 
 
 def _programme_id(submission: Submission) -> int:

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja import Router
 from pydantic import BaseModel
 
+from shamy.access.context import access_for
 from shamy.credentials import permissions, selectors, verification
 from shamy.credentials.models import Certificate
 
@@ -92,4 +93,5 @@ def credential_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Credentials the caller may list, newest first."""
     if not permissions.can_list_certificates(request.user):
         raise PermissionDenied
-    return [_row(certificate) for certificate in selectors.certificate_list(actor=request.user)]
+    access = access_for(request.user)
+    return [_row(certificate) for certificate in selectors.certificate_list(access=access)]

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shamy.access.context import Actor
+from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
 
 
@@ -121,13 +121,12 @@ class StatusList(models.Model):
         return absolute(reverse("credentials:status-list", args=[self.public_id]))
 
 
-class CertificateQuerySet(models.QuerySet["Certificate"]):
-    def visible_to(self, user: Actor) -> CertificateQuerySet:
-        """Certificates the user may list; deny by default (``permissions.certificate_visibility``)."""
-        from shamy.credentials.permissions import certificate_visibility
+class CertificateQuerySet(RestrictedQuerySet["Certificate"]):
+    """Rules in ``credentials/permissions.py``."""
 
-        condition = certificate_visibility(user)
-        return self.none() if condition is None else self.filter(condition)
+
+class CertificateRunQuerySet(RestrictedQuerySet["CertificateRun"]):
+    """Rules in ``credentials/permissions.py``."""
 
 
 class Certificate(models.Model):
@@ -224,6 +223,8 @@ class CertificateRun(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CertificateRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certificate run")

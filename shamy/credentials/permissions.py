@@ -3,9 +3,9 @@ what the certificate itself shows.
 
 =====================  ================================================================
 teacher                their own certificates: PDF, credential JSON, LinkedIn link
-certifier              their programme's certificates; approves, issues, revokes
-coordinator            their programme's certificates (read)
-the public             /verify/<number>/, the credential, status list and key documents
+certifier              their programme's certificates; approves, issues, revokes; cohort ZIPs
+coordinator            their programme's certificates (read); cohort ZIPs
+the public             /verify/<number>/, the issuer, key and status list documents
 =====================  ================================================================
 """
 
@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, TypeGuard
 
 from django.db.models import Q
 
-from shamy.access.context import Actor, access_for
+from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
+from shamy.core.rules import object_rule, rule
 
 if TYPE_CHECKING:
     from shamy.accounts.models import User
@@ -28,29 +29,42 @@ def _authenticated(user: Actor) -> TypeGuard[User]:
 
 
 def _programmes(user: Actor, *roles: str) -> list[int]:
-    return sorted(
-        {m.programme_id for m in access_for(user).programme_memberships() if m.role in roles and m.programme_id}
-    )
+    memberships = access_for(user).programme_memberships()
+    return sorted({m.programme_id for m in memberships if m.role in roles and m.programme_id})
 
 
-def certificate_visibility(user: Actor) -> Q | None:
-    if not _authenticated(user):
-        return None
-    programmes = _programmes(user, Role.CERTIFIER, Role.COORDINATOR)
-    condition = Q(teacher__user_id=user.pk)
+@rule("credentials.Certificate", "view")
+def certificates_visible(access: Access) -> Q | bool:
+    """A teacher's own certificates; the certifier's and the coordinator's programmes'."""
+    if access.user is None:
+        return False
+    condition = Q(teacher__user_id=access.user_id)
+    programmes = _programmes(access.user, Role.CERTIFIER, Role.COORDINATOR)
     if programmes:
         condition |= Q(programme_id__in=programmes)
     return condition
 
 
+@object_rule("credentials.Certificate", "revoke")
+def may_revoke(access: Access, certificate: Certificate) -> bool:
+    return can_revoke_certificate(access.user, certificate)
+
+
+@rule("credentials.CertificateRun", "view")
+def runs_visible(access: Access) -> Q | bool:
+    programmes = _programmes(access.user, Role.CERTIFIER, Role.COORDINATOR)
+    return Q(cohort__programme_id__in=programmes) if programmes else False
+
+
+@rule("programmes.Cohort", "certificate-run")
+def cohorts_for_certificate_runs(access: Access) -> Q | bool:
+    """Cohorts whose certificates the actor may issue and pack as one ZIP."""
+    programmes = _programmes(access.user, Role.CERTIFIER, Role.COORDINATOR)
+    return Q(programme_id__in=programmes) if programmes else False
+
+
 def is_holder(user: Actor, certificate: Certificate) -> bool:
     return _authenticated(user) and certificate.teacher.user_id == user.pk
-
-
-def can_download_certificate(user: Actor, certificate: Certificate) -> bool:
-    return is_holder(user, certificate) or certificate.programme_id in _programmes(
-        user, Role.CERTIFIER, Role.COORDINATOR
-    )
 
 
 def can_revoke_certificate(user: Actor, certificate: Certificate) -> bool:
@@ -67,3 +81,11 @@ def can_list_certificates(user: Actor) -> bool:
 
 def certifier_programme_ids(user: Actor) -> list[int]:
     return _programmes(user, Role.CERTIFIER)
+
+
+def may_certify(access: Access) -> bool:
+    return can_certify(access.user)
+
+
+def may_list_certificates(access: Access) -> bool:
+    return can_list_certificates(access.user)

@@ -101,6 +101,11 @@ def verify_number(number: str, *, now: datetime.datetime | None = None) -> Outco
     certificate = Certificate.objects.select_related("issuer", "key").filter(number=number).first()
     if certificate is None:
         return Outcome(NOT_FOUND)
+    return verify_certificate(certificate, now=now)
+
+
+def verify_certificate(certificate: Certificate, *, now: datetime.datetime | None = None) -> Outcome:
+    """Verify a certificate's stored credential: signature, issuer, revocation, dates."""
     check = dataintegrity.verify(certificate.credential, _key_resolver(certificate.issuer.iri))
     if not check.ok:
         return Outcome(TAMPERED, certificate, check.error, {"signature": False})

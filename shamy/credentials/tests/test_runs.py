@@ -46,8 +46,8 @@ def test_a_cohort_run_issues_missing_certificates_and_packs_pdfs_and_credentials
 def test_run_pages_show_progress_and_download_to_the_certifier_only(world, client, django_capture_on_commit_callbacks):
     client.force_login(world.serik)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("credentials:run-start"), {"cohort": world.cohort_a.pk, "language": "kk"})
-    run = CertificateRun.objects.get()
+        response = client.post(reverse("credentials:run-start", args=[world.cohort_a.pk]), {"language": "kk"})
+    run = CertificateRun.objects.exclude(pk=world.run.pk).get()
     assert response.status_code == 302
     partial = client.get(reverse("credentials:run-detail", args=[run.public_id]), HTTP_HX_REQUEST="true")
     assert 'data-status="done"' in partial.content.decode() and "<html" not in partial.content.decode()
