@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/shamy
 
-.PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench clean
+.PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-credentials clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,11 @@ check: lint typecheck migrations-check test
 # Load test on PostgreSQL with gunicorn and wrk (bench/README.md). BENCH_ARGS=--help for options.
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/credentials.py
+
+# Issuing and verifying credentials in one process (bench/credentials.py); also part of `make bench`.
+bench-credentials: install
+	$(PY) bench/credentials.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

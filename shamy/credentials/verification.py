@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from shamy.credentials.models import Certificate, IssuerKey
@@ -65,15 +68,26 @@ def _key_resolver(issuer_iri: str) -> Any:
     return resolve
 
 
+def _certificate_for_id(credential_id: Any) -> Certificate | None:
+    """The certificate whose credential has this id: the number is read from the id (our own URL,
+    an indexed lookup), then the stored credential must carry exactly that id."""
+    if not isinstance(credential_id, str) or not credential_id.startswith(settings.CREDENTIALS_BASE_URL + "/"):
+        return None
+    try:
+        match = resolve(urlsplit(credential_id).path)
+    except Resolver404:
+        return None
+    if match.view_name != "credentials:credential-json":
+        return None
+    certificate = Certificate.objects.select_related("issuer", "key").filter(number=match.kwargs["number"]).first()
+    return certificate if certificate is not None and certificate.credential.get("id") == credential_id else None
+
+
 def verify_document(document: Any, *, now: datetime.datetime | None = None) -> Outcome:
     """Verify a credential's JSON as received."""
     if not isinstance(document, dict) or "proof" not in document:
         return Outcome(NOT_FOUND, detail="not a signed credential")
-    certificate = (
-        Certificate.objects.select_related("issuer", "key").filter(credential__id=document.get("id")).first()
-        if isinstance(document.get("id"), str)
-        else None
-    )
+    certificate = _certificate_for_id(document.get("id"))
     if certificate is None:
         return Outcome(NOT_FOUND, detail="no certificate of this platform has that id")
     check = dataintegrity.verify(document, _key_resolver(_issuer_id(document)))
