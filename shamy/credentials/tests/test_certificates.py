@@ -164,3 +164,24 @@ def test_pdf_has_every_kazakh_letter_and_the_verification_url(world):
 def pdf_text(pdf: bytes) -> str:
     pdftotext = shutil.which("pdftotext") or pytest.fail("pdftotext (poppler-utils) is needed to read the PDF back")
     return subprocess.run([pdftotext, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()  # noqa: S603
+
+
+def test_rotate_key_command_generates_without_storing_and_refuses_an_unheld_key(world, settings):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from shamy.credentials.models import IssuerKey
+
+    out = StringIO()
+    call_command("credentials_rotate_key", world.issuer.slug, "--generate", stdout=out)
+    lines = dict(line.split(":", 1) for line in out.getvalue().splitlines() if line.startswith(("public", "private")))
+    public, private = lines["publicKeyMultibase"].strip(), lines["privateKeyMultibase"].strip()
+    assert not IssuerKey.objects.filter(public_key_multibase=public).exists()
+    with pytest.raises(CommandError):
+        call_command("credentials_rotate_key", world.issuer.slug, "--public-key", public)
+    settings.CREDENTIAL_SIGNING_KEYS = [private]
+    call_command("credentials_rotate_key", world.issuer.slug, "--public-key", public, stdout=StringIO())
+    fresh = IssuerKey.objects.get(public_key_multibase=public)
+    assert fresh.retired_at is None and world.issuer.keys.filter(retired_at__isnull=True).count() == 1
+    assert verification.verify_number(world.certificate.number).status == verification.VALID
