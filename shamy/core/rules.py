@@ -192,6 +192,21 @@ def checked(
     return decorate
 
 
+def requires(test: Callable[[Access], bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """For a page with no object in its URL: 403 unless ``test(request.access)``."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            if not test(request.access):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 def require(actor: Access | Actor, obj: models.Model, action: str) -> None:
     """Raise ``PermissionDenied`` unless ``allowed``: for services re-checking before a write."""
     if not allowed(actor, obj, action):
@@ -206,6 +221,7 @@ __all__ = [
     "object_rule",
     "registered_rules",
     "require",
+    "requires",
     "rule",
     "rule_for",
 ]

@@ -81,6 +81,10 @@ class Programme(Named, models.Model):
         return self.status == ProgrammeStatus.ACTIVE
 
 
+class MethodologyStageQuerySet(RestrictedQuerySet["MethodologyStage"]):
+    """Rules in ``programmes/permissions.py``."""
+
+
 class MethodologyStage(models.Model):
     """One stage of the programme's methodology, e.g. "identifying a concern".
 
@@ -99,6 +103,8 @@ class MethodologyStage(models.Model):
     guidance_kk = models.TextField(_("guidance (Kazakh)"), blank=True)
     guidance_ru = models.TextField(_("guidance (Russian)"), blank=True)
     guidance_en = models.TextField(_("guidance (English)"), blank=True)
+
+    objects = MethodologyStageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("methodology stage")
@@ -182,12 +188,18 @@ class Cohort(Named, models.Model):
         return self.name
 
 
+class CohortSchoolQuerySet(RestrictedQuerySet["CohortSchool"]):
+    """Rules in ``programmes/permissions.py``."""
+
+
 class CohortSchool(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="schools", verbose_name=_("cohort"))
     school = models.ForeignKey(
         "registry.School", on_delete=models.PROTECT, related_name="cohort_links", verbose_name=_("school")
     )
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+
+    objects = CohortSchoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("school in a cohort")
@@ -227,6 +239,10 @@ class LinkAssignment(models.Model):
             raise ValidationError(_("Only a link facilitator can be assigned schools."))
         if self.membership.programme_id != self.cohort_school.cohort.programme_id:
             raise ValidationError(_("The school is in a cohort of another programme."))
+
+
+class InvitationQuerySet(RestrictedQuerySet["Invitation"]):
+    """Rules in ``programmes/permissions.py``."""
 
 
 class Invitation(models.Model):
@@ -278,6 +294,8 @@ class Invitation(models.Model):
         verbose_name=_("accepted by"),
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")
