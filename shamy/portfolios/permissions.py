@@ -50,16 +50,21 @@ def _authenticated(user: Actor) -> TypeGuard[User]:
     return user is not None and bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
+def own_projects(user_id: int) -> Q:
+    """Projects the user leads or collaborates on."""
+    collaborating = DevelopmentProject.collaborators.through.objects.filter(person__user_id=user_id).values(
+        "developmentproject_id"
+    )
+    return Q(teacher__user_id=user_id) | Q(pk__in=collaborating)
+
+
 @rule("portfolios.DevelopmentProject", "view")
 def projects_visible(access: Access) -> Q | bool:
     """The projects the actor may open (the table above)."""
     user = access.user
     if not _authenticated(user):
         return False
-    collaborating = DevelopmentProject.collaborators.through.objects.filter(person__user_id=user.pk).values(
-        "developmentproject_id"
-    )
-    condition = Q(teacher__user_id=user.pk) | Q(pk__in=collaborating)
+    condition = own_projects(user.pk)
     for membership in access.programme_memberships():
         programme_id = membership.programme_id
         if membership.role == Role.COORDINATOR:
@@ -287,14 +292,6 @@ def can_list_own_projects(user: Actor) -> bool:
     if not _authenticated(user):
         return False
     return DevelopmentProject.objects.restrict(user, "view").filter(own_projects(user.pk)).exists()
-
-
-def own_projects(user_id: int) -> Q:
-    """Projects the user leads or collaborates on."""
-    collaborating = DevelopmentProject.collaborators.through.objects.filter(person__user_id=user_id).values(
-        "developmentproject_id"
-    )
-    return Q(teacher__user_id=user_id) | Q(pk__in=collaborating)
 
 
 # --- Pages without an object in their URL (``@requires``) --------------------------------------
