@@ -178,11 +178,8 @@ def portfolio_list_submitted(*, actor: Actor) -> QuerySet[Portfolio]:
         }
     )
     return (
-        Portfolio.objects.filter(
-            status=PortfolioStatus.SUBMITTED,
-            project__cohort__programme_id__in=programmes,
-            project__in=DevelopmentProject.objects.restrict(actor, "view"),
-        )
+        Portfolio.objects.restrict(actor, "view")
+        .filter(status=PortfolioStatus.SUBMITTED, project__cohort__programme_id__in=programmes)
         .select_related("project__teacher", "project__school__region", "project__theme", "project__cohort__programme")
         .order_by("-submitted_at", "-id")
     )
