@@ -87,7 +87,7 @@ def bench_issue(count: int) -> tuple[float, float, int]:
             signatory_title={"kk": "Проректор", "ru": "Проректор", "en": "Vice-rector"},
             series_prefix="BENCH",
         )
-        theme = FocusTheme.objects.order_by("id").first()
+        theme = FocusTheme.objects.order_by("id").get(code="functional-literacy")
         for index in range(count):
             project = project_create(actor=cast.talgat, cohort=cast.cohort_a, title=f"Жоба {index}", theme=theme)
             project.portfolio.sections.update(body="Әріптестермен бірге жасалған жұмыс.")

@@ -50,7 +50,9 @@ def test_kappa_is_symmetric_and_at_most_one(data):
 @given(pairs)
 def test_exact_never_exceeds_adjacent(data):
     first, second = [a for a, _ in data], [b for _, b in data]
-    assert 0 <= exact_agreement(first, second) <= adjacent_agreement(first, second) <= 1
+    exact, adjacent = exact_agreement(first, second), adjacent_agreement(first, second)
+    assert exact is not None and adjacent is not None
+    assert 0 <= exact <= adjacent <= 1
 
 
 @given(st.lists(st.integers(1, 4), min_size=2, max_size=40).filter(lambda levels: len(set(levels)) > 1))

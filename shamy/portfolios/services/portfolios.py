@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.rules import require
+from shamy.portfolios import permissions
 from shamy.portfolios.models import Evidence, Portfolio, PortfolioSection, PortfolioStatus
 from shamy.portfolios.services.drafts import draft_discard
 from shamy.portfolios.services.projects import _touch

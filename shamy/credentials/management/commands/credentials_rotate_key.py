@@ -29,16 +29,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["generate"]:
-            key = Ed25519PrivateKey.generate()
-            self.stdout.write(f"publicKeyMultibase:  {public_key_multibase(key.public_key())}")
-            self.stdout.write(f"privateKeyMultibase: {private_key_multibase(key)}")
+            pair = Ed25519PrivateKey.generate()
+            self.stdout.write(f"publicKeyMultibase:  {public_key_multibase(pair.public_key())}")
+            self.stdout.write(f"privateKeyMultibase: {private_key_multibase(pair)}")
             self.stdout.write("Add the private key to CREDENTIAL_SIGNING_KEYS, restart, then run with --public-key.")
             return
         issuer = Issuer.objects.filter(slug=options["issuer"]).first()
         if issuer is None:
             raise CommandError(f"No issuer {options['issuer']!r}.")
         try:
-            key = issuer_key_add(actor=None, issuer=issuer, public_key_multibase_=options["public_key"] or "")
+            added = issuer_key_add(actor=None, issuer=issuer, public_key_multibase_=options["public_key"] or "")
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        self.stdout.write(self.style.SUCCESS(f"{issuer.slug} now signs with {key.public_key_multibase}."))
+        self.stdout.write(self.style.SUCCESS(f"{issuer.slug} now signs with {added.public_key_multibase}."))
