@@ -1,8 +1,7 @@
 """The certification chain in a browser: the teacher submits, the link facilitator assesses, the
-certifier approves, the teacher downloads the PDF; a stranger opens the QR code's page and sees
-"valid", and "revoked" after the certifier revokes the certificate.
-
-(The coordinator's moderation step of the issue is not built yet, so the chain skips it.)
+coordinator moderates (draws the sample and, as the only other marker here, marks it; within the
+threshold it returns to the certifier), the certifier approves, the teacher downloads the PDF; a
+stranger opens the QR code's page and sees "valid", and "revoked" after the certifier revokes it.
 """
 
 from __future__ import annotations
@@ -90,6 +89,18 @@ def test_full_chain_then_a_stranger_verifies_valid_then_revoked(chain_world, per
     expect(assessor.locator("#autosave-status")).to_contain_text(translated(kk, "Saved at %(when)s").split("%")[0][:3])
     assessor.get_by_role("button", name=translated(kk, "Finish the assessment")).click()
     expect(assessor.get_by_test_id("status")).to_have_text(translated(kk, "Recommended for certification"))
+
+    coordinator = person()  # draws the whole cohort into moderation and, as the only other marker, marks it
+    sign_in(coordinator, cast.aliya.email, PASSWORD)
+    coordinator.goto(reverse("assessment:moderation", args=[cast.programme.pk]))
+    coordinator.locator("input[name=share]").fill("100")
+    coordinator.get_by_role("button", name=translated(kk, "Draw the sample")).click()
+    coordinator.goto(reverse("assessment:moderation-queue"))
+    coordinator.get_by_test_id("to-mark").get_by_role("link", name=translated(kk, "Mark")).click()
+    for item in TEACHER_LEADERSHIP_CRITERIA:
+        coordinator.locator(f"input[name=level_{item['code']}][value='3']").check()
+    coordinator.get_by_role("button", name=translated(kk, "Record my marks")).click()
+    expect(coordinator.get_by_text(translated(kk, "Your marks are recorded."))).to_be_visible()
 
     certifier = person()
     sign_in(certifier, cast.serik.email, PASSWORD)

@@ -60,3 +60,34 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, queryset: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["submissions"].queryset = queryset  # type: ignore[attr-defined]
+
+
+class DrawForm(forms.Form):
+    share = forms.IntegerField(
+        label=_("Share to draw from each assessor, per cent"), min_value=1, max_value=100, initial=20
+    )
+
+
+class SecondMarkForm(forms.Form):
+    """Levels only, blind to the first assessor's."""
+
+    def __init__(self, *args: Any, criteria: list[Criterion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"level_{criterion.code}"] = forms.TypedChoiceField(
+                label=criterion.label,
+                choices=[(n, f"{n}. {text}") for n, text in criterion.level_choices()],
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+
+    def levels(self) -> dict[str, int]:
+        return {c.code: self.cleaned_data[f"level_{c.code}"] for c in self.criteria}
+
+
+class ModeratorForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Recommendation.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note (needed to ask for a revision)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

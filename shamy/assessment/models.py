@@ -105,12 +105,13 @@ def section_criterion_codes(rubric: Rubric, sections: list[Any]) -> dict[int, st
 class SubmissionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted, awaiting assessment")
     REVISE = "revise", _("Returned for revision")
+    MODERATION = "moderation", _("In moderation")
     RECOMMENDED = "recommended", _("Recommended for certification")
     APPROVED = "approved", _("Certified")
     REJECTED = "rejected", _("Certification refused")
 
 
-OPEN_STATUSES = (SubmissionStatus.SUBMITTED, SubmissionStatus.RECOMMENDED)
+OPEN_STATUSES = (SubmissionStatus.SUBMITTED, SubmissionStatus.MODERATION, SubmissionStatus.RECOMMENDED)
 
 
 class SubmissionQuerySet(RestrictedQuerySet["Submission"]):
@@ -276,3 +277,73 @@ class CertificationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} · {self.get_decision_display()}"
+
+
+class ModerationQuerySet(RestrictedQuerySet["Moderation"]):
+    """Rules in ``assessment/permissions.py``."""
+
+
+class ModerationOutcome(models.TextChoices):
+    CERTIFY = "certify", _("Certify")
+    REVISE = "revise", _("Revise")
+
+
+class Moderation(models.Model):
+    """A recommended submission drawn into the moderation sample: a second assessor marks it blind
+    to the first marks; where the two differ by more than the threshold, a moderator decides."""
+
+    THRESHOLD = 1  # levels apart on any criterion before the moderator is asked
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.PROTECT, related_name="moderation", verbose_name=_("submission")
+    )
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drawn by")
+    )
+    drawn_at = models.DateTimeField(_("drawn"))
+    first_assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("first assessor")
+    )
+    second_assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("second assessor")
+    )
+    second_levels = models.JSONField(_("second marks"), default=dict, blank=True)
+    second_marked_at = models.DateTimeField(_("second marking done"), null=True, blank=True)
+    largest_difference = models.PositiveSmallIntegerField(_("largest difference"), null=True, blank=True)
+    needs_moderator = models.BooleanField(_("needs the moderator"), default=False)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderator"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ModerationOutcome.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = ModerationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("moderation")
+        verbose_name_plural = _("moderations")
+        ordering = ["-drawn_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="revise") | ~Q(note=""),
+                name="moderation_revise_has_note",
+                violation_error_message=_("Say what to revise."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.submission)
+
+    @property
+    def stage(self) -> str:
+        if self.second_marked_at is None:
+            return "second_marking"
+        if self.needs_moderator and self.decided_at is None:
+            return "moderator"
+        return "done"

@@ -15,4 +15,5 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem(_("My submissions"), reverse("assessment:own-list"), order=43))
     if permissions.can_open_queue(user):
         items.append(NavItem(_("Assessment queue"), reverse("assessment:queue"), order=44))
+        items.append(NavItem(_("Moderation"), reverse("assessment:moderation-queue"), order=44))
     return items

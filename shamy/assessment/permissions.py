@@ -24,7 +24,7 @@ from shamy.core.rules import object_rule, rule
 
 if TYPE_CHECKING:
     from shamy.accounts.models import User
-    from shamy.assessment.models import Submission
+    from shamy.assessment.models import Moderation, Submission
     from shamy.portfolios.models import DevelopmentProject
     from shamy.programmes.models import Programme
 
@@ -147,3 +147,48 @@ def can_certify_in(user: Actor, programme: Programme) -> bool:
 
 def can_submit_own(user: Actor) -> bool:
     return any(m.role == Role.TEACHER for m in access_for(user).programme_memberships())
+
+
+# --- Moderation -----------------------------------------------------------------------------
+
+
+@rule("assessment.Moderation", "view")
+def moderations_visible(access: Access) -> Q | bool:
+    """The second assessor's own moderations (blind: they carry no first marks); every moderation
+    of the coordinator's programmes."""
+    if access.user is None:
+        return False
+    programmes = sorted(
+        m.programme_id for m in access.programme_memberships() if m.role == Role.COORDINATOR and m.programme_id
+    )
+    condition = Q(second_assessor_id=access.user_id)
+    if programmes:
+        condition |= Q(submission__cohort__programme_id__in=programmes)
+    return condition
+
+
+@object_rule("assessment.Moderation", "mark")
+def may_second_mark(access: Access, moderation: Moderation) -> bool:
+    return moderation.second_assessor_id == access.user_id and moderation.second_marked_at is None
+
+
+@object_rule("assessment.Moderation", "decide")
+def may_moderate(access: Access, moderation: Moderation) -> bool:
+    return (
+        access.is_coordinator(moderation.submission.cohort.programme_id)
+        and moderation.needs_moderator
+        and moderation.decided_at is None
+    )
+
+
+@rule("programmes.Programme", "moderate")
+def programmes_to_moderate(access: Access) -> Q | bool:
+    """The coordinator draws the sample and watches agreement for their programmes."""
+    programmes = sorted(
+        m.programme_id for m in access.programme_memberships() if m.role == Role.COORDINATOR and m.programme_id
+    )
+    return Q(pk__in=programmes) if programmes else False
+
+
+def may_open_moderation_queue(access: Access) -> bool:
+    return any(m.role in (Role.LINK_FACILITATOR, Role.COORDINATOR) for m in access.programme_memberships())

@@ -11,9 +11,10 @@ from django.db.models import QuerySet
 from shamy.access.context import Access, Actor
 from shamy.access.roles import Role
 from shamy.assessment import permissions, rules
-from shamy.assessment.models import Assessment, CriterionJudgement, Rubric, Submission, SubmissionStatus
+from shamy.assessment.models import Assessment, CriterionJudgement, Moderation, Rubric, Submission, SubmissionStatus
 from shamy.assessment.services.submissions import current_rubric
 from shamy.portfolios.models import DevelopmentProject
+from shamy.programmes.models import Programme
 
 _LIST_RELATED = ("teacher", "school", "cohort__programme", "assessment")
 
@@ -135,3 +136,38 @@ def assess_initial(assessment: Assessment | None) -> dict[str, Any]:
         initial[f"level_{judgement.criterion.code}"] = judgement.level
         initial[f"comment_{judgement.criterion.code}"] = judgement.comment
     return initial
+
+
+def moderation_page(rows: QuerySet[Moderation]) -> QuerySet[Moderation]:
+    return rows.select_related("submission__cohort__programme", "submission__rubric", "submission__teacher")
+
+
+def moderations_to_mark(*, access: Access) -> QuerySet[Moderation]:
+    return (
+        Moderation.objects.restrict(access, "view")
+        .filter(second_assessor_id=access.user_id, second_marked_at__isnull=True)
+        .select_related("submission__teacher", "submission__school")
+        .order_by("drawn_at", "id")
+    )
+
+
+def moderations_of(*, access: Access, programme: Programme) -> list[Moderation]:
+    return list(
+        Moderation.objects.restrict(access, "view")
+        .filter(submission__cohort__programme=programme)
+        .select_related("submission__teacher", "first_assessor", "second_assessor", "moderator")
+        .order_by("-drawn_at", "id")
+    )
+
+
+def moderation_programmes(*, access: Access) -> QuerySet[Programme]:
+    return Programme.objects.restrict(access, "moderate").order_by("id")
+
+
+def moderation_first_levels(moderation: Moderation) -> list[tuple[str, int | None, int | None]]:
+    """For the moderator: each criterion with the first and the second level."""
+    first = {j.criterion.code: j for j in moderation.submission.assessment.judgements.select_related("criterion")}
+    return [
+        (j.criterion.label, j.level, moderation.second_levels.get(code))
+        for code, j in sorted(first.items(), key=lambda item: item[1].criterion.order)
+    ]

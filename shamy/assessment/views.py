@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 
 from shamy.access.http import AuthedHttpRequest
 from shamy.assessment import permissions, selectors
-from shamy.assessment.forms import AssessForm
-from shamy.assessment.models import Submission, SubmissionStatus
+from shamy.assessment.forms import AssessForm, DrawForm, ModeratorForm, SecondMarkForm
+from shamy.assessment.models import Moderation, Submission, SubmissionStatus
 from shamy.assessment.services import assessments as assessment_services
+from shamy.assessment.services import moderation as moderation_services
 from shamy.assessment.services import submissions as submission_services
 from shamy.core.rules import checked, requires
 from shamy.portfolios.models import DevelopmentProject
+from shamy.programmes.models import Programme
 
 PAGE_SIZE = 30
 STATUS_TABS = (
@@ -126,3 +128,72 @@ def assess(request: AuthedHttpRequest, submission: Submission) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         return _save(request, submission, form, autosave=request.POST.get("autosave") == "1")
     return render(request, "assessment/assess.html", {"submission": submission, "form": form})
+
+
+# --- Moderation -----------------------------------------------------------------------------
+
+
+@requires(permissions.may_open_moderation_queue)
+def moderation_queue(request: AuthedHttpRequest) -> HttpResponse:
+    """Second markings waiting for me; for coordinators, their programmes' moderation pages."""
+    context = {
+        "rows": selectors.moderations_to_mark(access=request.access),
+        "programmes": selectors.moderation_programmes(access=request.access),
+    }
+    return render(request, "assessment/moderation_queue.html", context)
+
+
+@checked(Programme, "moderate", kwarg="programme_id")
+def moderation(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
+    """The coordinator draws the sample and sees agreement per assessor (low agreement flagged)."""
+    form = DrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        share = form.cleaned_data["share"] / 100
+        drawn = moderation_services.moderation_sample_draw(actor=request.user, programme=programme, share=share)
+        messages.success(request, _("Drawn for moderation: %(n)s.") % {"n": len(drawn)})
+        return redirect("assessment:moderation", programme.pk)
+    rows, overall = moderation_services.agreement_by_assessor(programme=programme)
+    context = {
+        "programme": programme,
+        "form": form,
+        "moderations": selectors.moderations_of(access=request.access, programme=programme),
+        "agreement": rows,
+        "overall": overall,
+    }
+    return render(request, "assessment/moderation.html", context)
+
+
+@checked(Moderation, "mark", kwarg="moderation_id", shape=selectors.moderation_page)
+def moderation_mark(request: AuthedHttpRequest, moderation: Moderation) -> HttpResponse:
+    """Blind second marking: the portfolio as submitted and the levels, never the first marks."""
+    form = SecondMarkForm(request.POST or None, criteria=list(moderation.submission.rubric.criteria.all()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation_services.moderation_mark(actor=request.user, moderation=moderation, levels=form.levels())
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Your marks are recorded."))
+            return redirect("assessment:moderation-queue")
+    return render(request, "assessment/moderation_mark.html", {"moderation": moderation, "form": form})
+
+
+@checked(Moderation, "decide", kwarg="moderation_id", shape=selectors.moderation_page)
+def moderation_decide(request: AuthedHttpRequest, moderation: Moderation) -> HttpResponse:
+    form = ModeratorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation_services.moderation_decide(
+                actor=request.user,
+                moderation=moderation,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return redirect("assessment:moderation", moderation.submission.cohort.programme_id)
+    levels = selectors.moderation_first_levels(moderation)
+    return render(
+        request, "assessment/moderation_decide.html", {"moderation": moderation, "form": form, "levels": levels}
+    )

@@ -4,7 +4,8 @@ programme and portfolio demos.
 - The finished programme ("first phase"): every teacher's portfolio was assessed, recommended and
   approved; every teacher holds a signed certificate; one certificate is revoked with a reason.
 - The current pilot: the submitted portfolios in every state the chain has: awaiting assessment,
-  assessment started (a draft), returned for revision, recommended, approved with a certificate.
+  assessment started (a draft), returned for revision, in moderation, recommended (after
+  moderation agreed), approved with a certificate.
 
 The pilot goes through the services with the real actors (the teacher submits, the assigned link
 facilitator assesses, the certifier decides). The finished programme's memberships have ended, so
@@ -38,6 +39,7 @@ from shamy.assessment.models import (
 )
 from shamy.assessment.services.assessments import Mark, assessment_save
 from shamy.assessment.services.decisions import decisions_record
+from shamy.assessment.services.moderation import moderation_mark, moderation_sample_draw
 from shamy.assessment.services.rubrics import TEACHER_LEADERSHIP_CRITERIA, TEACHER_LEADERSHIP_TITLE, rubric_create
 from shamy.assessment.services.submissions import portfolio_snapshot, submission_create
 from shamy.audit.services.entries import audit_record
@@ -190,6 +192,17 @@ def _load_pilot(pilot: Programme, rng: random.Random, say: Callable[[str], None]
         if state == 4 and certifier is not None:
             decisions_record(actor=certifier.user, submissions=[submission], decision=Decision.APPROVED)
             certificate_issue(actor=certifier.user, submission=submission)
+    coordinator = (
+        Membership.objects.filter(programme=pilot, role=Role.COORDINATOR).select_related("user").order_by("id").first()
+    )
+    if coordinator is not None:
+        drawn = moderation_sample_draw(actor=coordinator.user, programme=pilot, share=0.5)
+        for moderation in drawn[:1]:  # one agreed (back to the certifier), the rest still in moderation
+            first = {
+                j.criterion.code: j.level or 2
+                for j in moderation.submission.assessment.judgements.select_related("criterion")
+            }
+            moderation_mark(actor=moderation.second_assessor, moderation=moderation, levels=first)
     say(f"pilot: {len(projects)} submitted portfolios taken through the chain")
 
 
