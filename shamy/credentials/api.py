@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router
+from ninja.responses import Status
 from pydantic import BaseModel
 
 from shamy.access.context import access_for
@@ -60,7 +61,7 @@ def credential_verify(request: HttpRequest) -> Any:
     try:
         document = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
-        return 400, {"detail": "The body is not JSON.", "code": "invalid_json"}
+        return Status(400, {"detail": "The body is not JSON.", "code": "invalid_json"})
     outcome = verification.verify_document(document)
     certificate = outcome.certificate
     revoked = outcome.status == verification.REVOKED and certificate is not None
