@@ -66,7 +66,9 @@ def assessment_save(
     rubric's minimum, "revise" needs reasons. Finalising moves the submission on: recommended, or
     returned for revision (the portfolio is reopened for the teacher).
     """
-    submission = Submission.objects.select_for_update().select_related("cohort", "rubric").get(pk=submission.pk)
+    submission = (
+        Submission.objects.select_for_update(of=("self",)).select_related("cohort", "rubric").get(pk=submission.pk)
+    )
     if not permissions.can_assess(actor, submission):
         raise PermissionDenied
     assessment = _locked_assessment(actor, submission)

@@ -33,7 +33,7 @@ def decisions_record(
     if not submissions:
         raise ValidationError(_("Choose at least one portfolio."))
     locked = list(
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("cohort")
         .filter(pk__in=[s.pk for s in submissions])
         .order_by("pk")

@@ -50,7 +50,7 @@ def moderation_sample_draw(*, actor: User, programme: Programme, share: float) -
     if not 0 < share <= 1:
         raise ValidationError(_("The share is a percentage from 1 to 100."))
     candidates = list(
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .filter(cohort__programme=programme, status=SubmissionStatus.RECOMMENDED, moderation__isnull=True)
         .select_related("assessment")
         .order_by("id")
@@ -100,7 +100,9 @@ def _release(moderation: Moderation, actor: User, outcome: str, note: str) -> No
 def moderation_mark(*, actor: User, moderation: Moderation, levels: Mapping[str, int]) -> Moderation:
     """The second assessor's levels, given blind. Within the threshold on every criterion the
     first judgement stands (back to the certifier); beyond it the moderator is asked."""
-    moderation = Moderation.objects.select_for_update().select_related("submission__rubric").get(pk=moderation.pk)
+    moderation = (
+        Moderation.objects.select_for_update(of=("self",)).select_related("submission__rubric").get(pk=moderation.pk)
+    )
     if moderation.second_assessor_id != actor.pk or moderation.second_marked_at is not None:
         raise PermissionDenied
     criteria = {c.code: c for c in moderation.submission.rubric.criteria.all()}
@@ -123,7 +125,9 @@ def moderation_mark(*, actor: User, moderation: Moderation, levels: Mapping[str,
 def moderation_decide(*, actor: User, moderation: Moderation, outcome: str, note: str = "") -> Moderation:
     """The moderator's verdict where the two assessors differ: certify, or revise with a note.
     Needs the programme's coordinator while the moderator is asked (PermissionDenied)."""
-    moderation = Moderation.objects.select_for_update().select_related("submission__cohort").get(pk=moderation.pk)
+    moderation = (
+        Moderation.objects.select_for_update(of=("self",)).select_related("submission__cohort").get(pk=moderation.pk)
+    )
     if not (
         access_for(actor).is_coordinator(moderation.submission.cohort.programme_id)
         and moderation.needs_moderator

@@ -87,7 +87,7 @@ def submission_create(*, actor: User, portfolio: Portfolio) -> Submission:
     project = portfolio.project
     if not portfolio_permissions.can_manage_project(actor, project):
         raise PermissionDenied
-    portfolio = Portfolio.objects.select_for_update().select_related("project__cohort").get(pk=portfolio.pk)
+    portfolio = Portfolio.objects.select_for_update(of=("self",)).select_related("project__cohort").get(pk=portfolio.pk)
     rubric = current_rubric(project.cohort.programme_id)
     if rubric is None:
         raise ValidationError(_("This programme has no rubric yet: ask its coordinator."))
