@@ -16,6 +16,7 @@ from shamy.access.context import AnalyticsScope
 from shamy.analytics import geo
 from shamy.analytics.dashboard import Filters, build_dashboard, build_region_page, build_trend
 from shamy.analytics.models import Indicator
+from shamy.analytics.selectors import registry_year
 from shamy.registry.models import Region
 
 BRIEF_INDICATORS = (
@@ -69,6 +70,7 @@ def render_brief(
             "attribution": geo.ATTRIBUTION,
             "standalone": True,
             "generated": timezone.localtime(),
+            "reference_year": registry_year(),
         },
         request,
     )

@@ -27,6 +27,7 @@ from shamy.analytics.selectors import (
     panel_for,
     qualification_breakdown,
     regions_in_scope,
+    registry_year,
     threshold,
 )
 from shamy.analytics.templatetags.analytics_tags import plain
@@ -41,6 +42,12 @@ MEASURES = {
     "parity": gettext_lazy("Parity index (rural / urban)"),
 }
 DEFAULT_INDICATOR = "high_speed_internet_share"
+# Indicators counted from dated records (cohort dates, attendance): true in any school year.
+DATED = frozenset({"programme_schools", "programme_pupils", "programme_teachers", "participation_hours_per_teacher"})
+# Registry indicators that an official series gives for years other than the registry's.
+OFFICIAL = frozenset({"schools", "rural_share"})
+# The panel keys that count programme reach in a school year.
+REACH_KEYS = ("reached", "reached_pupils")
 
 
 @dataclass(frozen=True)
@@ -59,17 +66,22 @@ class Filters:
         indicator_codes: Sequence[str],
         programme_ids: Sequence[int],
         programme_required: bool = False,
+        reference_year: int | None = None,
     ) -> Filters:
         """Unknown or invalid values fall back to defaults: a filter never causes an error page.
 
         With ``programme_required`` (coordinators, observers) the programme is always one of
-        ``programme_ids``, the first by default.
+        ``programme_ids``, the first by default. Without a year, a registry indicator opens on
+        the registry's reference year (the only year its figures describe) and a dated one
+        (programme reach, attendance) on the current school year.
         """
         code = str(query.get("indicator") or "")
+        code = code if code in indicator_codes else DEFAULT_INDICATOR
         measure = str(query.get("measure") or "all")
         raw_year = str(query.get("year") or "")
         this_year = current_school_year()
-        year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= this_year else this_year
+        default_year = this_year if code in DATED or reference_year is None else reference_year
+        year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= this_year else default_year
         raw_programme = str(query.get("programme") or "")
         programme = int(raw_programme) if raw_programme.isdigit() and int(raw_programme) in programme_ids else None
         if programme is None and programme_required and programme_ids:
@@ -77,7 +89,7 @@ class Filters:
         names = {name for name, _ru, _kato in trends.region_names()}
         trend_region = str(query.get("trend_region") or "")
         return cls(
-            indicator=code if code in indicator_codes else DEFAULT_INDICATOR,
+            indicator=code,
             measure=measure if measure in MEASURES else "all",
             year=year,
             programme=programme,
@@ -105,9 +117,26 @@ def needs_attendance(indicator: Indicator) -> bool:
     return _uses(indicator, "participants", "attended")
 
 
-def year_choices() -> list[int]:
+def year_choices(reference_year: int | None = None) -> list[int]:
+    """The current school year and the five before it, reaching back to the registry's year."""
     this_year = current_school_year()
-    return list(range(this_year, this_year - 6, -1))
+    first = min(this_year - 5, reference_year if reference_year is not None else this_year)
+    return list(range(this_year, first - 1, -1))
+
+
+def year_basis(indicator: Indicator, year: int, reference_year: int) -> str:
+    """Where an indicator's figures for ``year`` come from: "registry" (the snapshot, in its own
+    year), "official" (the official series), "dated" (records dated in that year), "imported",
+    or "none" (a registry figure in another year: no data)."""
+    if indicator.source_kind == SourceKind.IMPORTED:
+        return "imported"
+    if indicator.code in DATED:
+        return "dated"
+    if year == reference_year:
+        return "registry"
+    if indicator.code in OFFICIAL and year in trends.official_years():
+        return "official"
+    return "none"
 
 
 @dataclass
@@ -136,6 +165,8 @@ class Dashboard:
     bars: charts.BarChart
     qualification: list[dict[str, Any]]
     threshold: int
+    basis: str = "registry"
+    reference_year: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -205,6 +236,8 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         bars=bars,
         qualification=qualification_breakdown(panel) if staff else [],
         threshold=minimum,
+        basis=year_basis(indicator, filters.year, registry_year()),
+        reference_year=registry_year(),
     )
 
 
@@ -216,6 +249,8 @@ class RegionPage:
     unit: str
     threshold: int
     qualification: list[dict[str, Any]]
+    basis: str = "registry"
+    reference_year: int = 0
 
 
 def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters, indicator: Indicator) -> RegionPage:
@@ -245,7 +280,17 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
         ]
     )
     breakdown = qualification_breakdown(panel) if staff else []
-    return RegionPage(region, table, bars, filters.unit_for(indicator), minimum, breakdown)
+    reference = registry_year()
+    return RegionPage(
+        region,
+        table,
+        bars,
+        filters.unit_for(indicator),
+        minimum,
+        breakdown,
+        basis=year_basis(indicator, filters.year, reference),
+        reference_year=reference,
+    )
 
 
 @dataclass
@@ -286,13 +331,35 @@ def build_trend(region_en: str = "") -> Trend:
 def need_candidates(
     *, scope: AnalyticsScope, region: Region | None, year: int, programme: int | None
 ) -> list[need.Candidate]:
-    """Regions (or one region's districts) with each need component, from one cached panel."""
+    """Regions (or one region's districts) with each need component.
+
+    The places' make-up (rural share, small-class schools, internet, outcomes) is the registry
+    snapshot's, in its reference year; programme coverage counts the schools a cohort reaches
+    in ``year`` (cohorts active that year only), over the snapshot's schools.
+    """
+    reference = registry_year()
     if region is None:
-        panel = panel_for(scope=scope, year=year, programme_id=programme)
+        panel = panel_for(scope=scope, year=reference, programme_id=programme)
+        reach = panel if year == reference else panel_for(scope=scope, year=year, programme_id=programme)
         places: list[Any] = [place for place in regions_in_scope(scope) if place.pk in panel]
     else:
-        panel = panel_for(scope=scope, level=Level.DISTRICT, region_id=region.pk, year=year, programme_id=programme)
+        panel = panel_for(
+            scope=scope, level=Level.DISTRICT, region_id=region.pk, year=reference, programme_id=programme
+        )
+        reach = (
+            panel
+            if year == reference
+            else panel_for(scope=scope, level=Level.DISTRICT, region_id=region.pk, year=year, programme_id=programme)
+        )
         places = [place for place in districts_of(region) if place.pk in panel]
+    if reach is not panel:
+        panel = {
+            key: {
+                locality: {**bucket, **{name: reach.get(key, {}).get(locality, {}).get(name, 0) for name in REACH_KEYS}}
+                for locality, bucket in parts.items()
+            }
+            for key, parts in panel.items()
+        }
     imported = [indicator for indicator in indicator_list() if indicator.source_kind == SourceKind.IMPORTED]
     overall = {place.pk: overall_bucket(panel.get(place.pk, {})) for place in places}
 

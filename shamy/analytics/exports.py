@@ -26,6 +26,8 @@ def _value(cell: Any) -> Any:
     if hasattr(cell, "suppressed"):
         if cell.suppressed:
             return _("suppressed")
+        if cell.value is None and cell.no_data:
+            return _("no data")
         cell = cell.value
     if cell is None:
         return _("undefined")

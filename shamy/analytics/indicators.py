@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from shamy.analytics.parity import absolute_gap, adjusted_parity_index, ratio
 
 Bucket = dict[str, float]
+# A bucket holding this key (value 1) gives figures the source left blank and we inferred
+# (a city's rural schools: 0 by definition). Never pooled.
+INFERRED = "inferred"
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,8 @@ COMPUTED: dict[str, Spec] = {
     "schools": Spec("schools", parity=False),
     "pupils": Spec("pupils", people="pupils", parity=False),
     "teachers": Spec("teachers", people="teachers", parity=False),
-    "rural_share": Spec("rural", "schools", 100, parity=False),
+    # Rural / (urban + rural): across the 2008/09 break the total also counts evening schools.
+    "rural_share": Spec("rural", "located", 100, parity=False),
     "small_class_share": Spec("small", "schools", 100),
     "pupils_per_teacher": Spec("pupils", "teachers", 1, people="teachers"),
     "high_speed_internet_share": Spec("high_speed", "schools", 100),
@@ -64,6 +68,10 @@ class Cell:
     value: float | None
     suppressed: bool = False
     people: float | None = None
+    inferred: bool = False
+    # No figure exists (the source has none for this place and year), as against "undefined":
+    # a figure that exists but has no value (a share of 0 schools).
+    no_data: bool = False
 
     @property
     def shown(self) -> bool:
@@ -74,21 +82,25 @@ def merge(buckets: Iterable[Mapping[str, float]]) -> Bucket:
     total: Bucket = {}
     for bucket in buckets:
         for key, value in bucket.items():
-            total[key] = total.get(key, 0) + (value or 0)
+            if key != INFERRED:
+                total[key] = total.get(key, 0) + (value or 0)
     return total
 
 
 def evaluate(spec: Spec, bucket: Mapping[str, float] | None, threshold: int) -> Cell:
     if not bucket or spec.numerator not in bucket:
-        return Cell(None)
+        return Cell(None, no_data=True)
+    if spec.denominator is not None and spec.denominator not in bucket:
+        return Cell(None, no_data=True)
     people = bucket.get(spec.people) if spec.people else None
     if spec.people and people is not None and people < threshold:
         return Cell(None, suppressed=True, people=people)
     numerator = bucket.get(spec.numerator)
+    inferred = bool(bucket.get(INFERRED))
     if spec.denominator is None:
-        return Cell(numerator, people=people)
+        return Cell(numerator, people=people, inferred=inferred)
     value = ratio(numerator, bucket.get(spec.denominator))
-    return Cell(None if value is None else value * spec.scale, people=people)
+    return Cell(None if value is None else value * spec.scale, people=people, inferred=inferred)
 
 
 @dataclass(frozen=True)

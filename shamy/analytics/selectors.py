@@ -31,8 +31,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shamy.access.context import Actor, AnalyticsScope
+from shamy.analytics import trends
 from shamy.analytics.cache import cache_version
-from shamy.analytics.indicators import Bucket, Row, merge, row_for, spec_for
+from shamy.analytics.indicators import INFERRED, Bucket, Row, merge, row_for, spec_for
 from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
@@ -54,6 +55,11 @@ EXPERT_OR_ABOVE = [QualificationCategory.EXPERT, QualificationCategory.RESEARCHE
 
 # Place → {"urban": bucket, "rural": bucket, "all": bucket of values given for all schools only}.
 Panel = dict[int | None, dict[str, Bucket]]
+# The key of the panel's own total when it is not the sum of its places (official counts:
+# a nation's or region's urban and rural totals are missing when a part is, never summed short).
+NATION = -1
+# Registry keys that an official series replaces in a year other than the snapshot's.
+OFFICIAL_KEYS = ("schools", "located", "rural")
 
 
 def current_school_year() -> int:
@@ -62,14 +68,32 @@ def current_school_year() -> int:
     return today.year if today.month >= 9 else today.year - 1
 
 
-def _school_measures(year: int, programme_id: int | None) -> dict[str, Any]:
-    links = CohortSchool.objects.filter(school_id=OuterRef("pk"))
+def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of school year ``year`` (1 September to 31 August)."""
+    return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
+
+
+def _reach_measures(year: int, programme_id: int | None) -> dict[str, Any]:
+    """Schools (and their pupils) in a cohort that is active at some time in the school year:
+    a cohort reaches nothing before its start date or after its end date."""
+    first, last = school_year_bounds(year)
+    links = CohortSchool.objects.filter(
+        school_id=OuterRef("pk"), cohort__starts_on__lte=last, cohort__ends_on__gte=first
+    )
     if programme_id is not None:
         links = links.filter(cohort__programme_id=programme_id)
     return {
         "reached": Count("id", filter=Q(Exists(links))),
         "reached_pupils": Sum("pupils", filter=Q(Exists(links))),
+    }
+
+
+def _school_measures(year: int, programme_id: int | None) -> dict[str, Any]:
+    """The registry snapshot's figures (only for its reference year) and the year's reach."""
+    return {
+        **_reach_measures(year, programme_id),
         "schools": Count("id"),
+        "located": Count("id"),  # every registry school is urban or rural
         "pupils": Sum("pupils"),
         "teachers": Sum("teachers"),
         "rural": Count("id", filter=Q(locality=Locality.RURAL)),
@@ -79,6 +103,51 @@ def _school_measures(year: int, programme_id: int | None) -> dict[str, Any]:
         "future_planned": Count("id", filter=~Q(future_school=FutureSchool.NONE)),
         "future_built": Count("id", filter=Q(future_school=FutureSchool.BUILT)),
     }
+
+
+def _official_parts(count: trends.OfficialCount) -> dict[str, Bucket]:
+    """A unit's official counts as buckets: a part the source leaves blank is absent (no data)."""
+    parts: dict[str, Bucket] = {"all": {}}
+    if count.urban is not None:
+        parts["urban"] = {"schools": count.urban, "located": count.urban, "rural": 0}
+    if count.rural is not None:
+        parts["rural"] = {"schools": count.rural, "located": count.rural, "rural": count.rural}
+        if count.rural_inferred:
+            parts["rural"][INFERRED] = 1
+    if count.total is not None:
+        parts["all"]["schools"] = count.total
+    if count.urban is not None and count.rural is not None:
+        parts["all"].update({"located": count.urban + count.rural, "rural": count.rural})
+    return parts
+
+
+def official_for(regions: Iterable[Region], year: int) -> dict[int, dict[str, Bucket]]:
+    """Each region's official counts in ``year``, joined on the English name (the provenance's
+    advice: names are stable across years, KATO codes are not), else on that year's KATO code."""
+    counts = trends.official_year(year)
+    by_name = {count.region_en: count for count in counts}
+    by_kato = {count.kato: count for count in counts if count.kato}
+    found = {}
+    for region in regions:
+        count = by_name.get(region.name_en) or by_kato.get(region.kato)
+        # A row with no total has no figure at all (Shymkent 2014/15 and 2015/16, counted in
+        # Turkistan's row those years): no data, and nothing to pool.
+        if count is not None and count.total is not None:
+            found[region.pk] = _official_parts(count)
+    return found
+
+
+def _strict_sum(parts: Iterable[dict[str, Bucket]]) -> dict[str, Bucket]:
+    """Official counts pooled over places: a part is missing when any place lacks it."""
+    pooled: dict[str, Bucket] = {"urban": {}, "rural": {}, "all": {}}
+    items = list(parts)
+    for locality in pooled:
+        for key in OFFICIAL_KEYS:
+            values = [place.get(locality, {}).get(key) for place in items]
+            if not items or any(value is None for value in values):
+                continue
+            pooled[locality][key] = float(sum(value or 0 for value in values))
+    return pooled
 
 
 def _teacher_bucket(category: str, staff: int) -> dict[str, int]:
@@ -169,9 +238,23 @@ def _build_panel(
         teachers = teachers.filter(school__region_id=region_id)
         imported = imported.filter(region_id=region_id)
     panel: Panel = {}
-    for row in schools.order_by().values(key, "locality").annotate(**_school_measures(year, programme_id)):
+    snapshot = year == registry_year()
+    measures = _school_measures(year, programme_id) if snapshot else _reach_measures(year, programme_id)
+    for row in schools.order_by().values(key, "locality").annotate(**measures):
         _add(panel, row.pop(key), row.pop("locality"), row)
-    if staff:
+    if not snapshot:
+        # Another year than the registry's: its official counts where the series has them.
+        regions = _scoped(Region.objects.all(), scope, "id")
+        if region_id is not None:
+            regions = regions.filter(pk=region_id)
+        official = official_for(regions, year)
+        if level == Level.REGION:
+            for region_pk, parts in official.items():
+                for locality, bucket in parts.items():
+                    panel.setdefault(region_pk, {}).setdefault(locality, {}).update(bucket)
+        if official:
+            panel[NATION] = _strict_sum(official.values())
+    if staff and snapshot:
         on = datetime.date(year + 1, 5, 31) if year < current_school_year() else timezone.localdate()
         active = teachers.filter(position=Position.TEACHER, starts_on__lte=on).filter(
             Q(ends_on__isnull=True) | Q(ends_on__gte=on)
@@ -235,6 +318,7 @@ def panel_for(
         str(part)
         for part in (
             f"analytics:{cache_version()}:panel",
+            registry_year(),
             scope.cache_key,
             level,
             region_id,
@@ -260,7 +344,9 @@ def panel_for(
 
 
 def overall_bucket(parts: dict[str, Bucket]) -> Bucket:
-    """All schools of a place: urban + rural, except imported values given for all schools."""
+    """All schools of a place: urban + rural, except values given for all schools: imported
+    values given for all schools only, and an official total (which is not urban + rural where a
+    part is missing or, before 2008/09, where evening schools count only in the total)."""
     total = merge(bucket for locality, bucket in parts.items() if locality != "all")
     given = parts.get("all", {})
     codes = {key.split(":")[1] for key in given if key.startswith("imported:")}
@@ -269,18 +355,46 @@ def overall_bucket(parts: dict[str, Bucket]) -> Bucket:
             total.pop(f"imported:{code}:{suffix}", None)
             if f"imported:{code}:{suffix}" in given:
                 total[f"imported:{code}:{suffix}"] = given[f"imported:{code}:{suffix}"]
+    if "schools" in given:
+        for key in OFFICIAL_KEYS:
+            total.pop(key, None)
+            if key in given:
+                total[key] = given[key]
     return total
 
 
 def national_parts(panel: Panel) -> dict[str, Bucket]:
-    """The nation as one place: every region's sums pooled (a correctly weighted national figure)."""
-    return {
-        locality: merge(parts.get(locality, {}) for parts in panel.values()) for locality in ("urban", "rural", "all")
-    }
+    """The nation as one place: every region's sums pooled (a correctly weighted national figure).
+    Official counts come from the panel's own total (:data:`NATION`), pooled strictly."""
+    places = [parts for key, parts in panel.items() if key != NATION]
+    pooled = {locality: merge(parts.get(locality, {}) for parts in places) for locality in ("urban", "rural", "all")}
+    own = panel.get(NATION)
+    if own is not None:
+        for locality, bucket in pooled.items():
+            for key in OFFICIAL_KEYS:
+                bucket.pop(key, None)
+                if key in own.get(locality, {}):
+                    bucket[key] = own[locality][key]
+    return pooled
+
+
+def analytics_settings() -> dict[str, Any]:
+    """The settings row as a dictionary, cached under the analytics version (a change bumps it)."""
+    key = f"analytics:{cache_version()}:settings"
+    values = cache.get(key)
+    if values is None:
+        values = AnalyticsSettings.current().as_dict()
+        cache.set(key, values, CACHE_SECONDS)
+    return dict(values)
 
 
 def threshold() -> int:
-    return AnalyticsSettings.current().suppression_threshold
+    return int(analytics_settings()["suppression_threshold"])
+
+
+def registry_year() -> int:
+    """The school year the registry snapshot describes (its figures are shown under no other)."""
+    return int(analytics_settings()["registry_year"])
 
 
 @dataclass

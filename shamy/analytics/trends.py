@@ -122,3 +122,32 @@ def series_label(region_en: str) -> str:
                 return localized({"kk": shape.name_kk, "ru": shape.name_ru, "en": shape.name_en})
         return localized({"ru": ru, "en": name})
     return region_en
+
+
+@dataclass(frozen=True)
+class OfficialCount:
+    """One unit's official school counts in one school year, as the source gives them."""
+
+    region_en: str
+    kato: str
+    urban: int | None
+    rural: int | None
+    total: int | None
+    rural_inferred: bool  # a city's rural count: blank in the source, 0 by definition
+
+
+@cache
+def official_year(year: int) -> tuple[OfficialCount, ...]:
+    """Every unit's official counts in ``year`` (empty when the series has no such year)."""
+    counts = []
+    for row in _rows():
+        if int(row["year"]) != year:
+            continue
+        urban, rural, total = _number(row["urban"]), _number(row["rural"]), _number(row["total"])
+        inferred = is_city(row["region_en"]) and urban is not None and rural is None
+        counts.append(OfficialCount(row["region_en"], row["kato"], urban, 0 if inferred else rural, total, inferred))
+    return tuple(counts)
+
+
+def official_years() -> tuple[int, ...]:
+    return tuple(sorted({int(row["year"]) for row in _rows()}))

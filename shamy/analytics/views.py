@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +27,7 @@ from shamy.analytics.dashboard import (
     build_region_page,
     build_trend,
     need_candidates,
+    year_choices,
 )
 from shamy.analytics.forms import AnalyticsSettingsForm, DashboardFilterForm, ImportedIndicatorForm, TrendRegionForm
 from shamy.analytics.models import AnalyticsSettings, Indicator, Scenario
@@ -35,7 +37,13 @@ from shamy.analytics.permissions import (
     can_manage_analytics_settings,
     require_analytics,
 )
-from shamy.analytics.selectors import CACHE_SECONDS, indicator_list, programmes_for
+from shamy.analytics.selectors import (
+    CACHE_SECONDS,
+    current_school_year,
+    indicator_list,
+    programmes_for,
+    registry_year,
+)
 from shamy.analytics.services.scenarios import scenario_create
 from shamy.analytics.services.settings import analytics_settings_update
 from shamy.analytics.services.values import indicator_create
@@ -52,6 +60,7 @@ def _filters(request: HttpRequest, scope: AnalyticsScope) -> tuple[Filters, list
         indicator_codes=[indicator.code for indicator in indicators],
         programme_ids=[programme.pk for programme in programmes],
         programme_required=bool(scope.programme_ids),
+        reference_year=registry_year(),
     )
     return filters, indicators, programmes
 
@@ -306,6 +315,9 @@ def _need(
     request: HttpRequest, scope: AnalyticsScope, *, weights: dict[str, int], scenario: Scenario | None
 ) -> HttpResponse:
     filters, _indicators, programmes = _filters(request, scope)
+    if not request.GET.get("year"):
+        # Coverage is about now: the current school year's cohorts, unless another is chosen.
+        filters = replace(filters, year=current_school_year())
     region = None
     region_id = str(request.GET.get("region") or "")
     if region_id.isdigit():
@@ -324,6 +336,8 @@ def _need(
         "programmes": programmes,
         "programme_required": bool(scope.programme_ids),
         "filters": filters,
+        "reference_year": registry_year(),
+        "years": year_choices(registry_year()),
     }
     partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
     return render(request, "analytics/_need_rows.html" if partial else "analytics/need.html", context)
@@ -356,6 +370,7 @@ def settings_edit(request: AuthedHttpRequest) -> HttpResponse:
             actor=request.user,
             public_enabled=form.cleaned_data["public_enabled"],
             suppression_threshold=form.cleaned_data["suppression_threshold"],
+            registry_year=form.cleaned_data["registry_year"],
         )
         messages.success(request, _("Analytics settings saved."))
         return redirect("analytics:settings")

@@ -35,6 +35,19 @@ def figure(cell: Cell | float | None, unit: str = "count") -> str:
                 _("suppressed"),
             )
         value = cell.value
+        if value is None and cell.no_data:
+            return format_html(
+                '<abbr class="undefined no-data" title="{}">{}</abbr>',
+                _("The source has no figure for this place and school year."),
+                _("no data"),
+            )
+        if value is not None and cell.inferred:
+            return format_html(
+                '{} <abbr class="inferred" title="{}">{}</abbr>',
+                format_number(value, unit),
+                _("Blank in the source; a city of republican significance has no rural schools."),
+                _("(inferred)"),
+            )
     else:
         value = cell
     if value is None:
@@ -52,6 +65,10 @@ def plain(cell: Cell | float | None, unit: str = "count") -> str:
     if isinstance(cell, Cell):
         if cell.suppressed:
             return _("suppressed")
+        if cell.value is None and cell.no_data:
+            return _("no data")
+        if cell.value is not None and cell.inferred:
+            return _("%(value)s (inferred)") % {"value": format_number(cell.value, unit)}
         cell = cell.value
     if cell is None:
         return _("undefined")
