@@ -320,6 +320,7 @@ def build_trend(region_en: str = "") -> Trend:
         height=220,
         break_year=trends.BREAK_YEAR,
         y_floor=None,
+        decimals=1,
     )
     if region_en:
         title = _("Schools in %(region)s, 2000/01–2022/23") % {"region": trends.series_label(region_en)}

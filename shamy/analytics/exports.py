@@ -14,13 +14,14 @@ from openpyxl import Workbook
 from shamy.analytics.dashboard import Trend
 from shamy.analytics.selectors import IndicatorTable
 from shamy.analytics.templatetags.analytics_tags import plain
+from shamy.core.numbers import format_decimal
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _value(cell: Any) -> Any:
-    """Numbers stay numbers in files; suppressed and undefined cells say so in words."""
+    """The raw value: numbers stay numbers, unrounded; suppressed, missing and undefined cells say so."""
     if cell is None:
         return _("undefined")
     if hasattr(cell, "suppressed"):
@@ -31,35 +32,41 @@ def _value(cell: Any) -> Any:
         cell = cell.value
     if cell is None:
         return _("undefined")
-    return round(cell, 4)
+    return cell
 
 
 def table_rows(table: IndicatorTable, *, place_header: str, year: int) -> tuple[list[str], list[list[Any]]]:
-    header = [
-        place_header,
-        _("Indicator"),
-        _("School year"),
+    """One row per place and the total: raw values, then the same values as the page shows them
+    (rounded half away from zero, in the language's format), then the source."""
+    measures = [
         _("Urban"),
         _("Rural"),
         _("All schools"),
         _("Gap (urban − rural)"),
         _("Parity index (rural / urban)"),
+    ]
+    header = [
+        place_header,
+        _("Indicator"),
+        _("School year"),
+        *measures,
+        *[_("%(measure)s, as shown") % {"measure": measure} for measure in measures],
         _("Source"),
     ]
     rows: list[list[Any]] = []
     label = table.indicator.label
     source = table.indicator.source
+    unit = str(table.indicator.unit)
     for place, row in [*table.rows, (None, table.national)]:
+        cells = [row.urban, row.rural, row.total, row.gap, row.parity]
+        units = [unit, unit, unit, unit, "parity"]
         rows.append(
             [
                 place.name if place is not None else _("Total"),
                 label,
                 f"{year}/{(year + 1) % 100:02d}",
-                _value(row.urban),
-                _value(row.rural),
-                _value(row.total),
-                _value(row.gap),
-                _value(row.parity),
+                *[_value(cell) for cell in cells],
+                *[plain(cell, cell_unit) for cell, cell_unit in zip(cells, units, strict=True)],
                 source,
             ]
         )
@@ -73,6 +80,7 @@ def trend_rows(trend: Trend) -> tuple[list[str], list[list[Any]]]:
         _("Urban"),
         _("Rural"),
         _("Rural share, %"),
+        _("Rural share, %, as shown"),
         _("Note"),
     ]
     rows = []
@@ -84,7 +92,8 @@ def trend_rows(trend: Trend) -> tuple[list[str], list[list[Any]]]:
                 point.total if point.total is not None else "",
                 point.urban if point.urban is not None else "",
                 point.rural if point.rural is not None else "",
-                round(point.rural_share, 2) if point.rural_share is not None else "",
+                point.rural_share if point.rural_share is not None else "",
+                format_decimal(point.rural_share, 1) if point.rural_share is not None else "",
                 note,
             ]
         )

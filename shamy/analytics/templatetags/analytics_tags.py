@@ -1,27 +1,36 @@
 from __future__ import annotations
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from shamy.analytics.indicators import Cell
+from shamy.core.numbers import format_decimal
 
 register = template.Library()
 
 
+# Decimal places shown for each unit; counts are whole numbers.
+DECIMALS = {"count": 0, "percent": 1, "parity": 2, "ratio": 1, "score": 1, "hours": 1}
+
+
 def format_number(value: float | None, unit: str = "count") -> str:
-    """A figure as text in the active language's number format ("" when undefined)."""
+    """A figure as text in the active language's format, rounded half away from zero ("" when
+    undefined). The one formatting path of pages, briefs, SVG labels and export display columns."""
     if value is None:
         return ""
+    text = format_decimal(value, DECIMALS.get(unit, 1))
     if unit == "percent":
-        return _("%(value)s%%") % {"value": number_format(value, 1)}
-    if unit == "count":
-        return str(intcomma(round(value)))
-    if unit == "parity":
-        return number_format(value, 2)
-    return number_format(value, 1)
+        return _("%(value)s%%") % {"value": text}
+    return text
+
+
+@register.filter
+def number(value: float | None, decimals: int = 0) -> str:
+    """A bare number (a series count, a share) rounded half away from zero; "—" when missing."""
+    if value is None or value == "":
+        return "—"
+    return format_decimal(value, int(decimals))
 
 
 @register.filter
