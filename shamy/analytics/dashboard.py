@@ -17,6 +17,7 @@ from shamy.access.context import AnalyticsScope
 from shamy.analytics import charts, geo, need, trends
 from shamy.analytics.indicators import COMPUTED, Bucket, Row, evaluate, imported_spec, spec_for
 from shamy.analytics.models import Direction, Indicator, Level, SourceKind
+from shamy.analytics.reading import parity_reading
 from shamy.analytics.selectors import (
     IndicatorTable,
     current_school_year,
@@ -210,6 +211,8 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
                 "gap": plain(row.gap, indicator_unit),
                 "parity": plain(row.parity, "parity"),
             }
+            if row.parity is not None:
+                details += f" ({parity_reading(row.parity, str(indicator.direction))})"
         map_regions.append(
             MapRegion(shape, region, row, scale.colour(value), title, value_text, region is not None, name, details)
         )

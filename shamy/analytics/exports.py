@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from shamy.analytics.dashboard import Trend
+from shamy.analytics.reading import parity_reading
 from shamy.analytics.selectors import IndicatorTable
 from shamy.analytics.templatetags.analytics_tags import plain
 from shamy.core.numbers import format_decimal
@@ -51,6 +52,7 @@ def table_rows(table: IndicatorTable, *, place_header: str, year: int) -> tuple[
         _("School year"),
         *measures,
         *[_("%(measure)s, as shown") % {"measure": measure} for measure in measures],
+        _("Reading of the parity index"),
         _("Source"),
     ]
     rows: list[list[Any]] = []
@@ -67,6 +69,7 @@ def table_rows(table: IndicatorTable, *, place_header: str, year: int) -> tuple[
                 f"{year}/{(year + 1) % 100:02d}",
                 *[_value(cell) for cell in cells],
                 *[plain(cell, cell_unit) for cell, cell_unit in zip(cells, units, strict=True)],
+                parity_reading(row.parity, str(table.indicator.direction)),
                 source,
             ]
         )

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from shamy.analytics.indicators import Cell
+from shamy.analytics.reading import parity_reading, parity_rule
 from shamy.core.numbers import format_decimal
 
 register = template.Library()
@@ -82,6 +83,18 @@ def plain(cell: Cell | float | None, unit: str = "count") -> str:
     if cell is None:
         return _("undefined")
     return format_number(cell, unit)
+
+
+@register.filter
+def reading(parity: float | None, direction: str) -> str:
+    """Whom a parity index favours, by the indicator's direction ("" when undefined)."""
+    return parity_reading(parity, str(direction))
+
+
+@register.filter
+def rule(direction: str) -> str:
+    """The reading rule of a parity index for an indicator's direction."""
+    return parity_rule(str(direction))
 
 
 @register.filter
