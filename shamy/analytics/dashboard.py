@@ -44,7 +44,16 @@ MEASURES = {
 }
 DEFAULT_INDICATOR = "high_speed_internet_share"
 # Indicators counted from dated records (cohort dates, attendance): true in any school year.
-DATED = frozenset({"programme_schools", "programme_pupils", "programme_teachers", "participation_hours_per_teacher"})
+DATED = frozenset(
+    {
+        "programme_schools",
+        "programme_pupils",
+        "programme_teachers",
+        "participation_hours_per_teacher",
+        "programme_facilitators",
+        "programme_principals",
+    }
+)
 # Registry indicators that an official series gives for years other than the registry's.
 OFFICIAL = frozenset({"schools", "rural_share"})
 # The panel keys that count programme reach in a school year.
@@ -115,7 +124,7 @@ def needs_staff(indicator: Indicator) -> bool:
 
 def needs_attendance(indicator: Indicator) -> bool:
     """Whether the indicator is computed from programme attendance."""
-    return _uses(indicator, "participants", "attended")
+    return _uses(indicator, "participants", "attended", "facilitators", "principals")
 
 
 def year_choices(reference_year: int | None = None) -> list[int]:

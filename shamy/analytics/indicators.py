@@ -48,6 +48,8 @@ COMPUTED: dict[str, Spec] = {
     "programme_pupils": Spec("reached_pupils", parity=False),
     "programme_teachers": Spec("participants", people="participants", parity=False),
     "participation_hours_per_teacher": Spec("attended_hours", "participants", 1, people="participants"),
+    "programme_facilitators": Spec("facilitators", people="facilitators", parity=False),
+    "programme_principals": Spec("principals", people="principals", parity=False),
 }
 
 
@@ -93,7 +95,9 @@ def evaluate(spec: Spec, bucket: Mapping[str, float] | None, threshold: int) -> 
     if spec.denominator is not None and spec.denominator not in bucket:
         return Cell(None, no_data=True)
     people = bucket.get(spec.people) if spec.people else None
-    if spec.people and people is not None and people < threshold:
+    # Zero people discloses nobody: a 0 is shown (and protected, where needed, by the secondary
+    # suppression of the table it is published in).
+    if spec.people and people is not None and 0 < people < threshold:
         return Cell(None, suppressed=True, people=people)
     numerator = bucket.get(spec.numerator)
     inferred = bool(bucket.get(INFERRED))

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     DurationField,
     Exists,
@@ -26,11 +28,14 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shamy.access.context import Actor, AnalyticsScope
+from shamy.access.models import Membership
+from shamy.access.roles import Role
 from shamy.analytics import trends
 from shamy.analytics.cache import cache_version
 from shamy.analytics.indicators import INFERRED, Bucket, Row, merge, row_for, spec_for
@@ -51,6 +56,7 @@ from shamy.registry.models import (
 )
 
 CACHE_SECONDS = 60 * 60
+OTHER_PROGRAMME_STAFF = (Role.LINK_FACILITATOR, Role.COORDINATOR, Role.CERTIFIER, Role.OBSERVER)
 EXPERT_OR_ABOVE = [QualificationCategory.EXPERT, QualificationCategory.RESEARCHER, QualificationCategory.MASTER]
 
 # Place → {"urban": bucket, "rural": bucket, "all": bucket of values given for all schools only}.
@@ -160,12 +166,43 @@ def _teacher_bucket(category: str, staff: int) -> dict[str, int]:
     }
 
 
+# Who attended, by the role they hold in the gathering's programme; each indicator counts its own.
+# A principal who is also a facilitator counts as a principal; anyone attending for a school
+# without a leading role there (a teacher, or a state-school teacher invited in) is a teacher.
+ATTENDEE_KEYS = {
+    "teacher": ("participants", "attended_hours"),
+    "facilitator": ("facilitators",),
+    "principal": ("principals",),
+}
+
+
+def _attendee_kind() -> Case:
+    def holds(*roles: str) -> Exists:
+        return Exists(
+            Membership.objects.filter(
+                user_id=OuterRef("person__user_id"),
+                programme_id=OuterRef("gathering__programme_id"),
+                role__in=list(roles),
+            )
+        )
+
+    return Case(
+        When(holds(Role.SCHOOL_PRINCIPAL), then=Value("principal")),
+        When(holds(Role.SCHOOL_FACILITATOR), then=Value("facilitator")),
+        When(holds(*OTHER_PROGRAMME_STAFF), then=Value("staff")),
+        default=Value("teacher"),
+        output_field=CharField(),
+    )
+
+
 def _add_attendance(
     panel: Panel, *, scope: AnalyticsScope, key: str, region_id: int | None, year: int, programme_id: int | None
 ) -> None:
-    """Programme participation in the school year: distinct teachers who attended at least one
-    gathering, and the hours they attended (a gathering's whole length counts for present or late).
-    Cancelled gatherings count for nothing."""
+    """Programme participation in the school year, by role: distinct teachers who attended at
+    least one gathering and the hours they attended (a gathering's whole length counts for
+    present or late), and, as indicators of their own, the facilitators and the principals who
+    attended. Programme staff (link facilitators, coordinators, trainers) count in none of them.
+    Cancelled gatherings count for nothing. A place with schools but no attendance has 0."""
     starts = timezone.make_aware(datetime.datetime(year, 9, 1))
     ends = timezone.make_aware(datetime.datetime(year + 1, 9, 1))
     attended = _scoped(
@@ -183,21 +220,27 @@ def _add_attendance(
         attended = attended.filter(school__region_id=region_id)
     if programme_id is not None:
         attended = attended.filter(gathering__programme_id=programme_id)
+    for parts in panel.values():
+        for bucket in parts.values():
+            for names in ATTENDEE_KEYS.values():
+                for name in names:
+                    bucket.setdefault(name, 0.0)
     length = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
     rows = (
-        attended.order_by()
-        .values(f"school__{key}", "school__locality")
-        .annotate(participants=Count("person_id", distinct=True), attended=Sum(length))
+        attended.annotate(kind=_attendee_kind())
+        .order_by()
+        .values(f"school__{key}", "school__locality", "kind")
+        .annotate(people=Count("person_id", distinct=True), attended=Sum(length))
     )
     for row in rows:
+        keys = ATTENDEE_KEYS.get(row["kind"])
+        if keys is None:
+            continue
         duration = row["attended"]
-        hours = duration.total_seconds() / 3600 if duration is not None else 0.0
-        _add(
-            panel,
-            row[f"school__{key}"],
-            row["school__locality"],
-            {"participants": row["participants"], "attended_hours": hours},
-        )
+        values: dict[str, Any] = {keys[0]: row["people"]}
+        if len(keys) > 1:
+            values[keys[1]] = duration.total_seconds() / 3600 if duration is not None else 0.0
+        _add(panel, row[f"school__{key}"], row["school__locality"], values)
 
 
 def _scoped(queryset: QuerySet[Any], scope: AnalyticsScope, region_path: str) -> QuerySet[Any]:

@@ -39,8 +39,9 @@ class RegionProgress:
     pool: int
 
     @property
-    def percent(self) -> float:
-        return self.achieved * 100 / self.pool if self.pool else 0.0
+    def percent(self) -> float | None:
+        """Undefined (``None``) for a region with no school that could count: 0 of 0 is not 0 %."""
+        return self.achieved * 100 / self.pool if self.pool else None
 
 
 @dataclass
@@ -106,7 +107,7 @@ def target_progress(*, scope: AnalyticsScope, today: datetime.date | None = None
             )
             for region in regions
         ]
-        rows.sort(key=lambda row: -row.percent)
+        rows.sort(key=lambda row: (row.percent is None, -(row.percent or 0)))
         result.append(
             Progress(
                 target,
