@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from shamy.access.context import AnalyticsScope
 from shamy.analytics import charts, geo, need, trends
-from shamy.analytics.indicators import COMPUTED, Bucket, Row, evaluate, imported_spec, spec_for
+from shamy.analytics.indicators import COMPUTED, Bucket, Row, TableCell, evaluate, imported_spec, spec_for
 from shamy.analytics.models import Direction, Indicator, Level, SourceKind
 from shamy.analytics.reading import parity_reading
 from shamy.analytics.selectors import (
@@ -149,6 +149,21 @@ def year_basis(indicator: Indicator, year: int, reference_year: int) -> str:
     return "none"
 
 
+def national_pattern(*, indicator: Indicator, filters: Filters, minimum: int) -> set[TableCell]:
+    """The cells the national table of regions hides for these filters (primary and secondary)."""
+    if spec_for(indicator.code, indicator.source_kind).people is None:
+        return set()  # nothing about people: nothing is hidden
+    scope = AnalyticsScope(national=True)
+    panel = panel_for(
+        scope=scope,
+        year=filters.year,
+        programme_id=filters.programme,
+        staff=needs_staff(indicator),
+        attendance=needs_attendance(indicator),
+    )
+    return indicator_table(indicator=indicator, panel=panel, places=regions_in_scope(scope), minimum=minimum).suppressed
+
+
 @dataclass
 class MapRegion:
     shape: geo.RegionShape
@@ -191,7 +206,13 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         attendance=needs_attendance(indicator),
     )
     minimum = threshold()
-    table = indicator_table(indicator=indicator, panel=panel, places=regions, minimum=minimum)
+    forced: set[TableCell] = set()
+    if not scope.national:
+        # A regional table repeats the national table's pattern for its regions, so that two
+        # views of one region never differ in what they hide.
+        pattern = national_pattern(indicator=indicator, filters=filters, minimum=minimum)
+        forced = {cell for cell in pattern if cell[0] is not None and scope.allows_region(cell[0])}
+    table = indicator_table(indicator=indicator, panel=panel, places=regions, minimum=minimum, forced=forced)
     unit = filters.unit_for(indicator)
     measure = filters.measure
     rows_by_kato = {region.kato: (region, row) for region, row in table.rows}
@@ -246,7 +267,7 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         geometry=geometry,
         scale=scale,
         bars=bars,
-        qualification=qualification_breakdown(panel) if staff else [],
+        qualification=qualification_breakdown(panel, minimum) if staff else [],
         threshold=minimum,
         basis=year_basis(indicator, filters.year, registry_year()),
         reference_year=registry_year(),
@@ -278,7 +299,11 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
     )
     minimum = threshold()
     districts = [district for district in districts_of(region) if district.pk in panel]
-    table = indicator_table(indicator=indicator, panel=panel, places=districts, minimum=minimum)
+    # The region's own figures are in the national table too: what that table hides, the
+    # region page hides (and protects among its districts).
+    pattern = national_pattern(indicator=indicator, filters=filters, minimum=minimum)
+    forced = {(None, column) for key, column in pattern if key == region.pk}
+    table = indicator_table(indicator=indicator, panel=panel, places=districts, minimum=minimum, forced=forced)
     measure = filters.measure if filters.measure in ("all", "urban", "rural", "gap", "parity") else "all"
     ranked = sorted(
         table.rows,
@@ -291,7 +316,7 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
             for district, row in ranked
         ]
     )
-    breakdown = qualification_breakdown(panel) if staff else []
+    breakdown = qualification_breakdown(panel, minimum) if staff else []
     reference = registry_year()
     return RegionPage(
         region,

@@ -8,10 +8,11 @@ sums and the national figure is weighted correctly (pooled sums, never a mean of
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from shamy.analytics.parity import absolute_gap, adjusted_parity_index, ratio
+from shamy.analytics.suppression import complete, grid_lines
 
 Bucket = dict[str, float]
 # A bucket holding this key (value 1) gives figures the source left blank and we inferred
@@ -139,3 +140,52 @@ def row_for(
         parity = adjusted_parity_index(rural.value, urban.value)
         gap = absolute_gap(rural.value, urban.value)
     return Row(key, urban, rural, total, parity, gap)
+
+
+COLUMNS = ("urban", "rural", "total")
+# A cell of a published table: (the place's key, or None for the table's total row; the column).
+TableCell = tuple[int | None, str]
+
+
+def protect(
+    rows: Sequence[Row], national: Row, spec: Spec, *, forced: Iterable[TableCell] = ()
+) -> tuple[list[Row], Row, set[TableCell]]:
+    """Secondary suppression of one published table (places and their total row, urban, rural
+    and all schools). Primary suppression (too few people) is already in the cells; ``forced``
+    cells are hidden because a linked table hides them (the national pattern that a regional
+    table or a region's district table repeats). Rates are hidden with their counts: the pattern
+    is found on the people a value is computed from, and the value is hidden wherever its count is.
+    A hidden urban or rural cell hides the row's parity index and gap.
+    """
+    if spec.people is None:
+        return list(rows), national, set()
+    every = [*rows, national]
+    keys: list[int | None] = [row.key for row in rows] + [None]
+    values: dict[TableCell, float | None] = {}
+    hidden: set[TableCell] = set(forced)
+    for key, row in zip(keys, every, strict=True):
+        for column in COLUMNS:
+            cell = getattr(row, column)
+            values[(key, column)] = cell.people
+            if cell.suppressed:
+                hidden.add((key, column))
+    totals = {(key, "total") for key in keys} | {(None, column) for column in COLUMNS}
+    lines = grid_lines(keys, COLUMNS)
+    hidden = complete(values, lines, hidden, totals=totals)  # type: ignore[arg-type]
+
+    def rebuilt(key: int | None, row: Row) -> Row:
+        cells = {}
+        for column in COLUMNS:
+            cell = getattr(row, column)
+            cells[column] = Cell(None, suppressed=True, people=cell.people) if (key, column) in hidden else cell
+        shown = cells["urban"].shown and cells["rural"].shown
+        return Row(
+            row.key,
+            cells["urban"],
+            cells["rural"],
+            cells["total"],
+            row.parity if shown else None,
+            row.gap if shown else None,
+        )
+
+    return [rebuilt(key, row) for key, row in zip(keys, rows, strict=False)], rebuilt(None, national), hidden

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
@@ -38,8 +38,9 @@ from shamy.access.models import Membership
 from shamy.access.roles import Role
 from shamy.analytics import trends
 from shamy.analytics.cache import cache_version
-from shamy.analytics.indicators import INFERRED, Bucket, Row, merge, row_for, spec_for
+from shamy.analytics.indicators import INFERRED, Bucket, Row, TableCell, merge, protect, row_for, spec_for
 from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level
+from shamy.analytics.suppression import complete
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
 from shamy.programmes.models import CohortSchool, Programme
@@ -445,17 +446,30 @@ class IndicatorTable:
     indicator: Indicator
     national: Row
     rows: list[tuple[Any, Row]]  # (Region or District, row) in display order
+    # Cells hidden by primary or secondary suppression: (place pk or None for the total, column).
+    suppressed: set[TableCell] = field(default_factory=set)
 
 
-def indicator_table(*, indicator: Indicator, panel: Panel, places: Iterable[Any], minimum: int) -> IndicatorTable:
+def indicator_table(
+    *,
+    indicator: Indicator,
+    panel: Panel,
+    places: Iterable[Any],
+    minimum: int,
+    forced: Iterable[TableCell] = (),
+) -> IndicatorTable:
+    """One published table: a row per place and the total row, with primary and secondary
+    suppression applied (``forced``: cells a linked table hides, see :func:`protect`)."""
     spec = spec_for(indicator.code, indicator.source_kind)
+    listed = list(places)
     rows = []
-    for place in places:
+    for place in listed:
         parts = panel.get(place.pk, {})
-        rows.append((place, row_for(place.pk, parts, spec, minimum, overall=overall_bucket(parts))))
+        rows.append(row_for(place.pk, parts, spec, minimum, overall=overall_bucket(parts)))
     nation = national_parts(panel)
     national = row_for(None, nation, spec, minimum, overall=overall_bucket(nation))
-    return IndicatorTable(indicator, national, rows)
+    protected, national, hidden = protect(rows, national, spec, forced=forced)
+    return IndicatorTable(indicator, national, list(zip(listed, protected, strict=True)), hidden)
 
 
 def indicator_list() -> list[Indicator]:
@@ -470,19 +484,26 @@ def districts_of(region: Region) -> list[District]:
     return list(District.objects.filter(region=region).order_by(kazakh_order("name_kk")))
 
 
-def qualification_breakdown(panel: Panel) -> list[dict[str, Any]]:
-    """Teachers by qualification category, urban and rural, for the whole panel."""
+def qualification_breakdown(panel: Panel, minimum: int = 0) -> list[dict[str, Any]]:
+    """Teachers by qualification category, urban and rural, for the whole panel.
+
+    A count of fewer than ``minimum`` teachers (but not 0) is hidden, and so is a second count in
+    its column, so that the column's total (the teachers counted) cannot give it away."""
     nation = national_parts(panel)
-    rows = []
-    for category in QualificationCategory:
+    values: dict[tuple[int, str], float | None] = {}
+    rows: list[dict[str, Any]] = []
+    for index, category in enumerate(QualificationCategory):
         key = f"staff_category:{category.value}"
-        rows.append(
-            {
-                "label": category.label,
-                "urban": nation.get("urban", {}).get(key, 0),
-                "rural": nation.get("rural", {}).get(key, 0),
-            }
-        )
+        row: dict[str, Any] = {"label": category.label}
+        for side in ("urban", "rural"):
+            row[side] = values[(index, side)] = float(nation.get(side, {}).get(key, 0))
+        rows.append(row)
+    primary = {cell for cell, value in values.items() if value is not None and 0 < value < minimum}
+    lines = [[(index, side) for index in range(len(rows))] for side in ("urban", "rural")]
+    hidden = complete(values, lines, primary)
+    for index, row in enumerate(rows):
+        for side in ("urban", "rural"):
+            row[f"{side}_hidden"] = (index, side) in hidden
     return rows
 
 
