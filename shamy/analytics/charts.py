@@ -134,6 +134,15 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Marker:
+    """A dashed vertical line before a year where the series breaks, labelled with the numbers of
+    the notes that explain it."""
+
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
 class LineChart:
     width: float
     height: float
@@ -144,7 +153,7 @@ class LineChart:
     series: tuple[Series, ...]
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
-    break_x: float | None
+    markers: tuple[Marker, ...]
     decimals: int = 0  # places shown for the series' values
 
 
@@ -154,7 +163,7 @@ def line_chart(
     *,
     width: float = 640,
     height: float = 300,
-    break_year: int | None = None,
+    breaks: Sequence[int] = (),
     y_floor: float | None = 0,
     decimals: int = 0,
 ) -> LineChart:
@@ -196,9 +205,16 @@ def line_chart(
     step = 2 if len(years) > 12 else 1
     x_ticks = tuple(Tick(x_of(year), str(year)) for year in years[::step])
     y_ticks = tuple(Tick(y_of(low + span * index / 4), _short(low + span * index / 4)) for index in range(5))
-    break_x = x_of(break_year - 0.5) if break_year is not None and years and first < break_year <= last else None
+    numbers: dict[int, list[int]] = {}
+    for number, year in enumerate(breaks, start=1):
+        if years and first <= year <= last:
+            numbers.setdefault(year, []).append(number)
+    markers = tuple(
+        Marker(x_of(year - 0.5) if year > first else x_of(year), ",".join(str(number) for number in listed))
+        for year, listed in sorted(numbers.items())
+    )
     return LineChart(
-        width, height, left, top, plot_width, plot_height, tuple(built), x_ticks, y_ticks, break_x, decimals
+        width, height, left, top, plot_width, plot_height, tuple(built), x_ticks, y_ticks, markers, decimals
     )
 
 

@@ -337,11 +337,37 @@ class Trend:
     counts: charts.LineChart
     share: charts.LineChart
     region_en: str
+    breaks: tuple[trends.Break, ...] = ()
+    source: str = ""
+    licence: str = ""
+    definition: str = ""
+
+    @property
+    def numbered_breaks(self) -> list[tuple[int, trends.Break]]:
+        """The breaks within the series' years, numbered as the charts' markers are."""
+        years = {point.year for point in self.points}
+        return [(number, item) for number, item in enumerate(self.breaks, start=1) if item.year in years]
+
+    def notes(self, point: trends.Point) -> list[str]:
+        """What a reader must know about one year's figures: its breaks and its gaps."""
+        notes = [f"({number}) {item.note}" for number, item in self.numbered_breaks if item.year == point.year]
+        if point.before_break:
+            notes.append(_("Urban and rural exclude evening schools."))
+        if point.total is not None and (point.urban is None or point.rural is None):
+            notes.append(_("Split missing in the source."))
+        if point.rural_inferred:
+            notes.append(_("Rural 0 inferred: the source has no rural row for a city of republican significance."))
+        return notes
+
+    @property
+    def rows(self) -> list[tuple[trends.Point, list[str]]]:
+        return [(point, self.notes(point)) for point in self.points]
 
 
 def build_trend(region_en: str = "") -> Trend:
     points = trends.region_series(region_en) if region_en else trends.national_series()
     years = [point.year for point in points]
+    breaks = trends.breaks_for(region_en)
     counts = charts.line_chart(
         years,
         [
@@ -349,13 +375,13 @@ def build_trend(region_en: str = "") -> Trend:
             (_("Urban"), charts.URBAN, "6 3", [point.urban for point in points]),
             (_("Rural"), charts.RURAL, "", [point.rural for point in points]),
         ],
-        break_year=trends.BREAK_YEAR,
+        breaks=[item.year for item in breaks],
     )
     share = charts.line_chart(
         years,
         [(_("Rural share, %"), charts.RURAL, "", [point.rural_share for point in points])],
         height=220,
-        break_year=trends.BREAK_YEAR,
+        breaks=[item.year for item in breaks],
         y_floor=None,
         decimals=1,
     )
@@ -363,7 +389,17 @@ def build_trend(region_en: str = "") -> Trend:
         title = _("Schools in %(region)s, 2000/01–2022/23") % {"region": trends.series_label(region_en)}
     else:
         title = _("Schools in Kazakhstan, 2000/01–2022/23")
-    return Trend(title, points, counts, share, region_en)
+    return Trend(
+        title,
+        points,
+        counts,
+        share,
+        region_en,
+        breaks,
+        str(trends.SOURCE),
+        str(trends.LICENCE),
+        str(trends.DEFINITION),
+    )
 
 
 def need_candidates(

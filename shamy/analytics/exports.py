@@ -11,7 +11,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from shamy.analytics.dashboard import Trend
+from shamy.analytics import trends
+from shamy.analytics.dashboard import Trend, year_basis
+from shamy.analytics.models import Indicator
 from shamy.analytics.reading import parity_reading
 from shamy.analytics.selectors import IndicatorTable
 from shamy.analytics.templatetags.analytics_tags import plain
@@ -36,7 +38,30 @@ def _value(cell: Any) -> Any:
     return cell
 
 
-def table_rows(table: IndicatorTable, *, place_header: str, year: int) -> tuple[list[str], list[list[Any]]]:
+def about_indicator(indicator: Indicator, year: int, reference_year: int) -> list[tuple[str, str]]:
+    """(label, text) pairs every export of an indicator carries: source, licence, definition."""
+    basis = year_basis(indicator, year, reference_year)
+    if basis == "official":
+        source = f"{trends.SOURCE}"
+        licence = str(trends.LICENCE)
+        definition = f"{indicator.definition_text} {trends.DEFINITION}"
+    else:
+        source = indicator.source
+        if basis == "imported":
+            licence = _("as published by the source named")
+        else:
+            licence = _("computed by Shamy from its registry and programme records; not openly licensed")
+        definition = indicator.definition_text
+        if basis in ("registry", "none"):
+            definition += " " + _("Registry figures describe the school year %(year)s only.") % {
+                "year": f"{reference_year}/{(reference_year + 1) % 100:02d}"
+            }
+    return [(_("Source"), source), (_("Licence"), licence), (_("Definition"), definition)]
+
+
+def table_rows(
+    table: IndicatorTable, *, place_header: str, year: int, about: Sequence[tuple[str, str]] = ()
+) -> tuple[list[str], list[list[Any]]]:
     """One row per place and the total: raw values, then the same values as the page shows them
     (rounded half away from zero, in the language's format), then the source."""
     measures = [
@@ -53,11 +78,10 @@ def table_rows(table: IndicatorTable, *, place_header: str, year: int) -> tuple[
         *measures,
         *[_("%(measure)s, as shown") % {"measure": measure} for measure in measures],
         _("Reading of the parity index"),
-        _("Source"),
+        *[label for label, _text in about],
     ]
     rows: list[list[Any]] = []
     label = table.indicator.label
-    source = table.indicator.source
     unit = str(table.indicator.unit)
     for place, row in [*table.rows, (None, table.national)]:
         cells = [row.urban, row.rural, row.total, row.gap, row.parity]
@@ -70,13 +94,15 @@ def table_rows(table: IndicatorTable, *, place_header: str, year: int) -> tuple[
                 *[_value(cell) for cell in cells],
                 *[plain(cell, cell_unit) for cell, cell_unit in zip(cells, units, strict=True)],
                 parity_reading(row.parity, str(table.indicator.direction)),
-                source,
+                *[text for _label, text in about],
             ]
         )
     return header, rows
 
 
 def trend_rows(trend: Trend) -> tuple[list[str], list[list[Any]]]:
+    """The series year by year: raw counts (blank where the source is), the rural share raw and
+    as shown, the year's notes (breaks, gaps, inferred zeros), source, licence and definition."""
     header = [
         _("School year"),
         _("All schools"),
@@ -85,10 +111,12 @@ def trend_rows(trend: Trend) -> tuple[list[str], list[list[Any]]]:
         _("Rural share, %"),
         _("Rural share, %, as shown"),
         _("Note"),
+        _("Source"),
+        _("Licence"),
+        _("Definition"),
     ]
     rows = []
-    for point in trend.points:
-        note = _("Urban and rural exclude evening schools") if point.before_break else ""
+    for point, notes in trend.rows:
         rows.append(
             [
                 point.school_year,
@@ -97,7 +125,10 @@ def trend_rows(trend: Trend) -> tuple[list[str], list[list[Any]]]:
                 point.rural if point.rural is not None else "",
                 point.rural_share if point.rural_share is not None else "",
                 format_decimal(point.rural_share, 1) if point.rural_share is not None else "",
-                note,
+                " ".join(notes),
+                trend.source,
+                trend.licence,
+                trend.definition,
             ]
         )
     return header, rows

@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from shamy.access.context import PUBLIC_ANALYTICS
 from shamy.access.http import AuthedHttpRequest
-from shamy.analytics import exports, geo, need, targets
+from shamy.analytics import exports, geo, need, targets, trends
 from shamy.analytics.cache import cache_version
 from shamy.analytics.dashboard import (
     Filters,
@@ -207,29 +207,45 @@ def public_export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse:
     return _export(request, PUBLIC_ANALYTICS, panel, fmt)
 
 
+def _footer(lines: list[str]) -> dict[str, Any]:
+    """Lines printed under an exported chart: an SVG file travels without the page around it."""
+    return {"footer": lines, "footer_height": len(lines) * 13 + 8}
+
+
 def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -> HttpResponse:
+    """Every export carries its source, licence, definition and school year: in the SVG's own
+    footer, in columns of every CSV/XLSX row, and in the workbook's note."""
     if panel not in EXPORTS or fmt not in {"svg", "csv", "xlsx"}:
         raise Http404
     filters, indicators, _programmes = _filters(request, scope)
     indicator = _indicator(indicators, filters.indicator)
-    note = _("Source: %(source)s. Definition: %(definition)s") % {
-        "source": indicator.source,
-        "definition": indicator.definition_text,
-    }
+    year = f"{filters.year}/{(filters.year + 1) % 100:02d}"
+    about = exports.about_indicator(indicator, filters.year, registry_year())
+    note = " ".join(f"{label}: {value}." for label, value in about)
+    footer = [f"{label}: {value}" for label, value in [(_("School year"), year), *about]]
     if panel in {"trend", "trend-share"}:
         trend = build_trend(filters.trend_region)
+        trend_about = [
+            (_("Source"), trend.source),
+            (_("Licence"), trend.licence),
+            (_("Definition"), trend.definition),
+            (_("School years"), trends.YEARS),
+        ]
+        note = " ".join(f"{label}: {value}." for label, value in trend_about)
         if fmt == "svg":
             chart = trend.counts if panel == "trend" else trend.share
+            lines = [f"{label}: {value}" for label, value in trend_about]
+            lines += [
+                f"({number}) {item.year}/{(item.year + 1) % 100:02d}: {item.note}"
+                for number, item in trend.numbered_breaks
+            ]
             content = render_to_string(
-                "analytics/svg/line.html", {"chart": chart, "title": trend.title, "chart_id": panel}, request
+                "analytics/svg/line.html",
+                {"chart": chart, "title": trend.title, "chart_id": panel, **_footer(lines)},
+                request,
             )
             return exports.svg_response(content, panel)
         header, rows = exports.trend_rows(trend)
-        note = _(
-            "Source: Bureau of National Statistics of the Republic of Kazakhstan, via open-data-kazakhstan "
-            "(PDDL 1.0). Before 2008/09 urban and rural exclude evening schools; the rural share is "
-            "rural / (urban + rural). Gaps are missing in the source."
-        )
     elif panel == "districts":
         region_id = str(request.GET.get("region") or "")
         if not region_id.isdigit():
@@ -239,30 +255,42 @@ def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -
         if fmt == "svg":
             content = render_to_string(
                 "analytics/svg/bars.html",
-                {"chart": page.bars, "unit": page.unit, "title": indicator.label, "chart_id": "districts"},
+                {
+                    "chart": page.bars,
+                    "unit": page.unit,
+                    "title": f"{indicator.label}, {region.name}, {year}",
+                    "chart_id": "districts",
+                    **_footer(footer),
+                },
                 request,
             )
             return exports.svg_response(content, f"districts-{region.kato}")
-        header, rows = exports.table_rows(page.table, place_header=_("District"), year=filters.year)
+        header, rows = exports.table_rows(page.table, place_header=_("District"), year=filters.year, about=about)
     else:
         board = build_dashboard(scope=scope, filters=filters, indicator=indicator)
         if fmt == "svg":
             if panel == "map":
                 content = render_to_string(
                     "analytics/svg/map.html",
-                    {"board": board, "attribution": geo.ATTRIBUTION, "standalone": True},
+                    {"board": board, "attribution": geo.ATTRIBUTION, "standalone": True, **_footer(footer)},
                     request,
                 )
             elif panel == "bars":
                 content = render_to_string(
                     "analytics/svg/bars.html",
-                    {"chart": board.bars, "unit": board.unit, "title": indicator.label, "chart_id": "bars"},
+                    {
+                        "chart": board.bars,
+                        "unit": board.unit,
+                        "title": f"{indicator.label}, {year}",
+                        "chart_id": "bars",
+                        **_footer(footer),
+                    },
                     request,
                 )
             else:
                 raise Http404
             return exports.svg_response(content, f"{panel}-{indicator.code}")
-        header, rows = exports.table_rows(board.table, place_header=_("Region"), year=filters.year)
+        header, rows = exports.table_rows(board.table, place_header=_("Region"), year=filters.year, about=about)
     filename = f"{panel}-{indicator.code}" if panel not in {"trend", "trend-share"} else panel
     if fmt == "csv":
         return exports.csv_response(header, rows, filename)
