@@ -156,6 +156,6 @@ def test_the_dashboard_opens_a_registry_indicator_on_the_registry_year(client, c
     assert dated.filters.year == current_school_year() and dated.basis == "dated"
     other = client.get(reverse("analytics:dashboard"), {"indicator": "schools", "year": "2021"})
     assert other.context["board"].basis == "official"
-    assert "Bureau of National Statistics" in other.content.decode()
+    assert "PDDL 1.0" in other.content.decode()  # the official series, named with its licence
     missing = client.get(reverse("analytics:dashboard"), {"indicator": "pupils", "year": "2021"}).context["board"]
     assert missing.basis == "none" and missing.table.national.total.no_data
