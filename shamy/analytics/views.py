@@ -329,7 +329,8 @@ def indicator_create_view(request: AuthedHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def need_ranking(request: AuthedHttpRequest) -> HttpResponse:
     scope = require_analytics(request.access)
-    return _need(request, scope, weights=need.clean_weights(request.GET), scenario=None)
+    weights, errors = need.parse_weights(request.GET)
+    return _need(request, scope, weights=weights, scenario=None, errors=errors)
 
 
 def scenario_shared(request: AuthedHttpRequest, token: str) -> HttpResponse:
@@ -340,7 +341,12 @@ def scenario_shared(request: AuthedHttpRequest, token: str) -> HttpResponse:
 
 
 def _need(
-    request: HttpRequest, scope: AnalyticsScope, *, weights: dict[str, int], scenario: Scenario | None
+    request: HttpRequest,
+    scope: AnalyticsScope,
+    *,
+    weights: dict[str, int],
+    scenario: Scenario | None,
+    errors: dict[str, str] | None = None,
 ) -> HttpResponse:
     filters, _indicators, programmes = _filters(request, scope)
     if not request.GET.get("year"):
@@ -351,11 +357,24 @@ def _need(
     if region_id.isdigit():
         region = _region_for(scope, int(region_id))
     candidates = need_candidates(scope=scope, region=region, year=filters.year, programme=filters.programme)
-    ranked = need.rank(candidates, weights)
+    # Invalid weights are a form error: nothing is ranked until they are corrected.
+    ranked = [] if errors else need.rank(candidates, weights)
     context = {
         "ranked": ranked,
         "weights": weights,
         "components": need.COMPONENTS,
+        "scales": need.SCALES,
+        "errors": errors or {},
+        "usable": need.usable(candidates, weights),
+        "weight_fields": [
+            {
+                "key": key,
+                "label": label,
+                "value": request.GET.get(key, "") if key in (errors or {}) else weights[key],
+                "error": (errors or {}).get(key, ""),
+            }
+            for key, label in need.COMPONENTS.items()
+        ],
         "region": region,
         "regions": [r for r in Region.objects.order_by("kato") if scope.allows_region(r.pk)],
         "scenario": scenario,
@@ -376,6 +395,10 @@ def scenario_save(request: AuthedHttpRequest) -> HttpResponse:
     name = str(request.POST.get("name") or "").strip()[:200]
     if not name:
         messages.error(request, _("Give the scenario a name."))
+        return redirect("analytics:need")
+    _weights, errors = need.parse_weights(request.POST)
+    if errors:
+        messages.error(request, _("Correct the weights: each is a whole number from 0 to 10."))
         return redirect("analytics:need")
     scenario = scenario_create(actor=request.user, name=name, weights=dict(request.POST.items()))
     messages.success(request, _("Scenario saved. Anyone with analytics access can open it by its link."))
