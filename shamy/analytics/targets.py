@@ -24,7 +24,12 @@ def _conditions(target: Target) -> tuple[Q, Q]:
         return achieved, achieved | ~Q(internet=Internet.HIGH_SPEED)
     if target.metric == TargetMetric.FUTURE_SCHOOLS_BUILT:
         return Q(future_school=FutureSchool.BUILT), ~Q(future_school=FutureSchool.NONE)
-    achieved = Q(locality=Locality.RURAL, modernised_year__gte=target.starts_on.year)
+    # Modernised within the target's years: from its start to its deadline, both included.
+    achieved = Q(
+        locality=Locality.RURAL,
+        modernised_year__gte=target.starts_on.year,
+        modernised_year__lte=target.deadline.year,
+    )
     return achieved, Q(locality=Locality.RURAL)
 
 

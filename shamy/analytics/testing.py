@@ -13,5 +13,6 @@ def seed_indicators() -> None:
         "0002_seed_indicators_and_targets",
         "0003_seed_programme_indicators",
         "0005_attendee_role_indicators",
+        "0006_rural_modernised_four_years",
     ):
         importlib.import_module(f"shamy.analytics.migrations.{name}").seed(apps, None)

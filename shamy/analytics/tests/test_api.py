@@ -72,9 +72,7 @@ def test_values_name_the_year_used_and_the_source(client, cast):
 
 
 def test_api_suppresses_like_the_pages(client, reached):  # noqa: F811
-    body = client.get(
-        reverse("api:indicator-values", args=["programme_teachers"]), **_bearer(reached.aigerim)
-    ).json()
+    body = client.get(reverse("api:indicator-values", args=["programme_teachers"]), **_bearer(reached.aigerim)).json()
     kato = {place["kato"]: place for place in body["places"]}
     assert kato["47"]["total"] == {"value": None, "suppressed": True, "no_data": False, "inferred": False}
     assert kato["19"]["total"]["suppressed"]  # the complementary cell
