@@ -164,6 +164,27 @@ def national_pattern(*, indicator: Indicator, filters: Filters, minimum: int) ->
     return indicator_table(indicator=indicator, panel=panel, places=regions_in_scope(scope), minimum=minimum).suppressed
 
 
+def about_indicator(indicator: Indicator, year: int, reference_year: int) -> list[tuple[str, str]]:
+    """(label, text) pairs every export of an indicator carries: source, licence, definition."""
+    basis = year_basis(indicator, year, reference_year)
+    if basis == "official":
+        source = f"{trends.SOURCE}"
+        licence = str(trends.LICENCE)
+        definition = str(trends.DEFINITION)
+    else:
+        source = indicator.source
+        if basis == "imported":
+            licence = _("as published by the source named")
+        else:
+            licence = _("computed by Shamy from its registry and programme records; not openly licensed")
+        definition = indicator.definition_text
+        if basis in ("registry", "none"):
+            definition += " " + _("Registry figures describe the school year %(year)s only.") % {
+                "year": f"{reference_year}/{(reference_year + 1) % 100:02d}"
+            }
+    return [(_("Source"), source), (_("Licence"), licence), (_("Definition"), definition)]
+
+
 @dataclass
 class MapRegion:
     shape: geo.RegionShape
@@ -192,6 +213,7 @@ class Dashboard:
     threshold: int
     basis: str = "registry"
     reference_year: int = 0
+    about: list[tuple[str, str]] = field(default_factory=list)  # source, licence, definition
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -271,6 +293,7 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         threshold=minimum,
         basis=year_basis(indicator, filters.year, registry_year()),
         reference_year=registry_year(),
+        about=about_indicator(indicator, filters.year, registry_year()),
     )
 
 
@@ -284,6 +307,7 @@ class RegionPage:
     qualification: list[dict[str, Any]]
     basis: str = "registry"
     reference_year: int = 0
+    about: list[tuple[str, str]] = field(default_factory=list)  # source, licence, definition
 
 
 def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters, indicator: Indicator) -> RegionPage:
@@ -327,6 +351,7 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
         breakdown,
         basis=year_basis(indicator, filters.year, reference),
         reference_year=reference,
+        about=about_indicator(indicator, filters.year, reference),
     )
 
 

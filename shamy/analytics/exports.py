@@ -11,9 +11,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from shamy.analytics import trends
-from shamy.analytics.dashboard import Trend, year_basis
-from shamy.analytics.models import Indicator
+from shamy.analytics.dashboard import Trend, about_indicator
 from shamy.analytics.reading import parity_reading
 from shamy.analytics.selectors import IndicatorTable
 from shamy.analytics.templatetags.analytics_tags import plain
@@ -36,27 +34,6 @@ def _value(cell: Any) -> Any:
     if cell is None:
         return _("undefined")
     return cell
-
-
-def about_indicator(indicator: Indicator, year: int, reference_year: int) -> list[tuple[str, str]]:
-    """(label, text) pairs every export of an indicator carries: source, licence, definition."""
-    basis = year_basis(indicator, year, reference_year)
-    if basis == "official":
-        source = f"{trends.SOURCE}"
-        licence = str(trends.LICENCE)
-        definition = f"{indicator.definition_text} {trends.DEFINITION}"
-    else:
-        source = indicator.source
-        if basis == "imported":
-            licence = _("as published by the source named")
-        else:
-            licence = _("computed by Shamy from its registry and programme records; not openly licensed")
-        definition = indicator.definition_text
-        if basis in ("registry", "none"):
-            definition += " " + _("Registry figures describe the school year %(year)s only.") % {
-                "year": f"{reference_year}/{(reference_year + 1) % 100:02d}"
-            }
-    return [(_("Source"), source), (_("Licence"), licence), (_("Definition"), definition)]
 
 
 def table_rows(
@@ -167,4 +144,4 @@ def svg_response(content: str, filename: str) -> HttpResponse:
     return response
 
 
-__all__ = ["csv_response", "plain", "svg_response", "table_rows", "trend_rows", "xlsx_response"]
+__all__ = ["about_indicator", "csv_response", "plain", "svg_response", "table_rows", "trend_rows", "xlsx_response"]

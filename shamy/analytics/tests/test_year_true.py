@@ -159,3 +159,11 @@ def test_the_dashboard_opens_a_registry_indicator_on_the_registry_year(client, c
     assert "PDDL 1.0" in other.content.decode()  # the official series, named with its licence
     missing = client.get(reverse("analytics:dashboard"), {"indicator": "pupils", "year": "2021"}).context["board"]
     assert missing.basis == "none" and missing.table.national.total.no_data
+
+
+def test_the_brief_is_labelled_with_the_registry_year_by_default(client, cast):
+    from django.urls import reverse
+
+    client.force_login(cast.dana)
+    response = client.get(reverse("analytics:brief"))
+    assert 'filename="brief-kz-2022.pdf"' in response["Content-Disposition"]
