@@ -498,3 +498,38 @@ def need_candidates(
             )
         )
     return candidates
+
+
+def need_page(
+    *,
+    scope: AnalyticsScope,
+    region: Region | None,
+    filters: Filters,
+    weights: dict[str, int],
+    errors: Mapping[str, str] | None,
+    raw: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The need page's ranking and its weight fields. Invalid weights are a form error: nothing is
+    ranked until they are corrected; a field in error shows what was typed."""
+    errors = errors or {}
+    candidates = need_candidates(scope=scope, region=region, year=filters.year, programme=filters.programme)
+    reference = registry_year()
+    return {
+        "ranked": [] if errors else need.rank(candidates, weights),
+        "usable": need.usable(candidates, weights),
+        "weights": weights,
+        "errors": errors,
+        "components": need.COMPONENTS,
+        "scales": need.SCALES,
+        "weight_fields": [
+            {
+                "key": key,
+                "label": label,
+                "value": raw.get(key, "") if key in errors else weights[key],
+                "error": errors.get(key, ""),
+            }
+            for key, label in need.COMPONENTS.items()
+        ],
+        "reference_year": reference,
+        "years": year_choices(reference),
+    }

@@ -26,8 +26,7 @@ from shamy.analytics.dashboard import (
     build_dashboard,
     build_region_page,
     build_trend,
-    need_candidates,
-    year_choices,
+    need_page,
 )
 from shamy.analytics.forms import AnalyticsSettingsForm, DashboardFilterForm, ImportedIndicatorForm, TrendRegionForm
 from shamy.analytics.models import AnalyticsSettings, Indicator, Scenario
@@ -356,25 +355,8 @@ def _need(
     region_id = str(request.GET.get("region") or "")
     if region_id.isdigit():
         region = _region_for(scope, int(region_id))
-    candidates = need_candidates(scope=scope, region=region, year=filters.year, programme=filters.programme)
-    # Invalid weights are a form error: nothing is ranked until they are corrected.
-    ranked = [] if errors else need.rank(candidates, weights)
     context = {
-        "ranked": ranked,
-        "weights": weights,
-        "components": need.COMPONENTS,
-        "scales": need.SCALES,
-        "errors": errors or {},
-        "usable": need.usable(candidates, weights),
-        "weight_fields": [
-            {
-                "key": key,
-                "label": label,
-                "value": request.GET.get(key, "") if key in (errors or {}) else weights[key],
-                "error": (errors or {}).get(key, ""),
-            }
-            for key, label in need.COMPONENTS.items()
-        ],
+        **need_page(scope=scope, region=region, filters=filters, weights=weights, errors=errors, raw=request.GET),
         "region": region,
         "regions": [r for r in Region.objects.order_by("kato") if scope.allows_region(r.pk)],
         "scenario": scenario,
@@ -383,8 +365,6 @@ def _need(
         "programmes": programmes,
         "programme_required": bool(scope.programme_ids),
         "filters": filters,
-        "reference_year": registry_year(),
-        "years": year_choices(registry_year()),
     }
     partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
     return render(request, "analytics/_need_rows.html" if partial else "analytics/need.html", context)
