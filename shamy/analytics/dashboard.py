@@ -15,7 +15,16 @@ from django.utils.translation import gettext_lazy
 
 from shamy.access.context import AnalyticsScope
 from shamy.analytics import charts, geo, need, trends
-from shamy.analytics.indicators import COMPUTED, Bucket, Row, TableCell, evaluate, imported_spec, spec_for
+from shamy.analytics.indicators import (
+    COLUMNS,
+    COMPUTED,
+    Bucket,
+    Row,
+    TableCell,
+    evaluate,
+    imported_spec,
+    spec_for,
+)
 from shamy.analytics.models import Direction, Indicator, Level, SourceKind
 from shamy.analytics.reading import parity_reading
 from shamy.analytics.selectors import (
@@ -26,11 +35,13 @@ from shamy.analytics.selectors import (
     indicator_table,
     overall_bucket,
     panel_for,
+    programme_keys,
     qualification_breakdown,
     regions_in_scope,
     registry_year,
     threshold,
 )
+from shamy.analytics.suppression import complete
 from shamy.analytics.templatetags.analytics_tags import plain
 from shamy.core.translated import localized
 from shamy.registry.models import Region
@@ -150,18 +161,49 @@ def year_basis(indicator: Indicator, year: int, reference_year: int) -> str:
 
 
 def national_pattern(*, indicator: Indicator, filters: Filters, minimum: int) -> set[TableCell]:
-    """The cells the national table of regions hides for these filters (primary and secondary)."""
+    """The cells the national table of regions hides for these filters (primary and secondary).
+
+    Attendance figures are published per programme and for all programmes together, and the
+    latter are (at most) the sum of the former, so a hidden cell of one programme could be worked
+    out as "all programmes" minus the others. Those tables are protected together: one more line
+    per cell runs across the programmes, with "all programmes" as its total.
+    """
     if spec_for(indicator.code, indicator.source_kind).people is None:
         return set()  # nothing about people: nothing is hidden
     scope = AnalyticsScope(national=True)
-    panel = panel_for(
-        scope=scope,
-        year=filters.year,
-        programme_id=filters.programme,
-        staff=needs_staff(indicator),
-        attendance=needs_attendance(indicator),
-    )
-    return indicator_table(indicator=indicator, panel=panel, places=regions_in_scope(scope), minimum=minimum).suppressed
+    regions = regions_in_scope(scope)
+
+    def table_for(programme_id: int | None) -> IndicatorTable:
+        panel = panel_for(
+            scope=scope,
+            year=filters.year,
+            programme_id=programme_id,
+            staff=needs_staff(indicator),
+            attendance=needs_attendance(indicator),
+        )
+        return indicator_table(indicator=indicator, panel=panel, places=regions, minimum=minimum)
+
+    if not needs_attendance(indicator):
+        return table_for(filters.programme).suppressed
+    keys: list[int | None] = [None, *programme_keys()]
+    tables = {key: table_for(key) for key in keys}
+    row_keys: list[int | None] = [region.pk for region in regions] + [None]
+    values: dict[tuple[int | None, int | None, str], float | None] = {}
+    hidden: set[tuple[int | None, int | None, str]] = set()
+    lines: list[list[tuple[int | None, int | None, str]]] = []
+    for key, table in tables.items():
+        rows = [row for _place, row in table.rows] + [table.national]
+        for row_key, row in zip(row_keys, rows, strict=True):
+            for column in COLUMNS:
+                values[(key, row_key, column)] = getattr(row, column).people
+        hidden |= {(key, row_key, column) for row_key, column in table.suppressed}
+        lines += [[(key, row_key, column) for column in COLUMNS] for row_key in row_keys]
+        lines += [[(key, row_key, column) for row_key in row_keys] for column in COLUMNS]
+    lines += [[(key, row_key, column) for key in keys] for row_key in row_keys for column in COLUMNS]
+    totals = {(key, row_key, column) for key in keys for row_key in row_keys for column in COLUMNS}
+    totals = {cell for cell in totals if cell[0] is None or cell[1] is None or cell[2] == "total"}
+    hidden = complete(values, lines, hidden, totals=totals)
+    return {(row_key, column) for key, row_key, column in hidden if key == filters.programme}
 
 
 def about_indicator(indicator: Indicator, year: int, reference_year: int) -> list[tuple[str, str]]:
@@ -229,11 +271,16 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
     )
     minimum = threshold()
     forced: set[TableCell] = set()
-    if not scope.national:
+    if not scope.national or needs_attendance(indicator):
         # A regional table repeats the national table's pattern for its regions, so that two
-        # views of one region never differ in what they hide.
+        # views of one region never differ in what they hide; attendance tables repeat the
+        # pattern protecting the programmes' tables together (see national_pattern).
         pattern = national_pattern(indicator=indicator, filters=filters, minimum=minimum)
-        forced = {cell for cell in pattern if cell[0] is not None and scope.allows_region(cell[0])}
+        forced = {
+            cell
+            for cell in pattern
+            if (cell[0] is None and scope.national) or (cell[0] is not None and scope.allows_region(cell[0]))
+        }
     table = indicator_table(indicator=indicator, panel=panel, places=regions, minimum=minimum, forced=forced)
     unit = filters.unit_for(indicator)
     measure = filters.measure

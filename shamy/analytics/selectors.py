@@ -518,6 +518,11 @@ def group_by_region(rows: Iterable[tuple[Any, Row]]) -> dict[int, Row]:
     return grouped
 
 
+def programme_keys() -> list[int]:
+    """Every programme's id: internal, for protecting the programmes' tables together (never shown)."""
+    return list(Programme.objects.order_by("pk").values_list("pk", flat=True))
+
+
 def programmes_for(user: Actor) -> list[Programme]:
     """Programmes the user may filter by: all for national readers, their own for coordinators."""
     return list(Programme.objects.restrict(user, "view").order_by("name_ru"))

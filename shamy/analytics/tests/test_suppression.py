@@ -145,3 +145,37 @@ def test_regional_and_district_views_repeat_the_national_pattern(client, reached
     assert page.table.national.total.suppressed
     district_rows = [row for _district, row in page.table.rows]
     assert any(row.total.suppressed for row in district_rows)
+
+
+def test_programme_tables_are_protected_together(client, programme_cast):
+    """All programmes: region A 17 teachers (12 of P and 5 of Q), region B 15 (P). Q's 5 is hidden
+    in Q's table; without joint protection it would be 17 − 12 from the two other tables."""
+    c = programme_cast
+    AnalyticsSettings.objects.update_or_create(pk=1, defaults={"suppression_threshold": 10})
+    start = timezone.make_aware(datetime.datetime(current_school_year(), 10, 1, 10, 0))
+    plan = (
+        (c.programme, c.cohort_a, c.school_a1, 12),
+        (c.programme, c.cohort_b, c.school_b1, 15),
+        (c.other_programme, c.other_cohort, c.school_a2, 5),
+    )
+    for programme, cohort, school, count in plan:
+        session = Gathering.objects.create(
+            programme=programme,
+            cohort=cohort,
+            kind="in_school",
+            title="Session",
+            school=school,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+        )
+        for _ in range(count):
+            Attendance.objects.create(gathering=session, person=PersonFactory(), school=school, status="present")
+
+    def region_a(**extra):
+        board = _board(client, c.aigerim, "programme_teachers", **extra)
+        return {place.kato: row for place, row in board.table.rows}["19"].total
+
+    everything, p, q = region_a(), region_a(programme=c.programme.pk), region_a(programme=c.other_programme.pk)
+    assert q.suppressed
+    assert everything.suppressed or p.suppressed  # 17 − 12 would give Q's 5
+    assert not (everything.shown and p.shown)
