@@ -160,37 +160,51 @@ def year_basis(indicator: Indicator, year: int, reference_year: int) -> str:
     return "none"
 
 
-def national_pattern(*, indicator: Indicator, filters: Filters, minimum: int) -> set[TableCell]:
-    """The cells the national table of regions hides for these filters (primary and secondary).
+# A cell of the programmes' tables taken together: (programme id or None for all; place; column).
+JointCell = tuple[int | None, int | None, str]
 
-    Attendance figures are published per programme and for all programmes together, and the
-    latter are (at most) the sum of the former, so a hidden cell of one programme could be worked
-    out as "all programmes" minus the others. Those tables are protected together: one more line
-    per cell runs across the programmes, with "all programmes" as its total.
+
+def _joint_pattern(
+    *, indicator: Indicator, year: int, minimum: int, region: Region | None
+) -> dict[int | None, set[TableCell]]:
+    """The cells hidden in the national table of regions (``region`` None) or in one region's
+    table of districts, for every programme filter at once (None: all programmes).
+
+    Attendance figures are published per programme and for all programmes together, the latter
+    being (at most) the sum of the former, so a cell hidden in one programme's table could be
+    worked out as "all programmes" minus the others. Those tables are protected together: besides
+    each table's rows and columns, one line per cell runs across the programmes, with "all
+    programmes" as its total. A district table also keeps hidden what the national table hides of
+    its region (its total row). Figures that no programme filter changes need only their own table.
     """
-    if spec_for(indicator.code, indicator.source_kind).people is None:
-        return set()  # nothing about people: nothing is hidden
     scope = AnalyticsScope(national=True)
-    regions = regions_in_scope(scope)
-
-    def table_for(programme_id: int | None) -> IndicatorTable:
+    attendance = needs_attendance(indicator)
+    keys: list[int | None] = [None, *programme_keys()] if attendance else [None]
+    places: list[Any] = []
+    tables: dict[int | None, IndicatorTable] = {}
+    national: dict[int | None, set[TableCell]] = {}
+    if region is not None:
+        national = _joint_pattern(indicator=indicator, year=year, minimum=minimum, region=None)
+    for key in keys:
         panel = panel_for(
             scope=scope,
-            year=filters.year,
-            programme_id=programme_id,
+            level=Level.REGION if region is None else Level.DISTRICT,
+            region_id=None if region is None else region.pk,
+            year=year,
+            programme_id=key,
             staff=needs_staff(indicator),
-            attendance=needs_attendance(indicator),
+            attendance=attendance,
         )
-        return indicator_table(indicator=indicator, panel=panel, places=regions, minimum=minimum)
-
-    if not needs_attendance(indicator):
-        return table_for(filters.programme).suppressed
-    keys: list[int | None] = [None, *programme_keys()]
-    tables = {key: table_for(key) for key in keys}
-    row_keys: list[int | None] = [region.pk for region in regions] + [None]
-    values: dict[tuple[int | None, int | None, str], float | None] = {}
-    hidden: set[tuple[int | None, int | None, str]] = set()
-    lines: list[list[tuple[int | None, int | None, str]]] = []
+        if not places:
+            places = regions_in_scope(scope) if region is None else [d for d in districts_of(region) if d.pk in panel]
+        forced = {(None, column) for pk, column in national.get(key, set()) if region is not None and pk == region.pk}
+        tables[key] = indicator_table(indicator=indicator, panel=panel, places=places, minimum=minimum, forced=forced)
+    if len(keys) == 1:
+        return {key: table.suppressed for key, table in tables.items()}
+    row_keys: list[int | None] = [place.pk for place in places] + [None]
+    values: dict[JointCell, float | None] = {}
+    hidden: set[JointCell] = set()
+    lines: list[list[JointCell]] = []
     for key, table in tables.items():
         rows = [row for _place, row in table.rows] + [table.national]
         for row_key, row in zip(row_keys, rows, strict=True):
@@ -200,10 +214,33 @@ def national_pattern(*, indicator: Indicator, filters: Filters, minimum: int) ->
         lines += [[(key, row_key, column) for column in COLUMNS] for row_key in row_keys]
         lines += [[(key, row_key, column) for row_key in row_keys] for column in COLUMNS]
     lines += [[(key, row_key, column) for key in keys] for row_key in row_keys for column in COLUMNS]
-    totals = {(key, row_key, column) for key in keys for row_key in row_keys for column in COLUMNS}
-    totals = {cell for cell in totals if cell[0] is None or cell[1] is None or cell[2] == "total"}
+    totals = {
+        (key, row_key, column)
+        for key in keys
+        for row_key in row_keys
+        for column in COLUMNS
+        if key is None or row_key is None or column == "total"
+    }
     hidden = complete(values, lines, hidden, totals=totals)
-    return {(row_key, column) for key, row_key, column in hidden if key == filters.programme}
+    return {key: {(row_key, column) for k, row_key, column in hidden if k == key} for key in keys}
+
+
+def national_pattern(*, indicator: Indicator, filters: Filters, minimum: int) -> set[TableCell]:
+    """The cells the national table of regions hides for these filters (see :func:`_joint_pattern`)."""
+    if spec_for(indicator.code, indicator.source_kind).people is None:
+        return set()  # nothing about people: nothing is hidden
+    patterns = _joint_pattern(indicator=indicator, year=filters.year, minimum=minimum, region=None)
+    # Figures no programme filter changes have one pattern, computed without a filter.
+    return patterns.get(filters.programme if needs_attendance(indicator) else None, set())
+
+
+def region_pattern(*, indicator: Indicator, filters: Filters, minimum: int, region: Region) -> set[TableCell]:
+    """The cells a region's table of districts hides for these filters: its total row as the
+    national table hides it, and its districts protected with the other programmes' tables."""
+    if spec_for(indicator.code, indicator.source_kind).people is None:
+        return set()
+    patterns = _joint_pattern(indicator=indicator, year=filters.year, minimum=minimum, region=region)
+    return patterns.get(filters.programme if needs_attendance(indicator) else None, set())
 
 
 def about_indicator(indicator: Indicator, year: int, reference_year: int) -> list[tuple[str, str]]:
@@ -371,9 +408,8 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
     minimum = threshold()
     districts = [district for district in districts_of(region) if district.pk in panel]
     # The region's own figures are in the national table too: what that table hides, the
-    # region page hides (and protects among its districts).
-    pattern = national_pattern(indicator=indicator, filters=filters, minimum=minimum)
-    forced = {(None, column) for key, column in pattern if key == region.pk}
+    # region page hides (and protects among its districts, with the other programmes' tables).
+    forced = region_pattern(indicator=indicator, filters=filters, minimum=minimum, region=region)
     table = indicator_table(indicator=indicator, panel=panel, places=districts, minimum=minimum, forced=forced)
     measure = filters.measure if filters.measure in ("all", "urban", "rural", "gap", "parity") else "all"
     ranked = sorted(

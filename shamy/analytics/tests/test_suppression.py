@@ -179,3 +179,49 @@ def test_programme_tables_are_protected_together(client, programme_cast):
     assert q.suppressed
     assert everything.suppressed or p.suppressed  # 17 − 12 would give Q's 5
     assert not (everything.shown and p.shown)
+
+
+def test_district_tables_of_the_programmes_are_protected_together(client, programme_cast):
+    """Region A: district 1 has 12 teachers of P and 5 of Q, district 2 has 15 of P and 7 of Q.
+    Region totals (P 27, Q 12, all 39) are all shown; Q's districts are hidden, and district 1 of
+    P or of all programmes too, so that 17 − 12 does not give Q's 5 away."""
+    c = programme_cast
+    AnalyticsSettings.objects.update_or_create(pk=1, defaults={"suppression_threshold": 10})
+    start = timezone.make_aware(datetime.datetime(current_school_year(), 10, 1, 10, 0))
+    second = DistrictFactory(region=c.region_a)
+    school_2 = SchoolFactory(region=c.region_a, district=second, locality=Locality.RURAL)
+    plan = (
+        (c.programme, c.cohort_a, c.school_a1, 12),
+        (c.other_programme, c.other_cohort, c.school_a2, 5),
+        (c.programme, c.cohort_a, school_2, 15),
+        (c.other_programme, c.other_cohort, school_2, 7),
+    )
+    for programme, cohort, school, count in plan:
+        session = Gathering.objects.create(
+            programme=programme,
+            cohort=cohort,
+            kind="in_school",
+            title="Session",
+            school=school,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+        )
+        for _ in range(count):
+            Attendance.objects.create(gathering=session, person=PersonFactory(), school=school, status="present")
+    client.force_login(c.aigerim)
+
+    def district_1(**extra):
+        page = client.get(
+            reverse("analytics:region-detail", args=[c.region_a.pk]), {"indicator": "programme_teachers", **extra}
+        ).context["page"]
+        rows = {district.pk: row for district, row in page.table.rows}
+        return page.table.national.total, rows[c.school_a1.district_id].total
+
+    (all_total, everything), (p_total, p), (q_total, q) = (
+        district_1(),
+        district_1(programme=c.programme.pk),
+        district_1(programme=c.other_programme.pk),
+    )
+    assert (all_total.value, p_total.value, q_total.value) == (39, 27, 12)
+    assert q.suppressed
+    assert not (everything.shown and p.shown)
