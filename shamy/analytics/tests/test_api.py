@@ -109,3 +109,19 @@ def test_dashboard_brief_and_api_agree_on_every_figure(client, cast):
             assert row.parity == page.parity == api["total"]["parity"], (code, year)
             assert row.gap == page.gap == api["total"]["gap"], (code, year)
             assert plain(row.total, str(board.indicator.unit)) in html
+
+
+def test_values_query_count_does_not_grow_with_schools(client, cast, django_assert_max_num_queries):
+    from shamy.core.testing.factories import DistrictFactory, SchoolFactory
+
+    headers = _bearer(cast.dana)
+    url = reverse("api:indicator-values", args=["pupils_per_teacher"])
+    client.get(url, **headers)
+    with django_assert_max_num_queries(30) as warm:
+        client.get(url, **headers)
+    warm_count = len(warm.captured_queries)  # read now: the next request resets the query log
+    district = DistrictFactory(region=cast.region_a)
+    SchoolFactory.create_batch(25, region=cast.region_a, district=district)
+    client.get(url, **headers)  # rebuilds the panels once after the write
+    with django_assert_max_num_queries(warm_count):
+        client.get(url, **headers)
