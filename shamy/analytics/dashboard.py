@@ -543,6 +543,7 @@ def need_candidates(
             for key, parts in panel.items()
         }
     imported = [indicator for indicator in indicator_list() if indicator.source_kind == SourceKind.IMPORTED]
+    minimum = threshold()
     overall = {place.pk: overall_bucket(panel.get(place.pk, {})) for place in places}
 
     def value(code: str, bucket: Bucket) -> float | None:
@@ -551,7 +552,8 @@ def need_candidates(
     weakness: dict[int, list[float]] = {place.pk: [] for place in places}
     for indicator in imported:
         spec = imported_spec(indicator.code)
-        values = {pk: evaluate(spec, bucket, 0).value for pk, bucket in overall.items()}
+        # A value computed from too few people is left out, as on every other page.
+        values = {pk: evaluate(spec, bucket, minimum).value for pk, bucket in overall.items()}
         shown = [v for v in values.values() if v is not None]
         if len(shown) < 2 or max(shown) == min(shown):
             continue

@@ -113,3 +113,20 @@ def test_need_page_reports_errors_and_names_year_and_sources(client, cast):
     assert good.context["ranked"] and "2022/23" in html  # the registry's reference year is named
     client.post(reverse("analytics:scenario-save"), {"name": "Bad", "rural_share": "-3"})
     assert not Scenario.objects.filter(name="Bad").exists()
+
+
+@pytest.mark.django_db
+def test_weak_outcomes_leave_out_values_from_too_few_people(client, cast):
+    from shamy.analytics.models import Indicator, IndicatorValue, Level
+    from shamy.analytics.selectors import registry_year
+
+    indicator = Indicator.objects.create(
+        code="exam", name={"en": "Exam"}, unit="score", direction="higher_better", source_kind="imported"
+    )
+    common = {"indicator": indicator, "year": registry_year(), "level": Level.REGION, "source": "Test"}
+    IndicatorValue.objects.create(**common, region=cast.region_a, value=40, people=3)  # too few people
+    IndicatorValue.objects.create(**common, region=cast.region_b, value=70, people=50)
+    client.force_login(cast.dana)
+    ranked = client.get(reverse("analytics:need")).context["ranked"]
+    weak = {item.place.kato: item.raw["weak_outcomes"] for item in ranked}
+    assert weak["19"] is None
