@@ -37,7 +37,10 @@ class ShamyAPI(NinjaAPI):
 api = ShamyAPI(
     title="Shamy API",
     version="1",
-    description="Read access to the Shamy registry. Authenticate with a token from your account page.",
+    description=(
+        "Read access to the Shamy registry and to the equity indicators (the dashboard's figures, with its "
+        "scopes and suppression). Authenticate with a token from your account page."
+    ),
     auth=TokenAuth(),
     renderer=UnicodeJSONRenderer(),
     urls_namespace="api",
@@ -46,9 +49,11 @@ api = ShamyAPI(
 )
 install_error_handlers(api)
 
+from shamy.analytics.api import router as analytics_router  # noqa: E402
 from shamy.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("/", registry_router)
+api.add_router("/", analytics_router)
 
 from shamy.credentials.api import router as credentials_router  # noqa: E402
 
