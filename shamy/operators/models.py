@@ -1,0 +1,511 @@
+"""School operators (DOMAIN.md, programme 3): the operator agreement of each school and its
+five-year handover to the state, Saturday training days, and the training-of-trainers cascade.
+
+Training days reuse the programmes' gatherings: every training session is one
+:class:`shamy.attendance.models.Gathering` (an in-school session at its venue), so sign-ups are
+its :class:`~shamy.attendance.models.Attendance` rows, attendance is taken on the attendance
+app's phone page and hours add up where every other gathering's do. The operator's programme is a
+:class:`shamy.programmes.models.Programme`; its coordinators run the training and the handover.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shamy.access.context import access_for
+from shamy.access.roles import SCHOOL_ROLES, Role
+from shamy.attendance.models import Gathering
+from shamy.core.translated import localized
+from shamy.operators.recurrence import RuleError, parse_rule
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from shamy.accounts.models import User
+
+# The agreement's default term: the operator runs the school for five years, then hands it over.
+DEFAULT_TERM_YEARS = 5
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day ``years`` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def validate_rule(rule: str) -> None:
+    """The recurrence rule must parse and be one this app can plan (``recurrence.parse_rule``)."""
+    try:
+        parse_rule(rule, datetime.date(2025, 9, 6))
+    except RuleError as error:
+        raise ValidationError(str(error)) from error
+
+
+# --- Operator schools and the handover -----------------------------------------------------------
+
+
+class AgreementQuerySet(models.QuerySet["OperatorAgreement"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> AgreementQuerySet:
+        """Agreements the user may open. Deny by default.
+
+        National readers see all; a regional analyst those of schools in their region; a principal
+        their own school's; the coordinator of an operator's programme every agreement of that
+        programme. Teachers, observers and outsiders see none (observers read the indicators).
+        """
+        access = access_for(user)
+        if access.is_national:
+            return self.all()
+        condition = Q(pk__in=[])
+        scope = access.registry
+        if scope.region_ids:
+            condition |= Q(school__region_id__in=sorted(scope.region_ids))
+        if scope.school_ids:
+            condition |= Q(school_id__in=sorted(scope.school_ids))
+        coordinated = sorted(
+            {m.programme_id for m in access.programme_memberships() if m.role == Role.COORDINATOR and m.programme_id}
+        )
+        if coordinated:
+            condition |= Q(programme_id__in=coordinated)
+        return self.filter(condition)
+
+
+class OperatorAgreement(models.Model):
+    """A school an operator runs on the state subsidy for a term (five years), then hands over."""
+
+    school = models.OneToOneField(
+        "registry.School", on_delete=models.PROTECT, related_name="operator_agreement", verbose_name=_("school")
+    )
+    operator = models.ForeignKey(
+        "registry.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("operator")
+    )
+    # The operator's programme: its coordinators run the school's training days and its handover.
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="+", verbose_name=_("programme")
+    )
+    starts_on = models.DateField(_("agreement starts on"))
+    ends_on = models.DateField(_("agreement ends on"))
+    planned_handover_on = models.DateField(_("planned handover"))
+    handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
+    # Who runs the school afterwards (a regional education department).
+    received_by = models.ForeignKey(
+        "registry.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+    handover_note = models.TextField(_("state after the handover"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("operator agreement")
+        verbose_name_plural = _("operator agreements")
+        ordering = ["planned_handover_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="agreement_ends_after_start",
+                violation_error_message=_("An agreement cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_handover_on__gt=models.F("starts_on")),
+                name="agreement_handover_after_start",
+                violation_error_message=_("The handover must come after the agreement starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(handed_over_on__isnull=True) | Q(handed_over_on__gte=models.F("starts_on")),
+                name="agreement_handed_over_after_start",
+                violation_error_message=_("A school cannot be handed over before the agreement starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(handed_over_on__isnull=True) | Q(received_by__isnull=False),
+                name="agreement_handover_has_receiver",
+                violation_error_message=_("A handed-over school needs the body that received it."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operator} · {self.school}"
+
+    @property
+    def is_handed_over(self) -> bool:
+        return self.handed_over_on is not None
+
+    def days_to_handover(self, today: datetime.date) -> int:
+        return (self.planned_handover_on - today).days
+
+
+class ChecklistItem(models.TextChoices):
+    STAFF = "staff", _("Staff handed over")
+    RECORDS = "records", _("Records handed over")
+    TRAINING = "training", _("Training history handed over")
+
+
+class HandoverCheck(models.Model):
+    """One ticked item of an agreement's handover checklist."""
+
+    agreement = models.ForeignKey(
+        OperatorAgreement, on_delete=models.CASCADE, related_name="checks", verbose_name=_("agreement")
+    )
+    item = models.CharField(_("item"), max_length=12, choices=ChecklistItem.choices)
+    done_on = models.DateField(_("done on"))
+    note = models.TextField(_("note"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handover checklist item")
+        verbose_name_plural = _("handover checklist items")
+        ordering = ["agreement_id", "item"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "item"], name="handover_check_unique_item")]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} · {self.get_item_display()}"
+
+
+# --- Training days -----------------------------------------------------------------------------
+
+
+class SchoolBreak(models.Model):
+    """A school break the ministry sets for one school year (entered per year)."""
+
+    school_year = models.PositiveSmallIntegerField(
+        _("school year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    name = models.JSONField(_("name"), default=dict)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("school break")
+        verbose_name_plural = _("school breaks")
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="school_break_ends_after_start",
+                violation_error_message=_("A break cannot end before it starts."),
+            ),
+            models.UniqueConstraint(fields=["starts_on", "ends_on"], name="school_break_unique_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self.name)
+
+
+class ClosurePolicy(models.TextChoices):
+    SKIP = "skip", _("Skip the date")
+    MOVE = "move", _("Move to the next free week")
+
+
+class TrainingSchedule(models.Model):
+    """A recurring schedule of training days at one school, stored as an RFC 5545 RRULE."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
+    school = models.ForeignKey("registry.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("school"))
+    title = models.CharField(_("title"), max_length=200)
+    rule = models.CharField(_("recurrence rule (RRULE)"), max_length=300, validators=[validate_rule])
+    first_on = models.DateField(_("first day"))
+    until = models.DateField(_("until"))
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+    on_closure = models.CharField(
+        _("on a holiday or break"), max_length=4, choices=ClosurePolicy.choices, default=ClosurePolicy.MOVE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("training schedule")
+        verbose_name_plural = _("training schedules")
+        ordering = ["first_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__gte=models.F("first_on")),
+                name="schedule_until_after_first",
+                violation_error_message=_("The schedule cannot end before its first day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="schedule_ends_after_start",
+                violation_error_message=_("A training day must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DayStatus(models.TextChoices):
+    PLANNED = "planned", _("As planned")
+    MOVED = "moved", _("Moved (holiday or break)")
+    EDITED = "edited", _("Date changed by hand")
+    SKIPPED = "skipped", _("Skipped (holiday or break)")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Days that take place (the others stay on record, with their reason).
+HELD = (DayStatus.PLANNED.value, DayStatus.MOVED.value, DayStatus.EDITED.value)
+
+
+class TrainingDayQuerySet(models.QuerySet["TrainingDay"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> TrainingDayQuerySet:
+        """Training days the user may open. Deny by default.
+
+        National readers: all. Coordinators: every day of their programme. Principals, school
+        facilitators and teachers of the programme: the days at their school. Trainers: days on
+        which they lead a session.
+        """
+        access = access_for(user)
+        if access.is_national:
+            return self.all()
+        condition = Q(pk__in=[])
+        for programme_id in sorted(access.programme_ids):
+            if access.is_coordinator(programme_id):
+                condition |= Q(schedule__programme_id=programme_id)
+                continue
+            schools: set[int] = set()
+            for role in SCHOOL_ROLES:
+                schools |= access.programme_school_ids(programme_id, role=role)
+            if schools:
+                condition |= Q(schedule__programme_id=programme_id, schedule__school_id__in=sorted(schools))
+        person = access.person
+        if person is not None:
+            condition |= Q(sessions__trainer__person=person)
+        return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
+
+
+class TrainingDay(models.Model):
+    """One date of a schedule: as the rule planned it, moved off a holiday, edited or skipped."""
+
+    schedule = models.ForeignKey(
+        TrainingSchedule, on_delete=models.CASCADE, related_name="days", verbose_name=_("schedule")
+    )
+    planned_on = models.DateField(_("planned date"))
+    on = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=10, choices=DayStatus.choices, default=DayStatus.PLANNED)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    objects = TrainingDayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training day")
+        verbose_name_plural = _("training days")
+        ordering = ["on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "planned_on"], name="training_day_unique_planned"),
+            # Two days of one schedule never fall on the same date (skipped and cancelled ones hold none).
+            models.UniqueConstraint(
+                fields=["schedule", "on"],
+                condition=Q(status__in=HELD),
+                name="training_day_unique_date",
+                violation_error_message=_("The schedule already has a training day on this date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} · {self.on}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.status in HELD
+
+
+class Topic(models.Model):
+    """What a training session is about (hours are added up per topic)."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.JSONField(_("name"), default=dict)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["programme_id", "code"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="topic_unique_code")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self.name) or self.code
+
+
+# --- Trainers and the cascade ------------------------------------------------------------------
+
+
+class Trainer(models.Model):
+    """A certified trainer. Generation 0 are an international partner's own trainers; everyone
+    else was certified after a training-of-trainers course by an earlier trainer, one generation
+    further down."""
+
+    person = models.OneToOneField(
+        "registry.Person", on_delete=models.PROTECT, related_name="trainer", verbose_name=_("person")
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
+    generation = models.PositiveSmallIntegerField(_("generation"))
+    partner = models.ForeignKey(
+        "registry.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("international partner"),
+    )
+    certified_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certified",
+        verbose_name=_("certified by"),
+    )
+    course = models.ForeignKey(
+        "TrainingSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certified_trainers",
+        verbose_name=_("training-of-trainers course"),
+    )
+    certified_on = models.DateField(_("certified on"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("trainer")
+        verbose_name_plural = _("trainers")
+        ordering = ["generation", "person__surname", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(generation=0) & Q(certified_by__isnull=True) & Q(partner__isnull=False))
+                | (Q(generation__gt=0) & Q(certified_by__isnull=False)),
+                name="trainer_generation_matches_certifier",
+                violation_error_message=_(
+                    "A partner's own trainer is generation 0; every other trainer is certified by an earlier one."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class SessionKind(models.TextChoices):
+    TEACHERS = "teachers", _("Training of teachers")
+    TRAINERS = "trainers", _("Training of trainers")
+
+
+class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> TrainingSessionQuerySet:
+        """Sessions whose gathering the user may open (the attendance app's rule), plus those
+        they lead as trainer."""
+        condition = Q(gathering__in=Gathering.objects.visible_to(user).values("pk"))
+        person = access_for(user).person
+        if person is not None:
+            condition |= Q(trainer__person=person)
+        if access_for(user).user is None:
+            return self.none()
+        return self.filter(condition)
+
+
+class TrainingSession(models.Model):
+    """One session of training: in a room on a training day, or a training-of-trainers course
+    or a trainer's session in a state school on its own. Its gathering holds the time, place,
+    sign-ups and attendance; the session records who trained (the cascade reads it)."""
+
+    gathering = models.OneToOneField(
+        "attendance.Gathering", on_delete=models.CASCADE, related_name="training_session", verbose_name=_("gathering")
+    )
+    day = models.ForeignKey(
+        TrainingDay,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("training day"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=SessionKind.choices, default=SessionKind.TEACHERS)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("topic"))
+    trainer = models.ForeignKey(Trainer, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("trainer"))
+    room = models.CharField(_("room"), max_length=60, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), default=25, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = TrainingSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        ordering = ["gathering__starts_at", "room", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="training_session_capacity_positive",
+                violation_error_message=_("A session holds at least one person."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.gathering)
+
+
+class SessionRating(models.Model):
+    """A participant's score of a session (1–5): fidelity down the cascade."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("session")
+    )
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person"))
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session rating")
+        verbose_name_plural = _("session ratings")
+        ordering = ["session_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="session_rating_unique_person"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5),
+                name="session_rating_score_range",
+                violation_error_message=_("A score is from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.score}"
