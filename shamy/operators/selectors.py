@@ -228,6 +228,7 @@ def day_sessions(*, actor: Actor, day: TrainingDay) -> list[SessionRow]:
     sessions = list(
         TrainingSession.objects.filter(day=day)
         .select_related("gathering__programme", "topic", "trainer__person")
+        .prefetch_related("gathering__leads")
         .annotate(signed=Count("gathering__attendances"))
         .order_by("gathering__starts_at", "room", "id")
     )
