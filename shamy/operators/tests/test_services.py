@@ -17,8 +17,8 @@ from shamy.operators.recurrence import EVERY_SECOND_SATURDAY
 from shamy.operators.services.agreements import agreement_create, handover_check, handover_record
 from shamy.operators.services.trainers import session_rate
 from shamy.operators.services.training import (
-    school_break_create,
     schedule_create,
+    school_break_create,
     session_create,
     session_register,
     session_sign_up,
@@ -149,7 +149,7 @@ def test_the_comparison_after_handover_uses_similar_state_schools_and_suppressio
 
 
 def test_a_schedule_skips_or_moves_holidays_and_breaks(programme_cast, operator_scene):
-    c, s = programme_cast, operator_scene
+    c = programme_cast
     school_break_create(
         actor=c.aigerim,
         school_year=2028,
@@ -379,7 +379,7 @@ def test_list_pages_take_the_same_queries_for_2_and_20_rows(client, programme_ca
     days = reverse("operators:day-list", args=[c.programme.pk]) + "?when=all"
     day = reverse("operators:day-detail", args=[s.day.pk])
     before = [_queries(client, url) for url in (agreements, days, day)]
-    for n in range(18):
+    for _n in range(18):
         school = SchoolFactory(region=c.region_a)
         agreement_create(
             actor=None, school=school, operator=s.operator, programme=c.programme, starts_on=datetime.date(2024, 9, 1)
