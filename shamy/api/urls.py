@@ -46,6 +46,8 @@ api = ShamyAPI(
 )
 install_error_handlers(api)
 
+from shamy.operators.api import router as operators_router  # noqa: E402
 from shamy.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("/", registry_router)
+api.add_router("/", operators_router)

@@ -242,6 +242,16 @@ def day_sessions(*, actor: Actor, day: TrainingDay) -> list[SessionRow]:
     return [SessionRow(session, session.signed, mine.get(session.gathering_id)) for session in sessions]  # type: ignore[attr-defined]
 
 
+def sessions_of_days(*, day_ids: list[int]) -> QuerySet[TrainingSession]:
+    """The sessions of these (already visible) days, with their sign-up count."""
+    return (
+        TrainingSession.objects.filter(day__in=day_ids)
+        .select_related("gathering", "topic", "trainer")
+        .annotate(signed=Count("gathering__attendances"))
+        .order_by("gathering__starts_at", "room", "id")
+    )
+
+
 def _training_attended(programme: Programme, year: int | None) -> QuerySet[Attendance]:
     rows = Attendance.objects.filter(
         gathering__programme=programme,

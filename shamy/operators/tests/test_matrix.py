@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from shamy.accounts.services.users import api_token_create
 from shamy.attendance.models import Attendance
 from shamy.core.testing.matrix import Expect, Row, Visit, matrix_test
 from shamy.operators.models import DayStatus, HandoverCheck, SchoolBreak, Trainer, TrainingDay, TrainingSession
@@ -174,6 +175,54 @@ MATRIX = [
         "operators:trainer-certify",
         lambda c, s: reverse("operators:trainer-certify", args=[s.course.pk]),
         expect.only({"aliya"}, visible=SEES_SESSION),
+    ),
+]
+
+
+def _bearer(user) -> dict[str, str]:
+    _token, raw = api_token_create(actor=user, name="tests")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def _api_check(visit: Visit) -> None:
+    if visit.status >= 400:
+        assert set(visit.response.json()) == {"detail", "code"}
+    elif visit.row.url_name == "api:operator-cascade":
+        body = visit.response.json()
+        assert [g["trainers"] for g in body["generations"]] == [1, 1]
+    elif visit.row.url_name == "api:operator-training-day-list":
+        body = visit.response.json()
+        if visit.persona not in SEES_DAY:
+            assert body == {"count": 0, "items": []}
+            return
+        first = next(day for day in body["items"] if day["id"] == visit.scene.day.pk)
+        assert [session["signed_up"] for session in first["sessions"]] == [1]
+    elif visit.row.url_name == "api:operator-agreement-list":
+        ids = [row["id"] for row in visit.response.json()]
+        assert ids == ([visit.scene.agreement.pk] if visit.persona in SEES_AGREEMENT else [])
+
+
+MATRIX += [
+    Row(
+        "api:operator-agreement-list",
+        lambda c, s: reverse("api:operator-agreement-list"),
+        expect.only(OPENS_AGREEMENTS, visible=EVERYONE, anonymous=401),
+        auth=_bearer,
+        check=_api_check,
+    ),
+    Row(
+        "api:operator-training-day-list",
+        lambda c, s: reverse("api:operator-training-day-list", args=[c.programme.pk]) + "?when=all",
+        expect.only(IN_P, anonymous=401),
+        auth=_bearer,
+        check=_api_check,
+    ),
+    Row(
+        "api:operator-cascade",
+        lambda c, s: reverse("api:operator-cascade", args=[c.programme.pk]),
+        expect.only(REPORT, visible=IN_P, anonymous=401),
+        auth=_bearer,
+        check=_api_check,
     ),
 ]
 
