@@ -13,7 +13,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router
 from pydantic import BaseModel
 
-from shamy.api.errors import ERROR_RESPONSES
 from shamy.operators import permissions, selectors
 from shamy.operators.models import TrainingSession
 
@@ -23,6 +22,16 @@ MAX_LIMIT = 200
 
 class Out(BaseModel):
     """Plain pydantic models: the endpoints build plain dicts."""
+
+
+class ErrorShape(Out):
+    """The API's one error shape (``api.errors``; restated here: the API package sits above this app)."""
+
+    detail: str
+    code: str
+
+
+ERROR_RESPONSES: dict[int, type[Out]] = {401: ErrorShape, 403: ErrorShape, 404: ErrorShape}
 
 
 class AgreementOut(Out):
