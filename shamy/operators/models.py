@@ -11,7 +11,6 @@ app's phone page and hours add up where every other gathering's do. The operator
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,16 +19,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shamy.access.context import access_for
-from shamy.access.roles import SCHOOL_ROLES, Role
-from shamy.attendance.models import Gathering
+from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
 from shamy.operators.recurrence import RuleError, parse_rule
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from shamy.accounts.models import User
 
 # The agreement's default term: the operator runs the school for five years, then hands it over.
 DEFAULT_TERM_YEARS = 5
@@ -54,29 +46,8 @@ def validate_rule(rule: str) -> None:
 # --- Operator schools and the handover -----------------------------------------------------------
 
 
-class AgreementQuerySet(models.QuerySet["OperatorAgreement"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> AgreementQuerySet:
-        """Agreements the user may open. Deny by default.
-
-        National readers see all; a regional analyst those of schools in their region; a principal
-        their own school's; the coordinator of an operator's programme every agreement of that
-        programme. Teachers, observers and outsiders see none (observers read the indicators).
-        """
-        access = access_for(user)
-        if access.is_national:
-            return self.all()
-        condition = Q(pk__in=[])
-        scope = access.registry
-        if scope.region_ids:
-            condition |= Q(school__region_id__in=sorted(scope.region_ids))
-        if scope.school_ids:
-            condition |= Q(school_id__in=sorted(scope.school_ids))
-        coordinated = sorted(
-            {m.programme_id for m in access.programme_memberships() if m.role == Role.COORDINATOR and m.programme_id}
-        )
-        if coordinated:
-            condition |= Q(programme_id__in=coordinated)
-        return self.filter(condition)
+class AgreementQuerySet(RestrictedQuerySet["OperatorAgreement"]):
+    """Rules: ``operators.OperatorAgreement`` "view" in ``permissions.py``."""
 
 
 class OperatorAgreement(models.Model):
@@ -275,31 +246,8 @@ class DayStatus(models.TextChoices):
 HELD = (DayStatus.PLANNED.value, DayStatus.MOVED.value, DayStatus.EDITED.value)
 
 
-class TrainingDayQuerySet(models.QuerySet["TrainingDay"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> TrainingDayQuerySet:
-        """Training days the user may open. Deny by default.
-
-        National readers: all. Coordinators: every day of their programme. Principals, school
-        facilitators and teachers of the programme: the days at their school. Trainers: days on
-        which they lead a session.
-        """
-        access = access_for(user)
-        if access.is_national:
-            return self.all()
-        condition = Q(pk__in=[])
-        for programme_id in sorted(access.programme_ids):
-            if access.is_coordinator(programme_id):
-                condition |= Q(schedule__programme_id=programme_id)
-                continue
-            schools: set[int] = set()
-            for role in SCHOOL_ROLES:
-                schools |= access.programme_school_ids(programme_id, role=role)
-            if schools:
-                condition |= Q(schedule__programme_id=programme_id, schedule__school_id__in=sorted(schools))
-        person = access.person
-        if person is not None:
-            condition |= Q(sessions__trainer__person=person)
-        return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
+class TrainingDayQuerySet(RestrictedQuerySet["TrainingDay"]):
+    """Rules: ``operators.TrainingDay`` "view" in ``permissions.py``."""
 
 
 class TrainingDay(models.Model):
@@ -427,17 +375,8 @@ class SessionKind(models.TextChoices):
     TRAINERS = "trainers", _("Training of trainers")
 
 
-class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> TrainingSessionQuerySet:
-        """Sessions whose gathering the user may open (the attendance app's rule), plus those
-        they lead as trainer."""
-        condition = Q(gathering__in=Gathering.objects.visible_to(user).values("pk"))
-        person = access_for(user).person
-        if person is not None:
-            condition |= Q(trainer__person=person)
-        if access_for(user).user is None:
-            return self.none()
-        return self.filter(condition)
+class TrainingSessionQuerySet(RestrictedQuerySet["TrainingSession"]):
+    """Rules: ``operators.TrainingSession`` "view" in ``permissions.py``."""
 
 
 class TrainingSession(models.Model):

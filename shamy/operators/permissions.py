@@ -7,19 +7,86 @@
 - Teachers, school facilitators and principals of the programme sign up for sessions at their
   school; the trainer leading a session takes its attendance (the attendance app's rule: leads).
 - National readers read everything; observers read the programme's aggregates.
+
+Named rules (``shamy/core/rules.py``): "view" for agreements, training days and sessions; object
+rules for the actions on them and on the operator's programme.
 """
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 
-from shamy.access.context import Actor, ProgrammeRef, access_for
-from shamy.access.roles import PROGRAMME_VIEWER_ROLES, SCHOOL_ROLES
-from shamy.operators.models import OperatorAgreement, TrainingDay, TrainingSession
+from shamy.access.context import Access, Actor, ProgrammeRef, access_for
+from shamy.access.roles import PROGRAMME_VIEWER_ROLES, SCHOOL_ROLES, Role
+from shamy.attendance.models import Gathering
+from shamy.core.rules import object_rule, rule
+from shamy.operators.models import OperatorAgreement, SessionKind, TrainingDay, TrainingSession
+from shamy.programmes.models import Programme
 
 
 def _active(programme: object) -> bool:
     return bool(getattr(programme, "is_active", False))
+
+
+# --- Rows --------------------------------------------------------------------------------------------
+
+
+@rule("operators.OperatorAgreement", "view")
+def agreements_visible(access: Access) -> Q | bool:
+    """National readers see all; a regional analyst those of schools in their region; a principal
+    their own school's; the coordinator of an operator's programme every agreement of that
+    programme. Teachers, observers and outsiders see none (observers read the indicators)."""
+    if access.is_national:
+        return True
+    condition = Q(pk__in=[])
+    scope = access.registry
+    if scope.region_ids:
+        condition |= Q(school__region_id__in=sorted(scope.region_ids))
+    if scope.school_ids:
+        condition |= Q(school_id__in=sorted(scope.school_ids))
+    coordinated = sorted(
+        {m.programme_id for m in access.programme_memberships() if m.role == Role.COORDINATOR and m.programme_id}
+    )
+    if coordinated:
+        condition |= Q(programme_id__in=coordinated)
+    return condition
+
+
+@rule("operators.TrainingDay", "view")
+def training_days_visible(access: Access) -> Q | bool:
+    """National readers: all. Coordinators: every day of their programme. Principals, school
+    facilitators and teachers of the programme: the days at their school. Trainers: days on which
+    they lead a session."""
+    if access.is_national:
+        return True
+    condition = Q(pk__in=[])
+    for programme_id in sorted(access.programme_ids):
+        if access.is_coordinator(programme_id):
+            condition |= Q(schedule__programme_id=programme_id)
+            continue
+        schools: set[int] = set()
+        for role in SCHOOL_ROLES:
+            schools |= access.programme_school_ids(programme_id, role=role)
+        if schools:
+            condition |= Q(schedule__programme_id=programme_id, schedule__school_id__in=sorted(schools))
+    person = access.person
+    if person is not None:
+        condition |= Q(pk__in=TrainingDay.objects.filter(sessions__trainer__person=person).values("pk"))
+    return condition
+
+
+@rule("operators.TrainingSession", "view")
+def training_sessions_visible(access: Access) -> Q | bool:
+    """Sessions whose gathering the actor may open (the attendance app's rule), and those they lead."""
+    condition = Q(gathering__in=Gathering.objects.restrict(access, "view").values("pk"))
+    person = access.person
+    if person is not None:
+        condition |= Q(trainer__person=person)
+    return condition
+
+
+# --- Predicates ----------------------------------------------------------------------------------------
 
 
 def can_view_agreements(user: Actor) -> bool:
@@ -28,7 +95,7 @@ def can_view_agreements(user: Actor) -> bool:
     return (
         access.is_national
         or access.registry.any
-        or any(m.role == "coordinator" for m in access.programme_memberships())
+        or any(m.role == Role.COORDINATOR for m in access.programme_memberships())
     )
 
 
@@ -59,13 +126,9 @@ def can_read_training(user: Actor, programme: ProgrammeRef) -> bool:
     return access_for(user).can_read_programme(programme)
 
 
-def can_schedule_training(user: Actor, programme: ProgrammeRef) -> bool:
-    programme_id = programme if isinstance(programme, int) else getattr(programme, "pk", None)
-    if programme_id is None:
-        return False
-    if not isinstance(programme, int) and not _active(programme):
-        return False
-    return access_for(user).is_coordinator(programme_id)
+def can_schedule_training(user: Actor, programme: Programme) -> bool:
+    """The programme's coordinator, while the programme is active."""
+    return _active(programme) and access_for(user).is_coordinator(programme.pk)
 
 
 def can_manage_day(user: Actor, day: TrainingDay) -> bool:
@@ -106,11 +169,55 @@ def can_view_report(user: Actor, programme: ProgrammeRef) -> bool:
 
 
 def can_view_cascade_people(user: Actor, programme: ProgrammeRef) -> bool:
-    """Trainers' names in the cascade tree: the coordinator and national readers (observers see
-    counts only)."""
+    """Trainers' and teachers' names in reports: the coordinator and national readers (observers
+    see counts only)."""
     access = access_for(user)
     return access.is_national or access.is_coordinator(programme)
 
 
-def can_certify_trainer(user: Actor, programme: ProgrammeRef) -> bool:
+def can_certify_trainer(user: Actor, programme: Programme) -> bool:
     return can_schedule_training(user, programme)
+
+
+# --- Object rules for the views (``@checked``) ----------------------------------------------------------
+
+
+@object_rule("operators.OperatorAgreement", "check")
+def may_tick_checklist(access: Access, agreement: OperatorAgreement) -> bool:
+    return can_manage_handover(access.user, agreement)
+
+
+@object_rule("operators.OperatorAgreement", "record-handover")
+def may_record_handover(access: Access, agreement: OperatorAgreement) -> bool:
+    return can_record_handover(access.user, agreement)
+
+
+@object_rule("programmes.Programme", "schedule-training")
+def may_schedule_training(access: Access, programme: Programme) -> bool:
+    return can_schedule_training(access.user, programme)
+
+
+@object_rule("programmes.Programme", "training-report")
+def may_read_training_report(access: Access, programme: Programme) -> bool:
+    return can_view_report(access.user, programme)
+
+
+@object_rule("operators.TrainingDay", "manage")
+def may_manage_day(access: Access, day: TrainingDay) -> bool:
+    return can_manage_day(access.user, day)
+
+
+@object_rule("operators.TrainingSession", "sign-up")
+def may_sign_up(access: Access, session: TrainingSession) -> bool:
+    return can_sign_up(access.user, session)
+
+
+@object_rule("operators.TrainingSession", "rate")
+def may_rate(access: Access, session: TrainingSession) -> bool:
+    return can_rate_session(access.user, session)
+
+
+@object_rule("operators.TrainingSession", "certify")
+def may_certify_from(access: Access, session: TrainingSession) -> bool:
+    """Certify trainers from a training-of-trainers course: the programme's coordinator."""
+    return session.kind == SessionKind.TRAINERS and can_certify_trainer(access.user, session.gathering.programme)

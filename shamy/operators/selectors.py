@@ -26,8 +26,7 @@ from shamy.operators.models import (
     TrainingSession,
 )
 from shamy.programmes.models import Programme
-from shamy.programmes.selectors import programme_get_for_user
-from shamy.registry.models import Locality, Ownership, Region, School
+from shamy.registry.models import Locality, Ownership, Person, Region, School
 
 APPROACHING_DAYS = 365
 
@@ -53,7 +52,7 @@ def agreement_list(
     all still operated, handed over, or all. With their school, region, operator and checklist
     count (no query per row)."""
     today = today or timezone.localdate()
-    rows = OperatorAgreement.objects.visible_to(actor).select_related("school__region", "operator", "received_by")
+    rows = OperatorAgreement.objects.restrict(actor, "view").select_related("school__region", "operator", "received_by")
     if filters.status == "approaching":
         rows = rows.filter(
             handed_over_on__isnull=True, planned_handover_on__lte=today + datetime.timedelta(days=APPROACHING_DAYS)
@@ -63,16 +62,6 @@ def agreement_list(
     elif filters.status == "handed_over":
         rows = rows.filter(handed_over_on__isnull=False)
     return rows.annotate(checks_done=Count("checks")).order_by("planned_handover_on", "id")
-
-
-def agreement_get_for_user(*, user: Actor, agreement_id: int) -> OperatorAgreement:
-    """404 unless the actor may see the agreement."""
-    return get_object_or_404(
-        OperatorAgreement.objects.visible_to(user).select_related(
-            "school__region", "school__district", "operator", "programme", "received_by"
-        ),
-        pk=agreement_id,
-    )
 
 
 def checklist(agreement: OperatorAgreement) -> list[dict[str, Any]]:
@@ -188,7 +177,7 @@ def training_day_list(
 ) -> QuerySet[TrainingDay]:
     today = today or timezone.localdate()
     rows = (
-        TrainingDay.objects.visible_to(actor)
+        TrainingDay.objects.restrict(actor, "view")
         .filter(schedule__programme=programme)
         .select_related("schedule__school")
         .annotate(session_count=Count("sessions"))
@@ -198,21 +187,6 @@ def training_day_list(
     elif when == "past":
         rows = rows.filter(on__lt=today)
     return rows.order_by("on", "schedule__school__name_kk", "id")
-
-
-def training_day_get_for_user(*, user: Actor, day_id: int) -> TrainingDay:
-    return get_object_or_404(
-        TrainingDay.objects.visible_to(user).select_related("schedule__programme", "schedule__school"), pk=day_id
-    )
-
-
-def training_session_get_for_user(*, user: Actor, session_id: int) -> TrainingSession:
-    return get_object_or_404(
-        TrainingSession.objects.visible_to(user).select_related(
-            "gathering__programme", "gathering__school", "topic", "trainer__person", "day__schedule"
-        ),
-        pk=session_id,
-    )
 
 
 @dataclass
@@ -419,4 +393,49 @@ def reach_by_locality(*, programme: Programme) -> dict[str, int]:
 
 
 def programme_for_training(*, user: Actor, programme_id: int) -> Programme:
-    return programme_get_for_user(user=user, programme_id=programme_id)
+    """The programme under the programmes' "view" rule (404 otherwise): for the API."""
+    return get_object_or_404(Programme.objects.restrict(user, "view"), pk=programme_id)
+
+
+def operator_programmes(*, actor: Actor) -> QuerySet[Programme]:
+    """Programmes the actor may open that run operator schools."""
+    with_agreements = OperatorAgreement.objects.values("programme_id")
+    return Programme.objects.restrict(actor, "view").filter(pk__in=with_agreements).order_by("name_kk")
+
+
+def programmes_for_agreements() -> QuerySet[Programme]:
+    """Active programmes an agreement may name (the system administrator's form)."""
+    return Programme.objects.filter(status="active").order_by("name_kk")
+
+
+def schedulable_operator_schools(*, programme: Programme) -> QuerySet[School]:
+    """The programme's operator schools not yet handed over."""
+    return School.objects.filter(
+        operator_agreement__programme=programme, operator_agreement__handed_over_on__isnull=True
+    ).order_by("name_kk")
+
+
+def topics_of(*, programme: Programme) -> QuerySet[Topic]:
+    return Topic.objects.filter(programme=programme)
+
+
+def trainers_of(*, programme: Programme) -> QuerySet[Trainer]:
+    return Trainer.objects.filter(programme=programme).select_related("person")
+
+
+def course_graduates(*, course: TrainingSession) -> QuerySet[Person]:
+    """People who attended a training-of-trainers course (present or late) and are not trainers yet."""
+    return Person.objects.filter(
+        attendances__gathering=course.gathering, attendances__status__in=ATTENDED, trainer__isnull=True
+    ).order_by("surname", "given_name")
+
+
+def school_year_from(value: str | None) -> int:
+    """The school year asked for (its first calendar year), else the current one."""
+    today = timezone.localdate()
+    current = today.year if today.month >= 9 else today.year - 1
+    try:
+        year = int(value) if value else current
+    except ValueError:
+        return current
+    return year if 2000 <= year <= 2100 else current

@@ -1,4 +1,5 @@
-"""Thin views: parse, call a getter or selector, call a service, render."""
+"""Thin views: objects arrive checked (``@checked``: 404 if invisible, 403 if not allowed), reads
+go through selectors, writes through services."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -18,21 +19,26 @@ from django.views.decorators.http import require_POST
 from shamy.access.http import AuthedHttpRequest
 from shamy.attendance.models import ATTENDED
 from shamy.attendance.permissions import can_mark_attendance
+from shamy.core.rules import checked, requires
 from shamy.operators import forms, permissions, selectors
-from shamy.operators.models import ChecklistItem, OperatorAgreement, SessionKind, Topic, Trainer
+from shamy.operators.models import ChecklistItem, OperatorAgreement, SessionKind, TrainingDay, TrainingSession
 from shamy.operators.services import agreements as agreement_services
 from shamy.operators.services import trainers as trainer_services
 from shamy.operators.services import training as training_services
 from shamy.programmes.models import Programme
-from shamy.registry.models import Person, School
 
-
-def _errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, items in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, items)
-    else:
-        form.add_error(None, error.messages)
+_AGREEMENT: dict[str, Any] = {
+    "shape": lambda rows: rows.select_related("school__region", "operator", "programme", "received_by")
+}
+_DAY: dict[str, Any] = {
+    "shape": lambda rows: rows.select_related("schedule__programme", "schedule__school"),
+    "kwarg": "day_id",
+}
+_SESSION: dict[str, Any] = {
+    "kwarg": "session_id",
+    "name": "session",
+    "shape": lambda rows: rows.select_related("gathering__programme", "topic", "trainer__person", "day"),
+}
 
 
 def _attempt(form: Any, action: Callable[[], Any]) -> Any:
@@ -40,24 +46,37 @@ def _attempt(form: Any, action: Callable[[], Any]) -> Any:
     try:
         return action()
     except ValidationError as error:
-        _errors(form, error)
+        if hasattr(error, "error_dict"):
+            for name, items in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, items)
+        else:
+            form.add_error(None, error.messages)
         return None
+
+
+def _message(request: AuthedHttpRequest, action: Callable[[], Any], done: str) -> None:
+    """Run a service for a one-button form; say what happened."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
 
 
 # --- Operator schools and handover ----------------------------------------------------------------
 
 
+@requires(lambda access: permissions.can_view_agreements(access.user))
 def agreement_list(request: AuthedHttpRequest) -> HttpResponse:
-    if not permissions.can_view_agreements(request.user):
-        raise PermissionDenied
     filters = selectors.AgreementFilters.from_query(request.GET)
-    rows = list(selectors.agreement_list(actor=request.user, filters=filters))
     today = timezone.localdate()
+    rows = [(row, row.days_to_handover(today)) for row in selectors.agreement_list(actor=request.user, filters=filters)]
     return render(
         request,
         "operators/agreement_list.html",
         {
-            "rows": [(row, row.days_to_handover(today)) for row in rows],
+            "rows": rows,
             "filters": filters,
             "can_create": permissions.can_create_agreement(request.user),
             "checklist_size": len(ChecklistItem.values),
@@ -65,20 +84,20 @@ def agreement_list(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+@requires(lambda access: permissions.can_create_agreement(access.user))
 def agreement_create(request: AuthedHttpRequest) -> HttpResponse:
-    if not permissions.can_create_agreement(request.user):
-        raise PermissionDenied
-    form = forms.AgreementForm(request.POST or None, programmes=Programme.objects.order_by("name_kk"))
+    form = forms.AgreementForm(request.POST or None, programmes=selectors.programmes_for_agreements())
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         agreement = _attempt(
             form,
             lambda: agreement_services.agreement_create(
                 actor=request.user,
-                school=form.cleaned_data["school"],
-                operator=form.cleaned_data["operator"],
-                programme=form.cleaned_data["programme"],
-                starts_on=form.cleaned_data["starts_on"],
-                term_years=form.cleaned_data["term_years"],
+                school=data["school"],
+                operator=data["operator"],
+                programme=data["programme"],
+                starts_on=data["starts_on"],
+                term_years=data["term_years"],
             ),
         )
         if agreement is not None:
@@ -87,8 +106,8 @@ def agreement_create(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "operators/agreement_form.html", {"form": form})
 
 
-def agreement_detail(request: AuthedHttpRequest, agreement_id: int) -> HttpResponse:
-    agreement = selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id)
+@checked(OperatorAgreement, kwarg="agreement_id", name="agreement", **_AGREEMENT)
+def agreement_detail(request: AuthedHttpRequest, agreement: OperatorAgreement) -> HttpResponse:
     return render(
         request,
         "operators/agreement_detail.html",
@@ -99,49 +118,34 @@ def agreement_detail(request: AuthedHttpRequest, agreement_id: int) -> HttpRespo
             "can_record": permissions.can_record_handover(request.user, agreement),
             "comparison": selectors.handover_comparison(agreement),
             "days_left": agreement.days_to_handover(timezone.localdate()),
-            "check_form": forms.HandoverCheckForm(),
         },
     )
 
 
 @require_POST
-def handover_check(request: AuthedHttpRequest, agreement_id: int, item: str) -> HttpResponse:
-    agreement = selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id)
-    if not permissions.can_manage_handover(request.user, agreement) or item not in ChecklistItem.values:
-        raise PermissionDenied
+@checked(OperatorAgreement, "check", kwarg="agreement_id", name="agreement", **_AGREEMENT)
+def handover_check(request: AuthedHttpRequest, agreement: OperatorAgreement, item: str) -> HttpResponse:
     form = forms.HandoverCheckForm(request.POST)
-    if form.is_valid():
-        try:
-            agreement_services.handover_check(
-                actor=request.user,
-                agreement=agreement,
-                item=item,
-                done_on=form.cleaned_data["done_on"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(request, _("Ticked."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Give the date it was done."))
+        return redirect("operators:agreement-detail", agreement.pk)
+    _message(
+        request,
+        lambda: agreement_services.handover_check(
+            actor=request.user, agreement=agreement, item=item, **form.cleaned_data
+        ),
+        _("Ticked."),
+    )
     return redirect("operators:agreement-detail", agreement.pk)
 
 
-def handover_record(request: AuthedHttpRequest, agreement_id: int) -> HttpResponse:
-    agreement = selectors.agreement_get_for_user(user=request.user, agreement_id=agreement_id)
-    if not permissions.can_record_handover(request.user, agreement):
-        raise PermissionDenied
+@checked(OperatorAgreement, "record-handover", kwarg="agreement_id", name="agreement", **_AGREEMENT)
+def handover_record(request: AuthedHttpRequest, agreement: OperatorAgreement) -> HttpResponse:
     form = forms.HandoverForm(request.POST or None, initial={"handed_over_on": agreement.planned_handover_on})
     if request.method == "POST" and form.is_valid():
         done = _attempt(
             form,
-            lambda: agreement_services.handover_record(
-                actor=request.user,
-                agreement=agreement,
-                handed_over_on=form.cleaned_data["handed_over_on"],
-                received_by=form.cleaned_data["received_by"],
-                note=form.cleaned_data["note"],
-            ),
+            lambda: agreement_services.handover_record(actor=request.user, agreement=agreement, **form.cleaned_data),
         )
         if done is not None:
             messages.success(request, _("The handover is recorded; the school is now a state school."))
@@ -149,9 +153,8 @@ def handover_record(request: AuthedHttpRequest, agreement_id: int) -> HttpRespon
     return render(request, "operators/handover_form.html", {"form": form, "agreement": agreement})
 
 
+@requires(lambda access: permissions.can_manage_breaks(access.user))
 def break_list(request: AuthedHttpRequest) -> HttpResponse:
-    if not permissions.can_manage_breaks(request.user):
-        raise PermissionDenied
     form = forms.BreakForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -168,8 +171,7 @@ def break_list(request: AuthedHttpRequest) -> HttpResponse:
         if created is not None:
             messages.success(request, _("The break is added. Schedules made from now on skip or move around it."))
             return redirect("operators:break-list")
-    breaks = selectors.school_break_list()
-    return render(request, "operators/break_list.html", {"form": form, "breaks": breaks})
+    return render(request, "operators/break_list.html", {"form": form, "breaks": selectors.school_break_list()})
 
 
 # --- Training days ---------------------------------------------------------------------------------
@@ -177,14 +179,13 @@ def break_list(request: AuthedHttpRequest) -> HttpResponse:
 
 def training_home(request: AuthedHttpRequest) -> HttpResponse:
     """The operator programmes the actor takes part in (or all, for national readers)."""
-    with_agreements = OperatorAgreement.objects.values("programme_id")
-    programmes = Programme.objects.visible_to(request.user).filter(pk__in=with_agreements).order_by("name_kk")
-    rows = [(p, permissions.can_view_report(request.user, p)) for p in programmes]
+    programmes = selectors.operator_programmes(actor=request.user)
+    rows = [(programme, permissions.can_view_report(request.user, programme)) for programme in programmes]
     return render(request, "operators/training_home.html", {"rows": rows})
 
 
-def day_list(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = selectors.programme_for_training(user=request.user, programme_id=programme_id)
+@checked(Programme, kwarg="programme_id")
+def day_list(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
     when = request.GET.get("when", "upcoming")
     when = when if when in ("upcoming", "past", "all") else "upcoming"
     days = list(selectors.training_day_list(actor=request.user, programme=programme, when=when)[:200])
@@ -201,32 +202,17 @@ def day_list(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     )
 
 
-def schedule_create(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = selectors.programme_for_training(user=request.user, programme_id=programme_id)
-    if not permissions.can_schedule_training(request.user, programme):
-        raise PermissionDenied
-    schools = School.objects.filter(
-        operator_agreement__programme=programme, operator_agreement__handed_over_on__isnull=True
-    ).order_by("name_kk")
-    form = forms.ScheduleForm(request.POST or None, schools=schools)
+@checked(Programme, "schedule-training", kwarg="programme_id")
+def schedule_create(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
+    form = forms.ScheduleForm(request.POST or None, schools=selectors.schedulable_operator_schools(programme=programme))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        schools = data.pop("schools")
 
         def create_all() -> int:
-            for school in data["schools"]:
-                training_services.schedule_create(
-                    actor=request.user,
-                    programme=programme,
-                    school=school,
-                    title=data["title"],
-                    rule=data["rule"],
-                    first_on=data["first_on"],
-                    until=data["until"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    on_closure=data["on_closure"],
-                )
-            return len(data["schools"])
+            for school in schools:
+                training_services.schedule_create(actor=request.user, programme=programme, school=school, **data)
+            return len(schools)
 
         with transaction.atomic():
             count = _attempt(form, create_all)
@@ -236,93 +222,72 @@ def schedule_create(request: AuthedHttpRequest, programme_id: int) -> HttpRespon
     return render(request, "operators/schedule_form.html", {"form": form, "programme": programme})
 
 
-def day_detail(request: AuthedHttpRequest, day_id: int) -> HttpResponse:
-    day = selectors.training_day_get_for_user(user=request.user, day_id=day_id)
+@checked(TrainingDay, name="day", **_DAY)
+def day_detail(request: AuthedHttpRequest, day: TrainingDay) -> HttpResponse:
     rows = selectors.day_sessions(actor=request.user, day=day)
-    can_manage = permissions.can_manage_day(request.user, day)
-    marking = {row.session.pk: can_mark_attendance(request.user, row.session.gathering) for row in rows}
-    signable = {row.session.pk: permissions.can_sign_up(request.user, row.session) for row in rows} if rows else {}
     return render(
         request,
         "operators/day_detail.html",
         {
             "day": day,
             "rows": rows,
-            "can_manage": can_manage,
-            "marking": marking,
-            "signable": signable,
+            "can_manage": permissions.can_manage_day(request.user, day),
+            "marking": {row.session.pk: can_mark_attendance(request.user, row.session.gathering) for row in rows},
+            "signable": {row.session.pk: permissions.can_sign_up(request.user, row.session) for row in rows},
             "attended": ATTENDED,
             "move_form": forms.DayMoveForm(initial={"on": day.on}),
             "cancel_form": forms.ReasonForm(),
-            "rating_form": forms.RatingForm(),
         },
     )
 
 
 @require_POST
-def day_move(request: AuthedHttpRequest, day_id: int) -> HttpResponse:
-    day = selectors.training_day_get_for_user(user=request.user, day_id=day_id)
-    if not permissions.can_manage_day(request.user, day):
-        raise PermissionDenied
+@checked(TrainingDay, "manage", name="day", **_DAY)
+def day_move(request: AuthedHttpRequest, day: TrainingDay) -> HttpResponse:
     form = forms.DayMoveForm(request.POST)
     if form.is_valid():
-        try:
-            training_services.training_day_move(
-                actor=request.user, day=day, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("The training day is moved."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        _message(
+            request,
+            lambda: training_services.training_day_move(actor=request.user, day=day, **form.cleaned_data),
+            _("The training day is moved."),
+        )
     else:
         messages.error(request, _("Give the new date."))
     return redirect("operators:day-detail", day.pk)
 
 
 @require_POST
-def day_cancel(request: AuthedHttpRequest, day_id: int) -> HttpResponse:
-    day = selectors.training_day_get_for_user(user=request.user, day_id=day_id)
-    if not permissions.can_manage_day(request.user, day):
-        raise PermissionDenied
+@checked(TrainingDay, "manage", name="day", **_DAY)
+def day_cancel(request: AuthedHttpRequest, day: TrainingDay) -> HttpResponse:
     form = forms.ReasonForm(request.POST)
     if form.is_valid():
-        try:
-            training_services.training_day_cancel(actor=request.user, day=day, reason=form.cleaned_data["reason"])
-            messages.success(request, _("The training day is cancelled."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        _message(
+            request,
+            lambda: training_services.training_day_cancel(actor=request.user, day=day, **form.cleaned_data),
+            _("The training day is cancelled."),
+        )
     else:
         messages.error(request, _("Say why the training day is cancelled."))
     return redirect("operators:day-detail", day.pk)
 
 
-def session_create(request: AuthedHttpRequest, day_id: int) -> HttpResponse:
-    day = selectors.training_day_get_for_user(user=request.user, day_id=day_id)
-    if not permissions.can_manage_day(request.user, day):
-        raise PermissionDenied
+@checked(TrainingDay, "manage", name="day", **_DAY)
+def session_create(request: AuthedHttpRequest, day: TrainingDay) -> HttpResponse:
     programme = day.schedule.programme
     form = forms.SessionForm(
         request.POST or None,
-        topics=Topic.objects.filter(programme=programme),
-        trainers=Trainer.objects.filter(programme=programme).select_related("person"),
+        topics=selectors.topics_of(programme=programme),
+        trainers=selectors.trainers_of(programme=programme),
         initial={"starts_at": day.schedule.starts_at, "ends_at": day.schedule.ends_at, "kind": SessionKind.TEACHERS},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
         zone = timezone.get_current_timezone()
+        data["starts_at"] = datetime.datetime.combine(day.on, data["starts_at"], tzinfo=zone)
+        data["ends_at"] = datetime.datetime.combine(day.on, data["ends_at"], tzinfo=zone)
         session = _attempt(
             form,
-            lambda: training_services.session_create(
-                actor=request.user,
-                programme=programme,
-                day=day,
-                topic=data["topic"],
-                trainer=data["trainer"],
-                kind=data["kind"],
-                room=data["room"],
-                capacity=data["capacity"],
-                starts_at=datetime.datetime.combine(day.on, data["starts_at"], tzinfo=zone),
-                ends_at=datetime.datetime.combine(day.on, data["ends_at"], tzinfo=zone),
-            ),
+            lambda: training_services.session_create(actor=request.user, programme=programme, day=day, **data),
         )
         if session is not None:
             messages.success(request, _("The session is added."))
@@ -330,103 +295,76 @@ def session_create(request: AuthedHttpRequest, day_id: int) -> HttpResponse:
     return render(request, "operators/session_form.html", {"form": form, "day": day})
 
 
-def _back_to_session(session: Any) -> HttpResponse:
+def _back_to_session(session: TrainingSession) -> HttpResponse:
     if session.day_id:
         return redirect("operators:day-detail", session.day_id)
     return redirect("attendance:gathering-detail", session.gathering_id)
 
 
 @require_POST
-def session_sign_up(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
-    session = selectors.training_session_get_for_user(user=request.user, session_id=session_id)
-    if not permissions.can_sign_up(request.user, session):
-        raise PermissionDenied
-    try:
-        training_services.session_sign_up(actor=request.user, session=session)
-        messages.success(request, _("You are signed up."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+@checked(TrainingSession, "sign-up", **_SESSION)
+def session_sign_up(request: AuthedHttpRequest, session: TrainingSession) -> HttpResponse:
+    _message(
+        request,
+        lambda: training_services.session_sign_up(actor=request.user, session=session),
+        _("You are signed up."),
+    )
     return _back_to_session(session)
 
 
 @require_POST
-def session_withdraw(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
-    session = selectors.training_session_get_for_user(user=request.user, session_id=session_id)
-    try:
-        training_services.session_withdraw(actor=request.user, session=session)
-        messages.success(request, _("Your sign-up is withdrawn."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+@checked(TrainingSession, **_SESSION)
+def session_withdraw(request: AuthedHttpRequest, session: TrainingSession) -> HttpResponse:
+    _message(
+        request,
+        lambda: training_services.session_withdraw(actor=request.user, session=session),
+        _("Your sign-up is withdrawn."),
+    )
     return _back_to_session(session)
 
 
 @require_POST
-def session_rate(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
-    session = selectors.training_session_get_for_user(user=request.user, session_id=session_id)
-    if not permissions.can_rate_session(request.user, session):
-        raise PermissionDenied
+@checked(TrainingSession, "rate", **_SESSION)
+def session_rate(request: AuthedHttpRequest, session: TrainingSession) -> HttpResponse:
     form = forms.RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            trainer_services.session_rate(
-                actor=request.user,
-                session=session,
-                score=form.cleaned_data["score"],
-                comment=form.cleaned_data["comment"],
-            )
-            messages.success(request, _("Thank you for your feedback."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a score from 1 to 5."))
+        return _back_to_session(session)
+    _message(
+        request,
+        lambda: trainer_services.session_rate(actor=request.user, session=session, **form.cleaned_data),
+        _("Thank you for your feedback."),
+    )
     return _back_to_session(session)
 
 
-def trainer_certify(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
-    course = selectors.training_session_get_for_user(user=request.user, session_id=session_id)
-    programme = course.gathering.programme
-    if course.kind != SessionKind.TRAINERS or not permissions.can_certify_trainer(request.user, programme):
-        raise PermissionDenied
-    people = Person.objects.filter(
-        attendances__gathering=course.gathering, attendances__status__in=ATTENDED, trainer__isnull=True
-    ).order_by("surname", "given_name")
-    form = forms.TrainerForm(request.POST or None, people=people)
+@checked(TrainingSession, "certify", **_SESSION)
+def trainer_certify(request: AuthedHttpRequest, session: TrainingSession) -> HttpResponse:
+    programme = session.gathering.programme
+    form = forms.TrainerForm(request.POST or None, people=selectors.course_graduates(course=session))
     if request.method == "POST" and form.is_valid():
         trainer = _attempt(
             form,
             lambda: trainer_services.trainer_certify(
                 actor=request.user,
                 programme=programme,
-                person=form.cleaned_data["person"],
-                certified_on=form.cleaned_data["certified_on"],
-                certified_by=course.trainer,
-                course=course,
+                certified_by=session.trainer,
+                course=session,
+                **form.cleaned_data,
             ),
         )
         if trainer is not None:
             messages.success(request, _("The trainer is certified."))
             return redirect("operators:cascade", programme.pk)
-    return render(request, "operators/trainer_form.html", {"form": form, "course": course})
+    return render(request, "operators/trainer_form.html", {"form": form, "course": session})
 
 
 # --- Reports ---------------------------------------------------------------------------------------
 
 
-def _school_year(request: AuthedHttpRequest) -> int:
-    today = timezone.localdate()
-    current = today.year if today.month >= 9 else today.year - 1
-    try:
-        year = int(request.GET.get("year", current))
-    except ValueError:
-        return current
-    return year if 2000 <= year <= 2100 else current
-
-
-def hours(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = selectors.programme_for_training(user=request.user, programme_id=programme_id)
-    if not permissions.can_view_report(request.user, programme):
-        raise PermissionDenied
-    year = _school_year(request)
+@checked(Programme, "training-report", kwarg="programme_id")
+def hours(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
+    year = selectors.school_year_from(request.GET.get("year"))
     return render(
         request,
         "operators/hours.html",
@@ -443,10 +381,8 @@ def hours(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
     )
 
 
-def cascade(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = selectors.programme_for_training(user=request.user, programme_id=programme_id)
-    if not permissions.can_view_report(request.user, programme):
-        raise PermissionDenied
+@checked(Programme, "training-report", kwarg="programme_id")
+def cascade(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
     view = selectors.cascade_for(programme=programme)
     return render(
         request,
