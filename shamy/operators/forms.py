@@ -125,3 +125,23 @@ class RatingForm(forms.Form):
         label=_("Score"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect
     )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+
+class RegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        label=_("School"),
+        required=False,
+        empty_label=_("Another school, or none"),
+    )
+
+    def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Ticket code"), max_length=64)
+    door = forms.CharField(label=_("Door"), max_length=40, required=False)

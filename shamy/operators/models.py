@@ -448,3 +448,206 @@ class SessionRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} · {self.score}"
+
+
+# --- Summit and events --------------------------------------------------------------------------
+
+
+class EventQuerySet(RestrictedQuerySet["Event"]):
+    """Rules: ``operators.Event`` "view" (staff pages) in ``permissions.py``; the public page
+    reads only events open for registration."""
+
+
+class Event(models.Model):
+    """A summit or another event with a capacity (about 600), public registration, a quota of
+    places kept for state-school teachers, tickets and check-in."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
+    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    title = models.JSONField(_("title"), default=dict)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    region = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    place = models.CharField(_("place"), max_length=300)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
+    state_quota = models.PositiveIntegerField(
+        _("places kept for state-school teachers"), default=0, help_text=_("Part of the capacity.")
+    )
+    registration_open = models.BooleanField(_("registration open"), default=True)
+    volunteers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("check-in volunteers")
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message=_("An event must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state_quota__lte=models.F("capacity")),
+                name="event_quota_within_capacity",
+                violation_error_message=_("The state-school quota cannot exceed the capacity."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self.title) or self.slug
+
+    @property
+    def description_text(self) -> str:
+        return localized(self.description) if self.description else ""
+
+
+class EventSession(models.Model):
+    """One session of an event's programme: a track, a title, speakers, a time."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event"))
+    track = models.CharField(_("track"), max_length=100, blank=True)
+    title = models.JSONField(_("title"), default=dict)
+    speakers = models.CharField(_("speakers"), max_length=300, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        verbose_name = _("event session")
+        verbose_name_plural = _("event sessions")
+        ordering = ["starts_at", "track", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self.title)
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SchoolSide(models.TextChoices):
+    OPERATOR = "operator", _("Operator's school")
+    STATE = "state", _("State school")
+    OTHER = "other", _("Other")
+
+
+class RegistrationQuerySet(RestrictedQuerySet["Registration"]):
+    """Rules: ``operators.Registration`` "view" in ``permissions.py``."""
+
+
+class Registration(models.Model):
+    """One person's place at an event (or on its waiting list), with the ticket's code."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event"))
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=2, default="kk")
+    school = models.ForeignKey(
+        "registry.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+    )
+    side = models.CharField(_("school type"), max_length=10, choices=SchoolSide.choices)
+    status = models.CharField(_("status"), max_length=10, choices=RegistrationStatus.choices)
+    code = models.CharField(_("ticket code"), max_length=32, unique=True)
+    created_at = models.DateTimeField(_("registered at"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    promoted_at = models.DateTimeField(_("moved up from the waiting list at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_door = models.CharField(_("door"), max_length=40, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["event_id", "created_at", "id"]
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=~Q(status="cancelled"),
+                name="registration_unique_email",
+                violation_error_message=_("This e-mail address is already registered for the event."),
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(status="confirmed"),
+                name="registration_checked_in_is_confirmed",
+                violation_error_message=_("Only a confirmed registration is checked in."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} · {self.event}"
+
+
+class ScanOutcome(models.TextChoices):
+    CHECKED_IN = "checked_in", _("Checked in")
+    ALREADY = "already", _("Already checked in")
+    NOT_CONFIRMED = "not_confirmed", _("No confirmed place")
+    UNKNOWN = "unknown", _("Unknown ticket")
+
+
+class Scan(models.Model):
+    """One scan at a door, as the device recorded it. ``client_id`` is the device's id for the
+    scan: a scan synced twice is stored once."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="scans", verbose_name=_("event"))
+    client_id = models.UUIDField(_("scan id"), unique=True)
+    code = models.CharField(_("ticket code"), max_length=64)
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="scans"
+    )
+    door = models.CharField(_("door"), max_length=40, blank=True)
+    scanned_at = models.DateTimeField(_("scanned at"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=14, choices=ScanOutcome.choices)
+    volunteer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        ordering = ["event_id", "scanned_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.outcome}"
+
+
+class EventFeedback(models.Model):
+    """The survey after the event: one answer per registration."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("registration")
+    )
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event feedback")
+        verbose_name_plural = _("event feedback")
+
+    def __str__(self) -> str:
+        return f"{self.registration} · {self.score}"

@@ -21,7 +21,7 @@ from shamy.access.context import Access, Actor, ProgrammeRef, access_for
 from shamy.access.roles import PROGRAMME_VIEWER_ROLES, SCHOOL_ROLES, Role
 from shamy.attendance.models import Gathering
 from shamy.core.rules import object_rule, rule
-from shamy.operators.models import OperatorAgreement, SessionKind, TrainingDay, TrainingSession
+from shamy.operators.models import Event, OperatorAgreement, Registration, SessionKind, TrainingDay, TrainingSession
 from shamy.programmes.models import Programme
 
 
@@ -221,3 +221,44 @@ def may_rate(access: Access, session: TrainingSession) -> bool:
 def may_certify_from(access: Access, session: TrainingSession) -> bool:
     """Certify trainers from a training-of-trainers course: the programme's coordinator."""
     return session.kind == SessionKind.TRAINERS and can_certify_trainer(access.user, session.gathering.programme)
+
+
+# --- Events ---------------------------------------------------------------------------------------------
+
+
+def _event_programmes(access: Access, roles: frozenset[str] | set[str]) -> list[int]:
+    return sorted({m.programme_id for m in access.programme_memberships() if m.role in roles and m.programme_id})
+
+
+@rule("operators.Event", "view")
+def events_visible(access: Access) -> Q | bool:
+    """The staff pages of an event: national readers, the programme's coordinator and observers,
+    and the event's check-in volunteers."""
+    if access.is_national:
+        return True
+    condition = Q(volunteers=access.user)
+    programmes = _event_programmes(access, {Role.COORDINATOR, Role.OBSERVER})
+    if programmes:
+        condition |= Q(programme_id__in=programmes)
+    return Q(pk__in=Event.objects.filter(condition).values("pk"))
+
+
+@object_rule("operators.Event", "check-in")
+def may_check_in(access: Access, event: Event) -> bool:
+    """Volunteers of the event and the programme's coordinator."""
+    if access.user is None:
+        return False
+    return access.is_coordinator(event.programme_id) or event.volunteers.filter(pk=access.user.pk).exists()
+
+
+@rule("operators.Registration", "view")
+def registrations_visible(access: Access) -> Q | bool:
+    """Registrations hold names and e-mails: the system administrator, the programme's
+    coordinator and the event's volunteers (the manual search at the door)."""
+    if access.is_system_admin:
+        return True
+    condition = Q(event__volunteers=access.user)
+    programmes = _event_programmes(access, {Role.COORDINATOR})
+    if programmes:
+        condition |= Q(event__programme_id__in=programmes)
+    return Q(pk__in=Registration.objects.filter(condition).values("pk"))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -17,7 +17,11 @@ from shamy.attendance.models import ATTENDED, Attendance
 from shamy.operators.cascade import Cascade, Edge, TrainerNode, count_cascade
 from shamy.operators.models import (
     ChecklistItem,
+    Event,
+    EventFeedback,
+    EventSession,
     OperatorAgreement,
+    Registration,
     SchoolBreak,
     SessionRating,
     Topic,
@@ -439,3 +443,72 @@ def school_year_from(value: str | None) -> int:
     except ValueError:
         return current
     return year if 2000 <= year <= 2100 else current
+
+
+# --- Events ----------------------------------------------------------------------------------------
+
+
+def public_event(*, slug: str) -> Event:
+    """An event's public page: any event by its address (its title, place, times and programme are public)."""
+    return get_object_or_404(Event.objects.select_related("region"), slug=slug)
+
+
+def event_sessions(*, event: Event) -> QuerySet[EventSession]:
+    return EventSession.objects.filter(event=event).order_by("starts_at", "track", "id")
+
+
+def ticket(*, code: str) -> Registration:
+    """A ticket by its code: the code is the holder's key (it is in their e-mail and QR code)."""
+    return get_object_or_404(Registration.objects.select_related("event", "school"), code=code)
+
+
+def registration_schools(*, event: Event) -> QuerySet[School]:
+    """Schools to choose from when registering: the event's region and the operator's schools."""
+    operator_schools = OperatorAgreement.objects.filter(programme_id=event.programme_id).values("school_id")
+    return School.objects.filter(Q(region_id=event.region_id) | Q(pk__in=operator_schools)).order_by("name_kk")
+
+
+@dataclass
+class EventFigures:
+    registered: int
+    confirmed: int
+    waiting: int
+    cancelled: int
+    attended: int
+    state_confirmed: int
+    state_attended: int
+    feedback_average: float | None
+    feedback_count: int
+
+    @property
+    def state_share(self) -> float | None:
+        return round(100 * self.state_attended / self.attended, 1) if self.attended else None
+
+
+def event_figures(*, event: Event) -> EventFigures:
+    counts = Registration.objects.filter(event=event).aggregate(
+        registered=Count("id"),
+        confirmed=Count("id", filter=Q(status="confirmed")),
+        waiting=Count("id", filter=Q(status="waiting")),
+        cancelled=Count("id", filter=Q(status="cancelled")),
+        attended=Count("id", filter=Q(checked_in_at__isnull=False)),
+        state_confirmed=Count("id", filter=Q(status="confirmed", side="state")),
+        state_attended=Count("id", filter=Q(checked_in_at__isnull=False, side="state")),
+    )
+    feedback = EventFeedback.objects.filter(registration__event=event).aggregate(
+        average=Avg("score"), count=Count("id")
+    )
+    return EventFigures(
+        **counts,
+        feedback_average=round(feedback["average"], 2) if feedback["average"] is not None else None,
+        feedback_count=feedback["count"],
+    )
+
+
+def registration_search(*, actor: Actor, event: Event, query: str) -> list[Registration]:
+    """The door's manual fallback: confirmed registrations by name or e-mail (at most 20)."""
+    text = query.strip()
+    if len(text) < 2:
+        return []
+    rows = Registration.objects.restrict(actor, "view").filter(event=event, status="confirmed")
+    return list(rows.filter(Q(full_name__icontains=text) | Q(email__icontains=text)).order_by("full_name", "id")[:20])

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from shamy.operators import views
+from shamy.operators.views import events as views_events
+from shamy.operators.views import training as views
 
 app_name = "operators"
 urlpatterns = [
@@ -23,4 +24,12 @@ urlpatterns = [
     path("sessions/<int:session_id>/withdraw/", views.session_withdraw, name="session-withdraw"),
     path("sessions/<int:session_id>/rate/", views.session_rate, name="session-rate"),
     path("sessions/<int:session_id>/certify/", views.trainer_certify, name="trainer-certify"),
+    path("e/<slug:slug>/", views_events.event_public, name="event-public"),
+    path("tickets/<str:code>/", views_events.ticket, name="ticket"),
+    path("tickets/<str:code>/cancel/", views_events.ticket_cancel, name="ticket-cancel"),
+    path("tickets/<str:code>/feedback/", views_events.ticket_feedback, name="ticket-feedback"),
+    path("events/<int:event_id>/", views_events.event_detail, name="event-detail"),
+    path("events/<int:event_id>/check-in/", views_events.check_in, name="check-in"),
+    path("events/<int:event_id>/check-in/manual/", views_events.check_in_manual, name="check-in-manual"),
+    path("events/<int:event_id>/check-in/sync/", views_events.check_in_sync, name="check-in-sync"),
 ]

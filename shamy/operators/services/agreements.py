@@ -146,7 +146,7 @@ def handover_record(
     agreement; records ``operators.agreement.handed_over``. Raises PermissionDenied or
     ValidationError (already handed over, checklist incomplete, not a state body).
     """
-    agreement = OperatorAgreement.objects.select_for_update().select_related("school").get(pk=agreement.pk)
+    agreement = OperatorAgreement.objects.select_for_update(of=("self",)).select_related("school").get(pk=agreement.pk)
     if actor is not None and not can_record_handover(actor, agreement):
         raise PermissionDenied
     if agreement.is_handed_over:

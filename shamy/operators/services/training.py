@@ -319,7 +319,7 @@ def session_create(
         raise ValidationError({"school": _("Say where the session takes place.")})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The session must end after it starts.")})
-    trainer = Trainer.objects.select_for_update().select_related("person__user").get(pk=trainer.pk)
+    trainer = Trainer.objects.select_for_update(of=("self",)).select_related("person__user").get(pk=trainer.pk)
     if TrainingSession.objects.filter(_overlapping(starts_at, ends_at), trainer=trainer).exists():
         raise ValidationError({"trainer": _("This trainer leads another session at that time.")})
     room = room.strip()

@@ -19,9 +19,19 @@ from django.utils import timezone
 
 from shamy.attendance.models import Attendance, AttendanceStatus
 from shamy.core.testing.factories import OrganisationFactory, PersonFactory
-from shamy.operators.models import OperatorAgreement, Topic, Trainer, TrainingDay, TrainingSchedule, TrainingSession
+from shamy.operators.models import (
+    Event,
+    OperatorAgreement,
+    Registration,
+    Topic,
+    Trainer,
+    TrainingDay,
+    TrainingSchedule,
+    TrainingSession,
+)
 from shamy.operators.recurrence import EVERY_SECOND_SATURDAY
 from shamy.operators.services.agreements import agreement_create
+from shamy.operators.services.events import registration_create
 from shamy.operators.services.trainers import trainer_certify
 from shamy.operators.services.training import (
     schedule_create,
@@ -47,6 +57,8 @@ class OperatorScene:
     day: TrainingDay
     session: TrainingSession
     signup_talgat: Attendance
+    event: Event
+    registration: Registration
 
 
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -133,6 +145,21 @@ def build_operator_scene(c: ProgrammeCast) -> OperatorScene:
         ends_at=at(day.on, 12),
     )
     signup = session_register(actor=None, session=session, person=c.person_talgat, school=c.school_a1)
+    event = Event.objects.create(
+        programme=c.programme,
+        slug="summit",
+        title={"kk": "Мұғалімдер саммиті", "ru": "Саммит учителей", "en": "Teacher Summit"},
+        region=c.region_b,
+        place="Атырау",
+        starts_at=at(datetime.date(2028, 3, 28), 9),
+        ends_at=at(datetime.date(2028, 3, 28), 18),
+        capacity=5,
+        state_quota=2,
+    )
+    event.volunteers.add(c.madina)
+    registration = registration_create(
+        event=event, full_name="Талғат Әбенов", email="talgat@example.kz", language="kk", school=c.school_a1, send=False
+    )
     return OperatorScene(
         operator=operator,
         partner=partner,
@@ -146,4 +173,6 @@ def build_operator_scene(c: ProgrammeCast) -> OperatorScene:
         day=day,
         session=session,
         signup_talgat=signup,
+        event=event,
+        registration=registration,
     )

@@ -226,6 +226,70 @@ MATRIX += [
     ),
 ]
 
+# The summit: public pages for everyone (no account needed), staff pages by the event's rules.
+SEES_EVENT = {"aigerim", "dana", "aliya", "nurlan", "madina"}
+CHECKS_IN = {"aliya", "madina"}
+MATRIX += [
+    Row(
+        "operators:event-public",
+        lambda c, s: reverse("operators:event-public", args=[s.event.slug]),
+        expect.everyone(200, anonymous=None),
+    ),
+    Row(
+        "operators:event-public",
+        lambda c, s: reverse("operators:event-public", args=[s.event.slug]),
+        expect.everyone(302, anonymous=None),
+        method="post",
+        label="register",
+        data=lambda c, s: {"full_name": "Айжан Серікова", "email": "aizhan@example.kz", "school": c.school_b1.pk},
+        login_redirect=False,
+    ),
+    Row(
+        "operators:ticket",
+        lambda c, s: reverse("operators:ticket", args=[s.registration.code]),
+        expect.everyone(200, anonymous=None),
+    ),
+    Row(
+        "operators:ticket-cancel",
+        lambda c, s: reverse("operators:ticket-cancel", args=[s.registration.code]),
+        expect.everyone(302, anonymous=None),
+        method="post",
+        login_redirect=False,
+    ),
+    Row(
+        "operators:ticket-feedback",
+        lambda c, s: reverse("operators:ticket-feedback", args=[s.registration.code]),
+        expect.everyone(302, anonymous=None),
+        method="post",
+        data=lambda c, s: {"score": 5},
+        login_redirect=False,
+    ),
+    Row(
+        "operators:event-detail",
+        lambda c, s: reverse("operators:event-detail", args=[s.event.pk]),
+        expect.only(SEES_EVENT),
+    ),
+    Row(
+        "operators:check-in",
+        lambda c, s: reverse("operators:check-in", args=[s.event.pk]) + "?q=Талғат",
+        expect.only(CHECKS_IN, visible=SEES_EVENT),
+    ),
+    Row(
+        "operators:check-in-manual",
+        lambda c, s: reverse("operators:check-in-manual", args=[s.event.pk]),
+        expect.only(CHECKS_IN, visible=SEES_EVENT, ok=302),
+        method="post",
+        data=lambda c, s: {"code": s.registration.code, "door": "A"},
+    ),
+    Row(
+        "operators:check-in-sync",
+        lambda c, s: reverse("operators:check-in-sync", args=[s.event.pk]),
+        # Allowed, but a form-encoded body is no JSON batch: 400 (test_events posts real batches).
+        expect.only(CHECKS_IN, visible=SEES_EVENT, ok=400),
+        method="post",
+    ),
+]
+
 test_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="operator_scene")
 
 
