@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import random
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,8 +36,16 @@ from shamy.attendance.models import Attendance, AttendanceStatus
 from shamy.audit.services.entries import audit_record
 from shamy.operators.models import (
     ChecklistItem,
+    Event,
+    EventFeedback,
+    EventSession,
     OperatorAgreement,
+    Registration,
+    RegistrationStatus,
+    Scan,
+    ScanOutcome,
     SchoolBreak,
+    SchoolSide,
     SessionKind,
     SessionRating,
     Topic,
@@ -51,7 +60,7 @@ from shamy.operators.services.training import schedule_create, school_break_crea
 from shamy.programmes.demo import DEMO_DOMAIN, ProgrammeDemoRefused, programme_demo_check
 from shamy.programmes.models import Cohort, Programme, ProgrammeStatus
 from shamy.programmes.services.enrolment import cohort_school_add, programme_membership_grant
-from shamy.registry.models import Country, Locality, Organisation, OrganisationKind, Person, Position, School
+from shamy.registry.models import Country, Locality, Organisation, OrganisationKind, Person, Position, Region, School
 
 PROGRAMME_NAME_EN = "BINOM schools: Saturday training and training of trainers (demo)"
 AUDIT_ACTION = "operators.demo.loaded"
@@ -86,6 +95,9 @@ OPERATOR_DEMO_LOGINS = (
     ),
     OperatorDemoLogin(
         "teacher", f"binom-teacher@{DEMO_DOMAIN}", "Teacher at an operator school", "signs up for Saturday sessions"
+    ),
+    OperatorDemoLogin(
+        "volunteer", f"volunteer@{DEMO_DOMAIN}", "Summit check-in volunteer", "checks tickets in at the summit's doors"
     ),
 )
 
@@ -124,6 +136,8 @@ def operator_demo_counts() -> dict[str, int]:
         "sessions": sessions.count(),
         "trainers": Trainer.objects.filter(is_demo=True).count(),
         "attendance": Attendance.objects.filter(gathering__training_session__is_demo=True).exclude(status="").count(),
+        "registrations": Registration.objects.filter(is_demo=True).count(),
+        "checked_in": Registration.objects.filter(is_demo=True, checked_in_at__isnull=False).count(),
     }
 
 
@@ -502,6 +516,132 @@ class _Loader:
         self.outreach(programme, topics, trainers, agreements)
         self.mark_past()
         self.ratings()
+        volunteer = self.account(logins["volunteer"].email, "Ерасыл Жаңабаев")
+        self.summits(programme, agreements, volunteer, coordinator)
+
+    def summits(
+        self, programme: Programme, agreements: list[OperatorAgreement], volunteer: User, coordinator: User
+    ) -> None:
+        """Last March's Teacher Summit in Atyrau (about 600 places, half kept for state schools, held:
+        check-ins at three doors, the survey) and next March's, open for registration."""
+        atyrau = Region.objects.get(kato="23")
+        own = [a.school for a in agreements]
+        state = list(
+            School.objects.filter(is_demo=True, region=atyrau, ownership="state")
+            .exclude(pk__in=[x.pk for x in own])
+            .order_by("pk")[:80]
+        )
+        for year, held in ((self.year, True), (self.year + 1, False)):
+            day = datetime.date(year, 3, 28)
+            event = Event.objects.create(
+                programme=programme,
+                slug=f"teacher-summit-{year}",
+                title={
+                    "kk": f"Мұғалімдер саммиті {year}",
+                    "ru": f"Саммит учителей {year}",
+                    "en": f"Teacher Summit {year}",
+                },
+                description={
+                    "kk": "Оператор мектептері мен мемлекеттік мектептердің мұғалімдері мен басшыларына арналған "
+                    "саммит.",
+                    "ru": "Саммит для учителей и руководителей школ оператора и государственных школ.",
+                    "en": "A summit for teachers and leaders of the operator's schools and of state schools.",
+                },
+                region=atyrau,
+                place="Атырау, «Атырау Арена»",
+                starts_at=_at(day, 9),
+                ends_at=_at(day, 17),
+                capacity=600,
+                state_quota=300,
+                registration_open=not held,
+                is_demo=True,
+            )
+            event.volunteers.add(volunteer)
+            for track, start, end, kk, ru, en, speakers in SUMMIT_SESSIONS:
+                EventSession.objects.create(
+                    event=event,
+                    track=track,
+                    title={"kk": kk, "ru": ru, "en": en},
+                    speakers=speakers,
+                    starts_at=_at(day, *start),
+                    ends_at=_at(day, *end),
+                )
+            if held:
+                self.held_summit(event, own, state)
+
+    def held_summit(self, event: Event, own: list[School], state: list[School]) -> None:
+        """About 620 registrations over six weeks (300 places filled from each side, the rest waiting or
+        cancelled), 9 in 10 checked in at three doors, a third answering the survey."""
+        registrations = []
+        opened = event.starts_at - datetime.timedelta(days=42)
+        people = list(
+            Person.objects.filter(
+                employments__school__in=own, employments__ends_on__isnull=True, employments__position=Position.TEACHER
+            ).values_list("pk", "surname", "given_name", "employments__school_id")[:330]
+        ) + list(
+            Person.objects.filter(
+                employments__school__in=state, employments__ends_on__isnull=True, employments__position=Position.TEACHER
+            ).values_list("pk", "surname", "given_name", "employments__school_id")[:320]
+        )
+        sides = {school.pk: SchoolSide.OPERATOR for school in own}
+        counts = {SchoolSide.OPERATOR: 0, SchoolSide.STATE: 0}
+        seen: set[int] = set()
+        for index, (pk, surname, given, school_id) in enumerate(people):
+            if pk in seen:
+                continue
+            seen.add(pk)
+            side = sides.get(school_id, SchoolSide.STATE)
+            counts[side] += 1
+            status = RegistrationStatus.CONFIRMED if counts[side] <= 300 else RegistrationStatus.WAITING
+            if status == RegistrationStatus.CONFIRMED and self.rng.random() < 0.02:
+                status = RegistrationStatus.CANCELLED
+            registrations.append(
+                Registration(
+                    event=event,
+                    full_name=f"{surname} {given}",
+                    email=f"summit{pk}@{DEMO_DOMAIN}",
+                    language=self.rng.choice(["kk", "kk", "ru"]),
+                    school_id=school_id,
+                    side=side,
+                    status=status,
+                    code=f"demo{event.pk}x{pk}",
+                    created_at=opened + datetime.timedelta(minutes=97 * index),
+                    cancelled_at=opened + datetime.timedelta(days=20)
+                    if status == RegistrationStatus.CANCELLED
+                    else None,
+                    is_demo=True,
+                )
+            )
+        Registration.objects.bulk_create(registrations)
+        scans, feedback = [], []
+        doors = ("north", "south", "east")
+        for index, registration in enumerate(
+            Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).order_by("pk")
+        ):
+            if self.rng.random() > 0.9:
+                continue
+            moment = event.starts_at - datetime.timedelta(minutes=50) + datetime.timedelta(seconds=5 * index)
+            door = doors[index % 3]
+            registration.checked_in_at = moment
+            registration.checked_in_door = door
+            registration.save(update_fields=["checked_in_at", "checked_in_door"])
+            scans.append(
+                Scan(
+                    event=event,
+                    client_id=uuid.UUID(int=event.pk * 10**9 + registration.pk),
+                    code=registration.code,
+                    registration=registration,
+                    door=door,
+                    scanned_at=moment,
+                    outcome=ScanOutcome.CHECKED_IN,
+                )
+            )
+            if self.rng.random() < 0.35:
+                feedback.append(
+                    EventFeedback(registration=registration, score=max(1, min(5, round(self.rng.gauss(4.4, 0.7)))))
+                )
+        Scan.objects.bulk_create(scans)
+        EventFeedback.objects.bulk_create(feedback)
 
     def course(
         self,
@@ -603,6 +743,31 @@ class _Loader:
                     is_demo=True,
                 )
                 self.sign_up(session, people[round_index * 8 : round_index * 8 + 16], school.pk)
+
+
+SUMMIT_SESSIONS = (
+    ("", (9, 0), (10, 0), "Ашылу: мектептің табысы", "Открытие: успехи школ", "Opening: school successes", "BI Group"),
+    (
+        "A",
+        (10, 30),
+        (12, 0),
+        "Ата-аналардың қатысуы",
+        "Вовлечение родителей",
+        "Parental engagement",
+        "Parents International",
+    ),
+    (
+        "B",
+        (10, 30),
+        (12, 0),
+        "Кибербуллингтің алдын алу",
+        "Профилактика кибербуллинга",
+        "Preventing cyberbullying",
+        "Parents International",
+    ),
+    ("A", (14, 0), (15, 30), "Биоэкономика сабақта", "Биоэкономика на уроке", "Bioeconomy in the classroom", "BINOM"),
+    ("B", (14, 0), (15, 30), "Цифрлық сауаттылық", "Цифровая грамотность", "Digital literacy", "BINOM"),
+)
 
 
 def operator_demo_load(report: Callable[[str], None] | None = None) -> OperatorDemoSummary:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shamy.access.context import Actor, access_for
 from shamy.analytics.selectors import threshold
@@ -374,17 +375,24 @@ def cascade_for(*, programme: Programme) -> CascadeView:
     )
 
 
-def reach_by_locality(*, programme: Programme) -> dict[str, int]:
-    """Distinct teachers of state schools beyond the operator's reached by the cascade, urban and rural."""
+def reach_by_locality(*, programme: Programme, year: int | None = None) -> dict[str, int]:
+    """Distinct teachers of state schools beyond the operator's reached by the cascade, urban and
+    rural (in one school year, or ever)."""
     own = operator_school_ids(programme)
-    rows = (
-        Attendance.objects.filter(
-            gathering__training_session__trainer__programme=programme,
-            gathering__cancelled_at__isnull=True,
-            status__in=ATTENDED,
-            school__isnull=False,
+    attended = Attendance.objects.filter(
+        gathering__training_session__trainer__programme=programme,
+        gathering__cancelled_at__isnull=True,
+        status__in=ATTENDED,
+        school__isnull=False,
+    )
+    if year is not None:
+        zone = timezone.get_current_timezone()
+        attended = attended.filter(
+            gathering__starts_at__gte=datetime.datetime(year, 9, 1, tzinfo=zone),
+            gathering__starts_at__lt=datetime.datetime(year + 1, 9, 1, tzinfo=zone),
         )
-        .exclude(school_id__in=sorted(own))
+    rows = (
+        attended.exclude(school_id__in=sorted(own))
         .exclude(person__trainer__isnull=False)
         .values("school__locality")
         .annotate(people=Count("person_id", distinct=True))
@@ -453,6 +461,11 @@ def public_event(*, slug: str) -> Event:
     return get_object_or_404(Event.objects.select_related("region"), slug=slug)
 
 
+def events_of(*, actor: Actor, programme: Programme) -> list[Event]:
+    """The programme's events whose staff pages the actor may open."""
+    return list(Event.objects.restrict(actor, "view").filter(programme=programme).order_by("-starts_at")[:10])
+
+
 def event_sessions(*, event: Event) -> QuerySet[EventSession]:
     return EventSession.objects.filter(event=event).order_by("starts_at", "track", "id")
 
@@ -512,3 +525,61 @@ def registration_search(*, actor: Actor, event: Event, query: str) -> list[Regis
         return []
     rows = Registration.objects.restrict(actor, "view").filter(event=event, status="confirmed")
     return list(rows.filter(Q(full_name__icontains=text) | Q(email__icontains=text)).order_by("full_name", "id")[:20])
+
+
+# --- Indicators ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorCell:
+    value: float | None
+    people: int
+    suppressed: bool
+
+
+@dataclass
+class IndicatorRow:
+    label: str
+    cells: dict[str, IndicatorCell]  # "urban", "rural", "all"
+
+
+def _cell(value: float | None, people: int, minimum: int) -> IndicatorCell:
+    if people < minimum:
+        return IndicatorCell(None, people, suppressed=people > 0)
+    return IndicatorCell(value, people, suppressed=False)
+
+
+def programme_indicators(*, programme: Programme, year: int) -> tuple[list[IndicatorRow], int]:
+    """The programme's indicators for a school year, urban and rural, with the equity analytics'
+    suppression threshold: a figure about fewer people than the threshold is not shown.
+
+    - training hours per participant (operator training and the cascade's sessions);
+    - teachers trained (distinct people who attended at least one session);
+    - state-school teachers reached by the cascade (beyond the operator's schools, not trainers).
+    """
+    minimum = threshold()
+    attended = _training_attended(programme, year).filter(school__isnull=False)
+    rows = (
+        attended.order_by()
+        .values("school__locality")
+        .annotate(people=Count("person_id", distinct=True), total=Sum(_LENGTH))
+    )
+    by_locality = {row["school__locality"]: (row["people"], _as_hours(row["total"])) for row in rows}
+    everyone = attended.aggregate(people=Count("person_id", distinct=True), total=Sum(_LENGTH))
+    by_locality["all"] = (everyone["people"], _as_hours(everyone["total"]))
+    hours, trained = {}, {}
+    for key in ("urban", "rural", "all"):
+        people, total = by_locality.get(key, (0, 0.0))
+        hours[key] = _cell(round(total / people, 1) if people else None, people, minimum)
+        trained[key] = _cell(float(people), people, minimum)
+    reach = reach_by_locality(programme=programme, year=year)
+    reached = {
+        "urban": _cell(float(reach["urban"]), reach["urban"], minimum),
+        "rural": _cell(float(reach["rural"]), reach["rural"], minimum),
+        "all": _cell(float(reach["urban"] + reach["rural"]), reach["urban"] + reach["rural"], minimum),
+    }
+    return [
+        IndicatorRow(_("Training hours per participant"), hours),
+        IndicatorRow(_("Teachers trained"), trained),
+        IndicatorRow(_("State-school teachers reached by the cascade"), reached),
+    ], minimum

@@ -16,6 +16,7 @@ urlpatterns = [
     path("programmes/<int:programme_id>/schedules/new/", views.schedule_create, name="schedule-create"),
     path("programmes/<int:programme_id>/hours/", views.hours, name="hours"),
     path("programmes/<int:programme_id>/cascade/", views.cascade, name="cascade"),
+    path("programmes/<int:programme_id>/indicators/", views.indicators, name="indicators"),
     path("days/<int:day_id>/", views.day_detail, name="day-detail"),
     path("days/<int:day_id>/move/", views.day_move, name="day-move"),
     path("days/<int:day_id>/cancel/", views.day_cancel, name="day-cancel"),

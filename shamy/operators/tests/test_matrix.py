@@ -123,6 +123,11 @@ MATRIX = [
         expect.only(REPORT, visible=IN_P),
     ),
     Row(
+        "operators:indicators",
+        lambda c, s: reverse("operators:indicators", args=[c.programme.pk]) + "?year=2027",
+        expect.only(REPORT, visible=IN_P),
+    ),
+    Row(
         "operators:day-detail",
         lambda c, s: reverse("operators:day-detail", args=[s.day.pk]),
         expect.only(SEES_DAY),

@@ -411,3 +411,20 @@ def test_list_pages_take_the_same_queries_for_2_and_20_rows(client, programme_ca
     assert [_queries(client, url) for url in (agreements, days, day)] == before
     client.force_login(c.talgat)
     assert _queries(client, day) == _queries(client, day)
+
+
+def test_indicators_suppress_small_groups(programme_cast, operator_scene):
+    c, s = programme_cast, operator_scene
+    rows, minimum = selectors.programme_indicators(programme=c.programme, year=2027)
+    hours = rows[0].cells
+    # timur attended the 8-hour course at A1 (rural): one person, under the threshold.
+    assert minimum > 1
+    assert hours["rural"].suppressed and hours["rural"].value is None and hours["rural"].people == 1
+    assert not hours["urban"].suppressed and hours["urban"].people == 0
+    from shamy.analytics.models import AnalyticsSettings
+
+    settings_row = AnalyticsSettings.current()
+    settings_row.suppression_threshold = 1
+    settings_row.save()
+    rows, _minimum = selectors.programme_indicators(programme=c.programme, year=2027)
+    assert rows[0].cells["rural"].value == 8.0 and rows[1].cells["all"].value == 1.0

@@ -180,7 +180,14 @@ def break_list(request: AuthedHttpRequest) -> HttpResponse:
 def training_home(request: AuthedHttpRequest) -> HttpResponse:
     """The operator programmes the actor takes part in (or all, for national readers)."""
     programmes = selectors.operator_programmes(actor=request.user)
-    rows = [(programme, permissions.can_view_report(request.user, programme)) for programme in programmes]
+    rows = [
+        (
+            programme,
+            permissions.can_view_report(request.user, programme),
+            selectors.events_of(actor=request.user, programme=programme),
+        )
+        for programme in programmes
+    ]
     return render(request, "operators/training_home.html", {"rows": rows})
 
 
@@ -395,3 +402,19 @@ def cascade(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
             "show_people": permissions.can_view_cascade_people(request.user, programme),
         },
     )
+
+
+@checked(Programme, "training-report", kwarg="programme_id")
+def indicators(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
+    year = selectors.school_year_from(request.GET.get("year"))
+    rows, minimum = selectors.programme_indicators(programme=programme, year=year)
+    context = {
+        "programme": programme,
+        "rows": rows,
+        "minimum": minimum,
+        "generations": selectors.cascade_for(programme=programme).cascade.generations,
+        "year_label": f"{year}/{(year + 1) % 100:02d}",
+        "previous": year - 1,
+        "next": year + 1,
+    }
+    return render(request, "operators/indicators.html", context)

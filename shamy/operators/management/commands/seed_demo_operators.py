@@ -27,7 +27,8 @@ class Command(BaseCommand):
         described = (
             f"{counts['agreements']} operator schools ({counts['handed_over']} handed over), "
             f"{counts['training_days']} training days, {counts['sessions']} sessions, "
-            f"{counts['trainers']} trainers, {counts['attendance']} attendance marks"
+            f"{counts['trainers']} trainers, {counts['attendance']} attendance marks, "
+            f"{counts['registrations']} summit registrations ({counts['checked_in']} checked in)"
         )
         if summary.already_loaded:
             self.stdout.write(f"Operator demo data already loaded ({described}): nothing changed.")
