@@ -414,7 +414,7 @@ def test_list_pages_take_the_same_queries_for_2_and_20_rows(client, programme_ca
 
 
 def test_indicators_suppress_small_groups(programme_cast, operator_scene):
-    c, s = programme_cast, operator_scene
+    c = programme_cast
     rows, minimum = selectors.programme_indicators(programme=c.programme, year=2027)
     hours = rows[0].cells
     # timur attended the 8-hour course at A1 (rural): one person, under the threshold.
