@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router
+from ninja.errors import HttpError
 from pydantic import BaseModel
 
+from shamy.core.rules import allowed
 from shamy.operators import permissions, selectors
 from shamy.operators.models import TrainingSession
+from shamy.operators.services import events as event_services
 
 router = Router(tags=["operators"])
 MAX_LIMIT = 200
@@ -207,3 +210,100 @@ def cascade(request: HttpRequest, programme_id: int) -> dict[str, object]:
             for region, (teachers, schools) in result.beyond_by_region.items()
         ],
     }
+
+
+class RegistrationOut(Out):
+    id: int
+    full_name: str
+    email: str
+    school_id: int | None
+    side: str
+    status: str
+    created_at: datetime.datetime
+    checked_in_at: datetime.datetime | None
+    checked_in_door: str
+
+
+class RegistrationPageOut(Out):
+    count: int
+    items: list[RegistrationOut]
+
+
+class RegistrationQuery(BaseModel):
+    status: str = Field("", pattern="^(|confirmed|waiting|cancelled)$")
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class ScanIn(BaseModel):
+    id: str
+    code: str
+    door: str = ""
+    scanned_at: str
+
+
+class ScanBatchIn(BaseModel):
+    scans: list[ScanIn] = Field(max_length=500)
+
+
+class ScanOut(Out):
+    id: str
+    outcome: str
+    label: str
+    name: str
+    first_door: str
+    first_at: str | None
+
+
+@router.get(
+    "/operators/events/{event_id}/registrations",
+    response={200: RegistrationPageOut, **ERROR_RESPONSES},
+    url_name="operator-registration-list",
+)
+def registration_list(request: HttpRequest, event_id: int, query: Query[RegistrationQuery]) -> dict[str, object]:
+    """An event's registrations: names and e-mails, so only for its coordinator, its check-in
+    volunteers and the system administrator (404 for an event you may not see)."""
+    event = selectors.event_for_api(user=request.user, event_id=event_id)
+    if not allowed(request.user, event, "registrations"):
+        raise PermissionDenied
+    rows = selectors.registrations_of(actor=request.user, event=event, status=query.status)
+    count = rows.count()
+    return {
+        "count": count,
+        "items": [
+            {
+                "id": row.pk,
+                "full_name": row.full_name,
+                "email": row.email,
+                "school_id": row.school_id,
+                "side": row.side,
+                "status": row.status,
+                "created_at": row.created_at,
+                "checked_in_at": row.checked_in_at,
+                "checked_in_door": row.checked_in_door,
+            }
+            for row in rows[query.offset : query.offset + query.limit]
+        ],
+    }
+
+
+@router.post(
+    "/operators/events/{event_id}/check-ins",
+    response={200: list[ScanOut], **ERROR_RESPONSES},
+    url_name="operator-check-in-batch",
+)
+def check_in_batch(request: HttpRequest, event_id: int, batch: ScanBatchIn) -> list[dict[str, object]]:
+    """The offline devices' batch: each scan once by its ``id`` (a batch sent twice is stored once),
+    a ticket checked in once whatever the door. Needs the event's check-in rule."""
+    event = selectors.event_for_api(user=request.user, event_id=event_id)
+    if not allowed(request.user, event, "check-in"):
+        raise PermissionDenied
+    try:
+        results = event_services.scans_record_batch(
+            actor=request.user,  # type: ignore[arg-type]
+            event=event,
+            scans=[scan.model_dump() for scan in batch.scans],
+        )
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from error
+    return [result.as_dict() for result in results]

@@ -251,6 +251,13 @@ def may_check_in(access: Access, event: Event) -> bool:
     return access.is_coordinator(event.programme_id) or event.volunteers.filter(pk=access.user.pk).exists()
 
 
+@object_rule("operators.Event", "registrations")
+def may_list_registrations(access: Access, event: Event) -> bool:
+    """The list of people registered (names, e-mails): the system administrator, the programme's
+    coordinator and the event's volunteers."""
+    return access.is_system_admin or may_check_in(access, event)
+
+
 @rule("operators.Registration", "view")
 def registrations_visible(access: Access) -> Q | bool:
     """Registrations hold names and e-mails: the system administrator, the programme's

@@ -583,3 +583,13 @@ def programme_indicators(*, programme: Programme, year: int) -> tuple[list[Indic
         IndicatorRow(_("Teachers trained"), trained),
         IndicatorRow(_("State-school teachers reached by the cascade"), reached),
     ], minimum
+
+
+def event_for_api(*, user: Actor, event_id: int) -> Event:
+    """An event under its "view" rule, else 404."""
+    return get_object_or_404(Event.objects.restrict(user, "view"), pk=event_id)
+
+
+def registrations_of(*, actor: Actor, event: Event, status: str = "") -> QuerySet[Registration]:
+    rows = Registration.objects.restrict(actor, "view").filter(event=event).order_by("created_at", "id")
+    return rows.filter(status=status) if status else rows

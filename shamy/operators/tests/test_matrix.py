@@ -12,7 +12,16 @@ from django.urls import reverse
 from shamy.accounts.services.users import api_token_create
 from shamy.attendance.models import Attendance
 from shamy.core.testing.matrix import Expect, Row, Visit, matrix_test
-from shamy.operators.models import DayStatus, HandoverCheck, SchoolBreak, Trainer, TrainingDay, TrainingSession
+from shamy.operators.models import (
+    DayStatus,
+    HandoverCheck,
+    Registration,
+    Scan,
+    SchoolBreak,
+    Trainer,
+    TrainingDay,
+    TrainingSession,
+)
 from shamy.programmes.testing import ALL_PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -294,6 +303,53 @@ MATRIX += [
         method="post",
     ),
 ]
+
+
+def _scan_batch_check(visit: Visit) -> None:
+    if visit.status == 200:
+        assert visit.response.json()[0]["outcome"] == "checked_in"
+    else:
+        assert not Scan.objects.exists()
+
+
+MATRIX += [
+    Row(
+        "api:operator-registration-list",
+        lambda c, s: reverse("api:operator-registration-list", args=[s.event.pk]),
+        expect.only({"aigerim", "aliya", "madina"}, visible=SEES_EVENT, anonymous=401),
+        auth=_bearer,
+        check=_api_check,
+    ),
+]
+
+
+def test_api_check_in_batch_by_persona(client, programme_cast, operator_scene):
+    import json
+
+    url = reverse("api:operator-check-in-batch", args=[operator_scene.event.pk])
+    for persona in ALL_PERSONAS:
+        Scan.objects.all().delete()
+        Registration.objects.update(checked_in_at=None, checked_in_door="")
+        user = programme_cast.user(persona)
+        headers = _bearer(user) if user is not None else {}
+        body = {
+            "scans": [
+                {
+                    "id": "6f1f0a7e-8f45-4a55-9bd8-1f2a3b4c5d6e",
+                    "code": operator_scene.registration.code,
+                    "scanned_at": "2028-03-28T08:30:00+05:00",
+                }
+            ]
+        }
+        response = client.post(url, json.dumps(body), content_type="application/json", **headers)
+        expected = (
+            200 if persona in CHECKS_IN else 401 if persona == "anonymous" else 403 if persona in SEES_EVENT else 404
+        )
+        assert response.status_code == expected, persona
+        _scan_batch_check(Visit(row=None, persona=persona, status=expected, cast=None, scene=None, response=response))
+
+
+COVERED_URL_NAMES = {"api:operator-check-in-batch"}
 
 test_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="operator_scene")
 
