@@ -116,16 +116,21 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else 0.0
 
 
-def _load(name: str, requests: list[urllib.request.Request]) -> CheckinResult:
-    """Send the requests from len(DOORS) clients at once; latency per request."""
+def _load(name: str, requests: list[urllib.request.Request], per_second: float = 0.0) -> CheckinResult:
+    """Send the requests from len(DOORS) clients at once; latency per request. With ``per_second``
+    the requests start on a fixed schedule (doors scanning at that overall rate) instead of as fast
+    as the server answers, so the latency is the service's, not a queue the load made itself."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
     shares = [requests[i :: len(DOORS)] for i in range(len(DOORS))]
 
-    def client(share: list[urllib.request.Request]) -> None:
+    def client(offset: int, share: list[urllib.request.Request]) -> None:
         nonlocal errors
-        for request in share:
+        for index, request in enumerate(share):
+            if per_second:
+                due = begin + (index * len(DOORS) + offset) / per_second
+                time.sleep(max(0.0, due - time.perf_counter()))
             started = time.perf_counter()
             try:
                 with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
@@ -138,8 +143,8 @@ def _load(name: str, requests: list[urllib.request.Request]) -> CheckinResult:
                 latencies.append(elapsed)
                 errors += 0 if ok else 1
 
-    threads = [threading.Thread(target=client, args=(share,)) for share in shares]
-    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(offset, share)) for offset, share in enumerate(shares)]
+    begin = started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -187,7 +192,24 @@ def measure(base: str, session: str, prepared: dict[str, Any]) -> list[CheckinRe
         for _ in scans
     ]
     _load("warm-up", trivial[:30])
-    return [_load("trivial view (baseline)", trivial), _load("check-in sync, one scan per request", scans)]
+    results = [
+        _load("trivial view (baseline)", trivial),
+        _load("check-in sync, as fast as answered", scans),
+    ]
+    # The same 600 tickets again, at 20 scans a second from three doors (600 in 30 s, twenty times
+    # the target's pace): the first scans were cleared, so each is a first check-in again.
+    reset(prepared["event_id"])
+    paced = [scan(code, DOORS[n % len(DOORS)]) for n, code in enumerate(codes)]
+    results.append(_load("trivial view, 20 requests/s (baseline)", trivial[: len(paced)], per_second=20))
+    results.append(_load("check-in sync, 20 scans/s", paced, per_second=20))
+    return results
+
+
+def reset(event_id: int) -> None:
+    from shamy.operators.models import Registration, Scan
+
+    Scan.objects.filter(event_id=event_id).delete()
+    Registration.objects.filter(event_id=event_id).update(checked_in_at=None, checked_in_door="")
 
 
 def _now() -> str:
@@ -195,26 +217,23 @@ def _now() -> str:
 
 
 def table(results: list[CheckinResult], stored: tuple[int, int]) -> str:
-    baseline = results[0]
     lines = [
         "| scenario | requests | wall clock | requests/s | p50 ms | p95 ms | p99 ms | errors | vs trivial p95 |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for result in results:
+    for index, result in enumerate(results):
+        baseline = results[index - index % 2]  # each check-in run beside the baseline run before it
         ratio = result.p95_ms / baseline.p95_ms if baseline.p95_ms else 0.0
         lines.append(
             f"| {result.name} | {result.requests} | {result.seconds:.1f} s | {result.rps:.0f} | {result.p50_ms:.1f} | "
             f"{result.p95_ms:.1f} | {result.p99_ms:.1f} | {result.errors} | {ratio:.1f}× |"
         )
-    checkins = results[-1]
-    verdict = (
-        "met"
-        if checkins.errors == 0 and checkins.p95_ms < 100 and checkins.seconds < 600 and stored[0] == TICKETS
-        else "NOT met"
-    )
     lines.append("")
+    for checkins in (results[1], results[3]):
+        verdict = "met" if checkins.errors == 0 and checkins.p95_ms < 100 and checkins.seconds < 600 else "NOT met"
+        lines.append(f"- {checkins.name}: target (600 check-ins within 10 minutes, p95 under 100 ms) **{verdict}**.")
     lines.append(
-        f"Target (600 check-ins within 10 minutes, p95 under 100 ms): **{verdict}**. Afterwards the database "
-        f"held {stored[0]} checked-in registrations of {TICKETS} and {stored[1]} scans."
+        f"- After the last run the database held {stored[0]} checked-in registrations of {TICKETS} "
+        f"(each ticket once) and {stored[1]} scans."
     )
     return "\n".join(lines)

@@ -270,6 +270,12 @@ def scan_record(
     """
     if not allowed(actor, event, "check-in"):
         raise PermissionDenied
+    return _scan(actor, event, client_id, code, door, scanned_at)
+
+
+def _scan(
+    actor: User, event: Event, client_id: uuid.UUID, code: str, door: str, scanned_at: datetime.datetime
+) -> ScanResult:
     existing = Scan.objects.select_related("registration").filter(client_id=client_id).first()
     if existing is not None:
         return _result(existing)
@@ -333,10 +339,10 @@ def scans_record_batch(*, actor: User, event: Event, scans: Iterable[Mapping[str
     if len(items) > MAX_BATCH:
         raise ValidationError(_("Send at most %(limit)s scans at once.") % {"limit": MAX_BATCH})
     parsed = [_parse_scan(item) for item in items]
-    return [
-        scan_record(actor=actor, event=event, client_id=client_id, code=code, door=door, scanned_at=scanned_at)
-        for client_id, code, door, scanned_at in parsed
-    ]
+    # One permission check for the whole batch (the rule reads the event's volunteers).
+    if not allowed(actor, event, "check-in"):
+        raise PermissionDenied
+    return [_scan(actor, event, client_id, code, door, scanned_at) for client_id, code, door, scanned_at in parsed]
 
 
 @transaction.atomic
