@@ -282,6 +282,8 @@ def _scan(
     try:
         with transaction.atomic():
             registration = Registration.objects.select_for_update().filter(event=event, code=code.strip()).first()
+            if registration is not None:
+                registration.event = event  # already loaded: its label names the audit entry
             if registration is None:
                 outcome = ScanOutcome.UNKNOWN
             elif registration.status != RegistrationStatus.CONFIRMED:
