@@ -27,6 +27,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/certify/", views.trainer_certify, name="trainer-certify"),
     path("e/<slug:slug>/", views_events.event_public, name="event-public"),
     path("tickets/<str:code>/", views_events.ticket, name="ticket"),
+    path("tickets/<str:code>/ticket.pdf", views_events.ticket_pdf, name="ticket-pdf"),
     path("tickets/<str:code>/cancel/", views_events.ticket_cancel, name="ticket-cancel"),
     path("tickets/<str:code>/feedback/", views_events.ticket_feedback, name="ticket-feedback"),
     path("events/<int:event_id>/", views_events.event_detail, name="event-detail"),

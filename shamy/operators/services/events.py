@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
@@ -40,6 +40,7 @@ from shamy.operators.models import (
     ScanOutcome,
     SchoolSide,
 )
+from shamy.operators.tickets import ticket_pdf
 from shamy.registry.models import Ownership, School
 
 _STATUS_FIELDS = ["status", "cancelled_at", "promoted_at"]
@@ -97,7 +98,10 @@ def _send_ticket(registration_id: int, subject_kind: str) -> None:
             if registration.status == RegistrationStatus.CONFIRMED
             else _("You are on the waiting list for %(event)s")
         ) % {"event": registration.event.label}
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.email])
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.email])
+        if registration.status == RegistrationStatus.CONFIRMED:
+            message.attach(f"ticket-{registration.event.slug}.pdf", ticket_pdf(registration), "application/pdf")
+        message.send()
 
 
 @transaction.atomic

@@ -70,6 +70,8 @@ def test_the_quota_keeps_places_for_state_schools_and_the_rest_wait(
     # The person moved up is told, in their own language, with the ticket's link.
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [state_side[2].email]
     assert state_side[2].code in mailoutbox[0].body and "Саммит учителей" in mailoutbox[0].subject
+    (name, content, mime) = mailoutbox[0].attachments[0]
+    assert mime == "application/pdf" and content.startswith(b"%PDF") and name.endswith(".pdf")
     # An operator teacher cancels: the operator waiting person moves up.
     assert registration_cancel(registration=operator_side[0]) == [operator_side[3]]
     assert Registration.objects.filter(event=event, status="confirmed").count() == 5

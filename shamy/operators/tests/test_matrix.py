@@ -264,6 +264,12 @@ MATRIX += [
         expect.everyone(200, anonymous=None),
     ),
     Row(
+        "operators:ticket-pdf",
+        lambda c, s: reverse("operators:ticket-pdf", args=[s.registration.code]),
+        expect.everyone(200, anonymous=None),
+        check=lambda v: _is_pdf(v),
+    ),
+    Row(
         "operators:ticket-cancel",
         lambda c, s: reverse("operators:ticket-cancel", args=[s.registration.code]),
         expect.everyone(302, anonymous=None),
@@ -303,6 +309,11 @@ MATRIX += [
         method="post",
     ),
 ]
+
+
+def _is_pdf(visit: Visit) -> None:
+    assert visit.response["Content-Type"] == "application/pdf"
+    assert visit.response.content.startswith(b"%PDF")
 
 
 def _scan_batch_check(visit: Visit) -> None:

@@ -7,7 +7,6 @@ import json
 import uuid
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from shamy.access.http import AuthedHttpRequest
 from shamy.core.rules import checked
-from shamy.operators import forms, selectors
+from shamy.operators import forms, selectors, tickets
 from shamy.operators.models import Event
 from shamy.operators.services import events as event_services
 
@@ -53,7 +52,7 @@ def event_public(request: Any, slug: str) -> HttpResponse:
 @login_not_required
 def ticket(request: Any, code: str) -> HttpResponse:
     registration = selectors.ticket(code=code)
-    qr = segno.make(registration.code, error="m").svg_inline(scale=6, title=_("Ticket QR code"))
+    qr = tickets.ticket_qr_svg(registration)
     context = {
         "registration": registration,
         "qr": qr,
@@ -61,6 +60,15 @@ def ticket(request: Any, code: str) -> HttpResponse:
         "rating_form": forms.RatingForm(),
     }
     return render(request, "operators/ticket.html", context)
+
+
+@login_not_required
+def ticket_pdf(request: Any, code: str) -> HttpResponse:
+    registration = selectors.ticket(code=code)
+    response = HttpResponse(tickets.ticket_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ticket-{registration.event.slug}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_not_required
