@@ -81,20 +81,38 @@
   window.addEventListener("offline", show);
   setInterval(sync, 10000);
 
-  // The camera, where the browser has a QR detector (BarcodeDetector); otherwise type the code.
+  // The camera: the browser's own QR detector (BarcodeDetector) where it has one, else jsQR
+  // (self-hosted in vendor/jsqr) reading frames from a canvas. Without a camera, type the code.
   var button = document.getElementById("camera-start");
   var video = document.getElementById("camera");
-  if ("BarcodeDetector" in window && navigator.mediaDevices) {
+  var canvas = document.createElement("canvas");
+  var native = "BarcodeDetector" in window;
+  if (navigator.mediaDevices && (native || window.jsQR)) {
     button.hidden = false;
     button.addEventListener("click", function () {
-      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      var detector = native ? new window.BarcodeDetector({ formats: ["qr_code"] }) : null;
       var last = "";
+      function found(value) {
+        if (value && value !== last) { last = value; queueScan(value); }
+      }
+      function frame() {
+        if (detector) {
+          return detector.detect(video).then(function (codes) { if (codes.length) found(codes[0].rawValue); });
+        }
+        if (video.videoWidth) {
+          canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+          var context = canvas.getContext("2d", { willReadFrequently: true });
+          context.drawImage(video, 0, 0);
+          var image = context.getImageData(0, 0, canvas.width, canvas.height);
+          var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+          if (code) found(code.data);
+        }
+        return Promise.resolve();
+      }
       navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
         video.srcObject = stream; video.hidden = false; video.play();
         (function look() {
-          detector.detect(video).then(function (codes) {
-            if (codes.length && codes[0].rawValue !== last) { last = codes[0].rawValue; queueScan(last); }
-          }).catch(function () {}).finally(function () { setTimeout(look, 300); });
+          frame().catch(function () {}).finally(function () { setTimeout(look, 300); });
         })();
       });
     });
