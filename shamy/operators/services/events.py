@@ -322,7 +322,7 @@ def _scan(
     return _result(scan)
 
 
-def _parse_scan(item: Mapping[str, Any]) -> tuple[uuid.UUID, str, str, datetime.datetime]:
+def _parse_scan(item: Any) -> tuple[uuid.UUID, str, str, datetime.datetime]:
     try:
         client_id = uuid.UUID(str(item["id"]))
         code = str(item["code"])[:64]
@@ -338,16 +338,18 @@ def _parse_scan(item: Mapping[str, Any]) -> tuple[uuid.UUID, str, str, datetime.
 MAX_BATCH = 500
 
 
-def scans_record_batch(*, actor: User, event: Event, scans: Iterable[Mapping[str, Any]]) -> list[ScanResult]:
-    """Record a device's queued scans (the offline sync), each as :func:`scan_record`. Raises
-    ValidationError for an unreadable scan or a batch over ``MAX_BATCH``."""
+def scans_record_batch(*, actor: User, event: Event, scans: Iterable[Mapping[str, Any]] | None) -> list[ScanResult]:
+    """Record a device's queued scans (the offline sync), each as :func:`scan_record`, after one
+    permission check for the whole batch (the event's "check-in" rule, else PermissionDenied).
+    Raises ValidationError for an unreadable batch or scan, or a batch over ``MAX_BATCH``."""
+    if not allowed(actor, event, "check-in"):
+        raise PermissionDenied
+    if scans is None or isinstance(scans, str | bytes | Mapping):
+        raise ValidationError(_("A scan in the batch is not readable."))
     items = list(scans)
     if len(items) > MAX_BATCH:
         raise ValidationError(_("Send at most %(limit)s scans at once.") % {"limit": MAX_BATCH})
     parsed = [_parse_scan(item) for item in items]
-    # One permission check for the whole batch (the rule reads the event's volunteers).
-    if not allowed(actor, event, "check-in"):
-        raise PermissionDenied
     return [_scan(actor, event, client_id, code, door, scanned_at) for client_id, code, door, scanned_at in parsed]
 
 

@@ -122,12 +122,15 @@ def check_in_manual(request: AuthedHttpRequest, event: Event) -> HttpResponse:
 
 
 @require_POST
-@checked(Event, "check-in", kwarg="event_id", name="event")
+@checked(Event, kwarg="event_id", name="event")  # the service checks "check-in" once per batch (403)
 def check_in_sync(request: AuthedHttpRequest, event: Event) -> JsonResponse:
     """The device's queued scans, as JSON ``{"scans": [{id, code, door, scanned_at}, …]}``."""
     try:
         scans = json.loads(request.body or b"{}").get("scans", [])
+    except (ValueError, AttributeError):
+        scans = None  # refused by the service, after its permission check (403 before 400)
+    try:
         results = event_services.scans_record_batch(actor=request.user, event=event, scans=scans)
-    except (ValueError, AttributeError, ValidationError):
+    except ValidationError:
         return JsonResponse({"detail": _("The batch is not readable."), "code": "invalid"}, status=400)
     return JsonResponse({"results": [result.as_dict() for result in results]})
