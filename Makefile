@@ -34,8 +34,10 @@ demo: install
 	$(MANAGE) seed_demo_programmes
 	$(MANAGE) seed_demo_portfolios
 	$(MANAGE) seed_demo_assessment
+	$(MANAGE) seed_demo_operators
 	$(MANAGE) demo_logins
 	$(MANAGE) demo_logins_programmes
+	$(MANAGE) demo_logins_operators
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 run: install

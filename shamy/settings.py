@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "shamy.analytics",
     "shamy.assessment",
     "shamy.credentials",
+    "shamy.operators",
     "shamy.api",
     "shamy.home",  # the top layer: pages that bring the apps together
 ]

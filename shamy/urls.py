@@ -19,6 +19,7 @@ urlpatterns = [
     path("analytics/", include("shamy.analytics.urls")),
     path("assessment/", include("shamy.assessment.urls")),
     path("", include("shamy.credentials.urls")),
+    path("operators/", include("shamy.operators.urls")),
     path("api/v1/", api.urls),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -50,10 +50,12 @@ api = ShamyAPI(
 install_error_handlers(api)
 
 from shamy.analytics.api import router as analytics_router  # noqa: E402
+from shamy.operators.api import router as operators_router  # noqa: E402
 from shamy.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("/", registry_router)
 api.add_router("/", analytics_router)
+api.add_router("/", operators_router)
 
 from shamy.credentials.api import router as credentials_router  # noqa: E402
 
