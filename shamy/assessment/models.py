@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
@@ -319,7 +320,9 @@ class Moderation(models.Model):
         related_name="+",
         verbose_name=_("moderator"),
     )
-    outcome = models.CharField(_("outcome"), max_length=10, choices=ModerationOutcome.choices, blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("of moderation", "outcome"), max_length=10, choices=ModerationOutcome.choices, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
