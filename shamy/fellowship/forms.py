@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shamy.fellowship.models import (
+    RUBRIC,
+    RUBRIC_MAX,
+    RUBRIC_MIN,
+    Application,
+    PlacementRule,
+    Stage,
+    Subject,
+    TeachingLanguage,
+)
+from shamy.registry.models import Region
+
+
+class ApplicationStartForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail"), help_text=_("We send the link to your application here."))
+    # A field people never see (hidden by CSS and from screen readers): bots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("This form could not be sent."))
+        return ""
+
+
+class ApplicationForm(forms.ModelForm):
+    subjects = forms.MultipleChoiceField(
+        label=_("Subjects you can teach"), choices=Subject.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you can teach in"),
+        choices=TeachingLanguage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    accepted_regions = forms.ModelMultipleChoiceField(
+        label=_("Regions you would work in"),
+        queryset=Region.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    first_region = forms.ModelChoiceField(
+        label=_("Your first choice of region"), queryset=Region.objects.none(), required=False
+    )
+    second_region = forms.ModelChoiceField(
+        label=_("Your second choice"), queryset=Region.objects.none(), required=False
+    )
+    third_region = forms.ModelChoiceField(label=_("Your third choice"), queryset=Region.objects.none(), required=False)
+    cv = forms.FileField(label=_("CV (PDF or Word)"), required=False)
+    diploma = forms.FileField(label=_("Diploma (PDF or Word)"), required=False)
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    class Meta:
+        model = Application
+        fields = ["full_name", "phone", "university", "graduated_year", "needs_housing", "motivation"]
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("accepted_regions", "first_region", "second_region", "third_region"):
+            self.fields[name].queryset = regions  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["subjects"].initial = self.instance.subjects
+            self.fields["languages"].initial = self.instance.languages
+            self.fields["accepted_regions"].initial = list(self.instance.accepted_regions.values_list("pk", flat=True))
+            ranked = list(self.instance.ranked_regions) + [None, None, None]
+            for name, value in zip(("first_region", "second_region", "third_region"), ranked, strict=False):
+                self.fields[name].initial = value
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("This form could not be sent."))
+        return ""
+
+    def clean_graduated_year(self) -> int | None:
+        year = self.cleaned_data.get("graduated_year")
+        if year is not None and not 1960 <= year <= datetime.date.today().year + 1:
+            raise forms.ValidationError(_("Give a year between 1960 and next year."))
+        return year
+
+    def applicant_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["subjects"] = list(self.cleaned_data["subjects"])
+        data["languages"] = list(self.cleaned_data["languages"])
+        ranked = []
+        for name in ("first_region", "second_region", "third_region"):
+            region = self.cleaned_data.get(name)
+            if region is not None and region.pk not in ranked:
+                ranked.append(region.pk)
+        data["ranked_regions"] = ranked
+        return data
+
+
+class MoveForm(forms.Form):
+    to_stage = forms.ChoiceField(
+        label=_("Move the selected applications to"),
+        choices=[(s.value, s.label) for s in Stage if s != Stage.DRAFT],
+    )
+    applications = forms.ModelMultipleChoiceField(
+        queryset=Application.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, queryset: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = queryset  # type: ignore[attr-defined]
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(n, str(n)) for n in range(RUBRIC_MIN, RUBRIC_MAX + 1)]
+        for key, label in RUBRIC.items():
+            self.fields[f"score_{key}"] = forms.TypedChoiceField(label=label, choices=choices, coerce=int)
+
+    def scores(self) -> dict[str, int]:
+        return {key: self.cleaned_data[f"score_{key}"] for key in RUBRIC}
+
+
+class RuleForm(forms.Form):
+    fellow = forms.IntegerField()
+    vacancy = forms.IntegerField()
+    kind = forms.ChoiceField(choices=PlacementRule.Kind.choices)
+
+
+class ApplyForm(forms.Form):
+    starts_on = forms.DateField(label=_("Placements start on"), widget=forms.DateInput(attrs={"type": "date"}))

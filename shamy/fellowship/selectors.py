@@ -1,0 +1,318 @@
+"""Reads for the fellowship: need scores (from the equity analytics), the solver's input, reach,
+the cohort dashboard and the recruitment funnel."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.shortcuts import get_object_or_404
+
+from shamy.access.context import Actor, AnalyticsScope
+from shamy.analytics import need
+from shamy.analytics.dashboard import need_candidates
+from shamy.analytics.selectors import current_school_year
+from shamy.fellowship.models import (
+    CLOSED_STAGES,
+    IN_EDUCATION,
+    PIPELINE,
+    AgreementStatus,
+    AlumniPathway,
+    Application,
+    Fellow,
+    FellowshipCohort,
+    Placement,
+    PlacementRule,
+    PlacementStatus,
+    Pupil,
+    Stage,
+    StageChange,
+    Vacancy,
+)
+from shamy.registry.models import Region, School
+
+# The need ranking is a national aggregate of registry counts: every coordinator's solve uses the
+# same scores, whatever their own analytics scope.
+NEED_SCOPE = AnalyticsScope(national=True)
+
+
+def school_need_scores(schools: Iterable[School]) -> dict[int, float]:
+    """Each school's need score, 0..100: its district's score in the equity analytics' need
+    ranking of its region (default weights), or its region's national score when the school has
+    no district or its district has no data. Reuses ``analytics.need.rank``; no second formula."""
+    schools = list(schools)
+    year = current_school_year()
+    national = {
+        r.place.pk: r.score
+        for r in need.rank(
+            need_candidates(scope=NEED_SCOPE, region=None, year=year, programme=None), need.DEFAULT_WEIGHTS
+        )
+    }
+    by_region: dict[int, dict[int, float | None]] = {}
+    regions = {s.region_id for s in schools}
+    for region in Region.objects.filter(pk__in=sorted(regions)):
+        ranked = need.rank(
+            need_candidates(scope=NEED_SCOPE, region=region, year=year, programme=None), need.DEFAULT_WEIGHTS
+        )
+        by_region[region.pk] = {r.place.pk: r.score for r in ranked}
+    scores = {}
+    for school in schools:
+        score = by_region.get(school.region_id, {}).get(school.district_id) if school.district_id else None
+        if score is None:
+            score = national.get(school.region_id)
+        scores[school.pk] = round(float(score), 1) if score is not None else 0.0
+    return scores
+
+
+def cohort_get_for_user(*, user: Actor, cohort_id: int) -> FellowshipCohort:
+    return get_object_or_404(
+        FellowshipCohort.objects.visible_to(user).select_related("cohort__programme"), pk=cohort_id
+    )
+
+
+def open_vacancies(cohort: FellowshipCohort) -> list[Vacancy]:
+    return list(
+        Vacancy.objects.filter(programme_id=cohort.cohort.programme_id, is_open=True, placement__isnull=True)
+        .select_related("school__region", "school__district")
+        .order_by("pk")
+    )
+
+
+def fellows_to_place(cohort: FellowshipCohort) -> list[Fellow]:
+    """Fellows of the cohort without a placement yet."""
+    return list(cohort.fellows.filter(placements__isnull=True).prefetch_related("accepted_regions").order_by("pk"))
+
+
+def placement_input(cohort: FellowshipCohort, weights: dict[str, float] | None = None) -> dict[str, Any]:
+    """The solver's documented constraint-form input for a cohort: its unplaced fellows, the
+    programme's open vacancies with each school's need score and the fellows already serving in
+    its district, and the coordinator's locks and bans."""
+    fellows = fellows_to_place(cohort)
+    vacancies = open_vacancies(cohort)
+    scores = school_need_scores(v.school for v in vacancies)
+    nearby = dict(
+        Placement.objects.filter(
+            status=PlacementStatus.ACTIVE, fellow__cohort__cohort__programme_id=cohort.cohort.programme_id
+        )
+        .values_list("school__district_id")
+        .annotate(n=Count("id"))
+        .values_list("school__district_id", "n")
+    )
+    rules = PlacementRule.objects.filter(cohort=cohort)
+    data: dict[str, Any] = {
+        "fellows": [
+            {
+                "id": str(f.pk),
+                "subjects": list(f.subjects),
+                "languages": list(f.languages),
+                "accepted_regions": [str(r.pk) for r in f.accepted_regions.all()],
+                "ranked_regions": [str(r) for r in f.ranked_regions],
+                "needs_housing": f.needs_housing,
+            }
+            for f in fellows
+        ],
+        "vacancies": [
+            {
+                "id": str(v.pk),
+                "school": str(v.school_id),
+                "subject": v.subject,
+                "language": v.language,
+                "region": str(v.school.region_id),
+                "district": str(v.school.district_id or ""),
+                "need_score": scores[v.school_id],
+                "housing": v.housing,
+                "fellows_nearby": nearby.get(v.school.district_id, 0) if v.school.district_id else 0,
+            }
+            for v in vacancies
+        ],
+        "locked": [[str(r.fellow_id), str(r.vacancy_id)] for r in rules if r.kind == PlacementRule.Kind.LOCK],
+        "forbidden": [[str(r.fellow_id), str(r.vacancy_id)] for r in rules if r.kind == PlacementRule.Kind.FORBID],
+    }
+    if weights is not None:
+        data["weights"] = weights
+    return data
+
+
+# --- reach -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reach:
+    direct: int = 0  # distinct pupils in the classes fellows teach
+    indirect: int = 0  # pupils of the distinct schools fellows serve
+    schools: int = 0
+    fellows_placed: int = 0
+    fellows_retained: int = 0
+
+
+def reach(placements: Iterable[Placement] | Any) -> Reach:
+    """Children reached by a set of placements: each child once, however many fellows teach them
+    (distinct pupils), and each school's pupils once, however many fellows serve it (distinct
+    schools). Two queries."""
+    ids = (
+        [p.pk for p in placements]
+        if not hasattr(placements, "values_list")
+        else list(placements.values_list("pk", flat=True))
+    )
+    direct = Pupil.objects.filter(classes__placement_id__in=ids).distinct().count()
+    schools = School.objects.filter(pk__in=Placement.objects.filter(pk__in=ids).values("school_id"))
+    totals = schools.aggregate(n=Count("id"), pupils=Sum("pupils"))
+    placed = Placement.objects.filter(pk__in=ids)
+    return Reach(
+        direct=direct,
+        indirect=totals["pupils"] or 0,
+        schools=totals["n"] or 0,
+        fellows_placed=placed.values("fellow_id").distinct().count(),
+        fellows_retained=placed.exclude(status=PlacementStatus.LEFT_EARLY).values("fellow_id").distinct().count(),
+    )
+
+
+@dataclass
+class RegionRow:
+    region: Region
+    reach: Reach
+    left_early: int = 0
+
+
+def cohort_dashboard(cohort: FellowshipCohort) -> tuple[Reach, list[RegionRow]]:
+    """The cohort by region: fellows placed and retained, children reached directly and
+    indirectly, schools. A fixed number of queries per region."""
+    placements = Placement.objects.filter(fellow__cohort=cohort)
+    total = reach(placements)
+    rows = []
+    region_ids = sorted(set(placements.values_list("school__region_id", flat=True)))
+    for region in Region.objects.filter(pk__in=region_ids).order_by("name_kk"):
+        in_region = placements.filter(school__region=region)
+        rows.append(
+            RegionRow(region, reach(in_region), left_early=in_region.filter(status=PlacementStatus.LEFT_EARLY).count())
+        )
+    return total, rows
+
+
+# --- the funnel --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FunnelRow:
+    stage: str
+    label: str
+    reached: int  # applications that ever reached this stage
+    now: int  # applications in it now
+    conversion: float | None  # share of the previous stage's that reached this one
+    median_days: float | None  # median time spent in the stage (completed stays)
+
+
+def funnel(cohort: FellowshipCohort) -> list[FunnelRow]:
+    """Per pipeline stage: how many ever reached it, how many are there now, the conversion from
+    the stage before, and the median days spent in it."""
+    applications = Application.objects.filter(cohort=cohort).exclude(stage=Stage.DRAFT)
+    now_counts = dict(applications.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    changes = list(
+        StageChange.objects.filter(application__cohort=cohort)
+        .order_by("application_id", "at", "id")
+        .values_list("application_id", "from_stage", "to_stage", "at")
+    )
+    ever: dict[str, set[int]] = defaultdict(set)
+    durations: dict[str, list[float]] = defaultdict(list)
+    entered: dict[int, datetime.datetime] = {}
+    for application_id, from_stage, to_stage, at in changes:
+        if to_stage in PIPELINE:
+            ever[to_stage].add(application_id)
+        if application_id in entered and from_stage in PIPELINE:
+            durations[from_stage].append((at - entered[application_id]).total_seconds() / 86400)
+        entered[application_id] = at
+    # Skipped stages count as reached (a bulk move from screened to offer passed assessment).
+    for application_id, stage in applications.values_list("pk", "stage"):
+        if stage in PIPELINE:
+            for earlier in PIPELINE[: PIPELINE.index(Stage(stage)) + 1]:
+                ever[earlier].add(application_id)
+    for application_id in {c[0] for c in changes}:
+        reached = [s for s in PIPELINE if application_id in ever[s]]
+        if reached:
+            for earlier in PIPELINE[: PIPELINE.index(Stage(reached[-1])) + 1]:
+                ever[earlier].add(application_id)
+    rows = []
+    previous: int | None = None
+    for stage in PIPELINE:
+        count = len(ever[stage])
+        spent = sorted(durations[stage])
+        median = spent[len(spent) // 2] if spent else None
+        rows.append(
+            FunnelRow(
+                stage,
+                str(Stage(stage).label),
+                count,
+                now_counts.get(stage, 0),
+                (count / previous) if previous else None,
+                median,
+            )
+        )
+        previous = count
+    for stage in sorted(CLOSED_STAGES):
+        rows.append(
+            FunnelRow(stage, str(Stage(stage).label), now_counts.get(stage, 0), now_counts.get(stage, 0), None, None)
+        )
+    return rows
+
+
+# --- alumni --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AlumniFigures:
+    alumni: int = 0
+    reported: int = 0
+    by_pathway: dict[str, int] = field(default_factory=dict)
+    in_education: int = 0
+    in_rural_schools: int = 0
+
+
+def alumni_figures(cohort: FellowshipCohort) -> AlumniFigures:
+    """Alumni of a cohort by current pathway, the share still in education and in rural schools."""
+    alumni = list(cohort.fellows.filter(graduated_on__isnull=False).values_list("pk", flat=True))
+    current: dict[int, AlumniPathway] = {}
+    for row in AlumniPathway.objects.filter(fellow_id__in=alumni).order_by("fellow_id", "-reported_on", "-id"):
+        current.setdefault(row.fellow_id, row)
+    figures = AlumniFigures(alumni=len(alumni), reported=len(current))
+    for row in current.values():
+        figures.by_pathway[row.pathway] = figures.by_pathway.get(row.pathway, 0) + 1
+        figures.in_education += row.pathway in IN_EDUCATION
+        figures.in_rural_schools += row.in_rural_school
+    return figures
+
+
+def expansion(programme_id: int) -> list[dict[str, Any]]:
+    """Each region of the programme's agreements: its status on the way from prospective to a
+    first cohort, with targets and actual numbers."""
+    from shamy.fellowship.models import Agreement
+
+    rows = []
+    for agreement in Agreement.objects.filter(programme_id=programme_id).select_related("region"):
+        vacancies = Vacancy.objects.filter(programme_id=programme_id, school__region=agreement.region)
+        placements = Placement.objects.filter(
+            fellow__cohort__cohort__programme_id=programme_id, school__region=agreement.region
+        )
+        fellows = placements.values("fellow_id").distinct().count()
+        schools = placements.values("school_id").distinct().count()
+        if fellows:
+            step = "first_cohort"
+        elif vacancies.exists():
+            step = "first_vacancies"
+        elif agreement.status == AgreementStatus.SIGNED:
+            step = "signed"
+        else:
+            step = "prospective"
+        rows.append(
+            {
+                "agreement": agreement,
+                "step": step,
+                "vacancies": vacancies.count(),
+                "fellows": fellows,
+                "schools": schools,
+            }
+        )
+    return rows

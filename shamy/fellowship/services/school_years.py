@@ -1,0 +1,159 @@
+"""Two years in the school: classes and pupils, check-ins, early leaving, completion, alumni."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shamy.access.context import access_for
+from shamy.audit.services.entries import audit_record, snapshot
+from shamy.fellowship.models import (
+    AlumniPathway,
+    CheckIn,
+    CheckInAuthor,
+    Fellow,
+    Placement,
+    PlacementStatus,
+    Pupil,
+    TaughtClass,
+)
+from shamy.fellowship.permissions import can_check_in, can_manage_cohort, can_record_classes
+
+if TYPE_CHECKING:
+    from shamy.accounts.models import User
+
+
+@transaction.atomic
+def taught_class_record(
+    *, actor: User, placement: Placement, school_year: int, name: str, subject: str, pupil_codes: Iterable[str]
+) -> TaughtClass:
+    """Record (or update) a class the fellow teaches and its pupils, by the school's pupil numbers.
+    A pupil is one row per school, so a child in two fellows' classes is counted once. Needs
+    can_record_classes."""
+    if not can_record_classes(actor, placement):
+        raise PermissionDenied
+    codes = sorted({code.strip() for code in pupil_codes if code.strip()})
+    taught, created = TaughtClass.objects.get_or_create(
+        placement=placement, school_year=school_year, name=name.strip(), subject=subject
+    )
+    taught.full_clean()
+    existing = {p.code: p for p in Pupil.objects.filter(school_id=placement.school_id, code__in=codes)}
+    new = [Pupil(school_id=placement.school_id, code=code) for code in codes if code not in existing]
+    Pupil.objects.bulk_create(new)
+    pupils = list(Pupil.objects.filter(school_id=placement.school_id, code__in=codes))
+    taught.pupils.set(pupils)
+    audit_record(
+        actor=actor,
+        action="fellowship.taught_class.recorded" if created else "fellowship.taught_class.updated",
+        target=taught,
+        after={**(snapshot(taught) or {}), "pupils": len(pupils)},
+    )
+    return taught
+
+
+def _author_role(actor: User, placement: Placement) -> str:
+    access = access_for(actor)
+    if placement.fellow.user_id == actor.pk:
+        return CheckInAuthor.FELLOW
+    if placement.mentor_id == actor.pk:
+        return CheckInAuthor.MENTOR
+    if placement.school_id in access.principal_school_ids:
+        return CheckInAuthor.PRINCIPAL
+    raise PermissionDenied
+
+
+@transaction.atomic
+def check_in_record(
+    *, actor: User, placement: Placement, year: int, kind: str, progress: int, notes: str = ""
+) -> CheckIn:
+    """A mid-term or end-of-year check-in by the fellow, the mentor or the principal (the role is
+    the actor's own: one each per check-in). Needs can_check_in."""
+    if not can_check_in(actor, placement):
+        raise PermissionDenied
+    role = _author_role(actor, placement)
+    check_in, created = CheckIn.objects.get_or_create(
+        placement=placement,
+        year=year,
+        kind=kind,
+        author_role=role,
+        defaults={"author": actor, "progress": progress, "notes": notes},
+    )
+    before = None if created else snapshot(check_in)
+    check_in.author, check_in.progress, check_in.notes = actor, progress, notes
+    check_in.full_clean()
+    check_in.save()
+    audit_record(actor=actor, action="fellowship.check_in.recorded", target=check_in, before=before)
+    return check_in
+
+
+@transaction.atomic
+def placement_leave_early(
+    *, actor: User, placement: Placement, left_on: datetime.date, reason: str, note: str = ""
+) -> Placement:
+    """Record an early leaver with the date and reason. Needs can_manage_cohort."""
+    if not can_manage_cohort(actor, placement.fellow.cohort):
+        raise PermissionDenied
+    if placement.status != PlacementStatus.ACTIVE:
+        raise ValidationError(_("Only a placement in progress can end early."))
+    before = snapshot(placement)
+    placement.status, placement.left_on, placement.leaving_reason, placement.leaving_note = (
+        PlacementStatus.LEFT_EARLY,
+        left_on,
+        reason,
+        note,
+    )
+    placement.full_clean()
+    placement.save()
+    audit_record(actor=actor, action="fellowship.placement.left_early", target=placement, before=before)
+    return placement
+
+
+@transaction.atomic
+def fellow_graduate(*, actor: User, fellow: Fellow, graduated_on: datetime.date) -> Fellow:
+    """The fellow completed two years: their active placement is completed and they become an
+    alumnus. Needs can_manage_cohort."""
+    if not can_manage_cohort(actor, fellow.cohort):
+        raise PermissionDenied
+    for placement in fellow.placements.filter(status=PlacementStatus.ACTIVE):
+        before = snapshot(placement)
+        placement.status = PlacementStatus.COMPLETED
+        placement.save(update_fields=["status"])
+        audit_record(actor=actor, action="fellowship.placement.completed", target=placement, before=before)
+    before = snapshot(fellow)
+    fellow.graduated_on = graduated_on
+    fellow.save(update_fields=["graduated_on"])
+    audit_record(actor=actor, action="fellowship.fellow.graduated", target=fellow, before=before)
+    return fellow
+
+
+@transaction.atomic
+def pathway_record(
+    *,
+    actor: User | None,
+    fellow: Fellow,
+    pathway: str,
+    organisation: str = "",
+    region_id: int | None = None,
+    in_rural_school: bool = False,
+    reported_on: datetime.date | None = None,
+) -> AlumniPathway:
+    """An alumnus's current pathway (history kept). ``actor`` is None when the alumnus answers
+    through their yearly survey link; otherwise the coordinator."""
+    if actor is not None and not can_manage_cohort(actor, fellow.cohort):
+        raise PermissionDenied
+    if fellow.graduated_on is None:
+        raise ValidationError(_("Only alumni have a pathway."))
+    row = AlumniPathway(
+        fellow=fellow, pathway=pathway, organisation=organisation, region_id=region_id, in_rural_school=in_rural_school
+    )
+    if reported_on is not None:
+        row.reported_on = reported_on
+    row.full_clean()
+    row.save()
+    audit_record(actor=actor, action="fellowship.pathway.recorded", target=row)
+    return row

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from shamy.fellowship import views
+
+app_name = "fellowship"
+
+urlpatterns = [
+    path("", views.cohort_list, name="cohort-list"),
+    path("apply/<int:cohort_id>/", views.apply_start, name="apply-start"),
+    path("application/<str:token>/", views.apply_edit, name="apply-edit"),
+    path("application/<str:token>/withdraw/", views.apply_withdraw, name="apply-withdraw"),
+    path("cohorts/<int:cohort_id>/", views.cohort_detail, name="cohort-detail"),
+    path("cohorts/<int:cohort_id>/applications/", views.application_list, name="application-list"),
+    path("cohorts/<int:cohort_id>/placement/", views.placement_run, name="placement"),
+    path("cohorts/<int:cohort_id>/placement/rules/<int:rule_id>/delete/", views.rule_delete, name="rule-delete"),
+    path("applications/<int:application_id>/", views.application_detail, name="application-detail"),
+    path("applications/<int:application_id>/<str:kind>/", views.application_file, name="application-file"),
+]
