@@ -201,7 +201,7 @@ def application_withdraw(*, application: Application) -> Application:
     StageChange.objects.create(application=application, from_stage=application.stage, to_stage=Stage.WITHDRAWN, at=now)
     application.stage, application.stage_changed_at = Stage.WITHDRAWN, now
     application.save(update_fields=["stage", "stage_changed_at", "updated_at"])
-    audit_record(actor=None, action="fellowship.application.withdrawn", target=application)
+    audit_record(actor=None, action="fellowship.application.withdrawn", target=application, after=_audited(application))
     return application
 
 

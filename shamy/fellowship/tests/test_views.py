@@ -1,0 +1,255 @@
+"""Fellowship pages: who may open what (the matrix), the public application, the pipeline."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import translation
+
+from shamy.core.testing.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
+from shamy.fellowship.models import Application, PlacementRule, Stage
+from shamy.fellowship.tests.world import ALL, APPLICANT_TOKEN, OTHER_TOKEN
+
+expect = Expect(ALL)
+EVERYONE_302 = expect.everyone(REDIRECT, anonymous=None)
+EVERYONE_200 = expect.everyone(OK, anonymous=None)
+MANAGERS = {"aigerim", "gulnara"}
+SEE_COHORT = {"aigerim", "dana", "gulnara", "dias"}
+
+
+def _detail(c):
+    return reverse("fellowship:application-detail", kwargs={"application_id": c.application.pk})
+
+
+def _rule_url(c):
+    rule = PlacementRule.objects.create(
+        cohort=c.cohort, fellow=c.fellow_other, vacancy=c.vacancy_b1, kind=PlacementRule.Kind.FORBID
+    )
+    return reverse("fellowship:rule-delete", kwargs={"cohort_id": c.cohort.pk, "rule_id": rule.pk})
+
+
+def _unchanged_unless_moved(visit: Visit) -> None:
+    stage = Application.objects.get(pk=visit.cast.application.pk).stage
+    moved = visit.status == REDIRECT and visit.persona != "anonymous"
+    assert stage == (Stage.SCREENED if moved else Stage.APPLIED)
+
+
+def _own_application_only(visit: Visit) -> None:
+    body = visit.response.content.decode()
+    assert 'id="application-stage"' in body
+    assert "Олег Ким" not in body and "other@example.kz" not in body
+
+
+MATRIX = [
+    Row(
+        "fellowship:cohort-list",
+        lambda c: reverse("fellowship:cohort-list"),
+        expect.everyone(OK) | {"olzhas": FORBIDDEN},
+    ),
+    Row(
+        "fellowship:apply-start",
+        lambda c: reverse("fellowship:apply-start", kwargs={"cohort_id": c.cohort.pk}),
+        EVERYONE_200,
+    ),
+    Row(
+        "fellowship:apply-start",
+        lambda c: reverse("fellowship:apply-start", kwargs={"cohort_id": c.cohort.pk}),
+        EVERYONE_302,
+        method="post",
+        data=lambda c: {"email": "new@example.kz", "website": ""},
+        label="start",
+        login_redirect=False,
+    ),
+    Row(
+        "fellowship:apply-edit",
+        lambda c: reverse("fellowship:apply-edit", kwargs={"token": APPLICANT_TOKEN}),
+        EVERYONE_200,
+        check=_own_application_only,
+    ),
+    Row(
+        "fellowship:apply-edit",
+        lambda c: reverse("fellowship:apply-edit", kwargs={"token": "not-a-token"}),
+        expect.everyone(NOT_FOUND, anonymous=None),
+        label="unknown token",
+    ),
+    Row(
+        "fellowship:apply-withdraw",
+        lambda c: reverse("fellowship:apply-withdraw", kwargs={"token": OTHER_TOKEN}),
+        EVERYONE_302,
+        method="post",
+        login_redirect=False,
+    ),
+    Row(
+        "fellowship:cohort-detail",
+        lambda c: reverse("fellowship:cohort-detail", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only({"aigerim", "dana", "gulnara"}, visible=SEE_COHORT),
+    ),
+    Row(
+        "fellowship:application-list",
+        lambda c: reverse("fellowship:application-list", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only(MANAGERS, visible=SEE_COHORT),
+    ),
+    Row(
+        "fellowship:application-list",
+        lambda c: reverse("fellowship:application-list", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only(MANAGERS, visible=SEE_COHORT, ok=REDIRECT),
+        method="post",
+        data=lambda c: {"to_stage": Stage.SCREENED, "applications": [c.application.pk]},
+        label="move",
+        check=_unchanged_unless_moved,
+    ),
+    Row(
+        "fellowship:placement",
+        lambda c: reverse("fellowship:placement", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only(MANAGERS, visible=SEE_COHORT),
+    ),
+    Row(
+        "fellowship:placement",
+        lambda c: reverse("fellowship:placement", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only(MANAGERS, visible=SEE_COHORT, ok=REDIRECT),
+        method="post",
+        data=lambda c: {"fellow": c.fellow_other.pk, "vacancy": c.vacancy_b1.pk, "kind": "lock"},
+        label="lock",
+    ),
+    Row(
+        "fellowship:rule-delete",
+        _rule_url,
+        expect.only(MANAGERS, visible=SEE_COHORT, ok=REDIRECT),
+        method="post",
+    ),
+    Row(
+        "fellowship:application-detail",
+        _detail,
+        expect.only({"aigerim", "gulnara", "asel"}),
+    ),
+    Row(
+        "fellowship:application-detail",
+        _detail,
+        expect.only({"asel"}, visible={"aigerim", "gulnara"}, ok=REDIRECT),
+        method="post",
+        data=lambda c: {
+            f"score_{key}": 4 for key in ("motivation", "subject", "leadership", "resilience", "communication")
+        },
+        label="score",
+    ),
+    Row(
+        "fellowship:application-file",
+        lambda c, s: reverse("fellowship:application-file", kwargs={"application_id": c.application.pk, "kind": "cv"}),
+        expect.only({"aigerim", "gulnara", "asel"}),
+    ),
+]
+
+
+@pytest.fixture
+def fellowship_files(fellowship_cast, settings, tmp_path):
+    """The applicant's CV in a temporary media folder."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    application = fellowship_cast.application
+    application.cv.save("cv.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return application
+
+
+MATRIX_WITH_FILES = [row for row in MATRIX if row.url_name == "fellowship:application-file"]
+test_fellowship_matrix = matrix_test(
+    [row for row in MATRIX if row.url_name != "fellowship:application-file"], ALL, cast="fellowship_cast"
+)
+test_fellowship_file_matrix = matrix_test(MATRIX_WITH_FILES, ALL, cast="fellowship_cast", scene="fellowship_files")
+
+
+# --- journeys without a browser ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_honeypot_refuses_a_bot(client, fellowship_cast):
+    url = reverse("fellowship:apply-start", kwargs={"cohort_id": fellowship_cast.cohort.pk})
+    response = client.post(url, {"email": "bot@example.kz", "website": "http://spam"})
+    assert response.status_code == OK
+    assert not Application.objects.filter(email="bot@example.kz").exists()
+
+
+@pytest.mark.django_db
+def test_starts_are_rate_limited_per_address(client, fellowship_cast):
+    url = reverse("fellowship:apply-start", kwargs={"cohort_id": fellowship_cast.cohort.pk})
+    statuses = [client.post(url, {"email": f"a{n}@example.kz"}).status_code for n in range(12)]
+    assert statuses[:10] == [REDIRECT] * 10
+    assert statuses[10:] == [429, 429]
+    assert Application.objects.filter(email__startswith="a", stage=Stage.DRAFT).count() == 10
+
+
+@pytest.mark.django_db
+def test_an_applicant_applies_in_kazakh_and_sees_their_status(
+    client, fellowship_cast, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    c = fellowship_cast
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("fellowship:apply-start", kwargs={"cohort_id": c.cohort.pk}), {"email": "zh@example.kz"}
+        )
+    assert response.status_code == REDIRECT
+    edit_url = response["Location"]
+    application = Application.objects.get(email="zh@example.kz")
+    assert application.language == "kk"
+    assert mail.outbox[0].subject == "Бағдарламаға өтінішіңіз"
+    page = client.get(edit_url)
+    assert "Өтінішімді жіберу" in page.content.decode()
+    cv = ContentFile(b"%PDF-1.4\n%%EOF\n", name="cv.pdf")
+    data = {
+        "full_name": "Жанар Әлиева",
+        "university": "Қарағанды университеті",
+        "subjects": ["english"],
+        "languages": ["kk", "en"],
+        "accepted_regions": [c.region_a.pk],
+        "first_region": c.region_a.pk,
+        "motivation": "Ауыл балаларына ағылшын тілін үйреткім келеді.",
+        "cv": cv,
+        "submit": "1",
+    }
+    response = client.post(edit_url, data)
+    assert response.status_code == REDIRECT, response.content.decode()[:2000]
+    application.refresh_from_db()
+    assert application.stage == Stage.APPLIED
+    assert application.ranked_regions == [c.region_a.pk]
+    status = client.get(edit_url).content.decode()
+    assert "Өтініш берілді" in status
+
+
+@pytest.mark.django_db
+def test_the_pipeline_page_makes_the_same_queries_for_2_and_20_applications(
+    client, fellowship_cast, django_assert_max_num_queries
+):
+    c = fellowship_cast
+    client.force_login(c.gulnara)
+    url = reverse("fellowship:application-list", kwargs={"cohort_id": c.cohort.pk})
+    client.get(url)  # warm the session and caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == OK
+    for n in range(18):
+        Application.objects.create(
+            cohort=c.cohort, token_hash=f"h{n}", email=f"p{n}@example.kz", full_name=f"Үміткер {n}", stage=Stage.APPLIED
+        )
+    with CaptureQueriesContext(connection) as twenty:
+        assert client.get(url).status_code == OK
+    assert len(twenty) == len(two)
+
+
+@pytest.mark.django_db
+def test_the_placement_page_explains_and_locks(client, fellowship_cast):
+    c = fellowship_cast
+    client.force_login(c.gulnara)
+    url = reverse("fellowship:placement", kwargs={"cohort_id": c.cohort.pk})
+    with translation.override("en"):
+        body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Айдана Төлеген" in body
+    response = client.post(url, {"fellow": c.fellow_other.pk, "vacancy": c.vacancy_b1.pk, "kind": "lock"})
+    assert response.status_code == REDIRECT
+    assert PlacementRule.objects.filter(kind="lock").count() == 1
+    body = client.get(url).content.decode()
+    assert "badge" in body  # the locked match is marked
