@@ -24,8 +24,10 @@ demo: install
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_demo_programmes
 	$(MANAGE) seed_demo_portfolios
+	$(MANAGE) seed_demo_fellowship
 	$(MANAGE) demo_logins
 	$(MANAGE) demo_logins_programmes
+	$(MANAGE) demo_logins_fellowship
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 run: install

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shamy.access.context import access_for
 from shamy.access.roles import Role
@@ -39,9 +40,9 @@ class Subject(models.TextChoices):
 
 
 class TeachingLanguage(models.TextChoices):
-    KAZAKH = "kk", _("Kazakh")
-    RUSSIAN = "ru", _("Russian")
-    ENGLISH = "en", _("English")
+    KAZAKH = "kk", pgettext_lazy("language of instruction", "In Kazakh")
+    RUSSIAN = "ru", pgettext_lazy("language of instruction", "In Russian")
+    ENGLISH = "en", pgettext_lazy("language of instruction", "In English")
 
 
 class Stage(models.TextChoices):
@@ -259,7 +260,7 @@ class Application(models.Model):
     diploma = models.FileField(_("diploma"), upload_to=upload_to_application, blank=True)
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.DRAFT)
     stage_changed_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -497,7 +498,7 @@ class PlacementRule(models.Model):
 
     class Kind(models.TextChoices):
         LOCK = "lock", _("Locked")
-        FORBID = "forbid", _("Forbidden")
+        FORBID = "forbid", _("Banned")
 
     cohort = models.ForeignKey(FellowshipCohort, on_delete=models.CASCADE, related_name="placement_rules")
     fellow = models.ForeignKey(Fellow, on_delete=models.CASCADE, related_name="+")

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,15 @@ from shamy.fellowship.placement import (
 )
 
 SUBJECTS = ["math", "physics", "english"]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The solver's messages are translated; these tests read them in English.
+    with translation.override("en"):
+        yield
+
+
 LANGUAGES = ["kk", "ru"]
 REGIONS = ["KAR", "PAV", "KOS", "AKT"]
 

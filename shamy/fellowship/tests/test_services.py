@@ -205,7 +205,7 @@ def test_an_infeasible_lock_names_the_constraint(fellowship_cast):
     )
     run = placement_solve(actor=c.gulnara, cohort=c.cohort)
     assert run.result.infeasible == (
-        "Locked pair (Айдана Төлеген, Ақсу ауылының мектебі · Mathematics · Kazakh) cannot be met: "
+        "Locked pair (Айдана Төлеген, Ақсу ауылының мектебі · Mathematics · In Kazakh) cannot be met: "
         "subject qualification: fellow Айдана Төлеген is not qualified to teach Mathematics."
     )
     with pytest.raises(ValidationError):
