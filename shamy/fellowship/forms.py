@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django import forms
@@ -11,6 +12,8 @@ from shamy.fellowship.models import (
     RUBRIC_MAX,
     RUBRIC_MIN,
     Application,
+    CheckInKind,
+    LeavingReason,
     PlacementRule,
     Stage,
     Subject,
@@ -133,3 +136,34 @@ class RuleForm(forms.Form):
 
 class ApplyForm(forms.Form):
     starts_on = forms.DateField(label=_("Placements start on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CheckInForm(forms.Form):
+    year = forms.TypedChoiceField(
+        label=_("Year of the placement"), choices=[(1, _("First year")), (2, _("Second year"))], coerce=int
+    )
+    kind = forms.ChoiceField(label=_("Check-in"), choices=CheckInKind.choices)
+    progress = forms.TypedChoiceField(
+        label=_("Progress, 1 to 5"), choices=[(n, str(n)) for n in range(1, 6)], coerce=int
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TaughtClassForm(forms.Form):
+    school_year = forms.IntegerField(label=_("School year (first calendar year)"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Class"), max_length=20, help_text=_("For example 7 Ә."))
+    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    pupils = forms.CharField(
+        label=_("Pupil numbers"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The school's own numbers of the pupils in the class, separated by spaces or commas. No names."),
+    )
+
+    def pupil_codes(self) -> list[str]:
+        return [code for code in re.split(r"[\s,;]+", self.cleaned_data["pupils"]) if code]
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("Left on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(label=_("Reason for leaving"), choices=LeavingReason.choices)
+    note = forms.CharField(label=_("Note"), required=False)

@@ -387,6 +387,24 @@ class Fellow(models.Model):
         return self.full_name
 
 
+class PlacementQuerySet(models.QuerySet["Placement"]):
+    def visible_to(self, user: Actor) -> PlacementQuerySet:
+        """A placement's page (check-ins, classes) is for the fellow, their mentor, the school's
+        principal, the programme's coordinators and system administrators. Deny by default."""
+        access = access_for(user)
+        if access.user is None:
+            return self.none()
+        if access.is_system_admin:
+            return self.all()
+        coordinated = [m.programme_id for m in access.memberships if m.role == Role.COORDINATOR and m.programme_id]
+        query = Q(fellow__user_id=access.user_id) | Q(mentor_id=access.user_id)
+        if coordinated:
+            query |= Q(fellow__cohort__cohort__programme_id__in=sorted(coordinated))
+        if access.principal_school_ids:
+            query |= Q(school_id__in=sorted(access.principal_school_ids))
+        return self.filter(query)
+
+
 class Placement(models.Model):
     """A fellow's two years in one school."""
 
@@ -406,6 +424,8 @@ class Placement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     explanation = models.TextField(_("why this match"), blank=True)
+
+    objects = PlacementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("placement")

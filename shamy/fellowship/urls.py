@@ -13,6 +13,7 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/applications/", views.application_list, name="application-list"),
     path("cohorts/<int:cohort_id>/placement/", views.placement_run, name="placement"),
     path("cohorts/<int:cohort_id>/placement/rules/<int:rule_id>/delete/", views.rule_delete, name="rule-delete"),
+    path("placements/<int:placement_id>/", views.placement_detail, name="placement-detail"),
     path("applications/<int:application_id>/", views.application_detail, name="application-detail"),
     path("applications/<int:application_id>/<str:kind>/", views.application_file, name="application-file"),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, ngettext
@@ -19,7 +19,17 @@ from django.views.decorators.http import require_POST
 from shamy.access.http import AuthedHttpRequest
 from shamy.core.files import UploadRejected, file_response
 from shamy.fellowship import selectors
-from shamy.fellowship.forms import ApplicationForm, ApplicationStartForm, ApplyForm, MoveForm, ReviewForm, RuleForm
+from shamy.fellowship.forms import (
+    ApplicationForm,
+    ApplicationStartForm,
+    ApplyForm,
+    CheckInForm,
+    LeaveForm,
+    MoveForm,
+    ReviewForm,
+    RuleForm,
+    TaughtClassForm,
+)
 from shamy.fellowship.models import (
     PIPELINE,
     RUBRIC,
@@ -29,14 +39,15 @@ from shamy.fellowship.models import (
     Fellow,
     FellowshipCohort,
     Pathway,
+    Placement,
     PlacementRule,
     Review,
     Stage,
     Vacancy,
 )
-from shamy.fellowship.permissions import can_manage_cohort, can_read_cohort
+from shamy.fellowship.permissions import can_check_in, can_manage_cohort, can_read_cohort, can_record_classes
 from shamy.fellowship.services import placement as placement_services
-from shamy.fellowship.services import recruitment
+from shamy.fellowship.services import recruitment, school_years
 from shamy.registry.models import Region
 
 # Spam resistance without third parties: a honeypot field, and at most this many new
@@ -156,14 +167,24 @@ def apply_withdraw(request: HttpRequest, token: str) -> HttpResponse:
 
 def cohort_list(request: AuthedHttpRequest) -> HttpResponse:
     cohorts = list(FellowshipCohort.objects.visible_to(request.user).select_related("cohort__programme"))
+    placements = (
+        Placement.objects.filter(Q(fellow__user=request.user) | Q(mentor=request.user))
+        .select_related("fellow", "school")
+        .order_by("-starts_on", "pk")
+    )
     reviews = (
         Review.objects.filter(reviewer=request.user)
         .select_related("application__cohort__cohort")
         .order_by("submitted_at", "application_id")
     )
-    if not cohorts and not request.access.roles and not reviews.exists():
+    if not cohorts and not request.access.roles and not reviews.exists() and not placements.exists():
         raise PermissionDenied
-    return render(request, "fellowship/cohort_list.html", {"cohorts": cohorts, "reviews": reviews})
+    readable = {cohort.pk for cohort in cohorts if can_read_cohort(request.user, cohort)}
+    return render(
+        request,
+        "fellowship/cohort_list.html",
+        {"cohorts": cohorts, "readable": readable, "reviews": reviews, "placements": placements},
+    )
 
 
 def _cohort_for_reader(request: AuthedHttpRequest, cohort_id: int) -> FellowshipCohort:
@@ -338,3 +359,87 @@ def rule_delete(request: AuthedHttpRequest, cohort_id: int, rule_id: int) -> Htt
     rule = get_object_or_404(PlacementRule, pk=rule_id, cohort=cohort)
     placement_services.placement_rule_remove(actor=request.user, rule=rule)
     return redirect("fellowship:placement", cohort_id=cohort.pk)
+
+
+def placement_detail(request: AuthedHttpRequest, placement_id: int) -> HttpResponse:
+    """A fellow's placement: check-ins by the fellow, mentor and principal, the classes taught and
+    their pupils, and (for coordinators) early leaving and graduation."""
+    placement = get_object_or_404(
+        Placement.objects.visible_to(request.user).select_related("fellow__cohort__cohort", "school", "mentor"),
+        pk=placement_id,
+    )
+    manager = can_manage_cohort(request.user, placement.fellow.cohort)
+    may_check_in = can_check_in(request.user, placement) and (
+        placement.fellow.user_id == request.user.pk
+        or placement.mentor_id == request.user.pk
+        or placement.school_id in request.access.principal_school_ids
+    )
+    may_record = can_record_classes(request.user, placement)
+    action = request.POST.get("action", "")
+    check_in_form = CheckInForm(request.POST if action == "check-in" else None)
+    class_form = TaughtClassForm(request.POST if action == "class" else None)
+    leave_form = LeaveForm(request.POST if action == "leave" else None)
+    if request.method == "POST":
+        allowed = {"check-in": may_check_in, "class": may_record, "leave": manager, "graduate": manager}
+        if not allowed.get(action):
+            raise PermissionDenied
+        done = ""
+        if action == "check-in" and check_in_form.is_valid():
+            school_years.check_in_record(actor=request.user, placement=placement, **check_in_form.cleaned_data)
+            done = _("Check-in saved.")
+        elif action == "class" and class_form.is_valid():
+            school_years.taught_class_record(
+                actor=request.user,
+                placement=placement,
+                school_year=class_form.cleaned_data["school_year"],
+                name=class_form.cleaned_data["name"],
+                subject=class_form.cleaned_data["subject"],
+                pupil_codes=class_form.pupil_codes(),
+            )
+            done = _("Class saved.")
+        elif action == "leave" and leave_form.is_valid():
+            try:
+                school_years.placement_leave_early(actor=request.user, placement=placement, **leave_form.cleaned_data)
+                done = _("Early leaving recorded.")
+            except ValidationError as error:
+                leave_form.add_error(None, error)
+        elif action == "graduate":
+            school_years.fellow_graduate(
+                actor=request.user, fellow=placement.fellow, graduated_on=datetime.date.today()
+            )
+            done = _("The fellow graduated and is now an alumnus.")
+        if done:
+            messages.success(request, done)
+            return redirect("fellowship:placement-detail", placement_id=placement.pk)
+    return render_placement(
+        request, placement, manager, may_check_in, may_record, check_in_form, class_form, leave_form
+    )
+
+
+def render_placement(
+    request: AuthedHttpRequest,
+    placement: Placement,
+    manager: bool,
+    may_check_in: bool,
+    may_record: bool,
+    check_in_form: CheckInForm,
+    class_form: TaughtClassForm,
+    leave_form: LeaveForm,
+) -> HttpResponse:
+    classes = placement.classes.annotate(pupil_count=Count("pupils")).order_by("school_year", "name")
+    return render(
+        request,
+        "fellowship/placement_detail.html",
+        {
+            "placement": placement,
+            "check_ins": placement.check_ins.select_related("author"),
+            "classes": classes,
+            "reach": selectors.reach(Placement.objects.filter(pk=placement.pk)),
+            "manager": manager,
+            "may_check_in": may_check_in,
+            "may_record": may_record,
+            "check_in_form": check_in_form,
+            "class_form": class_form,
+            "leave_form": leave_form,
+        },
+    )

@@ -19,6 +19,13 @@ MANAGERS = {"aigerim", "gulnara"}
 SEE_COHORT = {"aigerim", "dana", "gulnara", "dias"}
 
 
+PLACEMENT_READERS = {"aigerim", "gulnara", "dias", "bolat"}
+
+
+def _placement(c):
+    return reverse("fellowship:placement-detail", kwargs={"placement_id": c.placement.pk})
+
+
 def _detail(c):
     return reverse("fellowship:application-detail", kwargs={"application_id": c.application.pk})
 
@@ -133,6 +140,37 @@ MATRIX = [
             f"score_{key}": 4 for key in ("motivation", "subject", "leadership", "resilience", "communication")
         },
         label="score",
+    ),
+    Row("fellowship:placement-detail", _placement, expect.only(PLACEMENT_READERS)),
+    Row(
+        "fellowship:placement-detail",
+        _placement,
+        expect.only({"dias", "bolat"}, visible=PLACEMENT_READERS, ok=REDIRECT),
+        method="post",
+        data=lambda c: {"action": "check-in", "year": 1, "kind": "mid_term", "progress": 4, "notes": "Жақсы"},
+        label="check-in",
+    ),
+    Row(
+        "fellowship:placement-detail",
+        _placement,
+        expect.only({"dias", "gulnara"}, visible=PLACEMENT_READERS, ok=REDIRECT),
+        method="post",
+        data=lambda c: {
+            "action": "class",
+            "school_year": 2024,
+            "name": "7 Ә",
+            "subject": "mathematics",
+            "pupils": "1 2 3",
+        },
+        label="class",
+    ),
+    Row(
+        "fellowship:placement-detail",
+        _placement,
+        expect.only(MANAGERS, visible=PLACEMENT_READERS, ok=REDIRECT),
+        method="post",
+        data=lambda c: {"action": "leave", "left_on": "2025-02-01", "reason": "health"},
+        label="leave",
     ),
     Row(
         "fellowship:application-file",
@@ -253,3 +291,16 @@ def test_the_placement_page_explains_and_locks(client, fellowship_cast):
     assert PlacementRule.objects.filter(kind="lock").count() == 1
     body = client.get(url).content.decode()
     assert "badge" in body  # the locked match is marked
+
+
+@pytest.mark.django_db
+def test_a_fellows_classes_count_each_child_once_on_their_page(client, fellowship_cast):
+    c = fellowship_cast
+    client.force_login(c.dias)
+    url = reverse("fellowship:placement-detail", kwargs={"placement_id": c.placement.pk})
+    for name, pupils in (("7 Ә", "1, 2, 3"), ("8 Б", "3 4")):
+        data = {"action": "class", "school_year": 2024, "name": name, "subject": "mathematics", "pupils": pupils}
+        assert client.post(url, data).status_code == REDIRECT
+    page = client.get(url).content.decode()
+    assert 'id="reach-direct">4<' in page
+    assert 'id="my-placements"' in client.get(reverse("fellowship:cohort-list")).content.decode()
