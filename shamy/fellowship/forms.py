@@ -14,6 +14,7 @@ from shamy.fellowship.models import (
     Application,
     CheckInKind,
     LeavingReason,
+    Pathway,
     PlacementRule,
     Stage,
     Subject,
@@ -167,3 +168,10 @@ class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Left on"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.ChoiceField(label=_("Reason for leaving"), choices=LeavingReason.choices)
     note = forms.CharField(label=_("Note"), required=False)
+
+
+class PathwayForm(forms.Form):
+    pathway = forms.ChoiceField(label=_("Pathway"), choices=Pathway.choices, widget=forms.RadioSelect)
+    organisation = forms.CharField(label=_("Organisation"), required=False, max_length=300)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name_kk"), required=False)
+    in_rural_school = forms.BooleanField(label=_("I work in a rural school"), required=False)

@@ -26,6 +26,7 @@ from shamy.fellowship.forms import (
     CheckInForm,
     LeaveForm,
     MoveForm,
+    PathwayForm,
     ReviewForm,
     RuleForm,
     TaughtClassForm,
@@ -443,3 +444,38 @@ def render_placement(
             "leave_form": leave_form,
         },
     )
+
+
+@login_not_required
+def alumni_survey(request: HttpRequest, token: str) -> HttpResponse:
+    """The yearly survey under the alumnus's own link: their current pathway."""
+    fellow = school_years.alumnus_for_token(token)
+    if fellow is None:
+        raise Http404
+    form = PathwayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        region = form.cleaned_data["region"]
+        school_years.pathway_record(
+            actor=None,
+            fellow=fellow,
+            pathway=form.cleaned_data["pathway"],
+            organisation=form.cleaned_data["organisation"],
+            region_id=region.pk if region else None,
+            in_rural_school=form.cleaned_data["in_rural_school"],
+        )
+        messages.success(request, _("Thank you: your answer is saved."))
+        return redirect("fellowship:alumni-survey", token=token)
+    current = fellow.pathways.order_by("-reported_on", "-id").first()
+    return render(request, "fellowship/alumni_survey.html", {"fellow": fellow, "form": form, "current": current})
+
+
+@require_POST
+def alumni_survey_send(request: AuthedHttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = _cohort_for_manager(request, cohort_id)
+    sent = school_years.alumni_survey_send(actor=request.user, cohort=cohort, base_url=_base_url(request))
+    messages.success(
+        request,
+        ngettext("The survey link went to %(count)s alumnus.", "The survey link went to %(count)s alumni.", sent)
+        % {"count": sent},
+    )
+    return redirect("fellowship:cohort-detail", cohort_id=cohort.pk)

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shamy.access.context import access_for
@@ -17,6 +25,7 @@ from shamy.fellowship.models import (
     CheckIn,
     CheckInAuthor,
     Fellow,
+    FellowshipCohort,
     Placement,
     PlacementStatus,
     Pupil,
@@ -26,6 +35,10 @@ from shamy.fellowship.permissions import can_check_in, can_manage_cohort, can_re
 
 if TYPE_CHECKING:
     from shamy.accounts.models import User
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -157,3 +170,35 @@ def pathway_record(
     row.save()
     audit_record(actor=actor, action="fellowship.pathway.recorded", target=row)
     return row
+
+
+def _survey_mail(fellow_id: int, url: str) -> None:
+    fellow = Fellow.objects.get(pk=fellow_id)
+    with translation.override(fellow.language):
+        subject = render_to_string("fellowship/alumni_survey_subject.txt", {"fellow": fellow}).strip()
+        body = render_to_string("fellowship/alumni_survey_email.txt", {"fellow": fellow, "url": url})
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [fellow.email])
+
+
+@transaction.atomic
+def alumni_survey_send(*, actor: User, cohort: FellowshipCohort, base_url: str) -> int:
+    """Mail each alumnus of the cohort who has an e-mail a fresh link to this year's survey (the
+    previous link stops working). Needs can_manage_cohort. Returns how many were sent."""
+    if not can_manage_cohort(actor, cohort):
+        raise PermissionDenied
+    sent = 0
+    for fellow in cohort.fellows.filter(graduated_on__isnull=False).exclude(email="").order_by("pk"):
+        token = secrets.token_urlsafe(32)
+        fellow.alumni_token_hash = token_hash(token)
+        fellow.save(update_fields=["alumni_token_hash"])
+        url = base_url.rstrip("/") + reverse("fellowship:alumni-survey", kwargs={"token": token})
+        transaction.on_commit(partial(_survey_mail, fellow.pk, url))
+        sent += 1
+    audit_record(actor=actor, action="fellowship.alumni_survey.sent", target=cohort, after={"sent": sent})
+    return sent
+
+
+def alumnus_for_token(token: str) -> Fellow | None:
+    if not token or len(token) > 100:
+        return None
+    return Fellow.objects.filter(alumni_token_hash=token_hash(token), graduated_on__isnull=False).first()

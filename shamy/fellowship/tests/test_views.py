@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
@@ -10,6 +12,7 @@ from django.utils import translation
 
 from shamy.core.testing.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
 from shamy.fellowship.models import Application, PlacementRule, Stage
+from shamy.fellowship.services.school_years import token_hash
 from shamy.fellowship.tests.world import ALL, APPLICANT_TOKEN, OTHER_TOKEN
 
 expect = Expect(ALL)
@@ -17,6 +20,16 @@ EVERYONE_302 = expect.everyone(REDIRECT, anonymous=None)
 EVERYONE_200 = expect.everyone(OK, anonymous=None)
 MANAGERS = {"aigerim", "gulnara"}
 SEE_COHORT = {"aigerim", "dana", "gulnara", "dias"}
+
+
+ALUMNI_TOKEN = "alumni-token-0123456789abcdefghijklmnopqrstuvwxyz0123"  # noqa: S105
+
+
+def _survey(c):
+    c.fellow_other.graduated_on = datetime.date(2026, 6, 21)
+    c.fellow_other.alumni_token_hash = token_hash(ALUMNI_TOKEN)
+    c.fellow_other.save()
+    return reverse("fellowship:alumni-survey", kwargs={"token": ALUMNI_TOKEN})
 
 
 PLACEMENT_READERS = {"aigerim", "gulnara", "dias", "bolat"}
@@ -140,6 +153,28 @@ MATRIX = [
             f"score_{key}": 4 for key in ("motivation", "subject", "leadership", "resilience", "communication")
         },
         label="score",
+    ),
+    Row("fellowship:alumni-survey", _survey, EVERYONE_200),
+    Row(
+        "fellowship:alumni-survey",
+        _survey,
+        EVERYONE_302,
+        method="post",
+        data=lambda c: {"pathway": "teaching", "organisation": "Ауыл мектебі", "in_rural_school": "on"},
+        label="answer",
+        login_redirect=False,
+    ),
+    Row(
+        "fellowship:alumni-survey",
+        lambda c: reverse("fellowship:alumni-survey", kwargs={"token": "nobody"}),
+        expect.everyone(NOT_FOUND, anonymous=None),
+        label="unknown token",
+    ),
+    Row(
+        "fellowship:alumni-survey-send",
+        lambda c: reverse("fellowship:alumni-survey-send", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only(MANAGERS, visible=SEE_COHORT, ok=REDIRECT),
+        method="post",
     ),
     Row("fellowship:placement-detail", _placement, expect.only(PLACEMENT_READERS)),
     Row(
@@ -304,3 +339,19 @@ def test_a_fellows_classes_count_each_child_once_on_their_page(client, fellowshi
     page = client.get(url).content.decode()
     assert 'id="reach-direct">4<' in page
     assert 'id="my-placements"' in client.get(reverse("fellowship:cohort-list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_alumni_get_a_yearly_link_and_answer_through_it(client, fellowship_cast, django_capture_on_commit_callbacks):
+    c = fellowship_cast
+    c.fellow_dias.graduated_on = datetime.date(2026, 6, 21)
+    c.fellow_dias.save()
+    client.force_login(c.gulnara)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("fellowship:alumni-survey-send", kwargs={"cohort_id": c.cohort.pk}))
+    assert [m.to for m in mail.outbox] == [["dias@example.kz"]]
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/fellowship/alumni/" in line)
+    client.logout()
+    response = client.post(link, {"pathway": "policy", "organisation": "Министрлік"})
+    assert response.status_code == REDIRECT
+    assert c.fellow_dias.pathways.get().pathway == "policy"
