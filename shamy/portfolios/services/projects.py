@@ -26,6 +26,7 @@ from shamy.portfolios.models import (
     PortfolioSection,
     ProjectStep,
 )
+from shamy.portfolios.services.drafts import draft_discard
 from shamy.programmes.models import Cohort, MethodologyStage
 from shamy.registry.models import Person
 
@@ -212,7 +213,6 @@ def journal_add(
 ) -> JournalEntry:
     """Add a dated reflection to the journal and drop the author's autosaved draft of it.
     Teacher or collaborator (PermissionDenied)."""
-    from shamy.portfolios.services.drafts import draft_discard
 
     if not permissions.can_edit_project(actor, project):
         raise PermissionDenied
@@ -232,7 +232,6 @@ def comment_add(*, actor: User, project: DevelopmentProject, thread: str, text: 
     """Write in a feedback thread. The teacher, collaborators and coordinator write in both;
     school facilitators and the principal in the school thread; the assigned link
     facilitator in the link thread (PermissionDenied otherwise)."""
-    from shamy.portfolios.services.drafts import draft_discard
 
     if not permissions.can_comment(actor, project, thread):
         raise PermissionDenied
