@@ -9,8 +9,6 @@ cohort as a ``programmes.CohortSchool`` (so the equity analytics' coverage count
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,11 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from shamy.access.context import access_for
-from shamy.access.roles import Role
-
-if TYPE_CHECKING:
-    from shamy.access.context import Actor
+from shamy.core.rules import RestrictedQuerySet
 
 
 class Subject(models.TextChoices):
@@ -107,16 +101,8 @@ class Pathway(models.TextChoices):
 IN_EDUCATION = frozenset({Pathway.TEACHING, Pathway.LEADERSHIP, Pathway.POLICY})
 
 
-class FellowshipCohortQuerySet(models.QuerySet["FellowshipCohort"]):
-    def visible_to(self, user: Actor) -> FellowshipCohortQuerySet:
-        """Cohorts of programmes the user reads (national roles: all). Deny by default."""
-        access = access_for(user)
-        if access.is_national:
-            return self.all()
-        ids = access.programme_ids
-        if not ids:
-            return self.none()
-        return self.filter(cohort__programme_id__in=sorted(ids))
+class FellowshipCohortQuerySet(RestrictedQuerySet["FellowshipCohort"]):
+    """Rules in ``fellowship/permissions.py``."""
 
 
 class FellowshipCohort(models.Model):
@@ -214,21 +200,10 @@ class Vacancy(models.Model):
                 )
 
 
-class ApplicationQuerySet(models.QuerySet["Application"]):
-    def visible_to(self, user: Actor) -> ApplicationQuerySet:
-        """Coordinators of the programme see every application; reviewers the ones assigned to
-        them; system administrators all; analysts none (applicants' data is not theirs). Applicants reach their own
-        only through its magic link, never through this. Deny by default."""
-        access = access_for(user)
-        if access.user is None:
-            return self.none()
-        if access.is_system_admin:
-            return self.all()
-        coordinated = [m.programme_id for m in access.memberships if m.role == Role.COORDINATOR and m.programme_id]
-        query = Q(reviews__reviewer_id=access.user_id)
-        if coordinated:
-            query |= Q(cohort__cohort__programme_id__in=sorted(coordinated))
-        return self.filter(query).distinct()
+class ApplicationQuerySet(RestrictedQuerySet["Application"]):
+    """Rules in ``fellowship/permissions.py`` (the reviewers' rule follows a to-many relation)."""
+
+    distinct_on_restrict = True
 
 
 def upload_to_application(instance: Application, filename: str) -> str:
@@ -332,26 +307,10 @@ class Review(models.Model):
             raise ValidationError({"scores": _("Each criterion is scored 1 to 5.")})
 
 
-class FellowQuerySet(models.QuerySet["Fellow"]):
-    def visible_to(self, user: Actor) -> FellowQuerySet:
-        """Coordinators and observers of the programme (and national readers) see its fellows; a
-        fellow sees themselves; a principal the fellows placed in their school. Deny by default."""
-        access = access_for(user)
-        if access.is_national:
-            return self.all()
-        if access.user is None:
-            return self.none()
-        whole = [
-            m.programme_id
-            for m in access.memberships
-            if m.role in (Role.COORDINATOR, Role.OBSERVER) and m.programme_id is not None
-        ]
-        query = Q(user_id=access.user_id) | Q(placements__mentor_id=access.user_id)
-        if whole:
-            query |= Q(cohort__cohort__programme_id__in=sorted(whole))
-        if access.principal_school_ids:
-            query |= Q(placements__school_id__in=sorted(access.principal_school_ids))
-        return self.filter(query).distinct()
+class FellowQuerySet(RestrictedQuerySet["Fellow"]):
+    """Rules in ``fellowship/permissions.py``."""
+
+    distinct_on_restrict = True
 
 
 class Fellow(models.Model):
@@ -387,22 +346,8 @@ class Fellow(models.Model):
         return self.full_name
 
 
-class PlacementQuerySet(models.QuerySet["Placement"]):
-    def visible_to(self, user: Actor) -> PlacementQuerySet:
-        """A placement's page (check-ins, classes) is for the fellow, their mentor, the school's
-        principal, the programme's coordinators and system administrators. Deny by default."""
-        access = access_for(user)
-        if access.user is None:
-            return self.none()
-        if access.is_system_admin:
-            return self.all()
-        coordinated = [m.programme_id for m in access.memberships if m.role == Role.COORDINATOR and m.programme_id]
-        query = Q(fellow__user_id=access.user_id) | Q(mentor_id=access.user_id)
-        if coordinated:
-            query |= Q(fellow__cohort__cohort__programme_id__in=sorted(coordinated))
-        if access.principal_school_ids:
-            query |= Q(school_id__in=sorted(access.principal_school_ids))
-        return self.filter(query)
+class PlacementQuerySet(RestrictedQuerySet["Placement"]):
+    """Rules in ``fellowship/permissions.py``."""
 
 
 class Placement(models.Model):
@@ -513,6 +458,10 @@ class TaughtClass(models.Model):
         return f"{self.name} · {self.get_subject_display()}"
 
 
+class PlacementRuleQuerySet(RestrictedQuerySet["PlacementRule"]):
+    """Rules in ``fellowship/permissions.py``."""
+
+
 class PlacementRule(models.Model):
     """A coordinator's lock (this fellow takes this vacancy) or ban, honoured by every solve."""
 
@@ -526,6 +475,8 @@ class PlacementRule(models.Model):
     kind = models.CharField(max_length=6, choices=Kind.choices)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlacementRuleQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cohort", "fellow", "vacancy"], name="fellowship_rule_unique")]

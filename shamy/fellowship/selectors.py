@@ -9,17 +9,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from shamy.access.context import Actor, AnalyticsScope
+from shamy.access.context import Access, AnalyticsScope
 from shamy.analytics import need
 from shamy.analytics.dashboard import need_candidates
 from shamy.analytics.selectors import current_school_year
+from shamy.core.rules import allowed
 from shamy.fellowship.models import (
     CLOSED_STAGES,
     IN_EDUCATION,
     PIPELINE,
+    Agreement,
     AgreementStatus,
     AlumniPathway,
     Application,
@@ -29,6 +31,7 @@ from shamy.fellowship.models import (
     PlacementRule,
     PlacementStatus,
     Pupil,
+    Review,
     Stage,
     StageChange,
     Vacancy,
@@ -68,10 +71,106 @@ def school_need_scores(schools: Iterable[School]) -> dict[int, float]:
     return scores
 
 
-def cohort_get_for_user(*, user: Actor, cohort_id: int) -> FellowshipCohort:
-    return get_object_or_404(
-        FellowshipCohort.objects.visible_to(user).select_related("cohort__programme"), pk=cohort_id
+def with_cohort(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The ``shape`` of ``@checked`` for fellowship cohorts."""
+    return rows.select_related("cohort__programme")
+
+
+def with_application_cohort(rows: QuerySet[Any]) -> QuerySet[Any]:
+    return rows.select_related("cohort__cohort")
+
+
+def with_placement_people(rows: QuerySet[Any]) -> QuerySet[Any]:
+    return rows.select_related("fellow__cohort__cohort", "school", "mentor")
+
+
+def open_cohort_or_404(cohort_id: int) -> FellowshipCohort:
+    """A cohort taking applications: public (the application form needs no sign-in)."""
+    return get_object_or_404(FellowshipCohort.objects.select_related("cohort"), pk=cohort_id, applications_open=True)
+
+
+def signed_regions(programme_id: int) -> QuerySet[Region]:
+    """Regions whose schools may host the programme's fellows (a signed agreement)."""
+    signed = Agreement.objects.filter(programme_id=programme_id, status=AgreementStatus.SIGNED).values("region_id")
+    return Region.objects.filter(pk__in=signed).order_by("name_kk")
+
+
+@dataclass
+class Home:
+    cohorts: list[FellowshipCohort]
+    readable: set[int]
+    reviews: list[Review]
+    placements: list[Placement]
+
+
+def fellowship_home(access: Access) -> Home:
+    """The start page: the cohorts the actor sees (and which open a dashboard), the reviews
+    assigned to them, and the placements they take part in as fellow or mentor."""
+    cohorts = list(FellowshipCohort.objects.restrict(access, "view").select_related("cohort__programme"))
+    readable = set(FellowshipCohort.objects.restrict(access, "read").values_list("pk", flat=True))
+    reviews = list(
+        Review.objects.filter(reviewer_id=access.user_id)
+        .select_related("application__cohort__cohort")
+        .order_by("submitted_at", "application_id")
     )
+    placements = list(
+        Placement.objects.restrict(access, "view")
+        .filter(Q(fellow__user_id=access.user_id) | Q(mentor_id=access.user_id))
+        .select_related("fellow", "school")
+        .order_by("-starts_on", "pk")
+    )
+    return Home(cohorts, readable, reviews, placements)
+
+
+def pipeline(access: Access, cohort: FellowshipCohort, stage: str) -> QuerySet[Application]:
+    """The cohort's submitted applications the actor may see, with their reviewers, by stage."""
+    rows = (
+        Application.objects.restrict(access, "view")
+        .filter(cohort=cohort)
+        .exclude(stage=Stage.DRAFT)
+        .prefetch_related(Prefetch("reviews", queryset=Review.objects.select_related("reviewer")))
+        .order_by("stage", "full_name", "pk")
+    )
+    return rows.filter(stage=stage) if stage in Stage.values else rows
+
+
+def stage_counts(cohort: FellowshipCohort) -> list[tuple[str, str, int]]:
+    counts = dict(
+        Application.objects.filter(cohort=cohort).values_list("stage").annotate(n=Count("id")).values_list("stage", "n")
+    )
+    return [(s.value, str(s.label), counts.get(s.value, 0)) for s in Stage if s != Stage.DRAFT]
+
+
+def application_reviews(access: Access, application: Application) -> tuple[list[Review], Review | None]:
+    """The reviews the actor may read (all for coordinators, their own for a reviewer) and theirs."""
+    reviews = list(application.reviews.select_related("reviewer"))
+    mine = next((r for r in reviews if r.reviewer_id == access.user_id), None)
+    if not allowed(access, application.cohort, "manage"):
+        reviews = [mine] if mine else []
+    return reviews, mine
+
+
+def placement_rules(cohort: FellowshipCohort) -> QuerySet[PlacementRule]:
+    return PlacementRule.objects.filter(cohort=cohort).select_related("fellow", "vacancy__school")
+
+
+def fellow_and_vacancy_or_404(cohort: FellowshipCohort, fellow_id: int, vacancy_id: int) -> tuple[Fellow, Vacancy]:
+    fellow = get_object_or_404(Fellow, pk=fellow_id, cohort=cohort)
+    vacancy = get_object_or_404(Vacancy, pk=vacancy_id, programme_id=cohort.cohort.programme_id)
+    return fellow, vacancy
+
+
+def placement_page(placement: Placement) -> dict[str, Any]:
+    """Check-ins, classes with their pupil counts, and the children the placement reached."""
+    return {
+        "check_ins": list(placement.check_ins.select_related("author")),
+        "classes": list(placement.classes.annotate(pupil_count=Count("pupils")).order_by("school_year", "name")),
+        "reach": reach(Placement.objects.filter(pk=placement.pk)),
+    }
+
+
+def current_pathway(fellow: Fellow) -> AlumniPathway | None:
+    return fellow.pathways.order_by("-reported_on", "-id").first()
 
 
 def open_vacancies(cohort: FellowshipCohort) -> list[Vacancy]:
@@ -288,8 +387,6 @@ def alumni_figures(cohort: FellowshipCohort) -> AlumniFigures:
 def expansion(programme_id: int) -> list[dict[str, Any]]:
     """Each region of the programme's agreements: its status on the way from prospective to a
     first cohort, with targets and actual numbers."""
-    from shamy.fellowship.models import Agreement
-
     rows = []
     for agreement in Agreement.objects.filter(programme_id=programme_id).select_related("region"):
         vacancies = Vacancy.objects.filter(programme_id=programme_id, school__region=agreement.region)

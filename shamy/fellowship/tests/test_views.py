@@ -39,6 +39,15 @@ def _placement(c):
     return reverse("fellowship:placement-detail", kwargs={"placement_id": c.placement.pk})
 
 
+def _placement_action(name):
+    return lambda c: reverse(name, kwargs={"placement_id": c.placement.pk})
+
+
+def _locked_only_by_managers(visit: Visit) -> None:
+    locked = PlacementRule.objects.filter(kind="lock").exists()
+    assert locked == (visit.persona in MANAGERS)
+
+
 def _detail(c):
     return reverse("fellowship:application-detail", kwargs={"application_id": c.application.pk})
 
@@ -130,23 +139,26 @@ MATRIX = [
         lambda c: reverse("fellowship:placement", kwargs={"cohort_id": c.cohort.pk}),
         expect.only(MANAGERS, visible=SEE_COHORT, ok=REDIRECT),
         method="post",
-        data=lambda c: {"fellow": c.fellow_other.pk, "vacancy": c.vacancy_b1.pk, "kind": "lock"},
-        label="lock",
+        data=lambda c: {"starts_on": "2025-09-01"},
+        label="apply",
     ),
     Row(
-        "fellowship:rule-delete",
-        _rule_url,
+        "fellowship:placement-rule",
+        lambda c: reverse("fellowship:placement-rule", kwargs={"cohort_id": c.cohort.pk}),
         expect.only(MANAGERS, visible=SEE_COHORT, ok=REDIRECT),
         method="post",
+        data=lambda c: {"fellow": c.fellow_other.pk, "vacancy": c.vacancy_b1.pk, "kind": "lock"},
+        check=_locked_only_by_managers,
     ),
+    Row("fellowship:rule-delete", _rule_url, expect.only(MANAGERS, ok=REDIRECT), method="post"),
     Row(
         "fellowship:application-detail",
         _detail,
         expect.only({"aigerim", "gulnara", "asel"}),
     ),
     Row(
-        "fellowship:application-detail",
-        _detail,
+        "fellowship:application-score",
+        lambda c: reverse("fellowship:application-score", kwargs={"application_id": c.application.pk}),
         expect.only({"asel"}, visible={"aigerim", "gulnara"}, ok=REDIRECT),
         method="post",
         data=lambda c: {
@@ -178,34 +190,31 @@ MATRIX = [
     ),
     Row("fellowship:placement-detail", _placement, expect.only(PLACEMENT_READERS)),
     Row(
-        "fellowship:placement-detail",
-        _placement,
+        "fellowship:placement-check-in",
+        _placement_action("fellowship:placement-check-in"),
         expect.only({"dias", "bolat"}, visible=PLACEMENT_READERS, ok=REDIRECT),
         method="post",
-        data=lambda c: {"action": "check-in", "year": 1, "kind": "mid_term", "progress": 4, "notes": "Жақсы"},
-        label="check-in",
+        data=lambda c: {"year": 1, "kind": "mid_term", "progress": 4, "notes": "Жақсы"},
     ),
     Row(
-        "fellowship:placement-detail",
-        _placement,
+        "fellowship:placement-class",
+        _placement_action("fellowship:placement-class"),
         expect.only({"dias", "gulnara"}, visible=PLACEMENT_READERS, ok=REDIRECT),
         method="post",
-        data=lambda c: {
-            "action": "class",
-            "school_year": 2024,
-            "name": "7 Ә",
-            "subject": "mathematics",
-            "pupils": "1 2 3",
-        },
-        label="class",
+        data=lambda c: {"school_year": 2024, "name": "7 Ә", "subject": "mathematics", "pupils": "1 2 3"},
     ),
     Row(
-        "fellowship:placement-detail",
-        _placement,
+        "fellowship:placement-leave",
+        _placement_action("fellowship:placement-leave"),
         expect.only(MANAGERS, visible=PLACEMENT_READERS, ok=REDIRECT),
         method="post",
-        data=lambda c: {"action": "leave", "left_on": "2025-02-01", "reason": "health"},
-        label="leave",
+        data=lambda c: {"left_on": "2025-02-01", "reason": "health"},
+    ),
+    Row(
+        "fellowship:placement-graduate",
+        _placement_action("fellowship:placement-graduate"),
+        expect.only(MANAGERS, visible=PLACEMENT_READERS, ok=REDIRECT),
+        method="post",
     ),
     Row(
         "fellowship:application-file",
@@ -321,7 +330,8 @@ def test_the_placement_page_explains_and_locks(client, fellowship_cast):
     with translation.override("en"):
         body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Айдана Төлеген" in body
-    response = client.post(url, {"fellow": c.fellow_other.pk, "vacancy": c.vacancy_b1.pk, "kind": "lock"})
+    rule_url = reverse("fellowship:placement-rule", kwargs={"cohort_id": c.cohort.pk})
+    response = client.post(rule_url, {"fellow": c.fellow_other.pk, "vacancy": c.vacancy_b1.pk, "kind": "lock"})
     assert response.status_code == REDIRECT
     assert PlacementRule.objects.filter(kind="lock").count() == 1
     body = client.get(url).content.decode()
@@ -333,9 +343,10 @@ def test_a_fellows_classes_count_each_child_once_on_their_page(client, fellowshi
     c = fellowship_cast
     client.force_login(c.dias)
     url = reverse("fellowship:placement-detail", kwargs={"placement_id": c.placement.pk})
+    add = reverse("fellowship:placement-class", kwargs={"placement_id": c.placement.pk})
     for name, pupils in (("7 Ә", "1, 2, 3"), ("8 Б", "3 4")):
-        data = {"action": "class", "school_year": 2024, "name": name, "subject": "mathematics", "pupils": pupils}
-        assert client.post(url, data).status_code == REDIRECT
+        data = {"school_year": 2024, "name": name, "subject": "mathematics", "pupils": pupils}
+        assert client.post(add, data).status_code == REDIRECT
     page = client.get(url).content.decode()
     assert 'id="reach-direct">4<' in page
     assert 'id="my-placements"' in client.get(reverse("fellowship:cohort-list")).content.decode()
