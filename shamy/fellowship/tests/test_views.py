@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 
+from shamy.accounts.services.users import api_token_create
 from shamy.core.testing.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
 from shamy.fellowship.models import Application, PlacementRule, Stage
 from shamy.fellowship.services.school_years import token_hash
@@ -71,7 +72,45 @@ def _own_application_only(visit: Visit) -> None:
     assert "Олег Ким" not in body and "other@example.kz" not in body
 
 
+def _bearer(user) -> dict[str, str]:
+    _token, raw = api_token_create(actor=user, name="tests")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def _only_own_placements(visit: Visit) -> None:
+    if visit.status == OK:
+        fellows = {row["fellow"] for row in visit.response.json()}
+        expected = {
+            "aigerim": {"Диас Нұрғалиев"},
+            "gulnara": {"Диас Нұрғалиев"},
+            "dias": {"Диас Нұрғалиев"},
+            "dana": set(),
+        }
+        assert fellows == expected[visit.persona]
+
+
+API_READERS = {"aigerim", "dana", "gulnara"}
+
 MATRIX = [
+    Row(
+        "api:fellowship-cohort-list",
+        lambda c: reverse("api:fellowship-cohort-list"),
+        expect.each(FORBIDDEN, anonymous=401, aigerim=OK, dana=OK, gulnara=OK, dias=OK),
+        auth=_bearer,
+    ),
+    Row(
+        "api:fellowship-cohort-reach",
+        lambda c: reverse("api:fellowship-cohort-reach", args=[c.cohort.pk]),
+        expect.only(API_READERS, visible={"dias"}, anonymous=401),
+        auth=_bearer,
+    ),
+    Row(
+        "api:fellowship-placement-list",
+        lambda c: reverse("api:fellowship-placement-list", args=[c.cohort.pk]),
+        expect.only(SEE_COHORT, anonymous=401),
+        auth=_bearer,
+        check=_only_own_placements,
+    ),
     Row(
         "fellowship:cohort-list",
         lambda c: reverse("fellowship:cohort-list"),
@@ -366,3 +405,26 @@ def test_alumni_get_a_yearly_link_and_answer_through_it(client, fellowship_cast,
     response = client.post(link, {"pathway": "policy", "organisation": "Министрлік"})
     assert response.status_code == REDIRECT
     assert c.fellow_dias.pathways.get().pathway == "policy"
+
+
+@pytest.mark.django_db
+def test_the_api_gives_reach_counted_once(client, fellowship_cast):
+    c = fellowship_cast
+    from shamy.fellowship.services.school_years import taught_class_record
+
+    taught_class_record(
+        actor=c.dias, placement=c.placement, school_year=2024, name="7", subject="mathematics", pupil_codes=["1", "2"]
+    )
+    taught_class_record(
+        actor=c.dias, placement=c.placement, school_year=2025, name="8", subject="mathematics", pupil_codes=["2", "3"]
+    )
+    body = client.get(reverse("api:fellowship-cohort-list"), **_bearer(c.gulnara)).json()
+    assert body[0]["reach"] == {
+        "fellows_placed": 1,
+        "fellows_retained": 1,
+        "schools": 1,
+        "children_direct": 3,
+        "children_indirect": c.school_a1.pupils,
+    }
+    schema = client.get(reverse("api:openapi-json")).json()
+    assert "/api/v1/fellowship/cohorts/{cohort_id}/reach" in schema["paths"]
