@@ -175,3 +175,7 @@ class PathwayForm(forms.Form):
     organisation = forms.CharField(label=_("Organisation"), required=False, max_length=300)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name_kk"), required=False)
     in_rural_school = forms.BooleanField(label=_("I work in a rural school"), required=False)
+
+
+class AssignReviewerForm(forms.Form):
+    email = forms.EmailField(label=_("Reviewer's e-mail"), help_text=_("The reviewer needs an account on Shamy."))

@@ -102,6 +102,12 @@ def may_review(access: Access, application: Application) -> bool:
     return access.user_id is not None and application.reviews.filter(reviewer_id=access.user_id).exists()
 
 
+@object_rule("fellowship.Application", "assign")
+def may_assign_reviewers(access: Access, application: Application) -> bool:
+    """Coordinators of the programme (and system administrators) assign reviewers."""
+    return access.is_system_admin or access.is_coordinator(application.cohort.cohort.programme_id)
+
+
 def can_review_application(user: Actor, application: Application) -> bool:
     return may_review(access_for(user), application)
 

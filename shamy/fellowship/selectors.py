@@ -413,3 +413,10 @@ def expansion(programme_id: int) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def user_by_email(email: str) -> Any:
+    """An active account by e-mail (any case), or None: who a coordinator names as a reviewer."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()

@@ -24,6 +24,7 @@ from shamy.fellowship.forms import (
     ApplicationForm,
     ApplicationStartForm,
     ApplyForm,
+    AssignReviewerForm,
     CheckInForm,
     LeaveForm,
     MoveForm,
@@ -213,6 +214,7 @@ def application_detail(request: AuthedHttpRequest, application: Application) -> 
         "manager": allowed(request.access, application.cohort, "manage"),
         "rubric": RUBRIC,
         "regions": application.accepted_regions.all(),
+        "assign_form": AssignReviewerForm(),
     }
     return render(request, "fellowship/application_detail.html", context)
 
@@ -229,6 +231,22 @@ def application_score(request: AuthedHttpRequest, application: Application) -> H
         messages.success(request, _("Your scores are saved."))
     else:
         messages.error(request, _("Score every criterion of the rubric."))
+    return redirect("fellowship:application-detail", application_id=application.pk)
+
+
+@require_POST
+@checked(Application, "assign", kwarg="application_id", shape=selectors.with_application_cohort)
+def review_assign(request: AuthedHttpRequest, application: Application) -> HttpResponse:
+    form = AssignReviewerForm(request.POST)
+    reviewer = selectors.user_by_email(form.cleaned_data["email"]) if form.is_valid() else None
+    if reviewer is None:
+        messages.error(request, _("No account has this e-mail."))
+    else:
+        try:
+            recruitment.review_assign(actor=request.user, application=application, reviewer=reviewer)
+            messages.success(request, _("Reviewer assigned."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
     return redirect("fellowship:application-detail", application_id=application.pk)
 
 

@@ -36,6 +36,7 @@ from shamy.fellowship.models import (
     REVIEWERS_PER_APPLICATION,
     RUBRIC,
     Application,
+    Fellow,
     FellowshipCohort,
     Review,
     Stage,
@@ -219,7 +220,8 @@ def applications_move(
     *, actor: User, cohort: FellowshipCohort, applications: Sequence[Application], to_stage: str, base_url: str
 ) -> list[Application]:
     """Move applications of ``cohort`` to ``to_stage`` in one go, mailing each applicant in their
-    own language after commit. Needs can_manage_cohort; an application that may not move there
+    own language after commit. An application moved to "accepted" makes its applicant a fellow
+    of the cohort (waiting for placement). Needs can_manage_cohort; an application that may not move there
     (a draft, a closed one) raises ValidationError and nothing moves."""
     if not can_manage_cohort(actor, cohort):
         raise PermissionDenied
@@ -252,6 +254,8 @@ def applications_move(
             before=before,
             after=snapshot(application, ["stage"]),
         )
+        if to_stage == Stage.ACCEPTED:
+            _fellow_from(application)
         moved.append(application)
     status_url = base_url.rstrip("/")
     for application in moved:
@@ -259,6 +263,30 @@ def applications_move(
             partial(_send, application, "stage", {"stage": Stage(application.stage).label, "site": status_url})
         )
     return moved
+
+
+def _fellow_from(application: Application) -> Fellow:
+    """An accepted applicant becomes a fellow of the cohort (once), with what placement needs:
+    subjects, languages of instruction, accepted and ranked regions, housing."""
+    existing = Fellow.objects.filter(application=application).first()
+    if existing is not None:
+        return existing
+    fellow = Fellow(
+        cohort=application.cohort,
+        application=application,
+        full_name=application.full_name or application.email,
+        email=application.email,
+        language=application.language,
+        subjects=list(application.subjects),
+        languages=list(application.languages),
+        ranked_regions=list(application.ranked_regions),
+        needs_housing=application.needs_housing,
+    )
+    fellow.full_clean()
+    fellow.save()
+    fellow.accepted_regions.set(application.accepted_regions.all())
+    audit_record(actor=None, action="fellowship.fellow.created", target=fellow)
+    return fellow
 
 
 @transaction.atomic

@@ -312,3 +312,21 @@ def test_alumni_figures(fellowship_cast):
 
 def test_unused_import_guard() -> None:
     assert io.BytesIO(PDF).read(4) == b"%PDF"
+
+
+def test_an_accepted_applicant_becomes_a_fellow_waiting_for_placement(fellowship_cast):
+    c = fellowship_cast
+    applications_move(
+        actor=c.gulnara, cohort=c.cohort, applications=[c.application], to_stage=Stage.ACCEPTED, base_url=""
+    )
+    fellow = Fellow.objects.get(application=c.application)
+    assert fellow.subjects == ["physics"] and fellow.languages == ["ru", "kk"]
+    assert list(fellow.accepted_regions.all()) == [c.region_b]
+    assert str(fellow.pk) in [f["id"] for f in placement_input(c.cohort)["fellows"]]
+    applications_move(
+        actor=c.gulnara, cohort=c.cohort, applications=[c.application], to_stage=Stage.TRAINING, base_url=""
+    )
+    applications_move(
+        actor=c.gulnara, cohort=c.cohort, applications=[c.application], to_stage=Stage.ACCEPTED, base_url=""
+    )
+    assert Fellow.objects.filter(application=c.application).count() == 1

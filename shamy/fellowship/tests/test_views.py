@@ -49,6 +49,11 @@ def _locked_only_by_managers(visit: Visit) -> None:
     assert locked == (visit.persona in MANAGERS)
 
 
+def _reviewer_assigned_only_by_managers(visit: Visit) -> None:
+    assigned = visit.cast.application.reviews.filter(reviewer=visit.cast.marat).exists()
+    assert assigned == (visit.persona in MANAGERS)
+
+
 def _detail(c):
     return reverse("fellowship:application-detail", kwargs={"application_id": c.application.pk})
 
@@ -254,6 +259,14 @@ MATRIX = [
         _placement_action("fellowship:placement-graduate"),
         expect.only(MANAGERS, visible=PLACEMENT_READERS, ok=REDIRECT),
         method="post",
+    ),
+    Row(
+        "fellowship:review-assign",
+        lambda c: reverse("fellowship:review-assign", kwargs={"application_id": c.application.pk}),
+        expect.only(MANAGERS, visible={"aigerim", "gulnara", "asel"}, ok=REDIRECT),
+        method="post",
+        data=lambda c: {"email": "marat@example.kz"},
+        check=_reviewer_assigned_only_by_managers,
     ),
     Row(
         "fellowship:application-file",
