@@ -384,9 +384,18 @@ def alumni_figures(cohort: FellowshipCohort) -> AlumniFigures:
     return figures
 
 
+def region_need_scores() -> dict[int, float | None]:
+    """Each region's score in the equity analytics' national need ranking (default weights)."""
+    ranked = need.rank(
+        need_candidates(scope=NEED_SCOPE, region=None, year=current_school_year(), programme=None), need.DEFAULT_WEIGHTS
+    )
+    return {r.place.pk: r.score for r in ranked}
+
+
 def expansion(programme_id: int) -> list[dict[str, Any]]:
     """Each region of the programme's agreements: its status on the way from prospective to a
-    first cohort, with targets and actual numbers."""
+    first cohort, with targets and actual numbers, and the region's need score beside it."""
+    scores = region_need_scores()
     rows = []
     for agreement in Agreement.objects.filter(programme_id=programme_id).select_related("region"):
         vacancies = Vacancy.objects.filter(programme_id=programme_id, school__region=agreement.region)
@@ -410,6 +419,7 @@ def expansion(programme_id: int) -> list[dict[str, Any]]:
                 "vacancies": vacancies.count(),
                 "fellows": fellows,
                 "schools": schools,
+                "need_score": scores.get(agreement.region_id),
             }
         )
     return rows
