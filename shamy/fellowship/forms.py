@@ -179,3 +179,18 @@ class PathwayForm(forms.Form):
 
 class AssignReviewerForm(forms.Form):
     email = forms.EmailField(label=_("Reviewer's e-mail"), help_text=_("The reviewer needs an account on Shamy."))
+
+
+class VacancyForm(forms.Form):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Region.objects.none())
+    school = forms.ModelChoiceField(label=_("School"), queryset=Region.objects.none())
+    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    grades = forms.CharField(label=_("Grades"), max_length=20, help_text=_("For example 5–9."))
+    language = forms.ChoiceField(label=_("Language of instruction"), choices=TeachingLanguage.choices)
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    housing = forms.BooleanField(label=_("Housing offered"), required=False)
+
+    def __init__(self, *args: Any, schools: Any, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+        self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]

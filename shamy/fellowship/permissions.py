@@ -196,3 +196,31 @@ def placement_rules_visible(access: Access) -> Q | bool:
         return True
     programmes = _programmes(access, Role.COORDINATOR)
     return Q(cohort__cohort__programme_id__in=programmes) if programmes else False
+
+
+# --- vacancies ---------------------------------------------------------------------------------------
+
+
+def vacancy_schools(access: Access) -> Q | bool:
+    """Schools the actor may post fellowship vacancies for: a principal their school, a regional
+    department analyst the schools of their region, system administrators any."""
+    if access.is_system_admin:
+        return True
+    query = Q(pk__in=[])
+    if access.principal_school_ids:
+        query |= Q(pk__in=sorted(access.principal_school_ids))
+    regions = sorted({m.region_id for m in access.memberships if m.role == Role.REGIONAL_ANALYST and m.region_id})
+    if regions:
+        query |= Q(region_id__in=regions)
+    return query if (access.principal_school_ids or regions) else False
+
+
+def may_post_vacancies(access: Access) -> bool:
+    return access.is_system_admin or bool(access.principal_school_ids) or access.has_role(Role.REGIONAL_ANALYST)
+
+
+def can_post_vacancy(user: Actor, school_id: int, region_id: int) -> bool:
+    access = access_for(user)
+    if access.is_system_admin or school_id in access.principal_school_ids:
+        return True
+    return any(m.role == Role.REGIONAL_ANALYST and m.region_id == region_id for m in access.memberships)

@@ -430,3 +430,31 @@ def user_by_email(email: str) -> Any:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+def vacancy_choices(access: Access) -> tuple[QuerySet[School], QuerySet[Any]]:
+    """The schools the actor may post for, and the fellowship programmes with a signed agreement
+    in one of those schools' regions."""
+    from shamy.fellowship.permissions import vacancy_schools
+    from shamy.programmes.models import Programme
+
+    allowed_schools = vacancy_schools(access)
+    schools = School.objects.none() if allowed_schools is False else School.objects.all()
+    if isinstance(allowed_schools, Q):
+        schools = schools.filter(allowed_schools)
+    signed = Agreement.objects.filter(status=AgreementStatus.SIGNED)
+    schools = schools.filter(region_id__in=signed.values("region_id")).order_by("name_kk")
+    programmes = Programme.objects.filter(
+        pk__in=signed.filter(region_id__in=schools.values("region_id")).values("programme_id")
+    )
+    return schools, programmes
+
+
+def vacancies_posted(access: Access) -> list[Vacancy]:
+    """Vacancies of the schools the actor may post for, with the fellow placed (if any)."""
+    schools, _programmes = vacancy_choices(access)
+    return list(
+        Vacancy.objects.filter(school__in=schools)
+        .select_related("school", "placement__fellow")
+        .order_by("-created_at", "pk")[:200]
+    )

@@ -6,6 +6,7 @@ app_name = "fellowship"
 
 urlpatterns = [
     path("", views.cohort_list, name="cohort-list"),
+    path("vacancies/", views.vacancy_list, name="vacancy-list"),
     path("apply/<int:cohort_id>/", views.apply_start, name="apply-start"),
     path("application/<str:token>/", views.apply_edit, name="apply-edit"),
     path("application/<str:token>/withdraw/", views.apply_withdraw, name="apply-withdraw"),

@@ -32,6 +32,7 @@ from shamy.fellowship.forms import (
     ReviewForm,
     RuleForm,
     TaughtClassForm,
+    VacancyForm,
 )
 from shamy.fellowship.models import (
     PIPELINE,
@@ -43,7 +44,7 @@ from shamy.fellowship.models import (
     PlacementRule,
     Stage,
 )
-from shamy.fellowship.permissions import may_open_fellowship
+from shamy.fellowship.permissions import may_open_fellowship, may_post_vacancies
 from shamy.fellowship.services import placement as placement_services
 from shamy.fellowship.services import recruitment, school_years
 
@@ -417,3 +418,22 @@ def alumni_survey_send(request: AuthedHttpRequest, cohort: FellowshipCohort) -> 
     text = ngettext("The survey link went to %(count)s alumnus.", "The survey link went to %(count)s alumni.", sent)
     messages.success(request, text % {"count": sent})
     return redirect("fellowship:cohort-detail", cohort_id=cohort.pk)
+
+
+@requires(may_post_vacancies)
+def vacancy_list(request: AuthedHttpRequest) -> HttpResponse:
+    """A school or regional department posts vacancies for fellows and sees who took them."""
+    schools, programmes = selectors.vacancy_choices(request.access)
+    form = VacancyForm(request.POST or None, schools=schools, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, "programme_id": form.cleaned_data["programme"].pk}
+        del data["programme"]
+        try:
+            school_years.vacancy_post(actor=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Vacancy posted."))
+            return redirect("fellowship:vacancy-list")
+    context = {"form": form, "vacancies": selectors.vacancies_posted(request.access), "can_post": schools.exists()}
+    return render(request, "fellowship/vacancy_list.html", context)

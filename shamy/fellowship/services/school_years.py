@@ -30,11 +30,13 @@ from shamy.fellowship.models import (
     PlacementStatus,
     Pupil,
     TaughtClass,
+    Vacancy,
 )
-from shamy.fellowship.permissions import can_check_in, can_manage_cohort, can_record_classes
+from shamy.fellowship.permissions import can_check_in, can_manage_cohort, can_post_vacancy, can_record_classes
 
 if TYPE_CHECKING:
     from shamy.accounts.models import User
+    from shamy.registry.models import School
 
 
 def token_hash(token: str) -> str:
@@ -202,3 +204,36 @@ def alumnus_for_token(token: str) -> Fellow | None:
     if not token or len(token) > 100:
         return None
     return Fellow.objects.filter(alumni_token_hash=token_hash(token), graduated_on__isnull=False).first()
+
+
+@transaction.atomic
+def vacancy_post(
+    *,
+    actor: User,
+    programme_id: int,
+    school: School,
+    subject: str,
+    grades: str,
+    language: str,
+    starts_on: datetime.date,
+    housing: bool,
+) -> Vacancy:
+    """A school (its principal) or its regional department posts a vacancy for a fellowship
+    programme. Needs can_post_vacancy; the school's region needs a signed partnership agreement
+    with the programme (ValidationError otherwise)."""
+    if not can_post_vacancy(actor, school.pk, school.region_id):
+        raise PermissionDenied
+    vacancy = Vacancy(
+        programme_id=programme_id,
+        school=school,
+        subject=subject,
+        grades=grades,
+        language=language,
+        starts_on=starts_on,
+        housing=housing,
+        posted_by=actor,
+    )
+    vacancy.full_clean()
+    vacancy.save()
+    audit_record(actor=actor, action="fellowship.vacancy.posted", target=vacancy)
+    return vacancy

@@ -330,3 +330,26 @@ def test_an_accepted_applicant_becomes_a_fellow_waiting_for_placement(fellowship
         actor=c.gulnara, cohort=c.cohort, applications=[c.application], to_stage=Stage.ACCEPTED, base_url=""
     )
     assert Fellow.objects.filter(application=c.application).count() == 1
+
+
+def test_a_vacancy_needs_a_signed_agreement_in_the_schools_region(fellowship_cast):
+    from shamy.fellowship.models import Agreement, AgreementStatus
+    from shamy.fellowship.services.school_years import vacancy_post
+
+    c = fellowship_cast
+    data = {
+        "programme_id": c.programme.pk,
+        "school": c.school_b1,
+        "subject": "biology",
+        "grades": "5–9",
+        "language": "kk",
+        "starts_on": datetime.date(2027, 9, 1),
+        "housing": False,
+    }
+    vacancy = vacancy_post(actor=c.saule, **data)
+    assert vacancy.posted_by == c.saule
+    Agreement.objects.filter(region=c.region_b).update(status=AgreementStatus.PROSPECTIVE, signed_on=None)
+    with pytest.raises(ValidationError, match="no signed partnership agreement"):
+        vacancy_post(actor=c.saule, **data)
+    with pytest.raises(PermissionDenied):
+        vacancy_post(actor=c.bolat, **data)  # not bolat's school

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from shamy.accounts.services.users import api_token_create
 from shamy.core.testing.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
-from shamy.fellowship.models import Application, PlacementRule, Stage
+from shamy.fellowship.models import Application, PlacementRule, Stage, Vacancy
 from shamy.fellowship.services.school_years import token_hash
 from shamy.fellowship.tests.world import ALL, APPLICANT_TOKEN, OTHER_TOKEN
 
@@ -52,6 +52,11 @@ def _locked_only_by_managers(visit: Visit) -> None:
 def _reviewer_assigned_only_by_managers(visit: Visit) -> None:
     assigned = visit.cast.application.reviews.filter(reviewer=visit.cast.marat).exists()
     assert assigned == (visit.persona in MANAGERS)
+
+
+def _posted_only_for_own_schools(visit: Visit) -> None:
+    posted = Vacancy.objects.filter(subject="chemistry", school=visit.cast.school_a1).exists()
+    assert posted == (visit.status == REDIRECT and visit.persona != "anonymous")
 
 
 def _detail(c):
@@ -267,6 +272,27 @@ MATRIX = [
         method="post",
         data=lambda c: {"email": "marat@example.kz"},
         check=_reviewer_assigned_only_by_managers,
+    ),
+    Row(
+        "fellowship:vacancy-list",
+        lambda c: reverse("fellowship:vacancy-list"),
+        expect.each(FORBIDDEN, aigerim=OK, kairat=OK, bolat=OK, saule=OK),
+    ),
+    Row(
+        "fellowship:vacancy-list",
+        lambda c: reverse("fellowship:vacancy-list"),
+        expect.each(FORBIDDEN, aigerim=REDIRECT, kairat=REDIRECT, bolat=REDIRECT, saule=OK),
+        method="post",
+        data=lambda c: {
+            "programme": c.programme.pk,
+            "school": c.school_a1.pk,
+            "subject": "chemistry",
+            "grades": "7–11",
+            "language": "kk",
+            "starts_on": "2027-09-01",
+        },
+        label="post",
+        check=_posted_only_for_own_schools,
     ),
     Row(
         "fellowship:application-file",
