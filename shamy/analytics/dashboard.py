@@ -25,6 +25,7 @@ from shamy.analytics.selectors import (
     indicator_table,
     overall_bucket,
     panel_for,
+    provided_keys,
     qualification_breakdown,
     regions_in_scope,
     threshold,
@@ -100,6 +101,12 @@ def needs_staff(indicator: Indicator) -> bool:
     return _uses(indicator, "staff")
 
 
+def provided_by_apps(indicator: Indicator) -> frozenset[str]:
+    """The indicator's sums that another app provides (``selectors.register_panel_provider``)."""
+    spec = spec_for(indicator.code, indicator.source_kind)
+    return provided_keys(spec.numerator, spec.denominator, spec.people)
+
+
 def needs_attendance(indicator: Indicator) -> bool:
     """Whether the indicator is computed from programme attendance."""
     return _uses(indicator, "participants", "attended")
@@ -148,6 +155,7 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         programme_id=filters.programme,
         staff=staff,
         attendance=needs_attendance(indicator),
+        extra=provided_by_apps(indicator),
     )
     minimum = threshold()
     table = indicator_table(indicator=indicator, panel=panel, places=regions, minimum=minimum)
@@ -228,6 +236,7 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
         programme_id=filters.programme,
         staff=staff,
         attendance=needs_attendance(indicator),
+        extra=provided_by_apps(indicator),
     )
     minimum = threshold()
     districts = [district for district in districts_of(region) if district.pk in panel]
