@@ -11,6 +11,7 @@ from shamy.fellowship.models import (
     RUBRIC,
     RUBRIC_MAX,
     RUBRIC_MIN,
+    AgreementStatus,
     Application,
     CheckInKind,
     LeavingReason,
@@ -194,3 +195,11 @@ class VacancyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+
+
+class AgreementForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name_kk"))
+    status = forms.ChoiceField(label=_("Status"), choices=AgreementStatus.choices)
+    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target_fellows = forms.IntegerField(label=_("Target number of fellows"), min_value=0, initial=0)
+    target_schools = forms.IntegerField(label=_("Target number of schools"), min_value=0, initial=0)

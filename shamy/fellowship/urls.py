@@ -12,6 +12,7 @@ urlpatterns = [
     path("application/<str:token>/withdraw/", views.apply_withdraw, name="apply-withdraw"),
     path("alumni/<str:token>/", views.alumni_survey, name="alumni-survey"),
     path("cohorts/<int:cohort_id>/", views.cohort_detail, name="cohort-detail"),
+    path("cohorts/<int:cohort_id>/agreements/", views.agreement_save, name="agreement-save"),
     path("cohorts/<int:cohort_id>/alumni-survey/", views.alumni_survey_send, name="alumni-survey-send"),
     path("cohorts/<int:cohort_id>/applications/", views.application_list, name="application-list"),
     path("cohorts/<int:cohort_id>/placement/", views.placement_run, name="placement"),

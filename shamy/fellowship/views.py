@@ -21,6 +21,7 @@ from shamy.core.files import UploadRejected, file_response
 from shamy.core.rules import allowed, checked, requires
 from shamy.fellowship import selectors
 from shamy.fellowship.forms import (
+    AgreementForm,
     ApplicationForm,
     ApplicationStartForm,
     ApplyForm,
@@ -169,8 +170,24 @@ def cohort_detail(request: AuthedHttpRequest, cohort: FellowshipCohort) -> HttpR
         "can_manage": can_manage,
         "expansion": selectors.expansion(cohort.cohort.programme_id),
         "funnel": selectors.funnel(cohort) if can_manage else None,
+        "agreement_form": AgreementForm() if can_manage else None,
     }
     return render(request, "fellowship/cohort_detail.html", context)
+
+
+@require_POST
+@checked(FellowshipCohort, "manage", kwarg="cohort_id", shape=selectors.with_cohort, name="cohort")
+def agreement_save(request: AuthedHttpRequest, cohort: FellowshipCohort) -> HttpResponse:
+    form = AgreementForm(request.POST)
+    if form.is_valid():
+        try:
+            school_years.agreement_save(actor=request.user, cohort=cohort, **form.cleaned_data)
+            messages.success(request, _("Agreement saved."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Check the agreement's fields."))
+    return redirect("fellowship:cohort-detail", cohort_id=cohort.pk)
 
 
 @checked(FellowshipCohort, "manage", kwarg="cohort_id", shape=selectors.with_cohort, name="cohort")

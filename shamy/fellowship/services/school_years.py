@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from shamy.access.context import access_for
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.fellowship.models import (
+    Agreement,
     AlumniPathway,
     CheckIn,
     CheckInAuthor,
@@ -36,7 +37,7 @@ from shamy.fellowship.permissions import can_check_in, can_manage_cohort, can_po
 
 if TYPE_CHECKING:
     from shamy.accounts.models import User
-    from shamy.registry.models import School
+    from shamy.registry.models import Region, School
 
 
 def token_hash(token: str) -> str:
@@ -237,3 +238,30 @@ def vacancy_post(
     vacancy.save()
     audit_record(actor=actor, action="fellowship.vacancy.posted", target=vacancy)
     return vacancy
+
+
+@transaction.atomic
+def agreement_save(
+    *,
+    actor: User,
+    cohort: FellowshipCohort,
+    region: Region,
+    status: str,
+    signed_on: datetime.date | None,
+    target_fellows: int,
+    target_schools: int,
+) -> Agreement:
+    """Record or update the programme's partnership agreement with a region (the expansion
+    tracker's step and targets). Needs can_manage_cohort for a cohort of the programme."""
+    if not can_manage_cohort(actor, cohort):
+        raise PermissionDenied
+    agreement = Agreement.objects.filter(programme_id=cohort.cohort.programme_id, region=region).first()
+    before = snapshot(agreement)
+    if agreement is None:
+        agreement = Agreement(programme_id=cohort.cohort.programme_id, region=region)
+    agreement.status, agreement.signed_on = status, signed_on
+    agreement.target_fellows, agreement.target_schools = target_fellows, target_schools
+    agreement.full_clean()
+    agreement.save()
+    audit_record(actor=actor, action="fellowship.agreement.saved", target=agreement, before=before)
+    return agreement

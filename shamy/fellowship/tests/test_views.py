@@ -59,6 +59,13 @@ def _posted_only_for_own_schools(visit: Visit) -> None:
     assert posted == (visit.status == REDIRECT and visit.persona != "anonymous")
 
 
+def _agreement_changed_only_by_managers(visit: Visit) -> None:
+    from shamy.fellowship.models import Agreement
+
+    ended = Agreement.objects.filter(region=visit.cast.region_a, status="ended", target_fellows=9).exists()
+    assert ended == (visit.persona in MANAGERS)
+
+
 def _detail(c):
     return reverse("fellowship:application-detail", kwargs={"application_id": c.application.pk})
 
@@ -293,6 +300,14 @@ MATRIX = [
         },
         label="post",
         check=_posted_only_for_own_schools,
+    ),
+    Row(
+        "fellowship:agreement-save",
+        lambda c: reverse("fellowship:agreement-save", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only(MANAGERS, visible=SEE_COHORT, ok=REDIRECT),
+        method="post",
+        data=lambda c: {"region": c.region_a.pk, "status": "ended", "target_fellows": 9, "target_schools": 3},
+        check=_agreement_changed_only_by_managers,
     ),
     Row(
         "fellowship:application-file",
