@@ -203,3 +203,12 @@ class AgreementForm(forms.Form):
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     target_fellows = forms.IntegerField(label=_("Target number of fellows"), min_value=0, initial=0)
     target_schools = forms.IntegerField(label=_("Target number of schools"), min_value=0, initial=0)
+
+
+class PlacementPeopleForm(forms.Form):
+    fellow_email = forms.EmailField(
+        label=_("The fellow's account (e-mail)"),
+        required=False,
+        help_text=_("They sign in with it to write check-ins."),
+    )
+    mentor_email = forms.EmailField(label=_("Mentor's e-mail"), required=False)

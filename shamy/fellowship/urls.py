@@ -22,6 +22,7 @@ urlpatterns = [
     path("placements/<int:placement_id>/check-in/", views.placement_check_in, name="placement-check-in"),
     path("placements/<int:placement_id>/classes/", views.placement_class, name="placement-class"),
     path("placements/<int:placement_id>/leave/", views.placement_leave, name="placement-leave"),
+    path("placements/<int:placement_id>/people/", views.placement_people, name="placement-people"),
     path("placements/<int:placement_id>/graduate/", views.placement_graduate, name="placement-graduate"),
     path("applications/<int:application_id>/", views.application_detail, name="application-detail"),
     path("applications/<int:application_id>/score/", views.application_score, name="application-score"),

@@ -30,6 +30,7 @@ from shamy.fellowship.forms import (
     LeaveForm,
     MoveForm,
     PathwayForm,
+    PlacementPeopleForm,
     ReviewForm,
     RuleForm,
     TaughtClassForm,
@@ -340,6 +341,7 @@ def _placement_page(request: AuthedHttpRequest, placement: Placement, **forms: o
         "check_in_form": forms.get("check_in_form") or CheckInForm(),
         "class_form": forms.get("class_form") or TaughtClassForm(),
         "leave_form": forms.get("leave_form") or LeaveForm(),
+        "people_form": PlacementPeopleForm(),
     }
     return render(request, "fellowship/placement_detail.html", context)
 
@@ -392,6 +394,23 @@ def placement_leave(request: AuthedHttpRequest, placement: Placement) -> HttpRes
             messages.success(request, _("Early leaving recorded."))
             return redirect("fellowship:placement-detail", placement_id=placement.pk)
     return _placement_page(request, placement, leave_form=form)
+
+
+@require_POST
+@checked(Placement, "manage", kwarg="placement_id", shape=selectors.with_placement_people)
+def placement_people(request: AuthedHttpRequest, placement: Placement) -> HttpResponse:
+    form = PlacementPeopleForm(request.POST)
+    if form.is_valid():
+        emails = [form.cleaned_data["fellow_email"], form.cleaned_data["mentor_email"]]
+        fellow_user, mentor = (selectors.user_by_email(email) if email else None for email in emails)
+        if any(email and user is None for email, user in zip(emails, (fellow_user, mentor), strict=True)):
+            messages.error(request, _("No account has this e-mail."))
+        else:
+            school_years.placement_people_set(
+                actor=request.user, placement=placement, fellow_user=fellow_user, mentor=mentor
+            )
+            messages.success(request, _("Saved."))
+    return redirect("fellowship:placement-detail", placement_id=placement.pk)
 
 
 @require_POST

@@ -265,3 +265,35 @@ def agreement_save(
     agreement.save()
     audit_record(actor=actor, action="fellowship.agreement.saved", target=agreement, before=before)
     return agreement
+
+
+@transaction.atomic
+def placement_people_set(
+    *, actor: User, placement: Placement, fellow_user: User | None, mentor: User | None
+) -> Placement:
+    """Link the fellow to their account (which gets the fellow role in the programme and cohort)
+    and name their mentor; either may be left as it is (None). Needs can_manage_cohort."""
+    from shamy.access.roles import Role
+    from shamy.programmes.services.enrolment import programme_membership_grant
+
+    fellow = placement.fellow
+    if not can_manage_cohort(actor, fellow.cohort):
+        raise PermissionDenied
+    if fellow_user is not None:
+        before = snapshot(fellow)
+        fellow.user = fellow_user
+        fellow.save(update_fields=["user"])
+        programme_membership_grant(
+            actor=actor,
+            user=fellow_user,
+            programme=fellow.cohort.cohort.programme,
+            role=Role.FELLOW,
+            cohort=fellow.cohort.cohort,
+        )
+        audit_record(actor=actor, action="fellowship.fellow.account_linked", target=fellow, before=before)
+    if mentor is not None:
+        before = snapshot(placement)
+        placement.mentor = mentor
+        placement.save(update_fields=["mentor"])
+        audit_record(actor=actor, action="fellowship.placement.mentor_set", target=placement, before=before)
+    return placement

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from shamy.accounts.services.users import api_token_create
 from shamy.core.testing.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
-from shamy.fellowship.models import Application, PlacementRule, Stage, Vacancy
+from shamy.fellowship.models import Application, Placement, PlacementRule, Stage, Vacancy
 from shamy.fellowship.services.school_years import token_hash
 from shamy.fellowship.tests.world import ALL, APPLICANT_TOKEN, OTHER_TOKEN
 
@@ -64,6 +64,11 @@ def _agreement_changed_only_by_managers(visit: Visit) -> None:
 
     ended = Agreement.objects.filter(region=visit.cast.region_a, status="ended", target_fellows=9).exists()
     assert ended == (visit.persona in MANAGERS)
+
+
+def _mentor_set_only_by_managers(visit: Visit) -> None:
+    mentor = Placement.objects.get(pk=visit.cast.placement.pk).mentor
+    assert (mentor == visit.cast.asel) == (visit.persona in MANAGERS)
 
 
 def _detail(c):
@@ -265,6 +270,14 @@ MATRIX = [
         expect.only(MANAGERS, visible=PLACEMENT_READERS, ok=REDIRECT),
         method="post",
         data=lambda c: {"left_on": "2025-02-01", "reason": "health"},
+    ),
+    Row(
+        "fellowship:placement-people",
+        _placement_action("fellowship:placement-people"),
+        expect.only(MANAGERS, visible=PLACEMENT_READERS, ok=REDIRECT),
+        method="post",
+        data=lambda c: {"mentor_email": "asel@example.kz"},
+        check=_mentor_set_only_by_managers,
     ),
     Row(
         "fellowship:placement-graduate",
@@ -482,3 +495,25 @@ def test_the_api_gives_reach_counted_once(client, fellowship_cast):
     }
     schema = client.get(reverse("api:openapi-json")).json()
     assert "/api/v1/fellowship/cohorts/{cohort_id}/reach" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_a_fellows_account_gets_the_fellow_role_and_sees_their_placement(client, fellowship_cast):
+    from shamy.access.models import Membership
+
+    c = fellowship_cast
+    other = Placement.objects.create(
+        fellow=c.fellow_other,
+        school=c.school_b1,
+        subject="physics",
+        starts_on=datetime.date(2024, 9, 1),
+        ends_on=datetime.date(2026, 6, 1),
+    )
+    client.force_login(c.gulnara)
+    url = reverse("fellowship:placement-people", kwargs={"placement_id": other.pk})
+    assert client.post(url, {"fellow_email": "olzhas@example.kz"}).status_code == REDIRECT
+    assert Membership.objects.filter(user=c.olzhas, role="fellow", cohort=c.cohort.cohort).exists()
+    client.force_login(c.olzhas)
+    page = client.get(reverse("fellowship:placement-detail", kwargs={"placement_id": other.pk}))
+    assert page.status_code == OK
+    assert "fellowship:placement-check-in" not in page.content.decode()
