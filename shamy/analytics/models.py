@@ -204,6 +204,15 @@ class AnalyticsSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text=_("A figure computed from fewer people than this is suppressed."),
     )
+    registry_year = models.PositiveSmallIntegerField(
+        _("reference year of the registry"),
+        default=2022,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_(
+            "The school year the registry's schools, pupils and teachers describe (2022 means 2022/23). "
+            "Registry figures are shown only under this year; other years show the official series or no data."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -219,4 +228,8 @@ class AnalyticsSettings(models.Model):
         return row if row is not None else cls(pk=1)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"public_enabled": self.public_enabled, "suppression_threshold": self.suppression_threshold}
+        return {
+            "public_enabled": self.public_enabled,
+            "suppression_threshold": self.suppression_threshold,
+            "registry_year": self.registry_year,
+        }

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -18,14 +19,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from shamy.access.context import PUBLIC_ANALYTICS
 from shamy.access.http import AuthedHttpRequest
-from shamy.analytics import exports, geo, need, targets
+from shamy.analytics import exports, geo, need, targets, trends
 from shamy.analytics.cache import cache_version
 from shamy.analytics.dashboard import (
     Filters,
     build_dashboard,
     build_region_page,
     build_trend,
-    need_candidates,
+    need_page,
 )
 from shamy.analytics.forms import AnalyticsSettingsForm, DashboardFilterForm, ImportedIndicatorForm, TrendRegionForm
 from shamy.analytics.models import AnalyticsSettings, Indicator, Scenario
@@ -35,7 +36,13 @@ from shamy.analytics.permissions import (
     can_manage_analytics_settings,
     require_analytics,
 )
-from shamy.analytics.selectors import CACHE_SECONDS, indicator_list, programmes_for
+from shamy.analytics.selectors import (
+    CACHE_SECONDS,
+    current_school_year,
+    indicator_list,
+    programmes_for,
+    registry_year,
+)
 from shamy.analytics.services.scenarios import scenario_create
 from shamy.analytics.services.settings import analytics_settings_update
 from shamy.analytics.services.values import indicator_create
@@ -52,6 +59,7 @@ def _filters(request: HttpRequest, scope: AnalyticsScope) -> tuple[Filters, list
         indicator_codes=[indicator.code for indicator in indicators],
         programme_ids=[programme.pk for programme in programmes],
         programme_required=bool(scope.programme_ids),
+        reference_year=registry_year(),
     )
     return filters, indicators, programmes
 
@@ -198,29 +206,45 @@ def public_export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse:
     return _export(request, PUBLIC_ANALYTICS, panel, fmt)
 
 
+def _footer(lines: list[str]) -> dict[str, Any]:
+    """Lines printed under an exported chart: an SVG file travels without the page around it."""
+    return {"footer": lines, "footer_height": len(lines) * 13 + 8}
+
+
 def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -> HttpResponse:
+    """Every export carries its source, licence, definition and school year: in the SVG's own
+    footer, in columns of every CSV/XLSX row, and in the workbook's note."""
     if panel not in EXPORTS or fmt not in {"svg", "csv", "xlsx"}:
         raise Http404
     filters, indicators, _programmes = _filters(request, scope)
     indicator = _indicator(indicators, filters.indicator)
-    note = _("Source: %(source)s. Definition: %(definition)s") % {
-        "source": indicator.source,
-        "definition": indicator.definition_text,
-    }
+    year = f"{filters.year}/{(filters.year + 1) % 100:02d}"
+    about = exports.about_indicator(indicator, filters.year, registry_year())
+    note = " ".join(f"{label}: {value}." for label, value in about)
+    footer = [f"{label}: {value}" for label, value in [(_("School year"), year), *about]]
     if panel in {"trend", "trend-share"}:
         trend = build_trend(filters.trend_region)
+        trend_about = [
+            (_("Source"), trend.source),
+            (_("Licence"), trend.licence),
+            (_("Definition"), trend.definition),
+            (_("School years"), trends.YEARS),
+        ]
+        note = " ".join(f"{label}: {value}." for label, value in trend_about)
         if fmt == "svg":
             chart = trend.counts if panel == "trend" else trend.share
+            lines = [f"{label}: {value}" for label, value in trend_about]
+            lines += [
+                f"({number}) {item.year}/{(item.year + 1) % 100:02d}: {item.note}"
+                for number, item in trend.numbered_breaks
+            ]
             content = render_to_string(
-                "analytics/svg/line.html", {"chart": chart, "title": trend.title, "chart_id": panel}, request
+                "analytics/svg/line.html",
+                {"chart": chart, "title": trend.title, "chart_id": panel, **_footer(lines)},
+                request,
             )
             return exports.svg_response(content, panel)
         header, rows = exports.trend_rows(trend)
-        note = _(
-            "Source: Bureau of National Statistics of the Republic of Kazakhstan, via open-data-kazakhstan "
-            "(PDDL 1.0). Before 2008/09 urban and rural exclude evening schools; the rural share is "
-            "rural / (urban + rural). Gaps are missing in the source."
-        )
     elif panel == "districts":
         region_id = str(request.GET.get("region") or "")
         if not region_id.isdigit():
@@ -230,30 +254,42 @@ def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -
         if fmt == "svg":
             content = render_to_string(
                 "analytics/svg/bars.html",
-                {"chart": page.bars, "unit": page.unit, "title": indicator.label, "chart_id": "districts"},
+                {
+                    "chart": page.bars,
+                    "unit": page.unit,
+                    "title": f"{indicator.label}, {region.name}, {year}",
+                    "chart_id": "districts",
+                    **_footer(footer),
+                },
                 request,
             )
             return exports.svg_response(content, f"districts-{region.kato}")
-        header, rows = exports.table_rows(page.table, place_header=_("District"), year=filters.year)
+        header, rows = exports.table_rows(page.table, place_header=_("District"), year=filters.year, about=about)
     else:
         board = build_dashboard(scope=scope, filters=filters, indicator=indicator)
         if fmt == "svg":
             if panel == "map":
                 content = render_to_string(
                     "analytics/svg/map.html",
-                    {"board": board, "attribution": geo.ATTRIBUTION, "standalone": True},
+                    {"board": board, "attribution": geo.ATTRIBUTION, "standalone": True, **_footer(footer)},
                     request,
                 )
             elif panel == "bars":
                 content = render_to_string(
                     "analytics/svg/bars.html",
-                    {"chart": board.bars, "unit": board.unit, "title": indicator.label, "chart_id": "bars"},
+                    {
+                        "chart": board.bars,
+                        "unit": board.unit,
+                        "title": f"{indicator.label}, {year}",
+                        "chart_id": "bars",
+                        **_footer(footer),
+                    },
                     request,
                 )
             else:
                 raise Http404
             return exports.svg_response(content, f"{panel}-{indicator.code}")
-        header, rows = exports.table_rows(board.table, place_header=_("Region"), year=filters.year)
+        header, rows = exports.table_rows(board.table, place_header=_("Region"), year=filters.year, about=about)
     filename = f"{panel}-{indicator.code}" if panel not in {"trend", "trend-share"} else panel
     if fmt == "csv":
         return exports.csv_response(header, rows, filename)
@@ -292,7 +328,8 @@ def indicator_create_view(request: AuthedHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def need_ranking(request: AuthedHttpRequest) -> HttpResponse:
     scope = require_analytics(request.access)
-    return _need(request, scope, weights=need.clean_weights(request.GET), scenario=None)
+    weights, errors = need.parse_weights(request.GET)
+    return _need(request, scope, weights=weights, scenario=None, errors=errors)
 
 
 def scenario_shared(request: AuthedHttpRequest, token: str) -> HttpResponse:
@@ -303,19 +340,23 @@ def scenario_shared(request: AuthedHttpRequest, token: str) -> HttpResponse:
 
 
 def _need(
-    request: HttpRequest, scope: AnalyticsScope, *, weights: dict[str, int], scenario: Scenario | None
+    request: HttpRequest,
+    scope: AnalyticsScope,
+    *,
+    weights: dict[str, int],
+    scenario: Scenario | None,
+    errors: dict[str, str] | None = None,
 ) -> HttpResponse:
     filters, _indicators, programmes = _filters(request, scope)
+    if not request.GET.get("year"):
+        # Coverage is about now: the current school year's cohorts, unless another is chosen.
+        filters = replace(filters, year=current_school_year())
     region = None
     region_id = str(request.GET.get("region") or "")
     if region_id.isdigit():
         region = _region_for(scope, int(region_id))
-    candidates = need_candidates(scope=scope, region=region, year=filters.year, programme=filters.programme)
-    ranked = need.rank(candidates, weights)
     context = {
-        "ranked": ranked,
-        "weights": weights,
-        "components": need.COMPONENTS,
+        **need_page(scope=scope, region=region, filters=filters, weights=weights, errors=errors, raw=request.GET),
         "region": region,
         "regions": [r for r in Region.objects.order_by("kato") if scope.allows_region(r.pk)],
         "scenario": scenario,
@@ -334,6 +375,10 @@ def scenario_save(request: AuthedHttpRequest) -> HttpResponse:
     name = str(request.POST.get("name") or "").strip()[:200]
     if not name:
         messages.error(request, _("Give the scenario a name."))
+        return redirect("analytics:need")
+    _weights, errors = need.parse_weights(request.POST)
+    if errors:
+        messages.error(request, _("Correct the weights: each is a whole number from 0 to 10."))
         return redirect("analytics:need")
     scenario = scenario_create(actor=request.user, name=name, weights=dict(request.POST.items()))
     messages.success(request, _("Scenario saved. Anyone with analytics access can open it by its link."))
@@ -356,6 +401,7 @@ def settings_edit(request: AuthedHttpRequest) -> HttpResponse:
             actor=request.user,
             public_enabled=form.cleaned_data["public_enabled"],
             suppression_threshold=form.cleaned_data["suppression_threshold"],
+            registry_year=form.cleaned_data["registry_year"],
         )
         messages.success(request, _("Analytics settings saved."))
         return redirect("analytics:settings")

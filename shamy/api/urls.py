@@ -37,7 +37,10 @@ class ShamyAPI(NinjaAPI):
 api = ShamyAPI(
     title="Shamy API",
     version="1",
-    description="Read access to the Shamy registry and fellowship. Authenticate with a token from your account page.",
+    description=(
+        "Read access to the Shamy registry, to the equity indicators (the dashboard's figures, with its "
+        "scopes and suppression) and to the fellowship. Authenticate with a token from your account page."
+    ),
     auth=TokenAuth(),
     renderer=UnicodeJSONRenderer(),
     urls_namespace="api",
@@ -46,8 +49,10 @@ api = ShamyAPI(
 )
 install_error_handlers(api)
 
+from shamy.analytics.api import router as analytics_router  # noqa: E402
 from shamy.fellowship.api import router as fellowship_router  # noqa: E402
 from shamy.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("/", registry_router)
+api.add_router("/", analytics_router)
 api.add_router("/fellowship/", fellowship_router)
