@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
 from shamy.registry.models import District, Region, School
 
@@ -137,6 +138,10 @@ def new_share_token() -> str:
     return secrets.token_urlsafe(18)
 
 
+class ScenarioQuerySet(RestrictedQuerySet["Scenario"]):
+    """Rules in ``analytics/permissions.py``."""
+
+
 class Scenario(models.Model):
     """Saved weights for the "where to expand next" need score, shareable by link."""
 
@@ -147,6 +152,8 @@ class Scenario(models.Model):
     )
     share_token = models.CharField(max_length=40, unique=True, default=new_share_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScenarioQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("scenario")

@@ -31,6 +31,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from shamy.access.context import Actor, AnalyticsScope
@@ -39,7 +40,7 @@ from shamy.access.roles import Role
 from shamy.analytics import trends
 from shamy.analytics.cache import cache_version
 from shamy.analytics.indicators import INFERRED, Bucket, Row, TableCell, merge, protect, row_for, spec_for
-from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level
+from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level, Scenario
 from shamy.analytics.suppression import complete
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
@@ -560,3 +561,23 @@ def programme_keys() -> list[int]:
 def programmes_for(user: Actor) -> list[Programme]:
     """Programmes the user may filter by: all for national readers, their own for coordinators."""
     return list(Programme.objects.restrict(user, "view").order_by("name_ru"))
+
+
+def regions_for_analytics(*, actor: Actor) -> list[Region]:
+    """The regions the actor may pick on analytics pages (rule "analytics")."""
+    return list(Region.objects.restrict(actor, "analytics").order_by("kato"))
+
+
+def region_for_analytics(*, actor: Actor, raw_id: str) -> Region | None:
+    """The region chosen in a query string (None when none is chosen); 404 for a region whose
+    aggregates the actor may not see."""
+    if not raw_id.isdigit():
+        return None
+    region = Region.objects.restrict(actor, "analytics").filter(pk=int(raw_id)).first()
+    if region is None:
+        raise Http404
+    return region
+
+
+def own_scenarios(*, actor: Actor, limit: int = 20) -> list[Scenario]:
+    return list(Scenario.objects.restrict(actor, "own")[:limit])

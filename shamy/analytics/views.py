@@ -7,9 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -34,18 +33,23 @@ from shamy.analytics.permissions import (
     AnalyticsScope,
     can_import_indicator_values,
     can_manage_analytics_settings,
+    can_view_analytics,
     require_analytics,
 )
 from shamy.analytics.selectors import (
     CACHE_SECONDS,
     current_school_year,
     indicator_list,
+    own_scenarios,
     programmes_for,
+    region_for_analytics,
+    regions_for_analytics,
     registry_year,
 )
 from shamy.analytics.services.scenarios import scenario_create
 from shamy.analytics.services.settings import analytics_settings_update
 from shamy.analytics.services.values import indicator_create
+from shamy.core.rules import checked, requires
 from shamy.registry.models import Region
 
 
@@ -111,28 +115,36 @@ def _render_dashboard(request: HttpRequest, scope: AnalyticsScope, *, public: bo
     key = _html_key(scope, request, filters, "dashboard", str(public))
     panels = cache.get(key)
     if panels is None:
-        query = _canonical_query(filters)
-        name = "analytics:public-export" if scope.public else "analytics:export"
-        suffix = "?" + query.urlencode() if query else ""
-        context.update(
-            {
-                "links": {
-                    f"{panel.replace('-', '_')}_{fmt}": reverse(name, args=[panel, fmt]) + suffix
-                    for panel in ("map", "bars", "table", "trend", "trend-share")
-                    for fmt in ("svg", "csv", "xlsx")
-                },
-                "board": build_dashboard(scope=scope, filters=filters, indicator=indicator),
-                "trend": build_trend(filters.trend_region),
-                "query": query.urlencode(),
-                "attribution": geo.ATTRIBUTION,
-            }
-        )
+        context.update(_dashboard_panels(scope, filters, indicator))
         panels = render_to_string("analytics/_panels.html", context, request)
         cache.set(key, panels, CACHE_SECONDS)
+    return _page_or_panels(request, "analytics/dashboard.html", context, panels)
+
+
+def _dashboard_panels(scope: AnalyticsScope, filters: Filters, indicator: Indicator) -> dict[str, Any]:
+    """What the dashboard's cached panels show: the board, the trend and their export links."""
+    query = _canonical_query(filters)
+    name = "analytics:public-export" if scope.public else "analytics:export"
+    suffix = "?" + query.urlencode() if query else ""
+    return {
+        "links": {
+            f"{panel.replace('-', '_')}_{fmt}": reverse(name, args=[panel, fmt]) + suffix
+            for panel in ("map", "bars", "table", "trend", "trend-share")
+            for fmt in ("svg", "csv", "xlsx")
+        },
+        "board": build_dashboard(scope=scope, filters=filters, indicator=indicator),
+        "trend": build_trend(filters.trend_region),
+        "query": query.urlencode(),
+        "attribution": geo.ATTRIBUTION,
+    }
+
+
+def _page_or_panels(request: HttpRequest, template: str, context: dict[str, Any], panels: str) -> HttpResponse:
+    """The whole page, or only its panels for an htmx request (filters changed in place)."""
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
         return HttpResponse(panels)
     context["panels"] = panels
-    return render(request, "analytics/dashboard.html", context)
+    return render(request, template, context)
 
 
 @vary_on_headers("HX-Request")
@@ -150,17 +162,11 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
     return _render_dashboard(request, PUBLIC_ANALYTICS, public=True)
 
 
-def _region_for(scope: AnalyticsScope, region_id: int) -> Region:
-    region = get_object_or_404(Region, pk=region_id)
-    if not scope.allows_region(region.pk):
-        raise Http404
-    return region
-
-
 @vary_on_headers("HX-Request")
-def region_detail(request: AuthedHttpRequest, region_id: int) -> HttpResponse:
+@requires(can_view_analytics)
+@checked(Region, visible="analytics", kwarg="region_id")
+def region_detail(request: AuthedHttpRequest, region: Region) -> HttpResponse:
     scope = require_analytics(request.access)
-    region = _region_for(scope, region_id)
     filters, indicators, programmes = _filters(request, scope)
     indicator = _indicator(indicators, filters.indicator)
     query = _canonical_query(filters)
@@ -184,10 +190,7 @@ def region_detail(request: AuthedHttpRequest, region_id: int) -> HttpResponse:
         context["page"] = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
         panels = render_to_string("analytics/_region_panels.html", context, request)
         cache.set(key, panels, CACHE_SECONDS)
-    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
-        return HttpResponse(panels)
-    context["panels"] = panels
-    return render(request, "analytics/region_detail.html", context)
+    return _page_or_panels(request, "analytics/region_detail.html", context, panels)
 
 
 EXPORTS = {"map", "bars", "table", "trend", "trend-share", "districts"}
@@ -218,82 +221,96 @@ def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -
         raise Http404
     filters, indicators, _programmes = _filters(request, scope)
     indicator = _indicator(indicators, filters.indicator)
-    year = f"{filters.year}/{(filters.year + 1) % 100:02d}"
     about = exports.about_indicator(indicator, filters.year, registry_year())
     note = " ".join(f"{label}: {value}." for label, value in about)
-    footer = [f"{label}: {value}" for label, value in [(_("School year"), year), *about]]
     if panel in {"trend", "trend-share"}:
-        trend = build_trend(filters.trend_region)
-        trend_about = [
-            (_("Source"), trend.source),
-            (_("Licence"), trend.licence),
-            (_("Definition"), trend.definition),
-            (_("School years"), trends.YEARS),
-        ]
-        note = " ".join(f"{label}: {value}." for label, value in trend_about)
-        if fmt == "svg":
-            chart = trend.counts if panel == "trend" else trend.share
-            lines = [f"{label}: {value}" for label, value in trend_about]
-            lines += [
-                f"({number}) {item.year}/{(item.year + 1) % 100:02d}: {item.note}"
-                for number, item in trend.numbered_breaks
-            ]
-            content = render_to_string(
-                "analytics/svg/line.html",
-                {"chart": chart, "title": trend.title, "chart_id": panel, **_footer(lines)},
-                request,
-            )
-            return exports.svg_response(content, panel)
-        header, rows = exports.trend_rows(trend)
+        table, note = _trend_export(request, panel, fmt, filters)
     elif panel == "districts":
-        region_id = str(request.GET.get("region") or "")
-        if not region_id.isdigit():
-            raise Http404
-        region = _region_for(scope, int(region_id))
-        page = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
-        if fmt == "svg":
-            content = render_to_string(
-                "analytics/svg/bars.html",
-                {
-                    "chart": page.bars,
-                    "unit": page.unit,
-                    "title": f"{indicator.label}, {region.name}, {year}",
-                    "chart_id": "districts",
-                    **_footer(footer),
-                },
-                request,
-            )
-            return exports.svg_response(content, f"districts-{region.kato}")
-        header, rows = exports.table_rows(page.table, place_header=_("District"), year=filters.year, about=about)
+        table = _districts_export(request, scope, fmt, filters, indicator, about)
     else:
-        board = build_dashboard(scope=scope, filters=filters, indicator=indicator)
-        if fmt == "svg":
-            if panel == "map":
-                content = render_to_string(
-                    "analytics/svg/map.html",
-                    {"board": board, "attribution": geo.ATTRIBUTION, "standalone": True, **_footer(footer)},
-                    request,
-                )
-            elif panel == "bars":
-                content = render_to_string(
-                    "analytics/svg/bars.html",
-                    {
-                        "chart": board.bars,
-                        "unit": board.unit,
-                        "title": f"{indicator.label}, {year}",
-                        "chart_id": "bars",
-                        **_footer(footer),
-                    },
-                    request,
-                )
-            else:
-                raise Http404
-            return exports.svg_response(content, f"{panel}-{indicator.code}")
-        header, rows = exports.table_rows(board.table, place_header=_("Region"), year=filters.year, about=about)
+        table = _board_export(request, scope, panel, fmt, filters, indicator, about)
+    if isinstance(table, HttpResponse):
+        return table
+    header, rows = table
     filename = f"{panel}-{indicator.code}" if panel not in {"trend", "trend-share"} else panel
     if fmt == "csv":
         return exports.csv_response(header, rows, filename)
     return exports.xlsx_response(header, rows, filename, note=note)
+
+
+ExportTable = tuple[list[str], list[list[Any]]]
+
+
+def _year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def _about_footer(year: int, about: list[tuple[str, Any]]) -> list[str]:
+    return [f"{label}: {value}" for label, value in [(_("School year"), _year_label(year)), *about]]
+
+
+def _trend_export(request: HttpRequest, panel: str, fmt: str, filters: Filters) -> tuple[Any, str]:
+    trend = build_trend(filters.trend_region)
+    trend_about = [
+        (_("Source"), trend.source),
+        (_("Licence"), trend.licence),
+        (_("Definition"), trend.definition),
+        (_("School years"), trends.YEARS),
+    ]
+    note = " ".join(f"{label}: {value}." for label, value in trend_about)
+    if fmt != "svg":
+        return exports.trend_rows(trend), note
+    lines = [f"{label}: {value}" for label, value in trend_about]
+    lines += [f"({number}) {_year_label(item.year)}: {item.note}" for number, item in trend.numbered_breaks]
+    chart = trend.counts if panel == "trend" else trend.share
+    context = {"chart": chart, "title": trend.title, "chart_id": panel, **_footer(lines)}
+    content = render_to_string("analytics/svg/line.html", context, request)
+    return exports.svg_response(content, panel), note
+
+
+def _districts_export(
+    request: HttpRequest, scope: AnalyticsScope, fmt: str, filters: Filters, indicator: Indicator, about: Any
+) -> ExportTable | HttpResponse:
+    region = region_for_analytics(actor=request.user, raw_id=str(request.GET.get("region") or ""))
+    if region is None:
+        raise Http404
+    page = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
+    if fmt != "svg":
+        return exports.table_rows(page.table, place_header=_("District"), year=filters.year, about=about)
+    context = {
+        "chart": page.bars,
+        "unit": page.unit,
+        "title": f"{indicator.label}, {region.name}, {_year_label(filters.year)}",
+        "chart_id": "districts",
+        **_footer(_about_footer(filters.year, about)),
+    }
+    content = render_to_string("analytics/svg/bars.html", context, request)
+    return exports.svg_response(content, f"districts-{region.kato}")
+
+
+def _board_export(
+    request: HttpRequest,
+    scope: AnalyticsScope,
+    panel: str,
+    fmt: str,
+    filters: Filters,
+    indicator: Indicator,
+    about: Any,
+) -> ExportTable | HttpResponse:
+    board = build_dashboard(scope=scope, filters=filters, indicator=indicator)
+    if fmt != "svg":
+        return exports.table_rows(board.table, place_header=_("Region"), year=filters.year, about=about)
+    footer = _footer(_about_footer(filters.year, about))
+    if panel == "map":
+        context = {"board": board, "attribution": geo.ATTRIBUTION, "standalone": True, **footer}
+        template = "analytics/svg/map.html"
+    elif panel == "bars":
+        title = f"{indicator.label}, {_year_label(filters.year)}"
+        context = {"chart": board.bars, "unit": board.unit, "title": title, "chart_id": "bars", **footer}
+        template = "analytics/svg/bars.html"
+    else:
+        raise Http404
+    return exports.svg_response(render_to_string(template, context, request), f"{panel}-{indicator.code}")
 
 
 def indicator_definitions(request: AuthedHttpRequest) -> HttpResponse:
@@ -310,9 +327,8 @@ def indicator_definitions(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires(can_import_indicator_values)
 def indicator_create_view(request: AuthedHttpRequest) -> HttpResponse:
-    if not can_import_indicator_values(request.access):
-        raise PermissionDenied
     form = ImportedIndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         indicator = indicator_create(actor=request.user, fields=form.indicator_fields())
@@ -332,10 +348,11 @@ def need_ranking(request: AuthedHttpRequest) -> HttpResponse:
     return _need(request, scope, weights=weights, scenario=None, errors=errors)
 
 
-def scenario_shared(request: AuthedHttpRequest, token: str) -> HttpResponse:
+@requires(can_view_analytics)
+@checked(Scenario, kwarg="token", field="share_token")
+def scenario_shared(request: AuthedHttpRequest, scenario: Scenario) -> HttpResponse:
     """A saved scenario, opened by its link: anyone with analytics access and the link sees it."""
     scope = require_analytics(request.access)
-    scenario = get_object_or_404(Scenario, share_token=token)
     return _need(request, scope, weights=need.clean_weights(scenario.weights), scenario=scenario)
 
 
@@ -351,16 +368,13 @@ def _need(
     if not request.GET.get("year"):
         # Coverage is about now: the current school year's cohorts, unless another is chosen.
         filters = replace(filters, year=current_school_year())
-    region = None
-    region_id = str(request.GET.get("region") or "")
-    if region_id.isdigit():
-        region = _region_for(scope, int(region_id))
+    region = region_for_analytics(actor=request.user, raw_id=str(request.GET.get("region") or ""))
     context = {
         **need_page(scope=scope, region=region, filters=filters, weights=weights, errors=errors, raw=request.GET),
         "region": region,
-        "regions": [r for r in Region.objects.order_by("kato") if scope.allows_region(r.pk)],
+        "regions": regions_for_analytics(actor=request.user),
         "scenario": scenario,
-        "scenarios": Scenario.objects.filter(owner_id=request.user.pk)[:20],
+        "scenarios": own_scenarios(actor=request.user),
         "max_weight": need.MAX_WEIGHT,
         "programmes": programmes,
         "programme_required": bool(scope.programme_ids),
@@ -391,9 +405,8 @@ def target_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires(can_manage_analytics_settings)
 def settings_edit(request: AuthedHttpRequest) -> HttpResponse:
-    if not can_manage_analytics_settings(request.access):
-        raise PermissionDenied
     current = AnalyticsSettings.current()
     form = AnalyticsSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -413,10 +426,7 @@ def brief(request: AuthedHttpRequest) -> HttpResponse:
     scope = require_analytics(request.access)
     from shamy.analytics.briefs import render_brief
 
-    region = None
-    region_id = str(request.GET.get("region") or "")
-    if region_id.isdigit():
-        region = _region_for(scope, int(region_id))
+    region = region_for_analytics(actor=request.user, raw_id=str(request.GET.get("region") or ""))
     filters, indicators, _programmes = _filters(request, scope)
     with translation.override(translation.get_language()):
         pdf = render_brief(request=request, scope=scope, region=region, filters=filters, indicators=indicators)
