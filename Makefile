@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/shamy
 
-.PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-credentials clean
+.PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-credentials bench-placement clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -35,9 +35,11 @@ demo: install
 	$(MANAGE) seed_demo_portfolios
 	$(MANAGE) seed_demo_assessment
 	$(MANAGE) seed_demo_operators
+	$(MANAGE) seed_demo_fellowship
 	$(MANAGE) demo_logins
 	$(MANAGE) demo_logins_programmes
 	$(MANAGE) demo_logins_operators
+	$(MANAGE) demo_logins_fellowship
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 run: install
@@ -86,14 +88,18 @@ migrations-check: install
 
 check: lint typecheck migrations-check test
 
-# Load test on PostgreSQL with gunicorn and wrk (bench/README.md). BENCH_ARGS=--help for options.
-bench: install
+# The placement solver against plain scipy (bench/placement.py, seconds), then the load test on
+# PostgreSQL with gunicorn and wrk (bench/README.md). BENCH_ARGS=--help for the load test's options.
+bench: install bench-placement
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/credentials.py
 
 # Issuing and verifying credentials in one process (bench/credentials.py); also part of `make bench`.
 bench-credentials: install
 	$(PY) bench/credentials.py $(BENCH_ARGS)
+
+bench-placement: install
+	$(PY) bench/placement.py $(PLACEMENT_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "shamy.assessment",
     "shamy.credentials",
     "shamy.operators",
+    "shamy.fellowship",
     "shamy.api",
     "shamy.home",  # the top layer: pages that bring the apps together
 ]

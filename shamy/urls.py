@@ -20,6 +20,7 @@ urlpatterns = [
     path("assessment/", include("shamy.assessment.urls")),
     path("", include("shamy.credentials.urls")),
     path("operators/", include("shamy.operators.urls")),
+    path("fellowship/", include("shamy.fellowship.urls")),
     path("api/v1/", api.urls),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),

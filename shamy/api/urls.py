@@ -38,8 +38,8 @@ api = ShamyAPI(
     title="Shamy API",
     version="1",
     description=(
-        "Read access to the Shamy registry and to the equity indicators (the dashboard's figures, with its "
-        "scopes and suppression). Authenticate with a token from your account page."
+        "Read access to the Shamy registry, to the equity indicators (the dashboard's figures, with its "
+        "scopes and suppression) and to the fellowship. Authenticate with a token from your account page."
     ),
     auth=TokenAuth(),
     renderer=UnicodeJSONRenderer(),
@@ -50,6 +50,7 @@ api = ShamyAPI(
 install_error_handlers(api)
 
 from shamy.analytics.api import router as analytics_router  # noqa: E402
+from shamy.fellowship.api import router as fellowship_router  # noqa: E402
 from shamy.operators.api import router as operators_router  # noqa: E402
 from shamy.registry.api import router as registry_router  # noqa: E402
 
@@ -60,3 +61,4 @@ api.add_router("/", operators_router)
 from shamy.credentials.api import router as credentials_router  # noqa: E402
 
 api.add_router("/", credentials_router)
+api.add_router("/fellowship/", fellowship_router)
