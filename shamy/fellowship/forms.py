@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shamy.fellowship.models import (
     RUBRIC,
@@ -144,7 +145,7 @@ class CheckInForm(forms.Form):
     year = forms.TypedChoiceField(
         label=_("Year of the placement"), choices=[(1, _("First year")), (2, _("Second year"))], coerce=int
     )
-    kind = forms.ChoiceField(label=_("Check-in"), choices=CheckInKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("fellow review meeting", "Check-in"), choices=CheckInKind.choices)
     progress = forms.TypedChoiceField(
         label=_("Progress, 1 to 5"), choices=[(n, str(n)) for n in range(1, 6)], coerce=int
     )
