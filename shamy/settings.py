@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shamy.attendance",
     "shamy.portfolios",
     "shamy.analytics",
+    "shamy.surveys",
     "shamy.api",
     "shamy.home",  # the top layer: pages that bring the apps together
 ]
