@@ -21,7 +21,9 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-def _translated_fields(form: forms.Form, name: str, label: Any, *, textarea: bool = False, required: bool = False) -> None:
+def _translated_fields(
+    form: forms.Form, name: str, label: Any, *, textarea: bool = False, required: bool = False
+) -> None:
     for code, language in LANGUAGE_LABELS:
         widget = forms.Textarea(attrs={"rows": 2, "lang": code}) if textarea else forms.TextInput(attrs={"lang": code})
         form.fields[f"{name}_{code}"] = forms.CharField(
@@ -37,13 +39,19 @@ def translated(data: dict[str, Any], name: str) -> dict[str, str]:
 
 
 class SurveyForm(forms.Form):
-    phase = forms.ChoiceField(label=_("Phase"), choices=[(Phase.SINGLE, Phase.SINGLE.label), (Phase.PRE, Phase.PRE.label)])
-    anonymous = forms.BooleanField(label=_("Anonymous"), required=False, help_text=Survey._meta.get_field("anonymous").help_text)
+    phase = forms.ChoiceField(
+        label=_("Phase"), choices=[(Phase.SINGLE, Phase.SINGLE.label), (Phase.PRE, Phase.PRE.label)]
+    )
+    anonymous = forms.BooleanField(
+        label=_("Anonymous"), required=False, help_text=Survey._meta.get_field("anonymous").help_text
+    )
     audience_role = forms.ChoiceField(label=_("Sent to"), choices=AUDIENCE_ROLES)
     cohort = forms.ModelChoiceField(label=_("Only this cohort"), queryset=Cohort.objects.none(), required=False)
     school = forms.ModelChoiceField(label=_("Only this school"), queryset=School.objects.none(), required=False)
     public_link = forms.BooleanField(
-        label=_("Also open to anyone with the link"), required=False, help_text=_("Answers through the public link are always anonymous.")
+        label=_("Also open to anyone with the link"),
+        required=False,
+        help_text=_("Answers through the public link are always anonymous."),
     )
     opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
     closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
@@ -86,7 +94,11 @@ def parse_options(text: str) -> list[dict[str, Any]]:
         parts = [part.strip() for part in line.split("|")]
         if not parts or not parts[0]:
             continue
-        label = {code: parts[index] for index, (code, _l) in enumerate(LANGUAGE_LABELS) if index < len(parts) and parts[index]}
+        label = {
+            code: parts[index]
+            for index, (code, _l) in enumerate(LANGUAGE_LABELS)
+            if index < len(parts) and parts[index]
+        }
         base = slugify(label.get("en") or "", allow_unicode=False) or f"o{len(options) + 1}"
         code = re.sub(r"[^a-z0-9-]", "", base)[:30] or f"o{len(options) + 1}"
         while code in used:
@@ -111,7 +123,9 @@ class QuestionForm(forms.Form):
         help_text=_("For matrix questions: one row per line, as “Kazakh | Russian | English”."),
     )
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
-    show_if = forms.ModelChoiceField(label=_("Show only if the answer to"), queryset=Question.objects.none(), required=False)
+    show_if = forms.ModelChoiceField(
+        label=_("Show only if the answer to"), queryset=Question.objects.none(), required=False
+    )
     show_if_values = forms.CharField(
         label=_("is one of"),
         required=False,
@@ -133,7 +147,9 @@ class QuestionForm(forms.Form):
         data = super().clean() or {}
         data["choices_list"] = parse_options(data.get("choices") or "")
         data["rows_list"] = parse_options(data.get("rows") or "")
-        data["show_if_list"] = [value.strip() for value in (data.get("show_if_values") or "").split(",") if value.strip()]
+        data["show_if_list"] = [
+            value.strip() for value in (data.get("show_if_values") or "").split(",") if value.strip()
+        ]
         return data
 
 
@@ -146,6 +162,5 @@ class ResultFilterForm(forms.Form):
 
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
-            schools__cohort_links__cohort__programme_id=survey.programme_id
-        ).distinct().order_by("kato")
+        regions = Region.objects.filter(schools__cohort_links__cohort__programme_id=survey.programme_id)
+        self.fields["region"].queryset = regions.distinct().order_by("kato")  # type: ignore[attr-defined]

@@ -87,12 +87,13 @@ def recipients_without_answer(*, survey: Survey) -> list[User]:
     from shamy.accounts.models import User
 
     user_ids = recipients(survey).values("user_id")
+    answered: Any
     if survey.anonymous:
         answered = Participation.objects.filter(survey=survey).values("user_id")
     else:
-        answered = Response.objects.filter(
-            survey=survey, submitted_on__isnull=False, respondent__isnull=False
-        ).values("respondent_id")
+        answered = Response.objects.filter(survey=survey, submitted_on__isnull=False, respondent__isnull=False).values(
+            "respondent_id"
+        )
     return list(User.objects.filter(pk__in=user_ids, is_active=True).exclude(pk__in=answered).order_by("pk"))
 
 
@@ -187,17 +188,23 @@ def _mean(counts: Mapping[float, int]) -> float | None:
 def _likert_shares(counts: Mapping[float, int]) -> list[Share]:
     total = sum(counts.values())
     return [
-        Share(str(point), str(point), counts.get(float(point), 0), counts.get(float(point), 0) / total if total else None)
+        Share(
+            str(point), str(point), counts.get(float(point), 0), counts.get(float(point), 0) / total if total else None
+        )
         for point in LIKERT_POINTS
     ]
 
 
-def _paired_results(survey: Survey, questions: list[Question], responses: QuerySet[Response]) -> tuple[dict[Any, PairedResult], int]:
+def _paired_results(
+    survey: Survey, questions: list[Question], responses: QuerySet[Response]
+) -> tuple[dict[Any, PairedResult], int]:
     """Matched pre/post numbers per (post question, row), paired by respondent: two queries."""
     pre = survey.pre_survey
     if pre is None or survey.anonymous:
         return {}, 0
-    numeric = {q.paired_with_id: q for q in questions if q.kind in NUMERIC_KINDS and q.paired_with_id}
+    numeric: dict[int, Question] = {
+        q.paired_with_id: q for q in questions if q.kind in NUMERIC_KINDS and q.paired_with_id is not None
+    }
     if not numeric:
         return {}, 0
     post_rows = Answer.objects.filter(
@@ -212,7 +219,9 @@ def _paired_results(survey: Survey, questions: list[Question], responses: QueryS
     before = {(user, question, row): number for user, question, row, number in pre_rows if number is not None}
     series: dict[tuple[int, str], tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
     people: set[int] = set()
-    for user, pre_question, row, number in sorted(post_rows, key=lambda item: (item[1], item[2], item[0])):
+    for user, pre_question, row, number in sorted(post_rows, key=lambda item: (item[1] or 0, item[2], item[0])):
+        if pre_question is None:
+            continue
         start = before.get((user, pre_question, row))
         if number is None or start is None:
             continue

@@ -43,7 +43,9 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def paired(pre: Sequence[float], post: Sequence[float], *, wilcoxon: bool = False, confidence: float = 0.95) -> PairedResult:
+def paired(
+    pre: Sequence[float], post: Sequence[float], *, wilcoxon: bool = False, confidence: float = 0.95
+) -> PairedResult:
     """Statistics of matched pairs ``(pre[i], post[i])``."""
     if len(pre) != len(post):
         raise ValueError("pre and post must hold the same people, in the same order")

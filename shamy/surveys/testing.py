@@ -86,14 +86,15 @@ def add_instrument(c: ProgrammeCast, survey: Survey) -> dict[str, Question]:
 
 def build_survey_scene(c: ProgrammeCast) -> SurveyScene:
     now = timezone.now()
-    window = {"opens_at": now - datetime.timedelta(days=1), "closes_at": now + datetime.timedelta(days=14)}
+    opens, closes = now - datetime.timedelta(days=1), now + datetime.timedelta(days=14)
     pre = survey_create(
         actor=c.aliya,
         programme=c.programme,
         title={"kk": "Бастапқы сауалнама", "ru": "Входная анкета", "en": "Baseline survey"},
         phase=Phase.PRE,
         audience_role=Role.TEACHER,
-        **window,
+        opens_at=opens,
+        closes_at=closes,
     )
     questions = add_instrument(c, pre)
     survey_set_status(actor=c.aliya, survey=pre, status=SurveyStatus.OPEN)
@@ -104,7 +105,8 @@ def build_survey_scene(c: ProgrammeCast) -> SurveyScene:
         anonymous=True,
         public_link=True,
         audience_role=Role.TEACHER,
-        **window,
+        opens_at=opens,
+        closes_at=closes,
     )
     anonymous_likert = question_add(
         actor=c.aliya,
@@ -118,7 +120,8 @@ def build_survey_scene(c: ProgrammeCast) -> SurveyScene:
         programme=c.programme,
         title={"kk": "Жоба", "ru": "Черновик", "en": "Draft"},
         audience_role=Role.TEACHER,
-        **window,
+        opens_at=opens,
+        closes_at=closes,
     )
     draft_question = question_add(
         actor=c.aliya, survey=draft, kind=QuestionKind.SHORT_TEXT, text={"kk": "Сұрақ", "ru": "Вопрос", "en": "Q"}

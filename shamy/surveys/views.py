@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -86,7 +87,7 @@ def survey_create_view(request: AuthedHttpRequest, programme_id: int) -> HttpRes
     form = SurveyForm(
         request.POST or None,
         programme=programme,
-        initial={"opens_at": now, "closes_at": now + timezone.timedelta(days=14)},
+        initial={"opens_at": now, "closes_at": now + datetime.timedelta(days=14)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -127,7 +128,7 @@ def survey_detail(request: AuthedHttpRequest, survey_id: int) -> HttpResponse:
         "manage": manage,
         "question_form": QuestionForm(survey=survey) if manage and survey.status == SurveyStatus.DRAFT else None,
         "post": post,
-        "post_form": PostSurveyForm(initial={"opens_at": now, "closes_at": now + timezone.timedelta(days=14)})
+        "post_form": PostSurveyForm(initial={"opens_at": now, "closes_at": now + datetime.timedelta(days=14)})
         if manage and survey.phase == "pre" and post is None
         else None,
         "public_url": request.build_absolute_uri(reverse("surveys:public-respond", args=[survey.public_token]))
@@ -200,7 +201,10 @@ def survey_post_create_view(request: AuthedHttpRequest, survey_id: int) -> HttpR
         return redirect("surveys:survey-detail", survey_id=survey.pk)
     try:
         post = survey_create_post(
-            actor=request.user, pre=survey, opens_at=form.cleaned_data["opens_at"], closes_at=form.cleaned_data["closes_at"]
+            actor=request.user,
+            pre=survey,
+            opens_at=form.cleaned_data["opens_at"],
+            closes_at=form.cleaned_data["closes_at"],
         )
     except ValidationError as error:
         messages.error(request, _errors(error))
@@ -220,14 +224,25 @@ def survey_remind_view(request: AuthedHttpRequest, survey_id: int) -> HttpRespon
     return redirect("surveys:survey-detail", survey_id=survey.pk)
 
 
-def _form_context(survey: Survey, questions: list[Question], data: Any, parsed: answers.Parsed | None) -> dict[str, Any]:
+def _form_context(
+    survey: Survey, questions: list[Question], data: Any, parsed: answers.Parsed | None
+) -> dict[str, Any]:
     """Each question with its current value(s) for the template."""
     items = []
     for question in questions:
         name = answers.field_name(question)
-        value: Any = data.getlist(name) if hasattr(data, "getlist") and question.kind == QuestionKind.MULTIPLE else data.get(name, "")
+        value: Any = (
+            data.getlist(name)
+            if hasattr(data, "getlist") and question.kind == QuestionKind.MULTIPLE
+            else data.get(name, "")
+        )
         rows = [
-            {"code": code, "label": label, "name": answers.field_name(question, code), "value": data.get(answers.field_name(question, code), "")}
+            {
+                "code": code,
+                "label": label,
+                "name": answers.field_name(question, code),
+                "value": data.get(answers.field_name(question, code), ""),
+            }
             for code, label in question.row_labels()
         ]
         items.append(

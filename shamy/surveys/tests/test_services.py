@@ -182,7 +182,10 @@ def test_pre_post_pairs_are_matched_per_person(programme_cast, survey_scene):
         answer(teacher, scene.pre, full_answer(scene, likert=value, number=value))
     now = timezone.now()
     post = survey_create_post(
-        actor=c.aliya, pre=scene.pre, opens_at=now - datetime.timedelta(hours=1), closes_at=now + datetime.timedelta(days=3)
+        actor=c.aliya,
+        pre=scene.pre,
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(days=3),
     )
     assert post.phase == Phase.POST and post.questions.count() == scene.pre.questions.count()
     survey_set_status(actor=c.aliya, survey=post, status=SurveyStatus.OPEN)
@@ -231,7 +234,9 @@ def test_results_take_a_constant_number_of_queries(programme_cast, survey_scene,
     assert len(few) == len(many)
 
 
-def test_remind_mails_only_those_who_have_not_answered(programme_cast, survey_scene, mailoutbox, django_capture_on_commit_callbacks):
+def test_remind_mails_only_those_who_have_not_answered(
+    programme_cast, survey_scene, mailoutbox, django_capture_on_commit_callbacks
+):
     c, scene = programme_cast, survey_scene
     answer(c.talgat, scene.pre, full_answer(scene))
     with django_capture_on_commit_callbacks(execute=True):

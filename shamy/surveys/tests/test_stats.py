@@ -58,9 +58,11 @@ values = st.lists(st.integers(min_value=1, max_value=5), min_size=2, max_size=40
 def test_properties(pre, data):
     post = data.draw(st.lists(st.integers(min_value=1, max_value=5), min_size=len(pre), max_size=len(pre)))
     result = paired(pre, post, wilcoxon=True)
+    assert result.mean_change is not None and result.mean_post is not None and result.mean_pre is not None
+    assert result.share_improved is not None
     assert result.mean_change == pytest.approx(result.mean_post - result.mean_pre)
     assert 0 <= result.share_improved <= 1
-    if result.ci_low is not None:
+    if result.ci_low is not None and result.ci_high is not None:
         assert result.ci_low <= result.mean_change + 1e-9 <= result.ci_high + 2e-9
     if result.cohen_dz is not None:
         assert math.copysign(1, result.cohen_dz) == math.copysign(1, result.mean_change) or result.mean_change == 0
