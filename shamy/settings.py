@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "shamy.portfolios",
     "shamy.analytics",
     "shamy.surveys",
+    "shamy.results",
     "shamy.api",
     "shamy.home",  # the top layer: pages that bring the apps together
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("portfolios/", include("shamy.portfolios.urls")),
     path("analytics/", include("shamy.analytics.urls")),
     path("surveys/", include("shamy.surveys.urls")),
+    path("results/", include("shamy.results.urls")),
     path("api/v1/", api.urls),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
