@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "shamy.analytics",
     "shamy.surveys",
     "shamy.results",
+    "shamy.commons",
     "shamy.api",
     "shamy.home",  # the top layer: pages that bring the apps together
 ]

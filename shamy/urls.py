@@ -19,6 +19,7 @@ urlpatterns = [
     path("analytics/", include("shamy.analytics.urls")),
     path("surveys/", include("shamy.surveys.urls")),
     path("results/", include("shamy.results.urls")),
+    path("commons/", include("shamy.commons.urls")),
     path("api/v1/", api.urls),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
