@@ -342,4 +342,4 @@ def group_by_region(rows: Iterable[tuple[Any, Row]]) -> dict[int, Row]:
 
 def programmes_for(user: Actor) -> list[Programme]:
     """Programmes the user may filter by: all for national readers, their own for coordinators."""
-    return list(Programme.objects.visible_to(user).order_by("name_ru"))
+    return list(Programme.objects.restrict(user, "view").order_by("name_ru"))

@@ -50,6 +50,20 @@ class GatheringForm(forms.Form):
             self.add_error("ends_at", _("A gathering must end after it starts."))
         return data
 
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned fields as ``gathering_create`` takes them."""
+        data = self.cleaned_data
+        optional = ("cohort", "school", "region")
+        texts = ("place", "online_url", "recording_url", "agenda")
+        return {
+            "kind": data["kind"],
+            "title": data["title"],
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            **{name: data.get(name) for name in optional},
+            **{name: data.get(name, "") for name in texts},
+        }
+
 
 class GatheringEditForm(forms.Form):
     """Change or reschedule a gathering: the creation form's fields without the kind, the
@@ -148,6 +162,16 @@ class SeriesForm(forms.Form):
         if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
             self.add_error("end_time", _("The session must end after it starts."))
         return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned fields as ``series_create`` takes them (the cohort comes from the school)."""
+        data = self.cleaned_data
+        names = ("school", "title", "first_on", "until", "interval_weeks", "start_time", "end_time")
+        return {
+            **{name: data[name] for name in names},
+            "place": data.get("place", ""),
+            "agenda": data.get("agenda", ""),
+        }
 
 
 class MaterialForm(forms.Form):

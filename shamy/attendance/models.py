@@ -8,20 +8,12 @@ fills the row's ``status``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shamy.access.context import access_for
-from shamy.access.roles import Role
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from shamy.accounts.models import User
+from shamy.core.rules import RestrictedQuerySet
 
 
 class GatheringKind(models.TextChoices):
@@ -87,52 +79,8 @@ class GatheringSeries(models.Model):
         return self.title
 
 
-class GatheringQuerySet(models.QuerySet["Gathering"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> GatheringQuerySet:
-        """Gatherings the user may open. Deny by default.
-
-        - national readers (system administrator, ministry analyst): all (read-only);
-        - coordinator: every gathering of their programme;
-        - anyone leading a gathering or expected at it (through their linked Person);
-        - principal, school facilitator, teacher: in-school sessions of their school, network
-          events of their school's region, and programme-wide gatherings (induction, webinar,
-          conference) of their programme for their cohort or the whole programme;
-        - link facilitator: the same for each assigned school.
-        Certifiers and observers see no gatherings (observers see aggregate rates only).
-        """
-        if user is None or not getattr(user, "is_authenticated", False):
-            return self.none()
-        access = access_for(user)
-        if access.is_national:
-            return self.all()
-        condition = Q(leads=user)
-        person = access.person
-        if person is not None:
-            condition |= Q(attendances__person=person)
-        memberships = access.programme_memberships()
-        for programme_id in sorted({m.programme_id for m in memberships if m.programme_id is not None}):
-            roles = {m.role for m in memberships if m.programme_id == programme_id}
-            if Role.COORDINATOR in roles:
-                condition |= Q(programme_id=programme_id)
-                continue
-            school_ids = access.programme_school_ids(programme_id)
-            if not school_ids:
-                continue
-            cohort_ids = sorted({m.cohort_id for m in memberships if m.programme_id == programme_id and m.cohort_id})
-            condition |= Q(programme_id=programme_id, kind=GatheringKind.IN_SCHOOL, school_id__in=sorted(school_ids))
-            condition |= Q(
-                programme_id=programme_id,
-                kind=GatheringKind.NETWORK,
-                region__schools__id__in=sorted(school_ids),
-            )
-            wide = Q(programme_id=programme_id, school__isnull=True, region__isnull=True)
-            cohort_scope = Q(cohort__isnull=True)
-            if cohort_ids:
-                cohort_scope |= Q(cohort_id__in=cohort_ids)
-            if Role.LINK_FACILITATOR in roles:
-                cohort_scope |= Q(cohort__schools__school_id__in=sorted(school_ids))
-            condition |= wide & cohort_scope
-        return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
+class GatheringQuerySet(RestrictedQuerySet["Gathering"]):
+    """Rules in ``attendance/permissions.py``."""
 
 
 class Gathering(models.Model):
@@ -255,6 +203,10 @@ class Gathering(models.Model):
         return self.cancelled_at is not None
 
 
+class AttendanceQuerySet(RestrictedQuerySet["Attendance"]):
+    """Rules in ``attendance/permissions.py``: the rows of visible gatherings."""
+
+
 class Attendance(models.Model):
     """One expected person at a gathering; ``status`` is empty until the lead marks it.
 
@@ -282,6 +234,8 @@ class Attendance(models.Model):
     )
     marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
 
+    objects = AttendanceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
@@ -299,6 +253,10 @@ def material_path(instance: Material, filename: str) -> str:
     return f"gatherings/{instance.gathering_id}/{filename}"
 
 
+class MaterialQuerySet(RestrictedQuerySet["Material"]):
+    """Rules in ``attendance/permissions.py``: the rows of visible gatherings."""
+
+
 class Material(models.Model):
     gathering = models.ForeignKey(
         Gathering, on_delete=models.CASCADE, related_name="materials", verbose_name=_("gathering")
@@ -310,6 +268,8 @@ class Material(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MaterialQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("material")
         verbose_name_plural = _("materials")
@@ -317,6 +277,10 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PresentationQuerySet(RestrictedQuerySet["Presentation"]):
+    """Rules in ``attendance/permissions.py``: the rows of visible gatherings."""
 
 
 class Presentation(models.Model):
@@ -332,6 +296,8 @@ class Presentation(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PresentationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("presentation")

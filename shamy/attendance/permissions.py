@@ -1,11 +1,60 @@
-"""Attendance permission predicates over ``programmes.access``. Deny by default."""
+"""Attendance rules and predicates over the access object. Deny by default."""
 
 from __future__ import annotations
 
-from shamy.access.context import Actor, access_for
+from django.db.models import Q
+
+from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
-from shamy.attendance.models import Gathering, GatheringKind
+from shamy.attendance.models import Attendance, Gathering, GatheringKind, Presentation
+from shamy.core.rules import object_rule, rule
 from shamy.programmes.models import Programme
+from shamy.registry.models import School
+
+
+@rule("attendance.Gathering", "view")
+def gatherings_visible(access: Access) -> Q | bool:
+    """Gatherings the actor may open. Deny by default.
+
+    - national readers (system administrator, ministry analyst): all (read-only);
+    - coordinator: every gathering of their programme;
+    - anyone leading a gathering or expected at it (through their linked Person);
+    - principal, school facilitator, teacher: in-school sessions of their school, network
+      events of their school's region, and programme-wide gatherings (induction, webinar,
+      conference) of their programme for their cohort or the whole programme;
+    - link facilitator: the same for each assigned school.
+    Certifiers and observers see no gatherings (observers see aggregate rates only).
+    """
+    if access.is_national:
+        return True
+    condition = Q(leads=access.user)
+    person = access.person
+    if person is not None:
+        condition |= Q(attendances__person=person)
+    memberships = access.programme_memberships()
+    for programme_id in sorted({m.programme_id for m in memberships if m.programme_id is not None}):
+        roles = {m.role for m in memberships if m.programme_id == programme_id}
+        if Role.COORDINATOR in roles:
+            condition |= Q(programme_id=programme_id)
+            continue
+        school_ids = access.programme_school_ids(programme_id)
+        if not school_ids:
+            continue
+        cohort_ids = sorted({m.cohort_id for m in memberships if m.programme_id == programme_id and m.cohort_id})
+        condition |= Q(programme_id=programme_id, kind=GatheringKind.IN_SCHOOL, school_id__in=sorted(school_ids))
+        condition |= Q(
+            programme_id=programme_id,
+            kind=GatheringKind.NETWORK,
+            region__schools__id__in=sorted(school_ids),
+        )
+        wide = Q(programme_id=programme_id, school__isnull=True, region__isnull=True)
+        cohort_scope = Q(cohort__isnull=True)
+        if cohort_ids:
+            cohort_scope |= Q(cohort_id__in=cohort_ids)
+        if Role.LINK_FACILITATOR in roles:
+            cohort_scope |= Q(cohort__schools__school_id__in=sorted(school_ids))
+        condition |= wide & cohort_scope
+    return Q(pk__in=Gathering.objects.filter(condition).values("pk"))
 
 
 def _leads(user: Actor, gathering: Gathering) -> bool:
@@ -42,8 +91,6 @@ def can_create_gathering(
     if kind == GatheringKind.IN_SCHOOL:
         return school_id is not None and school_id in schools
     if kind == GatheringKind.NETWORK and Role.LINK_FACILITATOR in roles and region_id is not None:
-        from shamy.registry.models import School
-
         link_schools = access_for(user).programme_school_ids(programme, role=Role.LINK_FACILITATOR)
         return School.objects.filter(pk__in=sorted(link_schools), region_id=region_id).exists()
     return False
@@ -117,3 +164,84 @@ def can_view_report(user: Actor, programme: Programme) -> bool:
     return access_for(user).is_national or bool(
         access_for(user).programme_roles(programme) & {Role.COORDINATOR, Role.OBSERVER}
     )
+
+
+# Named rules over the rows the gathering rule allows (see docs/architecture.md, "Named rules").
+
+
+def _in_visible_gatherings(access: Access) -> Q | bool:
+    gatherings = gatherings_visible(access)
+    if isinstance(gatherings, bool):
+        return gatherings
+    return Q(gathering__in=Gathering.objects.filter(gatherings).values("pk"))
+
+
+rule("attendance.Attendance", "view")(_in_visible_gatherings)
+rule("attendance.Material", "view")(_in_visible_gatherings)
+rule("attendance.Presentation", "view")(_in_visible_gatherings)
+
+
+@object_rule("attendance.Gathering", "manage")
+def may_manage_gathering(access: Access, gathering: Gathering) -> bool:
+    return can_manage_gathering(access.user, gathering)
+
+
+@object_rule("attendance.Gathering", "mark")
+def may_mark_attendance(access: Access, gathering: Gathering) -> bool:
+    return can_mark_attendance(access.user, gathering)
+
+
+@object_rule("attendance.Gathering", "present")
+def may_present(access: Access, gathering: Gathering) -> bool:
+    return can_present(access.user, gathering)
+
+
+@object_rule("attendance.Attendance", "manage")
+def may_manage_attendance_row(access: Access, attendance: Attendance) -> bool:
+    return can_manage_gathering(access.user, attendance.gathering)
+
+
+@object_rule("attendance.Attendance", "mark")
+def may_mark_attendance_row(access: Access, attendance: Attendance) -> bool:
+    return can_mark_attendance(access.user, attendance.gathering)
+
+
+@object_rule("attendance.Presentation", "give-feedback")
+def may_give_feedback(access: Access, presentation: Presentation) -> bool:
+    return can_give_feedback(access.user, presentation.gathering)
+
+
+@object_rule("programmes.Programme", "schedule")
+def may_schedule(access: Access, programme: Programme) -> bool:
+    return can_create_gathering(access.user, programme)
+
+
+@object_rule("programmes.Programme", "attendance-report")
+def may_view_report(access: Access, programme: Programme) -> bool:
+    return can_view_report(access.user, programme)
+
+
+@rule("registry.School", "calendar")
+def schools_with_a_calendar(access: Access) -> Q | bool:
+    """A school's calendar: for the people acting for the school in a programme, and for
+    national readers."""
+    if access.is_national:
+        return True
+    ids: set[int] = set()
+    for programme_id in access.programme_ids:
+        ids |= access.programme_school_ids(programme_id)
+    return Q(pk__in=sorted(ids)) if ids else False
+
+
+@rule("registry.School", "schedule")
+def schools_to_schedule_in(access: Access) -> Q | bool:
+    """Schools where the actor may schedule in-school sessions in some programme: every school of
+    a programme they coordinate, and the schools they facilitate (school or link facilitator)."""
+    ids: set[int] = set()
+    for programme_id in access.programme_ids:
+        if access.is_coordinator(programme_id):
+            ids |= access.programme_school_ids(programme_id)
+        else:
+            ids |= access.programme_school_ids(programme_id, role=Role.SCHOOL_FACILITATOR)
+            ids |= access.programme_school_ids(programme_id, role=Role.LINK_FACILITATOR)
+    return Q(pk__in=sorted(ids)) if ids else False

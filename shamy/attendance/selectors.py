@@ -1,4 +1,4 @@
-"""Reads for gatherings and attendance. Lists start from ``Gathering.objects.visible_to``;
+"""Reads for gatherings and attendance. Lists start from ``Gathering.objects.restrict(actor, "view")``;
 the rates and hours are aggregated in SQL, one query per table. Lists and calendars show
 cancelled gatherings (marked as such); rates and hours leave them out."""
 
@@ -9,32 +9,75 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from shamy.access.context import Actor, access_for
+from shamy.access.context import Access, Actor, access_for
+from shamy.access.roles import Role
 from shamy.attendance.models import (
     ATTENDED,
     Attendance,
     AttendanceStatus,
     Feedback,
     Gathering,
+    GatheringKind,
     Material,
     Presentation,
 )
-from shamy.programmes.models import Programme
+from shamy.programmes.models import Cohort, Programme
+from shamy.registry.models import School
 
 _DURATION = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
 
 
-def gathering_get_for_user(*, user: Actor, gathering_id: int) -> Gathering:
-    return get_object_or_404(
-        Gathering.objects.visible_to(user)
-        .select_related("programme", "cohort", "school", "region", "series")
-        .prefetch_related("leads"),
-        pk=gathering_id,
+def gathering_page(gatherings: QuerySet[Gathering]) -> QuerySet[Gathering]:
+    """What a gathering's pages show with it (the ``shape`` of ``@checked``)."""
+    return gatherings.select_related("programme", "cohort", "school", "region", "series").prefetch_related("leads")
+
+
+def attendance_page(rows: QuerySet[Attendance]) -> QuerySet[Attendance]:
+    return rows.select_related(
+        "person", "school", "gathering__programme", "gathering__cohort", "gathering__school", "gathering__region"
+    ).prefetch_related("gathering__leads")
+
+
+def material_page(materials: QuerySet[Material]) -> QuerySet[Material]:
+    return materials.select_related("gathering")
+
+
+def presentation_page(presentations: QuerySet[Presentation]) -> QuerySet[Presentation]:
+    return presentations.select_related("gathering__programme", "presenter").prefetch_related("gathering__leads")
+
+
+def schedulable_schools(*, access: Access, programme: Programme, also: int | None = None) -> QuerySet[School]:
+    """Schools of ``programme`` the actor may schedule sessions in (rule "schedule"), plus the
+    gathering's own school ``also`` when editing it."""
+    if access.is_coordinator(programme):
+        ids = access.programme_school_ids(programme)
+    else:
+        ids = access.programme_school_ids(programme, role=Role.SCHOOL_FACILITATOR) | access.programme_school_ids(
+            programme, role=Role.LINK_FACILITATOR
+        )
+    schools = School.objects.restrict(access, "schedule").filter(pk__in=sorted(ids))
+    if also is not None:
+        schools = School.objects.filter(Q(pk__in=schools.values("pk")) | Q(pk=also))
+    return schools.order_by("name_kk")
+
+
+def school_gatherings(*, access: Access, school: School) -> QuerySet[Gathering]:
+    """A school's calendar: its in-school sessions and its region's network events."""
+    return (
+        Gathering.objects.restrict(access, "view")
+        .filter(
+            Q(kind=GatheringKind.IN_SCHOOL, school=school) | Q(kind=GatheringKind.NETWORK, region_id=school.region_id)
+        )
+        .order_by("starts_at", "id")
     )
+
+
+def series_cohort(*, programme: Programme, school: School) -> Cohort | None:
+    """The cohort through which ``school`` takes part in ``programme`` (a series belongs to it)."""
+    link = school.cohort_links.filter(cohort__programme=programme).select_related("cohort").first()
+    return link.cohort if link else None
 
 
 def _with_counts(gatherings: QuerySet[Gathering]) -> QuerySet[Gathering]:
@@ -68,7 +111,7 @@ class GatheringFilters:
 def gathering_list_for_programme(
     *, actor: Actor, programme: Programme, filters: GatheringFilters
 ) -> QuerySet[Gathering]:
-    gatherings = Gathering.objects.visible_to(actor).filter(programme=programme)
+    gatherings = Gathering.objects.restrict(actor, "view").filter(programme=programme)
     if filters.kind:
         gatherings = gatherings.filter(kind=filters.kind)
     if filters.school:
@@ -90,7 +133,7 @@ def my_gatherings(*, actor: Actor) -> QuerySet[Gathering]:
     if person is not None:
         condition |= Q(attendances__person=person)
     mine = Gathering.objects.filter(condition).values("pk")
-    return _with_counts(Gathering.objects.visible_to(actor).filter(pk__in=mine)).order_by("starts_at", "id")
+    return _with_counts(Gathering.objects.restrict(actor, "view").filter(pk__in=mine)).order_by("starts_at", "id")
 
 
 def attendance_rows(*, gathering: Gathering) -> QuerySet[Attendance]:
@@ -98,31 +141,6 @@ def attendance_rows(*, gathering: Gathering) -> QuerySet[Attendance]:
         Attendance.objects.filter(gathering=gathering)
         .select_related("person", "school")
         .order_by("person__surname", "person__given_name", "id")
-    )
-
-
-def attendance_get_for_user(*, user: Actor, attendance_id: int) -> Attendance:
-    attendance = get_object_or_404(Attendance.objects.select_related("person", "school"), pk=attendance_id)
-    # The gathering must be visible, else the row does not exist for this user.
-    if not Gathering.objects.visible_to(user).filter(pk=attendance.gathering_id).exists():
-        raise Http404
-    attendance.gathering = gathering_get_for_user(user=user, gathering_id=attendance.gathering_id)
-    return attendance
-
-
-def material_get_for_user(*, user: Actor, material_id: int) -> Material:
-    return get_object_or_404(
-        Material.objects.filter(gathering__in=Gathering.objects.visible_to(user)).select_related("gathering"),
-        pk=material_id,
-    )
-
-
-def presentation_get_for_user(*, user: Actor, presentation_id: int) -> Presentation:
-    return get_object_or_404(
-        Presentation.objects.filter(gathering__in=Gathering.objects.visible_to(user)).select_related(
-            "gathering__programme", "presenter"
-        ),
-        pk=presentation_id,
     )
 
 

@@ -5,8 +5,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,9 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from shamy.access.context import Actor, access_for
 from shamy.access.http import AuthedHttpRequest
-from shamy.access.roles import Role
 from shamy.attendance import selectors
 from shamy.attendance.forms import (
     CancelForm,
@@ -30,7 +28,7 @@ from shamy.attendance.forms import (
     SeriesForm,
 )
 from shamy.attendance.ical import Event, build_calendar
-from shamy.attendance.models import AttendanceStatus, Gathering, GatheringKind
+from shamy.attendance.models import Attendance, AttendanceStatus, Gathering, GatheringKind, Material, Presentation
 from shamy.attendance.permissions import (
     can_create_gathering,
     can_give_feedback,
@@ -44,20 +42,11 @@ from shamy.attendance.permissions import (
 from shamy.attendance.services import gatherings as gathering_services
 from shamy.attendance.services import marking
 from shamy.core import files
-from shamy.programmes.selectors import programme_get_for_user
+from shamy.core.rules import checked
+from shamy.programmes.models import Programme
 from shamy.registry.models import School
 
 PAGE_SIZE = 50
-
-
-def _schedulable_schools(user: Actor, programme: Any) -> QuerySet[School]:
-    if access_for(user).is_coordinator(programme):
-        ids = access_for(user).programme_school_ids(programme)
-    else:
-        ids = access_for(user).programme_school_ids(programme, role=Role.SCHOOL_FACILITATOR) | access_for(
-            user
-        ).programme_school_ids(programme, role=Role.LINK_FACILITATOR)
-    return School.objects.filter(pk__in=sorted(ids)).order_by("name_kk")
 
 
 def my_sessions(request: AuthedHttpRequest) -> HttpResponse:
@@ -75,8 +64,8 @@ def my_sessions(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-def gathering_list(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = programme_get_for_user(user=request.user, programme_id=programme_id)
+@checked(Programme, kwarg="programme_id")
+def gathering_list(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
     filters = selectors.GatheringFilters.from_query(request.GET)
     rows = selectors.gathering_list_for_programme(actor=request.user, programme=programme, filters=filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -99,30 +88,14 @@ def gathering_list(request: AuthedHttpRequest, programme_id: int) -> HttpRespons
     )
 
 
-def gathering_create(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = programme_get_for_user(user=request.user, programme_id=programme_id)
-    if not can_create_gathering(request.user, programme):
-        raise PermissionDenied
-    schools = _schedulable_schools(request.user, programme)
+@checked(Programme, "schedule", kwarg="programme_id")
+def gathering_create(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
+    schools = selectors.schedulable_schools(access=request.access, programme=programme)
     form = GatheringForm(request.POST or None, programme=programme, schools=schools)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             gathering = gathering_services.gathering_create(
-                actor=request.user,
-                programme=programme,
-                kind=data["kind"],
-                title=data["title"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                cohort=data.get("cohort"),
-                school=data.get("school"),
-                region=data.get("region"),
-                place=data.get("place", ""),
-                online_url=data.get("online_url", ""),
-                recording_url=data.get("recording_url", ""),
-                agenda=data.get("agenda", ""),
-                leads=[request.user],  # type: ignore[list-item]
+                actor=request.user, programme=programme, leads=[request.user], **form.service_kwargs()
             )
         except PermissionDenied:
             form.add_error(None, _("You may not schedule this kind of gathering for this school or region."))
@@ -134,31 +107,17 @@ def gathering_create(request: AuthedHttpRequest, programme_id: int) -> HttpRespo
     return render(request, "attendance/gathering_form.html", {"programme": programme, "form": form})
 
 
-def series_create(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = programme_get_for_user(user=request.user, programme_id=programme_id)
-    if not can_create_gathering(request.user, programme):
-        raise PermissionDenied
-    schools = _schedulable_schools(request.user, programme)
-    form = SeriesForm(request.POST or None, schools=schools)
+@checked(Programme, "schedule", kwarg="programme_id")
+def series_create(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
+    form = SeriesForm(
+        request.POST or None, schools=selectors.schedulable_schools(access=request.access, programme=programme)
+    )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        school = data["school"]
-        cohort_link = school.cohort_links.filter(cohort__programme=programme).select_related("cohort").first()
+        fields = form.service_kwargs()
+        cohort = selectors.series_cohort(programme=programme, school=fields["school"])
         try:
             series = gathering_services.series_create(
-                actor=request.user,
-                programme=programme,
-                cohort=cohort_link.cohort if cohort_link else None,
-                school=school,
-                title=data["title"],
-                first_on=data["first_on"],
-                until=data["until"],
-                interval_weeks=data["interval_weeks"],
-                start_time=data["start_time"],
-                end_time=data["end_time"],
-                place=data.get("place", ""),
-                agenda=data.get("agenda", ""),
-                leads=[request.user],  # type: ignore[list-item]
+                actor=request.user, programme=programme, cohort=cohort, leads=[request.user], **fields
             )
         except PermissionDenied:
             form.add_error(None, _("You may not schedule sessions for this school."))
@@ -166,12 +125,10 @@ def series_create(request: AuthedHttpRequest, programme_id: int) -> HttpResponse
             form.add_error(None, error)
         else:
             count = series.gatherings.count()
-            messages.success(
-                request,
-                ngettext("%(count)s session was scheduled.", "%(count)s sessions were scheduled.", count)
-                % {"count": count},
-            )
-            return redirect(reverse("attendance:gathering-list", args=[programme.pk]) + f"?school={school.pk}")
+            message = ngettext("%(count)s session was scheduled.", "%(count)s sessions were scheduled.", count)
+            messages.success(request, message % {"count": count})
+            url = reverse("attendance:gathering-list", args=[programme.pk])
+            return redirect(f"{url}?school={fields['school'].pk}")
     return render(request, "attendance/series_form.html", {"programme": programme, "form": form})
 
 
@@ -184,29 +141,19 @@ def _add_service_errors(form: Any, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, messages_)
 
 
-def gathering_edit(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
-    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
-    if not can_manage_gathering(request.user, gathering):
-        raise PermissionDenied
+@checked(Gathering, "manage", kwarg="gathering_id", shape=selectors.gathering_page)
+def gathering_edit(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
     if gathering.is_cancelled:
         messages.error(request, _("This gathering is cancelled. Restore it before changing it."))
         return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
-    schools = _schedulable_schools(request.user, gathering.programme)
-    if gathering.school_id is not None:
-        schools = School.objects.filter(Q(pk__in=schools.values("pk")) | Q(pk=gathering.school_id)).order_by("name_kk")
-    form = GatheringEditForm(
-        request.POST or None,
-        gathering=gathering,
-        schools=schools,
-        times_fixed=selectors.attendance_is_marked(gathering=gathering),
+    schools = selectors.schedulable_schools(
+        access=request.access, programme=gathering.programme, also=gathering.school_id
     )
+    fixed = selectors.attendance_is_marked(gathering=gathering)
+    form = GatheringEditForm(request.POST or None, gathering=gathering, schools=schools, times_fixed=fixed)
     if request.method == "POST" and form.is_valid():
         try:
-            gathering_services.gathering_update(
-                actor=request.user,
-                gathering=gathering,
-                changes=form.changes(),
-            )
+            gathering_services.gathering_update(actor=request.user, gathering=gathering, changes=form.changes())
         except PermissionDenied:
             form.add_error(None, _("You may not move this gathering to this school or region."))
         except ValidationError as error:
@@ -214,18 +161,13 @@ def gathering_edit(request: AuthedHttpRequest, gathering_id: int) -> HttpRespons
         else:
             messages.success(request, _("The gathering was saved."))
             return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
-    return render(
-        request,
-        "attendance/gathering_form.html",
-        {"programme": gathering.programme, "form": form, "gathering": gathering},
-    )
+    context = {"programme": gathering.programme, "form": form, "gathering": gathering}
+    return render(request, "attendance/gathering_form.html", context)
 
 
 @require_POST
-def gathering_cancel(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
-    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
-    if not can_manage_gathering(request.user, gathering):
-        raise PermissionDenied
+@checked(Gathering, "manage", kwarg="gathering_id", shape=selectors.gathering_page)
+def gathering_cancel(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
     form = CancelForm(request.POST, prefix="cancel")
     if not form.is_valid():
         messages.error(request, _("Say why the gathering is cancelled."))
@@ -244,10 +186,8 @@ def gathering_cancel(request: AuthedHttpRequest, gathering_id: int) -> HttpRespo
 
 
 @require_POST
-def gathering_restore(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
-    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
-    if not can_manage_gathering(request.user, gathering):
-        raise PermissionDenied
+@checked(Gathering, "manage", kwarg="gathering_id", shape=selectors.gathering_page)
+def gathering_restore(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
     try:
         gathering_services.gathering_restore(actor=request.user, gathering=gathering)
     except ValidationError as error:
@@ -257,8 +197,12 @@ def gathering_restore(request: AuthedHttpRequest, gathering_id: int) -> HttpResp
     return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
 
 
-def gathering_detail(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
-    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
+@checked(Gathering, kwarg="gathering_id", shape=selectors.gathering_page)
+def gathering_detail(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
+    return render(request, "attendance/gathering_detail.html", _detail_context(request, gathering))
+
+
+def _detail_context(request: AuthedHttpRequest, gathering: Gathering) -> dict[str, Any]:
     manage = can_manage_gathering(request.user, gathering)
     show_feedback = can_view_feedback(request.user, gathering)
     cancelled = gathering.is_cancelled
@@ -286,14 +230,12 @@ def gathering_detail(request: AuthedHttpRequest, gathering_id: int) -> HttpRespo
         context["rows"] = list(selectors.attendance_rows(gathering=gathering))
     if manage and not cancelled:
         context["expectable"] = list(selectors.expectable_people(gathering=gathering)[:500])
-    return render(request, "attendance/gathering_detail.html", context)
+    return context
 
 
 @require_POST
-def expected_add(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
-    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
-    if not can_manage_gathering(request.user, gathering):
-        raise PermissionDenied
+@checked(Gathering, "manage", kwarg="gathering_id", shape=selectors.gathering_page)
+def expected_add(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
     raw = request.POST.get("person", "")
     person = selectors.expectable_people(gathering=gathering).filter(pk=int(raw)).first() if raw.isdigit() else None
     if person is None:
@@ -309,10 +251,8 @@ def expected_add(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
 
 
 @require_POST
-def expected_remove(request: AuthedHttpRequest, attendance_id: int) -> HttpResponse:
-    attendance = selectors.attendance_get_for_user(user=request.user, attendance_id=attendance_id)
-    if not can_manage_gathering(request.user, attendance.gathering):
-        raise PermissionDenied
+@checked(Attendance, "manage", kwarg="attendance_id", shape=selectors.attendance_page)
+def expected_remove(request: AuthedHttpRequest, attendance: Attendance) -> HttpResponse:
     try:
         marking.attendance_unexpect(actor=request.user, attendance=attendance)
     except ValidationError as error:
@@ -322,10 +262,8 @@ def expected_remove(request: AuthedHttpRequest, attendance_id: int) -> HttpRespo
     return redirect("attendance:gathering-detail", gathering_id=attendance.gathering_id)
 
 
-def attendance_take(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
-    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
-    if not can_mark_attendance(request.user, gathering):
-        raise PermissionDenied
+@checked(Gathering, "mark", kwarg="gathering_id", shape=selectors.gathering_page)
+def attendance_take(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
     if gathering.is_cancelled:
         messages.error(request, _("This gathering is cancelled: attendance is not taken."))
         return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
@@ -338,10 +276,8 @@ def attendance_take(request: AuthedHttpRequest, gathering_id: int) -> HttpRespon
 
 
 @require_POST
-def attendance_mark(request: AuthedHttpRequest, attendance_id: int) -> HttpResponse:
-    attendance = selectors.attendance_get_for_user(user=request.user, attendance_id=attendance_id)
-    if not can_mark_attendance(request.user, attendance.gathering):
-        raise PermissionDenied
+@checked(Attendance, "mark", kwarg="attendance_id", shape=selectors.attendance_page)
+def attendance_mark(request: AuthedHttpRequest, attendance: Attendance) -> HttpResponse:
     status = request.POST.get("status", "")
     try:
         attendance = marking.attendance_mark(actor=request.user, attendance=attendance, status=status)
@@ -358,10 +294,8 @@ def attendance_mark(request: AuthedHttpRequest, attendance_id: int) -> HttpRespo
 
 
 @require_POST
-def material_upload(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
-    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
-    if not can_manage_gathering(request.user, gathering):
-        raise PermissionDenied
+@checked(Gathering, "manage", kwarg="gathering_id", shape=selectors.gathering_page)
+def material_upload(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -380,16 +314,14 @@ def material_upload(request: AuthedHttpRequest, gathering_id: int) -> HttpRespon
     return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
 
 
-def material_download(request: AuthedHttpRequest, material_id: int) -> FileResponse:
-    material = selectors.material_get_for_user(user=request.user, material_id=material_id)
+@checked(Material, kwarg="material_id", shape=selectors.material_page)
+def material_download(request: AuthedHttpRequest, material: Material) -> FileResponse:
     return files.file_response(material, material.file, content_type=material.content_type)
 
 
 @require_POST
-def recording_set(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
-    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
-    if not can_manage_gathering(request.user, gathering):
-        raise PermissionDenied
+@checked(Gathering, "manage", kwarg="gathering_id", shape=selectors.gathering_page)
+def recording_set(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
     form = RecordingForm(request.POST)
     if form.is_valid():
         gathering_services.gathering_set_recording(
@@ -404,10 +336,8 @@ def recording_set(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse
 
 
 @require_POST
-def presentation_create(request: AuthedHttpRequest, gathering_id: int) -> HttpResponse:
-    gathering = selectors.gathering_get_for_user(user=request.user, gathering_id=gathering_id)
-    if not can_present(request.user, gathering):
-        raise PermissionDenied
+@checked(Gathering, "present", kwarg="gathering_id", shape=selectors.gathering_page)
+def presentation_create(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
     form = PresentationForm(request.POST)
     if form.is_valid():
         try:
@@ -427,10 +357,8 @@ def presentation_create(request: AuthedHttpRequest, gathering_id: int) -> HttpRe
 
 
 @require_POST
-def feedback_create(request: AuthedHttpRequest, presentation_id: int) -> HttpResponse:
-    presentation = selectors.presentation_get_for_user(user=request.user, presentation_id=presentation_id)
-    if not can_give_feedback(request.user, presentation.gathering):
-        raise PermissionDenied
+@checked(Presentation, "give-feedback", kwarg="presentation_id", shape=selectors.presentation_page)
+def feedback_create(request: AuthedHttpRequest, presentation: Presentation) -> HttpResponse:
     form = FeedbackForm(request.POST)
     if form.is_valid():
         marking.feedback_add(actor=request.user, presentation=presentation, text=form.cleaned_data["text"])
@@ -471,30 +399,16 @@ def calendar_mine(request: AuthedHttpRequest) -> HttpResponse:
     return _calendar_response(request, gatherings, _("My sessions"), "shamy-sessions.ics")
 
 
-def school_calendar(request: AuthedHttpRequest, school_id: int) -> HttpResponse:
-    """A school's gatherings: its in-school sessions and its region's network events, for
-    the people acting for the school in a programme and for national readers."""
-
-    acts_for = any(school_id in request.access.programme_school_ids(pid) for pid in request.access.programme_ids)
-    if not (acts_for or request.access.is_national):
-        raise Http404
-    school = School.objects.filter(pk=school_id).first()
-    if school is None:
-        raise Http404
-    gatherings = (
-        Gathering.objects.visible_to(request.user)
-        .filter(
-            Q(kind=GatheringKind.IN_SCHOOL, school=school) | Q(kind=GatheringKind.NETWORK, region_id=school.region_id)
-        )
-        .order_by("starts_at", "id")
-    )
+@checked(School, "calendar", visible="calendar", kwarg="school_id")
+def school_calendar(request: AuthedHttpRequest, school: School) -> HttpResponse:
+    """A school's gatherings (rule "calendar": the people acting for the school in a programme,
+    and national readers)."""
+    gatherings = selectors.school_gatherings(access=request.access, school=school)
     return _calendar_response(request, gatherings, school.name, f"school-{school.pk}.ics")
 
 
-def report(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = programme_get_for_user(user=request.user, programme_id=programme_id)
-    if not can_view_report(request.user, programme):
-        raise PermissionDenied
+@checked(Programme, "attendance-report", kwarg="programme_id")
+def report(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
     show_people = request.access.is_coordinator(programme) or request.access.is_national
     return render(
         request,

@@ -1,21 +1,15 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from shamy.access.context import Actor
+from shamy.core.rules import RestrictedQuerySet
 
 
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def visible_to(self, user: Actor) -> AuditEntryQuerySet:
-        from shamy.audit.permissions import can_view_audit_log
-
-        return self if can_view_audit_log(user) else self.none()
+class AuditEntryQuerySet(RestrictedQuerySet["AuditEntry"]):
+    """Rules in ``audit/permissions.py``."""
 
 
 class AuditEntry(models.Model):

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def audit_entry_list(*, actor: Actor, filters: Mapping[str, str]) -> QuerySet[AuditEntry]:
     """Audit entries the actor may browse, filtered by action prefix, actor name or e-mail, object label
     or ID, and first and last day (inclusive, in the site's time zone)."""
-    entries = AuditEntry.objects.visible_to(actor).select_related("target_type")
+    entries = AuditEntry.objects.restrict(actor, "view").select_related("target_type")
     if action := (filters.get("action") or "").strip():
         entries = entries.filter(action__startswith=action)
     if who := (filters.get("actor") or "").strip():

@@ -27,7 +27,7 @@ def minimal_school_page(request: HttpRequest) -> HttpResponse:
     if not access_for(request.user).registry.any:
         raise PermissionDenied
     schools = (
-        School.objects.visible_to(request.user)
+        School.objects.restrict(request.user, "view")
         .select_related("region")
         .only("id", "name_kk", "locality", "pupils", "teachers", "region__name_kk")
         .order_by("id")[:MINIMAL_PAGE_SIZE]

@@ -1,27 +1,16 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shamy.access.context import access_for
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from shamy.accounts.models import User
+from shamy.core.rules import RestrictedQuerySet
 
 
-class ImportJobQuerySet(models.QuerySet["ImportJob"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> ImportJobQuerySet:
-        """A job is seen by the person who uploaded it and by system administrators."""
-        if user is None or not getattr(user, "is_authenticated", False):
-            return self.none()
-        if access_for(user).is_system_admin:
-            return self
-        return self.filter(created_by_id=user.pk)
+class ImportJobQuerySet(RestrictedQuerySet["ImportJob"]):
+    """Rules in ``imports/permissions.py``."""
 
 
 def _upload_to(instance: Any, filename: str) -> str:

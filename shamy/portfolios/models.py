@@ -10,7 +10,6 @@ Who may see which project is decided in :mod:`shamy.portfolios.permissions`.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -18,12 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from shamy.accounts.models import User
 
 
 class FocusTheme(models.Model):
@@ -49,13 +44,8 @@ class FocusTheme(models.Model):
         return localized({"kk": self.name_kk, "ru": self.name_ru, "en": self.name_en})
 
 
-class ProjectQuerySet(models.QuerySet["DevelopmentProject"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> ProjectQuerySet:
-        """Projects the user may open; deny by default (see ``permissions.project_visibility``)."""
-        from shamy.portfolios.permissions import project_visibility
-
-        condition = project_visibility(user)
-        return self.none() if condition is None else self.filter(condition)
+class ProjectQuerySet(RestrictedQuerySet["DevelopmentProject"]):
+    """Rules in ``portfolios/permissions.py``."""
 
 
 class DevelopmentProject(models.Model):

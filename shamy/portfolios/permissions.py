@@ -1,6 +1,7 @@
 """Who may see and do what with development projects and portfolios. Deny by default.
 
-Built on :mod:`shamy.programmes.access` (roles per programme, schools per role):
+Built on the access object (roles per programme, schools per role); the "view" rule of
+``portfolios.DevelopmentProject`` is registered here:
 
 =====================  ================================================================
 teacher                their own projects and those they collaborate on (read and write)
@@ -20,30 +21,31 @@ from typing import TYPE_CHECKING, TypeGuard
 
 from django.db.models import Q
 
-from shamy.access.context import Actor, access_for
+from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
+from shamy.core.rules import rule
+from shamy.portfolios.models import DevelopmentProject, Portfolio, PortfolioStatus, Thread
+from shamy.programmes.models import Cohort, Programme
 
 if TYPE_CHECKING:
     from shamy.accounts.models import User
-    from shamy.portfolios.models import DevelopmentProject, Portfolio
-    from shamy.programmes.models import Cohort, Programme
 
 
 def _authenticated(user: Actor) -> TypeGuard[User]:
     return user is not None and bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
-def project_visibility(user: Actor) -> Q | None:
-    """The condition selecting the projects ``user`` may open, or None for none at all."""
+@rule("portfolios.DevelopmentProject", "view")
+def projects_visible(access: Access) -> Q | bool:
+    """The projects the actor may open (the table above)."""
+    user = access.user
     if not _authenticated(user):
-        return None
-    from shamy.portfolios.models import DevelopmentProject, PortfolioStatus
-
+        return False
     collaborating = DevelopmentProject.collaborators.through.objects.filter(person__user_id=user.pk).values(
         "developmentproject_id"
     )
     condition = Q(teacher__user_id=user.pk) | Q(pk__in=collaborating)
-    for membership in access_for(user).programme_memberships():
+    for membership in access.programme_memberships():
         programme_id = membership.programme_id
         if membership.role == Role.COORDINATOR:
             condition |= Q(cohort__programme_id=programme_id)
@@ -51,7 +53,7 @@ def project_visibility(user: Actor) -> Q | None:
             cohort = Q(cohort_id=membership.cohort_id) if membership.cohort_id else Q(cohort__programme_id=programme_id)
             condition |= Q(school_id=membership.school_id) & cohort
         elif membership.role == Role.LINK_FACILITATOR:
-            schools = access_for(user).link_school_ids(programme_id)
+            schools = access.link_school_ids(programme_id)
             if schools:
                 condition |= Q(cohort__programme_id=programme_id, school_id__in=sorted(schools))
         elif membership.role == Role.CERTIFIER:
@@ -134,7 +136,6 @@ def can_view_portfolio(user: Actor, portfolio: Portfolio) -> bool:
 
 def thread_participants(user: Actor, project: DevelopmentProject) -> set[str]:
     """The feedback threads (``Thread`` values) the user may read and write."""
-    from shamy.portfolios.models import Thread
 
     if is_owner(user, project) or is_collaborator(user, project) or is_programme_coordinator(user, project):
         return {Thread.SCHOOL, Thread.LINK}

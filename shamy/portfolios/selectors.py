@@ -1,5 +1,5 @@
 """Reads for projects, portfolios and published summaries. Project reads start from
-``DevelopmentProject.objects.visible_to(actor)``; aggregates are computed in SQL."""
+``DevelopmentProject.objects.restrict(actor, "view")``; aggregates are computed in SQL."""
 
 from __future__ import annotations
 
@@ -47,14 +47,17 @@ def project_list_own(*, actor: User) -> QuerySet[DevelopmentProject]:
     collaborating = DevelopmentProject.collaborators.through.objects.filter(person__user_id=actor.pk).values(
         "developmentproject_id"
     )
-    own = DevelopmentProject.objects.visible_to(actor).filter(Q(teacher__user_id=actor.pk) | Q(pk__in=collaborating))
+    own = DevelopmentProject.objects.restrict(actor, "view").filter(
+        Q(teacher__user_id=actor.pk) | Q(pk__in=collaborating)
+    )
     return _project_rows(own).order_by("-last_activity_at", "id")
 
 
 def project_get_for_user(*, user: Actor, project_id: int) -> DevelopmentProject:
     """A project the user may open. Invisible → 404; a certifier (portfolio only) → 403."""
     project = get_object_or_404(
-        _project_rows(DevelopmentProject.objects.visible_to(user)).prefetch_related("collaborators"), pk=project_id
+        _project_rows(DevelopmentProject.objects.restrict(user, "view")).prefetch_related("collaborators"),
+        pk=project_id,
     )
     if not permissions.can_view_project(user, project):
         raise PermissionDenied
@@ -96,7 +99,7 @@ def portfolio_get_for_user(*, user: Actor, project_id: int) -> Portfolio:
             ),
             "project__collaborators",
         ),
-        project__in=DevelopmentProject.objects.visible_to(user),
+        project__in=DevelopmentProject.objects.restrict(user, "view"),
         project_id=project_id,
     )
     if not permissions.can_view_portfolio(user, portfolio):
@@ -109,7 +112,7 @@ def section_get_for_user(*, user: Actor, section_id: int) -> PortfolioSection:
         PortfolioSection.objects.select_related(
             "portfolio__project__teacher", "portfolio__project__cohort", "updated_by"
         ).prefetch_related("portfolio__project__collaborators", "evidence"),
-        portfolio__project__in=DevelopmentProject.objects.visible_to(user),
+        portfolio__project__in=DevelopmentProject.objects.restrict(user, "view"),
         pk=section_id,
     )
     if not permissions.can_view_portfolio(user, section.portfolio):
@@ -123,7 +126,7 @@ def evidence_get_for_user(*, user: Actor, evidence_id: int) -> Evidence:
         Evidence.objects.select_related("project__teacher", "project__cohort", "project__portfolio").prefetch_related(
             "project__collaborators"
         ),
-        project__in=DevelopmentProject.objects.visible_to(user),
+        project__in=DevelopmentProject.objects.restrict(user, "view"),
         pk=evidence_id,
     )
     if not permissions.can_view_portfolio(user, evidence.project.portfolio):
@@ -144,7 +147,7 @@ def portfolio_list_submitted(*, actor: Actor) -> QuerySet[Portfolio]:
         Portfolio.objects.filter(
             status=PortfolioStatus.SUBMITTED,
             project__cohort__programme_id__in=programmes,
-            project__in=DevelopmentProject.objects.visible_to(actor),
+            project__in=DevelopmentProject.objects.restrict(actor, "view"),
         )
         .select_related("project__teacher", "project__school__region", "project__theme", "project__cohort__programme")
         .order_by("-submitted_at", "-id")
@@ -175,7 +178,7 @@ def board_columns(*, actor: Actor, cohort: Cohort, school: School) -> list[Board
         for stage in MethodologyStage.objects.filter(programme_id=cohort.programme_id).order_by("order", "id")
     }
     projects = (
-        DevelopmentProject.objects.visible_to(actor)
+        DevelopmentProject.objects.restrict(actor, "view")
         .filter(cohort=cohort, school=school)
         .select_related("teacher", "theme")
         .annotate(evidence_count=Count("evidence", distinct=True))
@@ -217,7 +220,7 @@ def link_overview(*, actor: Actor, programme: Programme, weeks: int) -> list[Sch
         school.pk: SchoolProgress(school)
         for school in schools.select_related("region").order_by("region__kato", kazakh_order("name_kk"), "id")
     }
-    projects = DevelopmentProject.objects.visible_to(actor).filter(
+    projects = DevelopmentProject.objects.restrict(actor, "view").filter(
         cohort__programme=programme, school_id__in=sorted(rows)
     )
     for row in projects.values("school_id", "stage_id").annotate(count=Count("id")).order_by():

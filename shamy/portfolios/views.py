@@ -536,7 +536,7 @@ def board_index(request: AuthedHttpRequest) -> HttpResponse:
             scoped = scoped.filter(cohort_id=membership.cohort_id)
         for link in scoped:
             boards[(link.cohort_id, link.school_id)] = link
-    programmes = Programme.objects.visible_to(user)
+    programmes = Programme.objects.restrict(user, "view")
     overview = [p for p in programmes if permissions.can_view_programme_overview(user, p)]
     support = [p for p in programmes if permissions.can_view_link_overview(user, p)]
     ordered = sorted(boards.values(), key=lambda link: (link.cohort.programme_id, link.cohort_id, link.school.name))
@@ -548,7 +548,7 @@ def board_index(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def board(request: AuthedHttpRequest, cohort_id: int) -> HttpResponse:
-    cohort = get_object_or_404(Cohort.objects.visible_to(request.user).select_related("programme"), pk=cohort_id)
+    cohort = get_object_or_404(Cohort.objects.restrict(request.user, "view").select_related("programme"), pk=cohort_id)
     schools = selectors.board_schools(actor=request.user, cohort=cohort)
     if not schools:
         raise PermissionDenied
@@ -565,7 +565,7 @@ def board(request: AuthedHttpRequest, cohort_id: int) -> HttpResponse:
 
 
 def link_overview(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_id)
+    programme = get_object_or_404(Programme.objects.restrict(request.user, "view"), pk=programme_id)
     if not permissions.can_view_link_overview(request.user, programme):
         raise PermissionDenied
     weeks = selectors.stuck_weeks(request.GET.get("weeks"))
@@ -587,7 +587,7 @@ def link_overview(request: AuthedHttpRequest, programme_id: int) -> HttpResponse
 
 
 def programme_overview(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_id)
+    programme = get_object_or_404(Programme.objects.restrict(request.user, "view"), pk=programme_id)
     if not permissions.can_view_programme_overview(request.user, programme):
         raise PermissionDenied
     weeks = selectors.stuck_weeks(request.GET.get("weeks"))

@@ -7,8 +7,6 @@ People take part through :class:`shamy.access.models.Membership` rows that carry
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,15 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shamy.access.context import access_for
 from shamy.access.roles import Role
+from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
 from shamy.registry.models import Country, Named
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from shamy.accounts.models import User
 
 
 class ProgrammeStatus(models.TextChoices):
@@ -39,17 +32,8 @@ class PartnerPart(models.TextChoices):
     CERTIFICATION = "certification", _("Certifying university")
 
 
-class ProgrammeQuerySet(models.QuerySet["Programme"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> ProgrammeQuerySet:
-        """Programmes in which the user holds an active programme role; all of them for
-        national roles (system administrator, ministry analyst: read-only). Deny by default."""
-        access = access_for(user)
-        if access.is_national:
-            return self.all()
-        ids = access.programme_ids
-        if not ids:
-            return self.none()
-        return self.filter(pk__in=sorted(ids))
+class ProgrammeQuerySet(RestrictedQuerySet["Programme"]):
+    """Rules in ``programmes/permissions.py``."""
 
 
 class Programme(Named, models.Model):
@@ -97,6 +81,10 @@ class Programme(Named, models.Model):
         return self.status == ProgrammeStatus.ACTIVE
 
 
+class MethodologyStageQuerySet(RestrictedQuerySet["MethodologyStage"]):
+    """Rules in ``programmes/permissions.py``."""
+
+
 class MethodologyStage(models.Model):
     """One stage of the programme's methodology, e.g. "identifying a concern".
 
@@ -115,6 +103,8 @@ class MethodologyStage(models.Model):
     guidance_kk = models.TextField(_("guidance (Kazakh)"), blank=True)
     guidance_ru = models.TextField(_("guidance (Russian)"), blank=True)
     guidance_en = models.TextField(_("guidance (English)"), blank=True)
+
+    objects = MethodologyStageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("methodology stage")
@@ -157,21 +147,8 @@ class ProgrammePartner(models.Model):
         return f"{self.organisation} · {self.get_part_display()}"
 
 
-class CohortQuerySet(models.QuerySet["Cohort"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> CohortQuerySet:
-        """Cohorts the user takes part in.
-
-        National roles see all (read-only). Coordinators, certifiers and observers see every
-        cohort of their programme; principals, school facilitators and teachers their own
-        cohort; link facilitators the cohorts of their assigned schools. Deny by default.
-        """
-        access = access_for(user)
-        if access.is_national:
-            return self.all()
-        ids = access.cohort_ids
-        if not ids:
-            return self.none()
-        return self.filter(pk__in=sorted(ids))
+class CohortQuerySet(RestrictedQuerySet["Cohort"]):
+    """Rules in ``programmes/permissions.py``."""
 
 
 class Cohort(Named, models.Model):
@@ -211,12 +188,18 @@ class Cohort(Named, models.Model):
         return self.name
 
 
+class CohortSchoolQuerySet(RestrictedQuerySet["CohortSchool"]):
+    """Rules in ``programmes/permissions.py``."""
+
+
 class CohortSchool(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="schools", verbose_name=_("cohort"))
     school = models.ForeignKey(
         "registry.School", on_delete=models.PROTECT, related_name="cohort_links", verbose_name=_("school")
     )
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+
+    objects = CohortSchoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("school in a cohort")
@@ -256,6 +239,10 @@ class LinkAssignment(models.Model):
             raise ValidationError(_("Only a link facilitator can be assigned schools."))
         if self.membership.programme_id != self.cohort_school.cohort.programme_id:
             raise ValidationError(_("The school is in a cohort of another programme."))
+
+
+class InvitationQuerySet(RestrictedQuerySet["Invitation"]):
+    """Rules in ``programmes/permissions.py``."""
 
 
 class Invitation(models.Model):
@@ -307,6 +294,8 @@ class Invitation(models.Model):
         verbose_name=_("accepted by"),
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")

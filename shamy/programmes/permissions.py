@@ -1,10 +1,35 @@
-"""Programme permission predicates over ``programmes.access``. Deny by default."""
+"""Programme rules and predicates over the access object. Deny by default."""
 
 from __future__ import annotations
 
-from shamy.access.context import Actor, access_for
+from django.db.models import Q
+
+from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
-from shamy.programmes.models import Cohort, Programme
+from shamy.core.rules import object_rule, rule
+from shamy.programmes.models import Cohort, CohortSchool, Invitation, MethodologyStage, Programme
+
+
+@rule("programmes.Programme", "view")
+def programmes_visible(access: Access) -> Q | bool:
+    """Programmes in which the actor holds an active programme role; all of them for national
+    roles (system administrator, ministry analyst: read-only). Deny by default."""
+    if access.is_national:
+        return True
+    return Q(pk__in=sorted(access.programme_ids)) if access.programme_ids else False
+
+
+@rule("programmes.Cohort", "view")
+def cohorts_visible(access: Access) -> Q | bool:
+    """Cohorts the actor takes part in.
+
+    National roles see all (read-only). Coordinators, certifiers and observers see every cohort
+    of their programme; principals, school facilitators and teachers their own cohort; link
+    facilitators the cohorts of their assigned schools. Deny by default.
+    """
+    if access.is_national:
+        return True
+    return Q(pk__in=sorted(access.cohort_ids)) if access.cohort_ids else False
 
 
 def can_view_programme(user: Actor, programme: Programme) -> bool:
@@ -27,3 +52,56 @@ def can_view_cohort_people(user: Actor, cohort: Cohort) -> bool:
     the schools and aggregates only)."""
     roles = access_for(user).programme_roles(cohort.programme_id)
     return can_view_all_people(user, cohort.programme) or bool(roles - {Role.CERTIFIER, Role.OBSERVER})
+
+
+def _in_visible_programmes(access: Access) -> Q | bool:
+    programmes = programmes_visible(access)
+    return programmes if isinstance(programmes, bool) else Q(programme__in=Programme.objects.filter(programmes))
+
+
+rule("programmes.MethodologyStage", "view")(_in_visible_programmes)
+rule("programmes.Invitation", "view")(_in_visible_programmes)
+
+
+@rule("programmes.CohortSchool", "view")
+def cohort_schools_visible(access: Access) -> Q | bool:
+    cohorts = cohorts_visible(access)
+    return cohorts if isinstance(cohorts, bool) else Q(cohort__in=Cohort.objects.filter(cohorts))
+
+
+@object_rule("programmes.Programme", "manage")
+def may_manage_programme(access: Access, programme: Programme) -> bool:
+    """Add schools, invite people, assign link facilitators, edit the methodology."""
+    return access.is_coordinator(programme)
+
+
+@object_rule("programmes.Cohort", "manage")
+def may_manage_cohort(access: Access, cohort: Cohort) -> bool:
+    return access.is_coordinator(cohort.programme_id)
+
+
+@object_rule("programmes.CohortSchool", "manage")
+def may_manage_cohort_school(access: Access, row: CohortSchool) -> bool:
+    return access.is_coordinator(row.cohort.programme_id)
+
+
+@object_rule("programmes.MethodologyStage", "manage")
+def may_manage_stage(access: Access, stage: MethodologyStage) -> bool:
+    return access.is_coordinator(stage.programme_id)
+
+
+@object_rule("programmes.Invitation", "manage")
+def may_manage_invitation(access: Access, invitation: Invitation) -> bool:
+    return access.is_coordinator(invitation.programme_id)
+
+
+@rule("registry.School", "enrol")
+def schools_to_enrol(access: Access) -> bool:
+    """Coordinators add schools to their cohorts from the whole registry (which cohort is
+    checked by the cohort's "manage" rule)."""
+    return any(access.is_coordinator(programme_id) for programme_id in access.programme_ids)
+
+
+def may_create_programme(access: Access) -> bool:
+    """Programmes are opened by system administrators."""
+    return access.is_system_admin

@@ -1,4 +1,4 @@
-"""Reads for the programme pages. Every selector starts from ``visible_to(actor)``."""
+"""Reads for the programme pages. Every selector starts from ``restrict(actor, action)``."""
 
 from __future__ import annotations
 
@@ -23,12 +23,12 @@ from shamy.programmes.models import (
     ProgrammePartner,
 )
 from shamy.programmes.permissions import can_view_all_people
-from shamy.registry.models import School
+from shamy.registry.models import Person, School
 
 
 def programme_list(*, actor: Actor) -> QuerySet[Programme]:
     return (
-        Programme.objects.visible_to(actor)
+        Programme.objects.restrict(actor, "view")
         .annotate(
             cohort_count=Count("cohorts", distinct=True),
             school_count=Count("cohorts__schools", distinct=True),
@@ -38,23 +38,25 @@ def programme_list(*, actor: Actor) -> QuerySet[Programme]:
 
 
 def programme_get_for_user(*, user: Actor, programme_id: int) -> Programme:
-    return get_object_or_404(Programme.objects.visible_to(user), pk=programme_id)
+    return get_object_or_404(Programme.objects.restrict(user, "view"), pk=programme_id)
 
 
 def cohort_get_for_user(*, user: Actor, cohort_id: int) -> Cohort:
-    return get_object_or_404(Cohort.objects.visible_to(user).select_related("programme"), pk=cohort_id)
+    return get_object_or_404(Cohort.objects.restrict(user, "view").select_related("programme"), pk=cohort_id)
 
 
 def stage_get_for_user(*, user: Actor, stage_id: int) -> MethodologyStage:
     return get_object_or_404(
-        MethodologyStage.objects.filter(programme__in=Programme.objects.visible_to(user)).select_related("programme"),
+        MethodologyStage.objects.filter(programme__in=Programme.objects.restrict(user, "view")).select_related(
+            "programme"
+        ),
         pk=stage_id,
     )
 
 
 def invitation_get_for_user(*, user: Actor, invitation_id: int) -> Invitation:
     return get_object_or_404(
-        Invitation.objects.filter(programme__in=Programme.objects.visible_to(user)).select_related("programme"),
+        Invitation.objects.filter(programme__in=Programme.objects.restrict(user, "view")).select_related("programme"),
         pk=invitation_id,
     )
 
@@ -70,7 +72,7 @@ def programme_overview(*, actor: Actor, programme: Programme) -> dict[str, Any]:
     partners = list(ProgrammePartner.objects.filter(programme=programme).select_related("organisation"))
     stages = list(MethodologyStage.objects.filter(programme=programme).order_by("order", "id"))
     cohorts = list(
-        Cohort.objects.visible_to(actor)
+        Cohort.objects.restrict(actor, "view")
         .filter(programme=programme)
         .annotate(school_count=Count("schools", distinct=True))
         .order_by("starts_on", "id")
@@ -125,12 +127,13 @@ def cohort_schools(*, cohort: Cohort) -> list[CohortSchool]:
 
 def school_search_for_cohort(*, actor: Actor, cohort: Cohort, query: str, limit: int = 20) -> list[School]:
     """Registry schools matching a name (Kazakh/Russian, case-insensitive), BIN or KATO code
-    that are not yet in the cohort. Coordinators search the whole registry."""
+    that are not yet in the cohort (rule "enrol": coordinators search the whole registry)."""
     key = search_query_key(query)
     if len(key) < 2:
         return []
     schools = (
-        School.objects.filter(Q(search_text__contains=key) | Q(bin=query.strip()) | Q(kato=query.strip()))
+        School.objects.restrict(actor, "enrol")
+        .filter(Q(search_text__contains=key) | Q(bin=query.strip()) | Q(kato=query.strip()))
         .exclude(cohort_links__cohort=cohort)
         .select_related("region", "district")
         .order_by(kazakh_order("name_kk"), "id")
@@ -140,3 +143,24 @@ def school_search_for_cohort(*, actor: Actor, cohort: Cohort, query: str, limit:
 
 def invitation_list(*, programme: Programme) -> QuerySet[Invitation]:
     return Invitation.objects.filter(programme=programme).select_related("cohort", "school", "invited_by")
+
+
+def school_to_enrol(*, actor: Actor, raw_id: str) -> School | None:
+    """The school picked from the search results, if the actor may enrol schools at all."""
+    return School.objects.restrict(actor, "enrol").filter(pk=int(raw_id)).first() if raw_id.isdigit() else None
+
+
+def with_programme(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The ``shape`` of ``@checked`` for cohorts, stages and invitations: with their programme."""
+    return rows.select_related("programme")
+
+
+def cohort_school_page(rows: QuerySet[CohortSchool]) -> QuerySet[CohortSchool]:
+    return rows.select_related("cohort__programme", "school")
+
+
+def invitation_needs_name(invitation: Invitation) -> bool:
+    """Whether accepting asks for a name: no person is known for the invited e-mail yet."""
+    if invitation.person is not None:
+        return False
+    return not Person.objects.filter(user__email__iexact=invitation.email).exists()

@@ -1,6 +1,6 @@
 """Registry endpoints of the JSON API: regions with counts, schools filtered like the list page.
 
-Permissions are the UI's: the same selectors, starting from ``visible_to(user)``. A caller
+Permissions are the UI's: the same selectors, starting from ``restrict(user, action)``. A caller
 without any registry role gets 403 on lists; an object outside the caller's scope is a 404.
 """
 
@@ -287,7 +287,7 @@ def region_list(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def region_detail(request: HttpRequest, kato: str, country: Country = Country.KAZAKHSTAN) -> dict[str, Any]:
     """One region by KATO code, with its districts; counts cover only schools the caller may see."""
-    region = get_object_or_404(Region.objects.visible_to(request.user), kato=kato, country=country)
+    region = get_object_or_404(Region.objects.restrict(request.user, "view"), kato=kato, country=country)
     row = next(row for row in selectors.region_list_with_counts(actor=request.user) if row.region.pk == region.pk)
     districts = selectors.district_list_for_region(actor=request.user, region=region)
     return {**_region(row), "districts": [_district(district) for district in districts]}

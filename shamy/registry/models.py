@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,14 +7,9 @@ from django.db.models import Q
 from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
-from shamy.access.context import access_for
+from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
 from shamy.registry.validators import validate_bin, validate_iin
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from shamy.accounts.models import User
 
 
 class Country(models.TextChoices):
@@ -117,36 +110,21 @@ class Named:
         return self.name
 
 
-class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
-    """``visible_to(user)`` filters by the user's registry scope; deny by default."""
+class ScopedQuerySet(RestrictedQuerySet):  # type: ignore[type-arg]
+    """Registry rows narrowed by the actor's registry scope (rules in ``registry/permissions.py``).
+
+    ``region_path`` and ``school_path`` say how a row reaches its region and school; the "view"
+    rule of each registry model reads them.
+    """
 
     region_path = "region_id"
     school_path: str | None = None
-
-    def visible_to(self, user: User | AnonymousUser | None) -> ScopedQuerySet:
-        scope = access_for(user).registry
-        if scope.national:
-            return self
-        conditions = []
-        if scope.region_ids:
-            conditions.append(Q(**{f"{self.region_path}__in": sorted(scope.region_ids)}))
-        if scope.school_ids and self.school_path:
-            conditions.append(Q(**{f"{self.school_path}__in": sorted(scope.school_ids)}))
-        if not conditions:
-            return self.none()
-        condition = conditions[0]
-        for extra in conditions[1:]:
-            condition |= extra
-        visible = self.filter(condition)
-        return visible.distinct() if self.needs_distinct else visible
-
-    needs_distinct = False
 
 
 class RegionQuerySet(ScopedQuerySet):
     region_path = "id"
     school_path = "schools__id"
-    needs_distinct = True
+    distinct_on_restrict = True
 
 
 class Region(Named, models.Model):
@@ -175,7 +153,7 @@ class Region(Named, models.Model):
 class DistrictQuerySet(ScopedQuerySet):
     region_path = "region_id"
     school_path = "schools__id"
-    needs_distinct = True
+    distinct_on_restrict = True
 
 
 class District(Named, models.Model):
@@ -197,10 +175,8 @@ class District(Named, models.Model):
         ordering = ["kato"]
 
 
-class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> OrganisationQuerySet:
-        """Partner organisations are not personal data: any user holding a role sees them."""
-        return self if access_for(user).registry.any else self.none()
+class OrganisationQuerySet(RestrictedQuerySet["Organisation"]):
+    pass
 
 
 class Organisation(Named, models.Model):
@@ -329,7 +305,7 @@ class School(Named, models.Model):
 class PersonQuerySet(ScopedQuerySet):
     region_path = "employments__school__region_id"
     school_path = "employments__school_id"
-    needs_distinct = True
+    distinct_on_restrict = True
 
 
 class Person(models.Model):

@@ -2,11 +2,56 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
+from functools import reduce
+
+from django.db.models import Q
 from django.utils import timezone
 
-from shamy.access.context import Actor, access_for
+from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
-from shamy.registry.models import Person
+from shamy.core.rules import rule
+from shamy.registry.models import (
+    DistrictQuerySet,
+    Person,
+    PersonQuerySet,
+    RegionQuerySet,
+    SchoolQuerySet,
+    ScopedQuerySet,
+)
+
+
+def _in_registry_scope(queryset: type[ScopedQuerySet]) -> Callable[[Access], Q | bool]:
+    """The "view" rule of a registry model: rows in the actor's regions or schools.
+
+    National readers see every row; a regional role its region; a school role its schools.
+    """
+
+    def rows(access: Access) -> Q | bool:
+        scope = access.registry
+        if scope.national:
+            return True
+        conditions = []
+        if scope.region_ids:
+            conditions.append(Q(**{f"{queryset.region_path}__in": sorted(scope.region_ids)}))
+        if scope.school_ids and queryset.school_path:
+            conditions.append(Q(**{f"{queryset.school_path}__in": sorted(scope.school_ids)}))
+        return reduce(operator.or_, conditions) if conditions else False
+
+    return rows
+
+
+rule("registry.Region", "view")(_in_registry_scope(RegionQuerySet))
+rule("registry.District", "view")(_in_registry_scope(DistrictQuerySet))
+rule("registry.School", "view")(_in_registry_scope(SchoolQuerySet))
+rule("registry.Person", "view")(_in_registry_scope(PersonQuerySet))
+
+
+@rule("registry.Organisation", "view")
+def organisations_visible(access: Access) -> bool:
+    """Partner organisations are not personal data: any user holding a role sees them."""
+    return access.registry.any
 
 
 def can_view_personal_data(user: Actor, person: Person) -> bool:

@@ -1,4 +1,4 @@
-"""Reads from the registry. Every selector starts from ``visible_to(actor)``."""
+"""Reads from the registry. Every selector starts from ``restrict(actor, action)``."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ class SchoolFilters:
 
 
 def school_list(*, actor: Actor, filters: SchoolFilters) -> QuerySet[School]:
-    schools = School.objects.visible_to(actor).select_related("region", "district")
+    schools = School.objects.restrict(actor, "view").select_related("region", "district")
     if filters.region:
         schools = schools.filter(region_id=filters.region)
     if filters.district:
@@ -143,9 +143,9 @@ def region_list_with_counts(*, actor: Actor) -> list[RegionRow]:
     """
 
     def compute() -> list[RegionRow]:
-        counts = _counts_by(School.objects.visible_to(actor), "region_id")
+        counts = _counts_by(School.objects.restrict(actor, "view"), "region_id")
         rows = []
-        for region in Region.objects.visible_to(actor).order_by("kato"):
+        for region in Region.objects.restrict(actor, "view").order_by("kato"):
             row = counts.get(region.pk, {})
             rows.append(RegionRow(region, **{name: row.get(name) or 0 for name in _COUNTS}))
         return rows
@@ -154,7 +154,7 @@ def region_list_with_counts(*, actor: Actor) -> list[RegionRow]:
 
 
 def region_get_for_user(*, user: Actor, region_id: int) -> Region:
-    return get_object_or_404(Region.objects.visible_to(user), pk=region_id)
+    return get_object_or_404(Region.objects.restrict(user, "view"), pk=region_id)
 
 
 @dataclass
@@ -175,7 +175,7 @@ def district_list_for_region(*, actor: Actor, region: Region) -> list[DistrictRo
     """
 
     def compute() -> list[DistrictRow]:
-        counts = _counts_by(School.objects.visible_to(actor).filter(region=region), "district_id")
+        counts = _counts_by(School.objects.restrict(actor, "view").filter(region=region), "district_id")
         rows = [
             DistrictRow(district, **{name: counts[district.pk].get(name) or 0 for name in _COUNTS})
             for district in District.objects.filter(region=region, pk__in=[k for k in counts if k]).order_by(
@@ -193,12 +193,12 @@ def district_list_for_region(*, actor: Actor, region: Region) -> list[DistrictRo
 def districts_for_filter(*, actor: Actor, region_id: int | None) -> QuerySet[District]:
     if not region_id:
         return District.objects.none()
-    return District.objects.visible_to(actor).filter(region_id=region_id).order_by(kazakh_order("name_kk"))
+    return District.objects.restrict(actor, "view").filter(region_id=region_id).order_by(kazakh_order("name_kk"))
 
 
 def school_get_for_user(*, user: Actor, school_id: int) -> School:
     return get_object_or_404(
-        School.objects.visible_to(user).select_related("region", "district", "operator"), pk=school_id
+        School.objects.restrict(user, "view").select_related("region", "district", "operator"), pk=school_id
     )
 
 
@@ -213,7 +213,7 @@ def school_staff(*, school: School) -> QuerySet[Employment]:
 
 
 def person_get_for_user(*, user: Actor, person_id: int) -> Person:
-    people = Person.objects.visible_to(user).prefetch_related(
+    people = Person.objects.restrict(user, "view").prefetch_related(
         Prefetch("employments", queryset=Employment.objects.select_related("school", "school__region"))
     )
     try:

@@ -58,7 +58,7 @@ def school_list(request: AuthedHttpRequest) -> HttpResponseBase:
     if export in ("csv", "xlsx"):
         schools = selectors.school_list(actor=request.user, filters=filters)
         return schools_csv_response(schools) if export == "csv" else schools_xlsx_response(schools)
-    regions = list(Region.objects.visible_to(request.user).order_by("kato"))
+    regions = list(Region.objects.restrict(request.user, "view").order_by("kato"))
     districts = list(selectors.districts_for_filter(actor=request.user, region_id=filters.region))
     form = SchoolFilterForm(request.GET or None, regions=regions, districts=districts)
     table = school_table(actor=request.user, filters=filters, page=request.GET.get("page"))

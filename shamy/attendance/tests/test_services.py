@@ -217,7 +217,7 @@ def test_visibility_of_gatherings_per_persona(programme_cast, scene):
     c = programme_cast
 
     def seen(user):
-        return set(Gathering.objects.visible_to(user).values_list("pk", flat=True))
+        return set(Gathering.objects.restrict(user, "view").values_list("pk", flat=True))
 
     a1, net, b1 = scene.session_a1.pk, scene.network_a.pk, scene.session_b1.pk
     assert seen(c.aliya) == {a1, net, b1}

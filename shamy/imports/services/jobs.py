@@ -161,7 +161,7 @@ def job_commit(*, actor: User, job: ImportJob) -> ImportJob:
     background task enqueued after this transaction commits.
     """
     importer = _importer(job.kind)
-    if not importer.allowed(actor) or not ImportJob.objects.visible_to(actor).filter(pk=job.pk).exists():
+    if not importer.allowed(actor) or not ImportJob.objects.restrict(actor, "view").filter(pk=job.pk).exists():
         raise PermissionDenied
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)

@@ -26,7 +26,7 @@ def draft_key_allowed(actor: User, key: str) -> bool:
     match = _KEY.match(key)
     if match is None:
         return False
-    visible = DevelopmentProject.objects.visible_to(actor)
+    visible = DevelopmentProject.objects.restrict(actor, "view")
     if match["section"]:
         section = (
             PortfolioSection.objects.filter(pk=int(match["section"]), portfolio__project__in=visible)

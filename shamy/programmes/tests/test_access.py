@@ -46,20 +46,20 @@ def test_school_ids_by_role(programme_cast):
 def test_visible_programmes_and_cohorts(programme_cast):
     c = programme_cast
     both = {c.programme.pk, c.other_programme.pk}
-    assert set(Programme.objects.visible_to(c.aigerim).values_list("pk", flat=True)) == both
-    assert set(Programme.objects.visible_to(c.dana).values_list("pk", flat=True)) == both
-    assert set(Programme.objects.visible_to(c.talgat).values_list("pk", flat=True)) == {c.programme.pk}
-    assert set(Programme.objects.visible_to(c.erbol).values_list("pk", flat=True)) == {c.other_programme.pk}
+    assert set(Programme.objects.restrict(c.aigerim, "view").values_list("pk", flat=True)) == both
+    assert set(Programme.objects.restrict(c.dana, "view").values_list("pk", flat=True)) == both
+    assert set(Programme.objects.restrict(c.talgat, "view").values_list("pk", flat=True)) == {c.programme.pk}
+    assert set(Programme.objects.restrict(c.erbol, "view").values_list("pk", flat=True)) == {c.other_programme.pk}
     for name in ("kairat", "olzhas", "anonymous"):
-        assert not Programme.objects.visible_to(c.user(name)).exists()
+        assert not Programme.objects.restrict(c.user(name), "view").exists()
     cohorts = {c.cohort_a.pk, c.cohort_b.pk}
-    assert set(Cohort.objects.visible_to(c.aliya).values_list("pk", flat=True)) == cohorts
-    assert set(Cohort.objects.visible_to(c.nurlan).values_list("pk", flat=True)) == cohorts
-    assert set(Cohort.objects.visible_to(c.timur).values_list("pk", flat=True)) == {c.cohort_a.pk}
-    assert set(Cohort.objects.visible_to(c.madina).values_list("pk", flat=True)) == {c.cohort_a.pk}
-    assert set(Cohort.objects.visible_to(c.tomiris).values_list("pk", flat=True)) == {c.cohort_b.pk}
-    assert set(Cohort.objects.visible_to(c.erbol).values_list("pk", flat=True)) == {c.other_cohort.pk}
-    assert not Cohort.objects.visible_to(c.kairat).exists()
+    assert set(Cohort.objects.restrict(c.aliya, "view").values_list("pk", flat=True)) == cohorts
+    assert set(Cohort.objects.restrict(c.nurlan, "view").values_list("pk", flat=True)) == cohorts
+    assert set(Cohort.objects.restrict(c.timur, "view").values_list("pk", flat=True)) == {c.cohort_a.pk}
+    assert set(Cohort.objects.restrict(c.madina, "view").values_list("pk", flat=True)) == {c.cohort_a.pk}
+    assert set(Cohort.objects.restrict(c.tomiris, "view").values_list("pk", flat=True)) == {c.cohort_b.pk}
+    assert set(Cohort.objects.restrict(c.erbol, "view").values_list("pk", flat=True)) == {c.other_cohort.pk}
+    assert not Cohort.objects.restrict(c.kairat, "view").exists()
 
 
 def test_helpers(programme_cast):
