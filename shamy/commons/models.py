@@ -9,7 +9,6 @@ withdrawn is never public, whatever its own status says.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,14 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shamy.access.context import access_for
-from shamy.access.roles import Role
+from shamy.core.rules import RestrictedQuerySet
 from shamy.registry.models import Country
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from shamy.accounts.models import User
 
 
 class Kind(models.TextChoices):
@@ -72,31 +65,14 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Not accepted")
 
 
-MODERATOR_ROLES = frozenset({Role.SYSTEM_ADMIN})
-
-
-class ResourceQuerySet(models.QuerySet["Resource"]):
+class ResourceQuerySet(RestrictedQuerySet["Resource"]):
     def public(self) -> ResourceQuerySet:
         """Published items; an item from a project summary only while the summary is published
-        with the teacher's consent standing."""
+        with the teacher's consent standing. Everyone may read these, signed in or not."""
         return self.filter(status=Status.PUBLISHED).filter(
             Q(public_summary__isnull=True)
             | Q(public_summary__published_at__isnull=False, public_summary__consent__withdrawn_at__isnull=True)
         )
-
-    def visible_to(self, user: User | AnonymousUser | None) -> ResourceQuerySet:
-        """Published items for everyone; unpublished ones for their author, the coordinators of
-        their programme and system administrators (the moderators)."""
-        access = access_for(user)
-        if access.is_system_admin:
-            return self.all()
-        condition = Q(pk__in=self.public().values("pk"))
-        if access.user is not None:
-            condition |= Q(author_id=access.user.pk)
-            coordinated = [m.programme_id for m in access.programme_memberships() if m.role == Role.COORDINATOR]
-            if coordinated:
-                condition |= Q(programme_id__in=sorted(set(coordinated)))
-        return self.filter(condition)
 
 
 def resource_path(instance: Resource, filename: str) -> str:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from shamy.access.context import Actor, access_for
 from shamy.commons import search
 from shamy.commons.models import Kind, Language, Resource, Status
+from shamy.programmes.models import Programme
 from shamy.registry.models import Country
 
 
@@ -76,9 +77,19 @@ def resource_search(*, filters: SearchFilters) -> tuple[QuerySet[Resource], list
 
 
 def resource_get_for_user(*, user: Actor, public_id: str) -> Resource:
-    return get_object_or_404(
-        Resource.objects.visible_to(user).select_related("theme", "programme", "public_summary"), public_id=public_id
-    )
+    """A published item for anyone; an unpublished one under the "view" rule (its author, its
+    moderators). 404 otherwise."""
+    access = access_for(user)
+    rows = Resource.objects.restrict(access, "view") if access.user is not None else Resource.objects.public()
+    return get_object_or_404(rows.select_related("theme", "programme", "public_summary"), public_id=public_id)
+
+
+def with_relations(rows: QuerySet[Resource]) -> QuerySet[Resource]:
+    return rows.select_related("theme", "programme", "public_summary")
+
+
+def submittable_programmes(*, actor: Actor) -> QuerySet[Programme]:
+    return Programme.objects.filter(pk__in=sorted(access_for(actor).programme_ids))
 
 
 def moderation_queue(*, actor: Actor) -> QuerySet[Resource]:

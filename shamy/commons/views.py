@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,41 +13,41 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shamy.access.http import AuthedHttpRequest
 from shamy.commons import search
 from shamy.commons.feeds import NewItemsFeed
 from shamy.commons.forms import ResourceForm, SearchForm
-from shamy.commons.models import Status
-from shamy.commons.permissions import can_moderate, can_open_moderation, can_submit
-from shamy.commons.selectors import SearchFilters, moderation_queue, resource_get_for_user, resource_search
+from shamy.commons.models import Resource, Status
+from shamy.commons.permissions import can_moderate, can_open_moderation, can_submit, may_open_moderation, may_submit
+from shamy.commons.selectors import (
+    SearchFilters,
+    moderation_queue,
+    resource_get_for_user,
+    resource_search,
+    submittable_programmes,
+    with_relations,
+)
 from shamy.commons.services.resources import resource_moderate, resource_submit
 from shamy.core import files
-from shamy.programmes.models import Programme
-
-if TYPE_CHECKING:
-    from shamy.access.http import AuthedHttpRequest
+from shamy.core.rules import checked, requires
 
 PAGE_SIZE = 20
 
 
 @login_not_required
 def index(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
     filters = SearchFilters.from_query(request.GET)
     items, terms = resource_search(filters=filters)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    results = [
-        # snippet() escapes the text itself and adds only <mark> around matches.
-        {"item": item, "snippet": mark_safe(search.snippet(item.summary, terms))}  # noqa: S308
-        for item in page
-    ]
+    # snippet() escapes the text itself and adds only <mark> around matches.
+    results = [{"item": item, "snippet": mark_safe(search.snippet(item.summary, terms))} for item in page]  # noqa: S308
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "form": form,
+        "form": SearchForm(request.GET or None),
         "page": page,
         "results": results,
         "query": query.urlencode(),
-        "searched": bool(filters.query),
         "can_submit": can_submit(request.user),
         "can_moderate": can_open_moderation(request.user),
     }
@@ -59,14 +57,11 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     item = resource_get_for_user(user=request.user, public_id=public_id)
-    poster = project_page = ""
-    if item.public_summary_id is not None and item.public_summary is not None:
-        poster = reverse("portfolios:public-poster", args=[item.public_summary.public_id])
-        project_page = reverse("portfolios:public-detail", args=[item.public_summary.public_id])
+    summary = item.public_summary
     context = {
         "item": item,
-        "poster": poster,
-        "project_page": project_page,
+        "poster": reverse("portfolios:public-poster", args=[summary.public_id]) if summary else "",
+        "project_page": reverse("portfolios:public-detail", args=[summary.public_id]) if summary else "",
         "citation_url": request.build_absolute_uri(),
         "moderate": item.status != Status.PUBLISHED and can_moderate(request.user, item),
     }
@@ -84,10 +79,9 @@ def download(request: HttpRequest, public_id: str) -> FileResponse:
 feed = login_not_required(NewItemsFeed())
 
 
+@requires(may_submit)
 def submit(request: AuthedHttpRequest) -> HttpResponse:
-    if not can_submit(request.user):
-        raise PermissionDenied
-    programmes = Programme.objects.filter(pk__in=sorted(request.access.programme_ids))
+    programmes = submittable_programmes(actor=request.user)
     form = ResourceForm(request.POST or None, request.FILES or None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,21 +96,14 @@ def submit(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "commons/submit.html", {"form": form})
 
 
+@requires(may_open_moderation)
 def moderation(request: AuthedHttpRequest) -> HttpResponse:
-    if not can_open_moderation(request.user):
-        raise PermissionDenied
     return render(request, "commons/moderation.html", {"items": moderation_queue(actor=request.user)})
 
 
 @require_POST
-def moderate(request: AuthedHttpRequest, public_id: str) -> HttpResponse:
-    item = resource_get_for_user(user=request.user, public_id=public_id)
-    if not can_moderate(request.user, item):
-        raise PermissionDenied
-    resource_moderate(
-        actor=request.user,
-        resource=item,
-        publish=request.POST.get("decision") == "publish",
-        note=request.POST.get("note", "")[:2000],
-    )
+@checked(Resource, "moderate", kwarg="public_id", field="public_id", name="item", shape=with_relations)
+def moderate(request: AuthedHttpRequest, item: Resource) -> HttpResponse:
+    publish = request.POST.get("decision") == "publish"
+    resource_moderate(actor=request.user, resource=item, publish=publish, note=request.POST.get("note", "")[:2000])
     return redirect("commons:moderation")

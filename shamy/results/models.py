@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
 
 
@@ -35,6 +36,10 @@ class Source(models.TextChoices):
 
 
 SURVEY_SOURCES = frozenset({Source.SURVEY_MEAN, Source.SURVEY_CHANGE, Source.SURVEY_IMPROVED})
+
+
+class ResultsIndicatorQuerySet(RestrictedQuerySet["ResultsIndicator"]):
+    """Read through the named rules of ``shamy/results/permissions.py``."""
 
 
 class ResultsIndicator(models.Model):
@@ -63,6 +68,8 @@ class ResultsIndicator(models.Model):
     baseline = models.FloatField(_("baseline"), null=True, blank=True)
     target = models.FloatField(_("target"))
     position = models.PositiveSmallIntegerField(pgettext_lazy("order in a list", "position"), default=0)
+
+    objects = ResultsIndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("results indicator")
@@ -106,6 +113,10 @@ def report_path(instance: DonorReport, filename: str) -> str:
     return f"results/reports/{instance.programme_id}/{filename}"
 
 
+class DonorReportQuerySet(RestrictedQuerySet["DonorReport"]):
+    """Read through the named rules of ``shamy/results/permissions.py``."""
+
+
 class DonorReport(models.Model):
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="donor_reports", verbose_name=_("programme")
@@ -121,6 +132,8 @@ class DonorReport(models.Model):
     scheduled = models.BooleanField(_("made on schedule"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
+
+    objects = DonorReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("donor report")

@@ -3,131 +3,103 @@ and donor reports (PDF now or in the background, CSV and XLSX)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shamy.access.http import AuthedHttpRequest
 from shamy.analytics.exports import csv_response, xlsx_response
 from shamy.core import files
+from shamy.core.rules import allowed, checked, requires
 from shamy.programmes.models import Programme
-from shamy.programmes.selectors import programme_get_for_user
 from shamy.results.figures import programme_figures
 from shamy.results.forms import IndicatorForm, PeriodForm, ReportRequestForm, default_period_initial
 from shamy.results.models import DonorReport, ReportStatus, ResultsIndicator
-from shamy.results.permissions import can_manage_framework, can_view_results
+from shamy.results.permissions import may_open_results
 from shamy.results.report import figure_rows, render_pdf
+from shamy.results.selectors import readable_programmes, recent_reports
 from shamy.results.services.framework import indicator_create, indicator_delete
 from shamy.results.services.reports import report_request
 
-if TYPE_CHECKING:
-    from shamy.access.http import AuthedHttpRequest
+
+def _form_errors(form: IndicatorForm | ReportRequestForm) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
-def _programme(request: AuthedHttpRequest, programme_id: int) -> Programme:
-    programme = programme_get_for_user(user=request.user, programme_id=programme_id)
-    if not can_view_results(request.user, programme):
-        raise PermissionDenied
-    return programme
-
-
+@requires(may_open_results)
 def programme_index(request: AuthedHttpRequest) -> HttpResponse:
-    programmes = [p for p in Programme.objects.visible_to(request.user).order_by("-starts_on", "id")]
-    readable = [p for p in programmes if can_view_results(request.user, p)]
-    if not readable:
-        raise PermissionDenied
-    return render(request, "results/index.html", {"programmes": readable})
+    return render(request, "results/index.html", {"programmes": readable_programmes(actor=request.user)})
 
 
-def programme_results(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = _programme(request, programme_id)
+@checked(Programme, "results", kwarg="programme_id")
+def programme_results(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
     period_form = PeriodForm(request.GET or None)
     period = period_form.period(programme)
-    figures = programme_figures(programme=programme, period=period)
-    manage = can_manage_framework(request.user, programme)
+    manage = allowed(request.access, programme, "define-results")
+    initial = {**default_period_initial(programme), "language": translation.get_language()}
     context = {
         "programme": programme,
-        "figures": figures,
+        "figures": programme_figures(programme=programme, period=period),
         "period": period,
         "period_form": period_form,
         "query": request.GET.urlencode(),
         "manage": manage,
         "indicator_form": IndicatorForm(programme=programme) if manage else None,
-        "request_form": ReportRequestForm(
-            initial={**default_period_initial(programme), "language": translation.get_language()}
-        ),
-        "reports": DonorReport.objects.filter(programme=programme).order_by("-created_at")[:10],
+        "request_form": ReportRequestForm(initial=initial),
+        "reports": recent_reports(programme=programme),
     }
     return render(request, "results/programme.html", context)
 
 
 @require_POST
-def indicator_add(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = _programme(request, programme_id)
-    if not can_manage_framework(request.user, programme):
-        raise PermissionDenied
+@checked(Programme, "define-results", kwarg="programme_id")
+def indicator_add(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
     form = IndicatorForm(request.POST, programme=programme)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            indicator_create(
-                actor=request.user,
-                programme=programme,
-                level=data["level"],
-                name={"kk": data["name_kk"], "ru": data["name_ru"], "en": data["name_en"]},
-                source=data["source"],
-                target=data["target"],
-                baseline=data["baseline"],
-                question=data["question"],
-                imported_indicator=data["imported_indicator"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Indicator added."))
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("results:programme", programme_id=programme.pk)
+    data = form.cleaned_data
+    name = {"kk": data["name_kk"], "ru": data["name_ru"], "en": data["name_en"]}
+    fields = {key: data[key] for key in ("level", "source", "target", "baseline", "question", "imported_indicator")}
+    try:
+        indicator_create(actor=request.user, programme=programme, name=name, **fields)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.success(request, _("Indicator added."))
     return redirect("results:programme", programme_id=programme.pk)
 
 
 @require_POST
-def indicator_remove(request: AuthedHttpRequest, indicator_id: int) -> HttpResponse:
-    indicator = get_object_or_404(
-        ResultsIndicator.objects.filter(programme__in=Programme.objects.visible_to(request.user)).select_related(
-            "programme"
-        ),
-        pk=indicator_id,
-    )
-    programme = _programme(request, indicator.programme_id)
-    if not can_manage_framework(request.user, programme):
-        raise PermissionDenied
+@checked(ResultsIndicator, "manage", kwarg="indicator_id", name="indicator")
+def indicator_remove(request: AuthedHttpRequest, indicator: ResultsIndicator) -> HttpResponse:
     indicator_delete(actor=request.user, indicator=indicator)
-    return redirect("results:programme", programme_id=programme.pk)
+    return redirect("results:programme", programme_id=indicator.programme_id)
 
 
-def report_pdf(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
+@checked(Programme, "results", kwarg="programme_id")
+def report_pdf(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
     """The donor report for the period in the query, rendered now, in the chosen language."""
-    programme = _programme(request, programme_id)
     period = PeriodForm(request.GET or None).period(programme)
     language = request.GET.get("language") or translation.get_language() or "kk"
     if language not in {code for code, _name in settings.LANGUAGES}:
         language = "kk"
-    content = render_pdf(programme=programme, period=period, language=language)
-    response = HttpResponse(content, content_type="application/pdf")
+    response = HttpResponse(
+        render_pdf(programme=programme, period=period, language=language), content_type="application/pdf"
+    )
     name = f"{slugify(programme.name_en or 'programme')}-{period.starts_on}-{period.ends_on}-{language}.pdf"
     response["Content-Disposition"] = files.content_disposition(name)
     return response
 
 
-def report_export(request: AuthedHttpRequest, programme_id: int, fmt: str) -> HttpResponse:
-    programme = _programme(request, programme_id)
+@checked(Programme, "results", kwarg="programme_id")
+def report_export(request: AuthedHttpRequest, programme: Programme, fmt: str) -> HttpResponse:
     figures = programme_figures(programme=programme, period=PeriodForm(request.GET or None).period(programme))
     header, rows = figure_rows(figures)
     filename = f"results-{programme.pk}-{figures.period.starts_on}-{figures.period.ends_on}"
@@ -138,31 +110,19 @@ def report_export(request: AuthedHttpRequest, programme_id: int, fmt: str) -> Ht
 
 
 @require_POST
-def report_request_view(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    programme = _programme(request, programme_id)
+@checked(Programme, "results", kwarg="programme_id")
+def report_request_view(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
     form = ReportRequestForm(request.POST)
     if form.is_valid():
-        report_request(
-            actor=request.user,
-            programme=programme,
-            starts_on=form.cleaned_data["starts_on"],
-            ends_on=form.cleaned_data["ends_on"],
-            language=form.cleaned_data["language"],
-        )
+        report_request(actor=request.user, programme=programme, **form.cleaned_data)
         messages.success(request, _("The report is being prepared; it appears in the list when ready."))
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
     return redirect("results:programme", programme_id=programme.pk)
 
 
-def report_download(request: AuthedHttpRequest, report_id: int) -> FileResponse:
-    report = get_object_or_404(
-        DonorReport.objects.filter(programme__in=Programme.objects.visible_to(request.user)).select_related(
-            "programme"
-        ),
-        pk=report_id,
-    )
-    _programme(request, report.programme_id)
+@checked(DonorReport, "view", kwarg="report_id", name="report")
+def report_download(request: AuthedHttpRequest, report: DonorReport) -> FileResponse:
     if report.status != ReportStatus.READY:
         raise Http404
     return files.file_response(report, report.pdf, content_type="application/pdf")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,14 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from shamy.access.context import access_for
 from shamy.access.roles import Role
+from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from shamy.accounts.models import User
 
 
 class Phase(models.TextChoices):
@@ -64,30 +59,8 @@ def new_public_token() -> str:
     return secrets.token_urlsafe(18)
 
 
-class SurveyQuerySet(models.QuerySet["Survey"]):
-    def visible_to(self, user: User | AnonymousUser | None) -> SurveyQuerySet:
-        """National readers see every survey; coordinators and observers every survey of their
-        programmes; anyone else the open or closed surveys sent to a role they hold in the
-        programme. Deny by default."""
-        access = access_for(user)
-        if access.is_national:
-            return self.all()
-        managed = [
-            m.programme_id
-            for m in access.programme_memberships()
-            if m.role in (Role.COORDINATOR, Role.OBSERVER) and m.programme_id is not None
-        ]
-        condition = Q(programme_id__in=sorted(set(managed))) if managed else Q(pk__in=[])
-        for membership in access.programme_memberships():
-            if membership.role not in dict(AUDIENCE_ROLES):
-                continue
-            mine = Q(programme_id=membership.programme_id, audience_role=membership.role) & ~Q(
-                status=SurveyStatus.DRAFT
-            )
-            mine &= Q(cohort__isnull=True) | Q(cohort_id=membership.cohort_id)
-            mine &= Q(school__isnull=True) | Q(school_id=membership.school_id)
-            condition |= mine
-        return self.filter(condition)
+class SurveyQuerySet(RestrictedQuerySet["Survey"]):
+    """Read through the named rules of ``shamy/surveys/permissions.py``."""
 
 
 class Survey(models.Model):
@@ -202,6 +175,10 @@ TEXT_KINDS = frozenset({QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT})
 LIKERT_POINTS = (1, 2, 3, 4, 5)
 
 
+class QuestionQuerySet(RestrictedQuerySet["Question"]):
+    """Read through the named rules of ``shamy/surveys/permissions.py``."""
+
+
 class Question(models.Model):
     """One question. ``choices`` (single/multiple) and ``rows`` (matrix) are lists of
     ``{"code": ..., "label": {"kk": ..., "ru": ..., "en": ...}}``. Skip logic: the question is
@@ -228,6 +205,8 @@ class Question(models.Model):
     paired_with = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("paired with")
     )
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("question")

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from shamy.access.context import Actor
 from shamy.access.models import Membership
@@ -43,15 +42,14 @@ if TYPE_CHECKING:
 MAX_TEXTS = 200
 
 
-def survey_get_for_user(*, user: Actor, survey_id: int) -> Survey:
-    return get_object_or_404(
-        Survey.objects.visible_to(user).select_related("programme", "cohort", "school", "pre_survey"), pk=survey_id
-    )
+def with_relations(rows: QuerySet[Survey]) -> QuerySet[Survey]:
+    """What the survey pages show with a survey (for ``@checked(..., shape=...)``)."""
+    return rows.select_related("programme", "cohort", "school", "pre_survey")
 
 
 def survey_list(*, actor: Actor) -> QuerySet[Survey]:
     return (
-        Survey.objects.visible_to(actor)
+        Survey.objects.restrict(actor, "view")
         .select_related("programme")
         .annotate(
             answered=Count("responses", filter=Q(responses__submitted_on__isnull=False), distinct=True),
@@ -59,6 +57,19 @@ def survey_list(*, actor: Actor) -> QuerySet[Survey]:
         )
         .order_by("-opens_at", "-id")
     )
+
+
+def post_survey_of(survey: Survey) -> Survey | None:
+    return Survey.objects.filter(pre_survey=survey).first()
+
+
+def draft_of(*, survey: Survey, key: str) -> Response | None:
+    return Response.objects.filter(survey=survey, respondent_key=key).first()
+
+
+def public_survey(*, token: str) -> Survey | None:
+    """A survey open to the public link (not a draft), or None."""
+    return Survey.objects.exclude(status=SurveyStatus.DRAFT).filter(public_token=token, public_link=True).first()
 
 
 def questions_of(survey: Survey) -> list[Question]:
