@@ -31,7 +31,7 @@ SUBMITTABLE = [(value, label) for value, label in Kind.choices if value != Kind.
 class ResourceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=SUBMITTABLE)
     title = forms.CharField(label=_("Title"), max_length=300)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(label=_("Short description"), widget=forms.Textarea(attrs={"rows": 5}))
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     country = forms.ChoiceField(label=_("Country"), choices=Country.choices)
     theme = forms.ModelChoiceField(label=_("Theme"), required=False, queryset=FocusTheme.objects.filter(is_active=True))

@@ -83,7 +83,7 @@ class Resource(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(_("short description"))
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.KAZAKHSTAN)
     theme = models.ForeignKey(

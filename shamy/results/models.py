@@ -31,7 +31,7 @@ class Source(models.TextChoices):
     PUBLISHED = "published", _("Project summaries published")
     SURVEY_MEAN = "survey_mean", _("Survey question: mean answer")
     SURVEY_CHANGE = "survey_change", _("Survey question: mean change before → after")
-    SURVEY_IMPROVED = "survey_improved", _("Survey question: share of people who improved, %")
+    SURVEY_IMPROVED = "survey_improved", _("Survey question: share of people who improved (per cent)")
     IMPORTED = "imported", _("Imported value (analytics indicator, programme schools)")
 
 

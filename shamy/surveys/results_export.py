@@ -20,8 +20,8 @@ def _paired_rows(label: str, row: str, result: PairedResult | None) -> list[list
     return [
         [label, row, _("Matched pairs"), result.n],
         [label, row, _("Mean change"), _round(result.mean_change)],
-        [label, row, _("95% confidence interval, low"), _round(result.ci_low)],
-        [label, row, _("95% confidence interval, high"), _round(result.ci_high)],
+        [label, row, _("Lower end of the 95 per cent confidence interval"), _round(result.ci_low)],
+        [label, row, _("Upper end of the 95 per cent confidence interval"), _round(result.ci_high)],
         [label, row, _("Effect size (Cohen's d_z)"), _round(result.cohen_dz)],
         [label, row, _("Share who improved"), _round(result.share_improved, 3)],
         [label, row, _("Wilcoxon signed-rank p"), _round(result.wilcoxon_p, 4)],
