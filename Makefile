@@ -24,6 +24,9 @@ demo: install
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_demo_programmes
 	$(MANAGE) seed_demo_portfolios
+	$(MANAGE) seed_demo_surveys
+	$(MANAGE) seed_demo_results
+	$(MANAGE) seed_demo_commons
 	$(MANAGE) demo_logins
 	$(MANAGE) demo_logins_programmes
 	$(MANAGE) runserver $(HOST):$(PORT)

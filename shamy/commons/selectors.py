@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from shamy.access.context import Actor, access_for
@@ -82,6 +84,14 @@ def resource_get_for_user(*, user: Actor, public_id: str) -> Resource:
     access = access_for(user)
     rows = Resource.objects.restrict(access, "view") if access.user is not None else Resource.objects.public()
     return get_object_or_404(rows.select_related("theme", "programme", "public_summary"), public_id=public_id)
+
+
+def public_item(*, public_id: str) -> Resource:
+    """A published item (404 for anything else, whoever asks: the API's public read)."""
+    try:
+        return get_object_or_404(Resource.objects.public().select_related("theme"), public_id=public_id)
+    except ValidationError as error:  # not a UUID
+        raise Http404 from error
 
 
 def with_relations(rows: QuerySet[Resource]) -> QuerySet[Resource]:

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from shamy.access.context import Actor
 from shamy.access.models import Membership
 from shamy.analytics.selectors import threshold as suppression_threshold
+from shamy.core.rules import require
 from shamy.surveys.answers import Value
 from shamy.surveys.models import (
     CHOICE_KINDS,
@@ -45,6 +47,13 @@ MAX_TEXTS = 200
 def with_relations(rows: QuerySet[Survey]) -> QuerySet[Survey]:
     """What the survey pages show with a survey (for ``@checked(..., shape=...)``)."""
     return rows.select_related("programme", "cohort", "school", "pre_survey")
+
+
+def survey_for_api(*, user: Actor, survey_id: int) -> Survey:
+    """A survey whose results the caller may read: 404 if not visible, 403 if visible only."""
+    survey = get_object_or_404(with_relations(Survey.objects.restrict(user, "view")), pk=survey_id)
+    require(user, survey, "results")
+    return survey
 
 
 def survey_list(*, actor: Actor) -> QuerySet[Survey]:
