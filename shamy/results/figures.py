@@ -4,7 +4,8 @@ The results page (the programme's dashboard) and the donor report both call
 :func:`programme_figures` and format with :func:`display`, so a figure in the PDF is the one on
 the page for the same period, with the same rounding and the same suppression: a figure computed
 from fewer people than the analytics threshold is suppressed (as ``shamy.analytics.indicators``
-does for teachers and hours per teacher), and survey figures carry the survey's own suppression.
+does for teachers and hours per teacher), and so is a survey figure from fewer answers, whether
+the survey is anonymous or not (these pages are read by donors).
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ def _survey_figure(indicator: ResultsIndicator, cache: dict[int, SurveyResults])
     assert question is not None  # noqa: S101 - guaranteed by a check constraint
     survey = question.survey
     if survey.pk not in cache:
-        cache[survey.pk] = survey_results(survey=survey, filters=ResultFilters())
+        cache[survey.pk] = survey_results(survey=survey, filters=ResultFilters(), suppress_small=True)
     results = cache[survey.pk]
     source = _("Survey “%(survey)s”, question “%(question)s”") % {"survey": survey.label, "question": question.label}
     item = next((entry for entry in results.questions if entry.question.pk == question.pk), None)
@@ -259,7 +260,7 @@ def programme_figures(*, programme: Programme, period: Period, summaries: int = 
         .select_related("pre_survey")
         .order_by("opens_at", "pk")
     ):
-        results = survey_results(survey=survey, filters=ResultFilters())
+        results = survey_results(survey=survey, filters=ResultFilters(), suppress_small=True)
         cache[survey.pk] = results
         items = [item for item in results.questions if item.question.is_numeric]
         outcomes.append(SurveyOutcome(survey, results, items))

@@ -257,13 +257,18 @@ def _paired_results(
     return results, len(people)
 
 
-def survey_results(*, survey: Survey, filters: ResultFilters, minimum: int | None = None) -> SurveyResults:
-    """Every question's aggregate for the submitted responses that match ``filters``."""
+def survey_results(
+    *, survey: Survey, filters: ResultFilters, minimum: int | None = None, suppress_small: bool | None = None
+) -> SurveyResults:
+    """Every question's aggregate for the submitted responses that match ``filters``.
+
+    Small groups are suppressed in anonymous surveys; ``suppress_small=True`` suppresses them in
+    identified ones too (the aggregates shown to donors in results pages and reports)."""
     minimum = suppression_threshold() if minimum is None else minimum
     questions = questions_of(survey)
     responses = filters.apply(Response.objects.filter(survey=survey, submitted_on__isnull=False))
     total = responses.count()
-    suppress_small = survey.anonymous
+    suppress_small = survey.anonymous if suppress_small is None else suppress_small
     whole_suppressed = suppress_small and total < minimum
     counts: dict[int, dict[tuple[str, str, float | None], int]] = defaultdict(dict)
     if not whole_suppressed:
