@@ -23,7 +23,11 @@ from shamy.surveys.models import Survey
 def world(transactional_db) -> ProgrammeCast:
     FocusTheme.objects.get_or_create(
         code="functional-literacy",
-        defaults={"name_kk": "Функционалдық сауаттылық", "name_ru": "Функциональная грамотность", "name_en": "Functional literacy"},
+        defaults={
+            "name_kk": "Функционалдық сауаттылық",
+            "name_ru": "Функциональная грамотность",
+            "name_en": "Functional literacy",
+        },
     )
     return build_programme_cast(build_cast())
 

@@ -15,8 +15,12 @@ from shamy.surveys.models import NUMERIC_KINDS, Question
 
 
 class PeriodForm(forms.Form):
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), required=False)
-    ends_on = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), required=False)
+    starts_on = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), required=False
+    )
+    ends_on = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), required=False
+    )
 
     def period(self, programme: Programme) -> Period:
         default = Period.of_programme(programme)

@@ -218,42 +218,45 @@ def _likert_shares(counts: Mapping[float, int]) -> list[Share]:
 def _paired_results(
     survey: Survey, questions: list[Question], responses: QuerySet[Response]
 ) -> tuple[dict[Any, PairedResult], int]:
-    """Matched pre/post numbers per (post question, row), paired by respondent: two queries."""
+    """Matched pre/post numbers per (post question, row), paired by respondent: two queries (the
+    numeric answers of each side with their respondent), matched in Python."""
     pre = survey.pre_survey
     if pre is None or survey.anonymous:
         return {}, 0
-    numeric: dict[int, Question] = {
-        q.paired_with_id: q for q in questions if q.kind in NUMERIC_KINDS and q.paired_with_id is not None
-    }
+    numeric = {q.pk: q for q in questions if q.kind in NUMERIC_KINDS and q.paired_with_id is not None}
     if not numeric:
         return {}, 0
-    post_rows = Answer.objects.filter(
-        response__in=responses.filter(respondent__isnull=False), question_id__in=[q.pk for q in numeric.values()]
-    ).values_list("response__respondent_id", "question__paired_with_id", "row_code", "number")
-    pre_rows = Answer.objects.filter(
+    to_post = {q.paired_with_id: q.pk for q in numeric.values()}
+    before: dict[tuple[int, int, str], float] = {}
+    for person, question_id, row, number in Answer.objects.filter(
         response__survey=pre,
         response__submitted_on__isnull=False,
         response__respondent__isnull=False,
-        question_id__in=list(numeric),
-    ).values_list("response__respondent_id", "question_id", "row_code", "number")
-    before = {(user, question, row): number for user, question, row, number in pre_rows if number is not None}
+        question_id__in=list(to_post),
+        number__isnull=False,
+    ).values_list("response__respondent_id", "question_id", "row_code", "number"):
+        if number is not None:
+            before[(person, to_post[question_id], row)] = number
     series: dict[tuple[int, str], tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
     people: set[int] = set()
-    for user, pre_question, row, number in sorted(post_rows, key=lambda item: (item[1] or 0, item[2], item[0])):
-        if pre_question is None:
+    for person, question_id, row, number in Answer.objects.filter(
+        response__in=responses.filter(respondent__isnull=False), question_id__in=list(numeric), number__isnull=False
+    ).values_list("response__respondent_id", "question_id", "row_code", "number"):
+        start = before.get((person, question_id, row))
+        if start is None or number is None:
             continue
-        start = before.get((user, pre_question, row))
-        if number is None or start is None:
-            continue
-        series[(numeric[pre_question].pk, row)][0].append(start)
-        series[(numeric[pre_question].pk, row)][1].append(number)
-        people.add(user)
-    results = {}
-    for (question_id, row), (pre_values, post_values) in series.items():
-        kind = next(q.kind for q in numeric.values() if q.pk == question_id)
-        results[(question_id, row)] = paired(
-            pre_values, post_values, wilcoxon=kind in (QuestionKind.LIKERT, QuestionKind.MATRIX)
+        pair = series[(question_id, row)]
+        pair[0].append(start)
+        pair[1].append(number)
+        people.add(person)
+    results = {
+        key: paired(
+            pre_values,
+            post_values,
+            wilcoxon=numeric[key[0]].kind in (QuestionKind.LIKERT, QuestionKind.MATRIX),
         )
+        for key, (pre_values, post_values) in series.items()
+    }
     return results, len(people)
 
 
