@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,13 +35,22 @@ from shamy.core import files
 from shamy.core.rules import checked, requires
 
 PAGE_SIZE = 20
+# Counting every match of a common word costs more than the page itself: past this, "1000+".
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    @cached_property
+    def count(self) -> int:
+        rows: Any = self.object_list
+        return int(rows[: COUNT_CAP + 1].count())
 
 
 @login_not_required
 def index(request: HttpRequest) -> HttpResponse:
     filters = SearchFilters.from_query(request.GET)
     items, terms = resource_search(filters=filters)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     # snippet() escapes the text itself and adds only <mark> around matches.
     results = [{"item": item, "snippet": mark_safe(search.snippet(item.summary, terms))} for item in page]  # noqa: S308
     query = request.GET.copy()
@@ -48,6 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "page": page,
         "results": results,
         "query": query.urlencode(),
+        "capped": page.paginator.count > COUNT_CAP,
         "can_submit": can_submit(request.user),
         "can_moderate": can_open_moderation(request.user),
     }

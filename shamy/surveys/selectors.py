@@ -14,8 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 
 from shamy.access.context import Actor
 from shamy.access.models import Membership
@@ -260,14 +262,55 @@ def _paired_results(
     return results, len(people)
 
 
+RESULTS_CACHE_SECONDS = 600
+
+
 def survey_results(
     *, survey: Survey, filters: ResultFilters, minimum: int | None = None, suppress_small: bool | None = None
 ) -> SurveyResults:
     """Every question's aggregate for the submitted responses that match ``filters``.
 
     Small groups are suppressed in anonymous surveys; ``suppress_small=True`` suppresses them in
-    identified ones too (the aggregates shown to donors in results pages and reports)."""
+    identified ones too (the aggregates shown to donors in results pages and reports).
+
+    Cached: a submitted response never changes, so the results of a survey (and of its pre
+    survey, for the pairs) change only when the number of submitted responses does; that count
+    is part of the key (one small query), with the threshold and the filters.
+    """
     minimum = suppression_threshold() if minimum is None else minimum
+    surveys = [survey.pk] + ([survey.pre_survey_id] if survey.pre_survey_id else [])
+    submitted = dict(
+        Response.objects.filter(survey_id__in=surveys, submitted_on__isnull=False)
+        .values_list("survey_id")
+        .annotate(count=Count("pk"))
+    )
+    key = "surveys:results:" + ":".join(
+        str(part)
+        for part in (
+            survey.pk,
+            submitted.get(survey.pk, 0),
+            survey.pre_survey_id,
+            submitted.get(survey.pre_survey_id, 0),
+            minimum,
+            suppress_small,
+            filters.region_id,
+            filters.locality,
+            filters.role,
+            survey.status,
+            translation.get_language(),
+        )
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    results = _survey_results(survey=survey, filters=filters, minimum=minimum, suppress_small=suppress_small)
+    cache.set(key, results, RESULTS_CACHE_SECONDS)
+    return results
+
+
+def _survey_results(
+    *, survey: Survey, filters: ResultFilters, minimum: int, suppress_small: bool | None
+) -> SurveyResults:
     questions = questions_of(survey)
     responses = filters.apply(Response.objects.filter(survey=survey, submitted_on__isnull=False))
     total = responses.count()

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from shamy.audit.models import AuditEntry
@@ -58,7 +59,8 @@ def test_submission_waits_for_moderation_and_is_audited(programme_cast):
             "anonymous": True,
         },
     )
-    assert item.status == Status.SUBMITTED and item.credit == "Anonymous author"
+    with translation.override("en"):
+        assert item.status == Status.SUBMITTED and item.credit == "Anonymous author"
     assert item not in Resource.objects.public()
     assert AuditEntry.objects.get(action="commons.resource.submitted").actor == c.tomiris
     with pytest.raises(PermissionDenied):
