@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shamy.core.rules import RestrictedQuerySet
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -68,6 +70,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class ApiTokenQuerySet(RestrictedQuerySet["ApiToken"]):
+    """Rules in ``accounts/permissions.py``."""
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only a SHA-256 hash is stored; the token is shown once."""
 
@@ -78,6 +84,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shamy.access.http import AuthedHttpRequest
+from shamy.accounts import selectors
 from shamy.accounts.forms import ApiTokenForm, EmailAuthenticationForm, LocalisedPasswordResetForm
 from shamy.accounts.models import ApiToken
 from shamy.accounts.services.users import api_token_create, api_token_revoke, user_set_language
+from shamy.core.rules import checked
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -65,7 +67,7 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Token created. Copy it now: it will not be shown again."))
             form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user_id=request.user.pk or 0)
+    tokens = selectors.api_tokens(actor=request.user)
     return render(
         request,
         "accounts/profile.html",
@@ -74,8 +76,8 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require_POST
-def api_token_revoke_view(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=token_id, user_id=request.user.pk or 0)
+@checked(ApiToken, kwarg="token_id", name="token")
+def api_token_revoke_view(request: AuthedHttpRequest, token: ApiToken) -> HttpResponse:
     api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:profile")

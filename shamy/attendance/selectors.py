@@ -12,6 +12,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetc
 from django.utils import timezone
 
 from shamy.access.context import Access, Actor, access_for
+from shamy.access.models import Membership
 from shamy.access.roles import Role
 from shamy.attendance.models import (
     ATTENDED,
@@ -24,7 +25,7 @@ from shamy.attendance.models import (
     Presentation,
 )
 from shamy.programmes.models import Cohort, Programme
-from shamy.registry.models import School
+from shamy.registry.models import Person, Region, School
 
 _DURATION = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
 
@@ -96,7 +97,6 @@ class GatheringFilters:
 
     @classmethod
     def from_query(cls, query: Any) -> GatheringFilters:
-        from shamy.attendance.models import GatheringKind
 
         kind = str(query.get("kind") or "")
         school = str(query.get("school") or "")
@@ -205,7 +205,6 @@ def _marked(programme: Programme, until: datetime.datetime | None) -> QuerySet[A
 
 def attendance_rates_by_school(*, programme: Programme, until: datetime.datetime | None = None) -> list[RateRow]:
     """Attendance by the school people take part for: one grouped query."""
-    from shamy.registry.models import School
 
     grouped = (
         _marked(programme, until)
@@ -231,7 +230,6 @@ def attendance_rates_by_school(*, programme: Programme, until: datetime.datetime
 
 def attendance_rates_by_region(*, programme: Programme, until: datetime.datetime | None = None) -> list[RateRow]:
     """Attendance by the region of the school people take part for: one grouped query."""
-    from shamy.registry.models import Region
 
     grouped = (
         _marked(programme, until)
@@ -276,7 +274,6 @@ def participation_hours(*, programme: Programme, school_ids: list[int] | None = 
     """Hours per person in a programme: the sum of the durations of the gatherings they
     attended (present or late), computed in the database in one query. Cancelled gatherings
     count for nothing."""
-    from shamy.registry.models import School
 
     rows = Attendance.objects.filter(gathering__programme=programme, gathering__cancelled_at__isnull=True)
     if school_ids is not None:
@@ -318,8 +315,6 @@ def person_hours(*, person_id: int, programme: Programme | None = None) -> float
 def expectable_people(*, gathering: Gathering) -> QuerySet[Any]:
     """Programme participants with a registry Person who are not expected yet: for in-school
     sessions those of its school, for network events those of its region."""
-    from shamy.access.models import Membership
-    from shamy.registry.models import Person
 
     memberships = Membership.objects.active().filter(programme_id=gathering.programme_id, user__person__isnull=False)
     if gathering.kind == "in_school" and gathering.school_id is not None:

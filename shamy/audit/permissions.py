@@ -15,3 +15,7 @@ def can_view_audit_log(user: Actor) -> bool:
 def audit_entries_visible(access: Access) -> bool:
     """Every entry for system administrators; nothing for anyone else."""
     return access.is_system_admin
+
+
+def may_read_audit_log(access: Access) -> bool:
+    return access.is_system_admin

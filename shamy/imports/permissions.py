@@ -19,3 +19,8 @@ def import_jobs_visible(access: Access) -> Q | bool:
 
 def can_import_anything(user: Actor) -> bool:
     return bool(importers_for_user(user))
+
+
+def may_import(access: Access) -> bool:
+    """The import pages: anyone allowed at least one import kind."""
+    return bool(importers_for_user(access.user))

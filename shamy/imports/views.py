@@ -4,22 +4,23 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from shamy.access.http import AuthedHttpRequest
+from shamy.core.rules import checked, requires
 from shamy.imports.base import Problem
-from shamy.imports.files import CSV, XLSX, FileProblem
+from shamy.imports.files import FileProblem
 from shamy.imports.forms import UploadForm
 from shamy.imports.kinds import all_importers, importer_for, importers_for_user
 from shamy.imports.models import ImportJob
+from shamy.imports.permissions import may_import
 from shamy.imports.samples import template_response
-from shamy.imports.selectors import job_get_for_user, job_list_for_user
+from shamy.imports.selectors import importer_get_for_user, job_list_for_user
 from shamy.imports.services.jobs import JobStateError, job_create
 from shamy.imports.services.jobs import job_commit as job_commit_service
 
@@ -27,15 +28,9 @@ PREVIEW_PAGE_SIZE = 100
 ERROR_LIST_LIMIT = 200
 
 
-def _allowed_importers(request: AuthedHttpRequest) -> list[Any]:
-    importers = importers_for_user(request.user)
-    if not importers:
-        raise PermissionDenied
-    return importers
-
-
+@requires(may_import)
 def start(request: AuthedHttpRequest) -> HttpResponse:
-    importers = _allowed_importers(request)
+    importers = importers_for_user(request.user)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, importers=importers)
         if form.is_valid():
@@ -54,16 +49,12 @@ def start(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def template_download(request: AuthedHttpRequest, kind: str, file_format: str) -> HttpResponse:
-    importer = importer_for(kind)
-    if importer is None or file_format not in {CSV, XLSX}:
-        raise Http404
-    if not importer.allowed(request.user):
-        raise PermissionDenied
+    importer = importer_get_for_user(user=request.user, kind=kind, file_format=file_format)
     return template_response(importer, file_format)
 
 
+@requires(may_import)
 def job_list(request: AuthedHttpRequest) -> HttpResponse:
-    _allowed_importers(request)
     page = Paginator(job_list_for_user(user=request.user), 50).get_page(request.GET.get("page"))
     labels = {importer.kind: importer.label for importer in all_importers()}
     for job in page:
@@ -85,15 +76,20 @@ def _problem_text(problem: dict[str, Any], labels: dict[str, str]) -> str:
 
 
 @vary_on_headers("HX-Request")
-def job_detail(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
-    job = job_get_for_user(user=request.user, job_id=job_id)
-    importer = importer_for(job.kind)
+@checked(ImportJob, kwarg="job_id", name="job")
+def job_detail(request: AuthedHttpRequest, job: ImportJob) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
         response = render(request, "imports/_job_status.html", {"job": job})
         if not job.is_running:
             # Finished while the page was polling: reload it to show the preview and results.
             response["HX-Refresh"] = "true"
         return response
+    return render(request, "imports/job_detail.html", _job_context(job, user=request.user, query=request.GET))
+
+
+def _job_context(job: ImportJob, *, user: Any, query: Any) -> dict[str, Any]:
+    """The preview table with each cell's problems, and the problems that belong to no row."""
+    importer = importer_for(job.kind)
     labels = {column.code: str(column.label) for column in importer.columns} if importer else {}
     problems = job.errors or []
     messages_by_cell: dict[tuple[int | None, str | None], list[str]] = defaultdict(list)
@@ -104,10 +100,10 @@ def job_detail(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     preview = job.preview or {}
     columns = preview.get("columns", [])
     rows = preview.get("rows", [])
-    only_errors = request.GET.get("errors") == "1"
+    only_errors = query.get("errors") == "1"
     if only_errors:
         rows = [row for row in rows if row["action"] == "error"]
-    page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(query.get("page"))
     table = [
         {
             "line": row["line"],
@@ -121,28 +117,24 @@ def job_detail(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
         }
         for row in page
     ]
-    return render(
-        request,
-        "imports/job_detail.html",
-        {
-            "job": job,
-            "importer": importer,
-            "headers": [labels.get(code, code) for code in columns],
-            "table": table,
-            "page": page,
-            "query": "errors=1" if only_errors else "",
-            "only_errors": only_errors,
-            "file_problems": file_problems,
-            "row_problems": row_problems,
-            "problem_count": len(problems),
-            "can_commit": job.can_commit and importer is not None and importer.allowed(request.user),
-        },
-    )
+    return {
+        "job": job,
+        "importer": importer,
+        "headers": [labels.get(code, code) for code in columns],
+        "table": table,
+        "page": page,
+        "query": "errors=1" if only_errors else "",
+        "only_errors": only_errors,
+        "file_problems": file_problems,
+        "row_problems": row_problems,
+        "problem_count": len(problems),
+        "can_commit": job.can_commit and importer is not None and importer.allowed(user),
+    }
 
 
 @require_POST
-def job_commit(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
-    job = job_get_for_user(user=request.user, job_id=job_id)
+@checked(ImportJob, kwarg="job_id", name="job")
+def job_commit(request: AuthedHttpRequest, job: ImportJob) -> HttpResponse:
     try:
         job = job_commit_service(actor=request.user, job=job)
     except JobStateError:

@@ -39,6 +39,7 @@ from shamy.portfolios.poster import text_pdf
 from shamy.portfolios.services import evidence as evidence_services
 from shamy.portfolios.services import projects as project_services
 from shamy.portfolios.services import sharing as sharing_services
+from shamy.programmes.demo import DEMO_DOMAIN, PILOT_NAME_EN
 from shamy.programmes.models import LinkAssignment, MethodologyStage, Programme
 
 AUDIT_ACTION = "portfolios.demo.loaded"
@@ -127,8 +128,6 @@ def _png(rng: random.Random, label: str) -> bytes:
 
 
 def _pilot() -> Programme:
-    from shamy.programmes.demo import PILOT_NAME_EN
-
     pilot = Programme.objects.filter(is_demo=True, name_en=PILOT_NAME_EN).first()
     if pilot is None:
         raise PortfolioDemoRefused(
@@ -155,8 +154,6 @@ def portfolio_demo_load(*, report: Callable[[str], None] | None = None) -> Portf
 
 
 def _load(pilot: Programme, rng: random.Random, say: Callable[[str], None]) -> None:
-    from shamy.programmes.demo import DEMO_DOMAIN
-
     stages = list(MethodologyStage.objects.filter(programme=pilot).order_by("order", "id"))
     themes = {theme.code: theme for theme in FocusTheme.objects.filter(code__in=list(TITLES))}
     memberships = list(

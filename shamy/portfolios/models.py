@@ -21,6 +21,10 @@ from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
 
 
+class FocusThemeQuerySet(RestrictedQuerySet["FocusTheme"]):
+    """Rules in ``portfolios/permissions.py``."""
+
+
 class FocusTheme(models.Model):
     """An entry of the editable taxonomy of project themes (functional literacy, inclusion...)."""
 
@@ -30,6 +34,8 @@ class FocusTheme(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("offered for new projects"), default=True)
+
+    objects = FocusThemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("focus theme")
@@ -103,6 +109,10 @@ class DevelopmentProject(models.Model):
         return self.endorsed_at is not None
 
 
+class ProjectStepQuerySet(RestrictedQuerySet["ProjectStep"]):
+    """Rules in ``portfolios/permissions.py``."""
+
+
 class ProjectStep(models.Model):
     """A planned step of the project (the planning stage), with its date."""
 
@@ -113,6 +123,8 @@ class ProjectStep(models.Model):
     due_on = models.DateField(_("by"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProjectStepQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("project step")
@@ -167,6 +179,10 @@ def _suffix(filename: str) -> str:
     return filename[dot:].lower() if dot != -1 and len(filename) - dot <= 6 else ""
 
 
+class EvidenceQuerySet(RestrictedQuerySet["Evidence"]):
+    """Rules in ``portfolios/permissions.py``."""
+
+
 class Evidence(models.Model):
     """A piece of evidence: a stored file (type checked by content) or a link to a video."""
 
@@ -187,6 +203,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("added by")
     )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evidence")
@@ -243,6 +261,10 @@ class PortfolioStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
+class PortfolioQuerySet(RestrictedQuerySet["Portfolio"]):
+    """Rules in ``portfolios/permissions.py``."""
+
+
 class Portfolio(models.Model):
     """The project's records and evidence gathered into sections, for assessment."""
 
@@ -262,6 +284,8 @@ class Portfolio(models.Model):
         verbose_name=_("submitted by"),
     )
 
+    objects = PortfolioQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("portfolio")
         verbose_name_plural = _("portfolios")
@@ -279,6 +303,10 @@ class Portfolio(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == PortfolioStatus.SUBMITTED
+
+
+class PortfolioSectionQuerySet(RestrictedQuerySet["PortfolioSection"]):
+    """Rules in ``portfolios/permissions.py``."""
 
 
 class PortfolioSection(models.Model):
@@ -307,6 +335,8 @@ class PortfolioSection(models.Model):
         verbose_name=_("last saved by"),
     )
 
+    objects = PortfolioSectionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("portfolio section")
         verbose_name_plural = _("portfolio sections")
@@ -315,6 +345,10 @@ class PortfolioSection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DraftQuerySet(RestrictedQuerySet["Draft"]):
+    """Rules in ``portfolios/permissions.py``."""
 
 
 class Draft(models.Model):
@@ -327,6 +361,8 @@ class Draft(models.Model):
     key = models.CharField(max_length=60)
     text = models.TextField(blank=True)
     saved_at = models.DateTimeField(default=timezone.now)
+
+    objects = DraftQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("draft")

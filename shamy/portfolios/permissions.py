@@ -1,7 +1,10 @@
 """Who may see and do what with development projects and portfolios. Deny by default.
 
-Built on the access object (roles per programme, schools per role); the "view" rule of
-``portfolios.DevelopmentProject`` is registered here:
+Built on the access object (roles per programme, schools per role). The named rules of this
+app's models are registered here (``shamy/core/rules.py``), and the rules it needs on models of
+the apps below (``registry.Person`` "colleagues", ``programmes.Cohort`` "start-project" and
+"board", ``programmes.CohortSchool`` "board", ``programmes.Programme`` "project-support" and
+"project-overview"). Who may see a project:
 
 =====================  ================================================================
 teacher                their own projects and those they collaborate on (read and write)
@@ -17,15 +20,27 @@ everyone else          nothing (404)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeGuard
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
-from shamy.core.rules import rule
-from shamy.portfolios.models import DevelopmentProject, Portfolio, PortfolioStatus, Thread
-from shamy.programmes.models import Cohort, Programme
+from shamy.core.db import kazakh_order
+from shamy.core.rules import object_rule, rule
+from shamy.portfolios.models import (
+    DevelopmentProject,
+    Evidence,
+    Portfolio,
+    PortfolioSection,
+    PortfolioStatus,
+    ProjectStep,
+    Thread,
+)
+from shamy.programmes.models import Cohort, LinkAssignment, Programme
+from shamy.registry.models import Employment, School
 
 if TYPE_CHECKING:
     from shamy.accounts.models import User
@@ -35,16 +50,21 @@ def _authenticated(user: Actor) -> TypeGuard[User]:
     return user is not None and bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
+def own_projects(user_id: int) -> Q:
+    """Projects the user leads or collaborates on."""
+    collaborating = DevelopmentProject.collaborators.through.objects.filter(person__user_id=user_id).values(
+        "developmentproject_id"
+    )
+    return Q(teacher__user_id=user_id) | Q(pk__in=collaborating)
+
+
 @rule("portfolios.DevelopmentProject", "view")
 def projects_visible(access: Access) -> Q | bool:
     """The projects the actor may open (the table above)."""
     user = access.user
     if not _authenticated(user):
         return False
-    collaborating = DevelopmentProject.collaborators.through.objects.filter(person__user_id=user.pk).values(
-        "developmentproject_id"
-    )
-    condition = Q(teacher__user_id=user.pk) | Q(pk__in=collaborating)
+    condition = own_projects(user.pk)
     for membership in access.programme_memberships():
         programme_id = membership.programme_id
         if membership.role == Role.COORDINATOR:
@@ -59,6 +79,38 @@ def projects_visible(access: Access) -> Q | bool:
         elif membership.role == Role.CERTIFIER:
             condition |= Q(cohort__programme_id=programme_id, portfolio__status=PortfolioStatus.SUBMITTED)
     return condition
+
+
+def _in_visible_projects(path: str) -> Callable[[Access], Q | bool]:
+    """The "view" rule of a project's records: those of the projects the actor may see."""
+
+    def rows(access: Access) -> Q | bool:
+        return Q(**{f"{path}__in": DevelopmentProject.objects.restrict(access, "view").values("pk")})
+
+    return rows
+
+
+rule("portfolios.Portfolio", "view")(_in_visible_projects("project"))
+rule("portfolios.PortfolioSection", "view")(_in_visible_projects("portfolio__project"))
+rule("portfolios.Evidence", "view")(_in_visible_projects("project"))
+rule("portfolios.ProjectStep", "view")(_in_visible_projects("project"))
+
+
+@rule("portfolios.Draft", "view")
+def drafts_visible(access: Access) -> Q | bool:
+    """Drafts are private scratch copies: one's own only."""
+    return Q(user_id=access.user_id) if access.user_id is not None else False
+
+
+@rule("portfolios.FocusTheme", "view")
+def themes_visible(access: Access) -> bool:
+    """The theme taxonomy is not personal data (the public pages filter by it)."""
+    return True
+
+
+@rule("portfolios.FocusTheme", "edit")
+def themes_editable(access: Access) -> bool:
+    return can_edit_themes(access.user)
 
 
 def _programme_id(project: DevelopmentProject) -> int:
@@ -156,6 +208,20 @@ def can_endorse_project(user: Actor, project: DevelopmentProject) -> bool:
     return is_principal(user, project)
 
 
+def board_schools(access: Access, cohort: Cohort) -> list[School]:
+    """Schools of ``cohort`` whose board the actor may open (all of them for a coordinator), in
+    Kazakh order. Kept on the cohort object: the "board" rule and the page ask once."""
+    cached: list[School] | None = getattr(cohort, "_board_schools", None)
+    if cached is not None:
+        return cached
+    schools = School.objects.filter(cohort_links__cohort=cohort)
+    if not access.is_coordinator(cohort.programme_id):
+        schools = schools.filter(pk__in=sorted(board_school_ids(access.user, cohort)))
+    found = list(schools.order_by(kazakh_order("name_kk"), "id"))
+    cohort._board_schools = found  # type: ignore[attr-defined]
+    return found
+
+
 def board_school_ids(user: Actor, cohort: Cohort) -> set[int]:
     """Schools of ``cohort`` whose board the user may open (without the coordinator's all)."""
     programme_id = cohort.programme_id
@@ -209,3 +275,158 @@ def can_edit_themes(user: Actor) -> bool:
 def can_list_submitted(user: Actor) -> bool:
     """The list of submitted portfolios: certifiers and coordinators."""
     return any(m.role in (Role.CERTIFIER, Role.COORDINATOR) for m in access_for(user).programme_memberships())
+
+
+def require_comment(actor: Actor | Access, project: DevelopmentProject, thread: str) -> None:
+    """403 unless ``thread`` is a feedback thread of the project the actor may write in."""
+    user = actor.user if isinstance(actor, Access) else actor
+    if thread not in Thread.values or not can_comment(user, project, thread):
+        raise PermissionDenied
+
+
+def can_list_own_projects(user: Actor) -> bool:
+    """The "my projects" page: teachers, and anyone who leads or joins a visible project (a
+    teacher whose membership has ended still finds their projects)."""
+    if can_start_project(user):
+        return True
+    if not _authenticated(user):
+        return False
+    return DevelopmentProject.objects.restrict(user, "view").filter(own_projects(user.pk)).exists()
+
+
+# --- Pages without an object in their URL (``@requires``) --------------------------------------
+
+
+def may_list_own_projects(access: Access) -> bool:
+    return can_list_own_projects(access.user)
+
+
+def may_start_project(access: Access) -> bool:
+    return can_start_project(access.user)
+
+
+def may_list_submitted(access: Access) -> bool:
+    return can_list_submitted(access.user)
+
+
+def may_open_board_index(access: Access) -> bool:
+    return can_open_board_index(access.user)
+
+
+def may_edit_themes(access: Access) -> bool:
+    return can_edit_themes(access.user)
+
+
+# --- Object rules: what ``@checked`` and ``require`` ask -------------------------------------------
+
+
+@object_rule("portfolios.DevelopmentProject", "read")
+def may_read_project(access: Access, project: DevelopmentProject) -> bool:
+    """The project page with its journal, steps, evidence and threads (not certifiers)."""
+    return can_view_project(access.user, project)
+
+
+@object_rule("portfolios.DevelopmentProject", "edit")
+def may_edit_project(access: Access, project: DevelopmentProject) -> bool:
+    return can_edit_project(access.user, project)
+
+
+@object_rule("portfolios.DevelopmentProject", "manage")
+def may_manage_project(access: Access, project: DevelopmentProject) -> bool:
+    return can_manage_project(access.user, project)
+
+
+@object_rule("portfolios.DevelopmentProject", "endorse")
+def may_endorse_project(access: Access, project: DevelopmentProject) -> bool:
+    return can_endorse_project(access.user, project)
+
+
+@object_rule("portfolios.ProjectStep", "edit")
+def may_edit_step(access: Access, step: ProjectStep) -> bool:
+    return can_edit_project(access.user, step.project)
+
+
+@object_rule("portfolios.Portfolio", "read")
+def may_read_portfolio(access: Access, portfolio: Portfolio) -> bool:
+    return can_view_portfolio(access.user, portfolio)
+
+
+@object_rule("portfolios.Portfolio", "submit")
+def may_submit_portfolio(access: Access, portfolio: Portfolio) -> bool:
+    return can_manage_project(access.user, portfolio.project)
+
+
+@object_rule("portfolios.PortfolioSection", "edit")
+def may_edit_section(access: Access, section: PortfolioSection) -> bool:
+    """The teacher and collaborators, while the portfolio is a draft."""
+    return can_edit_project(access.user, section.portfolio.project) and not section.portfolio.is_submitted
+
+
+@object_rule("portfolios.Evidence", "read")
+def may_read_evidence(access: Access, evidence: Evidence) -> bool:
+    """Those who see the project, and certifiers once the portfolio is submitted."""
+    return can_view_portfolio(access.user, evidence.project.portfolio)
+
+
+@object_rule("portfolios.Evidence", "delete")
+def may_delete_evidence(access: Access, evidence: Evidence) -> bool:
+    """The teacher and collaborators, while the portfolio is a draft."""
+    project = evidence.project
+    return can_edit_project(access.user, project) and not project.portfolio.is_submitted
+
+
+# --- Rules on models of the apps below -----------------------------------------------------------
+
+
+@rule("registry.Person", "colleagues")
+def colleagues(access: Access) -> Q | bool:
+    """People who may be added to a project as collaborators: those employed now at a school
+    where the actor leads a project (the project's own school is chosen by the selector)."""
+    if access.user_id is None:
+        return False
+    schools = DevelopmentProject.objects.filter(teacher__user_id=access.user_id).values("school_id")
+    employed = Employment.objects.filter(ends_on__isnull=True, school_id__in=schools).values("person_id")
+    return Q(pk__in=employed)
+
+
+@rule("programmes.Cohort", "start-project")
+def cohorts_to_start_a_project_in(access: Access) -> Q | bool:
+    """The cohorts in which the actor is a teacher."""
+    ids = sorted({m.cohort_id for m in access.programme_memberships() if m.role == Role.TEACHER and m.cohort_id})
+    return Q(pk__in=ids) if ids else False
+
+
+@rule("programmes.CohortSchool", "board")
+def boards(access: Access) -> Q | bool:
+    """The (cohort, school) boards the actor may open: every school of a coordinated
+    programme, the link facilitator's assigned schools, and the school of a school facilitator
+    or principal (in their cohort, or every cohort of the programme)."""
+    memberships = access.programme_memberships()
+    condition = Q(pk__in=[])
+    coordinated = sorted({m.programme_id for m in memberships if m.role == Role.COORDINATOR and m.programme_id})
+    if coordinated:
+        condition |= Q(cohort__programme_id__in=coordinated)
+    links = [m.pk for m in memberships if m.role == Role.LINK_FACILITATOR]
+    if links:
+        condition |= Q(pk__in=LinkAssignment.objects.filter(membership_id__in=links).values("cohort_school_id"))
+    for m in memberships:
+        if m.role in (Role.SCHOOL_FACILITATOR, Role.SCHOOL_PRINCIPAL) and m.school_id and m.programme_id:
+            cohort = Q(cohort_id=m.cohort_id) if m.cohort_id else Q(cohort__programme_id=m.programme_id)
+            condition |= Q(school_id=m.school_id) & cohort
+    return condition
+
+
+@object_rule("programmes.Cohort", "board")
+def may_open_a_board(access: Access, cohort: Cohort) -> bool:
+    """The cohort's board page: at least one of its schools' boards."""
+    return bool(board_schools(access, cohort))
+
+
+@object_rule("programmes.Programme", "project-support")
+def may_view_link_overview(access: Access, programme: Programme) -> bool:
+    return can_view_link_overview(access.user, programme)
+
+
+@object_rule("programmes.Programme", "project-overview")
+def may_view_programme_overview(access: Access, programme: Programme) -> bool:
+    return can_view_programme_overview(access.user, programme)

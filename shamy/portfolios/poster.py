@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 import segno
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from shamy.portfolios.models import PublicSummary
 
 POSTER_SIZES = ("A3", "A1")
 # Type sizes in points for A3; A1 is twice as wide and tall, so everything doubles.
@@ -70,3 +73,30 @@ def text_pdf(title: str, paragraphs: list[str]) -> bytes:
 
     html = render_to_string("portfolios/text_document.html", {"title": title, "paragraphs": paragraphs})
     return bytes(HTML(string=html).write_pdf())
+
+
+def poster_content(summary: PublicSummary, public_url: str) -> PosterContent:
+    """The poster shows only what the teacher consented to (name; school and region)."""
+    project = summary.project
+    consent = summary.consent  # a published summary always has one
+    show_name = consent is not None and consent.show_name
+    show_school = consent is not None and consent.show_school
+    with translation.override(summary.language):
+        return PosterContent(
+            title=project.title,
+            author=project.teacher.full_name if show_name else "",
+            school=project.school.name if show_school else "",
+            region=project.school.region.name if show_school else "",
+            theme=project.theme.name,
+            programme=project.cohort.programme.name,
+            sections=[
+                (heading, text)
+                for heading, text in (
+                    (_("The concern"), summary.summary),
+                    (_("What was done"), summary.actions),
+                    (_("The impact on pupils, colleagues and the school"), summary.impact),
+                )
+                if text
+            ],
+            public_url=public_url,
+        )

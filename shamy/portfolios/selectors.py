@@ -8,31 +8,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from shamy.access.context import Actor, access_for
+from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
 from shamy.accounts.models import User
 from shamy.core.db import kazakh_order
+from shamy.core.rules import allowed, require
 from shamy.core.text import search_query_key
 from shamy.portfolios import permissions
 from shamy.portfolios.models import (
     Comment,
     DevelopmentProject,
+    Draft,
     Evidence,
     FocusTheme,
     Portfolio,
     PortfolioSection,
     PortfolioStatus,
+    ProjectStep,
     PublicSummary,
+    SharingConsent,
     SummaryLanguage,
     Thread,
 )
-from shamy.programmes.models import Cohort, MethodologyStage, Programme
-from shamy.registry.models import Region, School
+from shamy.programmes.models import Cohort, CohortSchool, MethodologyStage, Programme
+from shamy.registry.models import Person, Region, School
 
 DEFAULT_STUCK_WEEKS = 3
 MAX_STUCK_WEEKS = 52
@@ -44,24 +47,57 @@ def _project_rows(queryset: QuerySet[DevelopmentProject]) -> QuerySet[Developmen
 
 def project_list_own(*, actor: User) -> QuerySet[DevelopmentProject]:
     """The actor's own projects and those they collaborate on."""
-    collaborating = DevelopmentProject.collaborators.through.objects.filter(person__user_id=actor.pk).values(
-        "developmentproject_id"
-    )
-    own = DevelopmentProject.objects.restrict(actor, "view").filter(
-        Q(teacher__user_id=actor.pk) | Q(pk__in=collaborating)
-    )
+    own = DevelopmentProject.objects.restrict(actor, "view").filter(permissions.own_projects(actor.pk))
     return _project_rows(own).order_by("-last_activity_at", "id")
 
 
-def project_get_for_user(*, user: Actor, project_id: int) -> DevelopmentProject:
-    """A project the user may open. Invisible → 404; a certifier (portfolio only) → 403."""
-    project = get_object_or_404(
-        _project_rows(DevelopmentProject.objects.restrict(user, "view")).prefetch_related("collaborators"),
-        pk=project_id,
+# --- What ``@checked`` fetches with the URL's object (its ``shape``) ----------------------------
+
+
+def project_page(projects: QuerySet[DevelopmentProject]) -> QuerySet[DevelopmentProject]:
+    """A project with what its pages and its rules read (teacher, collaborators, cohort...)."""
+    return _project_rows(projects).prefetch_related("collaborators")
+
+
+def step_page(steps: QuerySet[ProjectStep]) -> QuerySet[ProjectStep]:
+    return steps.select_related(
+        "project__teacher",
+        "project__school",
+        "project__theme",
+        "project__stage",
+        "project__cohort__programme",
+        "project__portfolio",
+    ).prefetch_related("project__collaborators")
+
+
+def portfolio_page(portfolios: QuerySet[Portfolio]) -> QuerySet[Portfolio]:
+    return portfolios.select_related(
+        "project__teacher", "project__school", "project__theme", "project__stage", "project__cohort__programme"
+    ).prefetch_related(
+        Prefetch(
+            "sections", queryset=PortfolioSection.objects.prefetch_related("evidence").select_related("updated_by")
+        ),
+        "project__collaborators",
     )
-    if not permissions.can_view_project(user, project):
-        raise PermissionDenied
-    return project
+
+
+def section_page(sections: QuerySet[PortfolioSection]) -> QuerySet[PortfolioSection]:
+    return sections.select_related(
+        "portfolio__project__teacher", "portfolio__project__cohort", "updated_by"
+    ).prefetch_related("portfolio__project__collaborators", "evidence")
+
+
+def evidence_page(evidence: QuerySet[Evidence]) -> QuerySet[Evidence]:
+    return evidence.select_related("project__teacher", "project__cohort", "project__portfolio").prefetch_related(
+        "project__collaborators"
+    )
+
+
+def with_programme(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    return cohorts.select_related("programme")
+
+
+# --- The project page ------------------------------------------------------------------------
 
 
 def project_detail_context(*, user: Actor, project: DevelopmentProject) -> dict[str, Any]:
@@ -72,7 +108,7 @@ def project_detail_context(*, user: Actor, project: DevelopmentProject) -> dict[
         if threads
         else Comment.objects.none()
     )
-    stages = list(MethodologyStage.objects.filter(programme_id=project.cohort.programme_id).order_by("order", "id"))
+    stages = programme_stages(programme_id=project.cohort.programme_id)
     index = next((i for i, stage in enumerate(stages) if stage.pk == project.stage_id), 0)
     return {
         "stages": stages,
@@ -88,50 +124,48 @@ def project_detail_context(*, user: Actor, project: DevelopmentProject) -> dict[
     }
 
 
-def portfolio_get_for_user(*, user: Actor, project_id: int) -> Portfolio:
-    """The project's portfolio: everyone who sees the project, and certifiers once submitted."""
-    portfolio = get_object_or_404(
-        Portfolio.objects.select_related(
-            "project__teacher", "project__school", "project__theme", "project__stage", "project__cohort__programme"
-        ).prefetch_related(
-            Prefetch(
-                "sections", queryset=PortfolioSection.objects.prefetch_related("evidence").select_related("updated_by")
-            ),
-            "project__collaborators",
-        ),
-        project__in=DevelopmentProject.objects.restrict(user, "view"),
-        project_id=project_id,
+def programme_stages(*, programme_id: int) -> list[MethodologyStage]:
+    """The methodology stages of the programme of an object already checked, in order."""
+    return list(MethodologyStage.objects.filter(programme_id=programme_id).order_by("order", "id"))
+
+
+def stage_to_move_to(*, project: DevelopmentProject, stage_id: int) -> MethodologyStage | None:
+    """A stage of the project's own programme (None for another programme's or a missing one)."""
+    return MethodologyStage.objects.filter(programme_id=project.cohort.programme_id, pk=stage_id).first()
+
+
+def drafts(*, access: Access, keys: list[str]) -> dict[str, Draft]:
+    """The actor's own autosaved drafts under ``keys``."""
+    if not keys:
+        return {}
+    return {draft.key: draft for draft in Draft.objects.restrict(access, "view").filter(key__in=keys)}
+
+
+def cohorts_to_start_in(*, access: Access) -> list[Cohort]:
+    """The cohorts in which the actor teaches (a new project belongs to one of them)."""
+    return list(Cohort.objects.restrict(access, "start-project").select_related("programme"))
+
+
+def colleagues(*, access: Access, project: DevelopmentProject) -> QuerySet[Person]:
+    """People employed now at the project's school, who may join it as collaborators."""
+    return (
+        Person.objects.restrict(access, "colleagues")
+        .filter(employments__school_id=project.school_id, employments__ends_on__isnull=True)
+        .exclude(pk=project.teacher_id)
+        .distinct()
+        .order_by("surname", "given_name", "id")
     )
-    if not permissions.can_view_portfolio(user, portfolio):
-        raise PermissionDenied
-    return portfolio
 
 
-def section_get_for_user(*, user: Actor, section_id: int) -> PortfolioSection:
-    section = get_object_or_404(
-        PortfolioSection.objects.select_related(
-            "portfolio__project__teacher", "portfolio__project__cohort", "updated_by"
-        ).prefetch_related("portfolio__project__collaborators", "evidence"),
-        portfolio__project__in=DevelopmentProject.objects.restrict(user, "view"),
-        pk=section_id,
-    )
-    if not permissions.can_view_portfolio(user, section.portfolio):
-        raise PermissionDenied
-    return section
+def sharing_state(*, project: DevelopmentProject) -> tuple[PublicSummary | None, SharingConsent | None]:
+    """The project's public summary (published or not) and its standing consent."""
+    public = getattr(project, "public_summary", None)
+    consent = project.sharing_consents.filter(withdrawn_at__isnull=True).first()
+    return public, consent
 
 
-def evidence_get_for_user(*, user: Actor, evidence_id: int) -> Evidence:
-    """Evidence files are served to those who may see the project or its submitted portfolio."""
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("project__teacher", "project__cohort", "project__portfolio").prefetch_related(
-            "project__collaborators"
-        ),
-        project__in=DevelopmentProject.objects.restrict(user, "view"),
-        pk=evidence_id,
-    )
-    if not permissions.can_view_portfolio(user, evidence.project.portfolio):
-        raise PermissionDenied
-    return evidence
+def theme_list(*, access: Access) -> QuerySet[FocusTheme]:
+    return FocusTheme.objects.restrict(access, "edit").order_by("order", "code")
 
 
 def portfolio_list_submitted(*, actor: Actor) -> QuerySet[Portfolio]:
@@ -144,11 +178,8 @@ def portfolio_list_submitted(*, actor: Actor) -> QuerySet[Portfolio]:
         }
     )
     return (
-        Portfolio.objects.filter(
-            status=PortfolioStatus.SUBMITTED,
-            project__cohort__programme_id__in=programmes,
-            project__in=DevelopmentProject.objects.restrict(actor, "view"),
-        )
+        Portfolio.objects.restrict(actor, "view")
+        .filter(status=PortfolioStatus.SUBMITTED, project__cohort__programme_id__in=programmes)
         .select_related("project__teacher", "project__school__region", "project__theme", "project__cohort__programme")
         .order_by("-submitted_at", "-id")
     )
@@ -163,12 +194,28 @@ class BoardColumn:
     projects: list[DevelopmentProject] = field(default_factory=list)
 
 
-def board_schools(*, actor: Actor, cohort: Cohort) -> list[School]:
+def board_schools(*, access: Access, cohort: Cohort) -> list[School]:
     """Schools of the cohort whose board the actor may open (all of them for a coordinator)."""
-    schools = School.objects.filter(cohort_links__cohort=cohort)
-    if not access_for(actor).is_coordinator(cohort.programme_id):
-        schools = schools.filter(pk__in=sorted(permissions.board_school_ids(actor, cohort)))
-    return list(schools.order_by(kazakh_order("name_kk"), "id"))
+    return permissions.board_schools(access, cohort)
+
+
+@dataclass
+class BoardIndex:
+    boards: list[CohortSchool]
+    overview_programmes: list[Programme]
+    support_programmes: list[Programme]
+
+
+def board_index(*, access: Access) -> BoardIndex:
+    """Every school board the actor may open, and the programmes whose overviews they may read."""
+    links = CohortSchool.objects.restrict(access, "board").select_related("cohort__programme", "school")
+    ordered = sorted(links, key=lambda link: (link.cohort.programme_id, link.cohort_id, link.school.name))
+    programmes = list(Programme.objects.restrict(access, "view"))
+    return BoardIndex(
+        boards=ordered,
+        overview_programmes=[p for p in programmes if allowed(access, p, "project-overview")],
+        support_programmes=[p for p in programmes if allowed(access, p, "project-support")],
+    )
 
 
 def board_columns(*, actor: Actor, cohort: Cohort, school: School) -> list[BoardColumn]:
@@ -262,9 +309,8 @@ def programme_overview(
     For coordinators, observers (aggregates only) and national readers; the caller checks
     ``can_view_programme_overview``. No project rows or names leave this function.
     """
-    if not permissions.can_view_programme_overview(actor, programme):
-        raise PermissionDenied
-    stages = list(MethodologyStage.objects.filter(programme=programme).order_by("order", "id"))
+    require(actor, programme, "project-overview")
+    stages = programme_stages(programme_id=programme.pk)
     threshold = timezone.now() - datetime.timedelta(weeks=weeks)
     measures: dict[str, Any] = {
         "total": Count("id"),
@@ -355,6 +401,7 @@ def public_summary_list(*, filters: PublicFilters) -> QuerySet[PublicSummary]:
 
 
 def public_summary_get(*, public_id: str) -> PublicSummary:
+    """A published summary (public: no rule), else 404."""
     return get_object_or_404(
         PublicSummary.objects.published().select_related(
             "consent", "project__teacher", "project__school__region", "project__theme", "project__cohort__programme"

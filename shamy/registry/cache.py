@@ -13,6 +13,7 @@ from django.db.models.signals import post_delete, post_save
 from shamy.access.context import Actor, access_for
 from shamy.core.signals import bulk_data_changed
 from shamy.core.versioned_cache import CacheVersion
+from shamy.registry.models import District, Region, School
 
 REGISTRY_CACHE = CacheVersion("registry", timeout_setting="REGISTRY_CACHE_SECONDS")
 
@@ -35,7 +36,6 @@ def _bulk_changed(**kwargs: Any) -> None:
 
 def connect() -> None:
     """Any saved or deleted school, district or region (their names and figures are on the pages)."""
-    from shamy.registry.models import District, Region, School
 
     for model in (School, District, Region):
         post_save.connect(_changed, sender=model, dispatch_uid=f"registry-cache-{model.__name__}-save")

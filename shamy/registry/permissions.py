@@ -72,3 +72,8 @@ def can_view_personal_data(user: Actor, person: Person) -> bool:
 def can_import_registry(user: Actor) -> bool:
     """Imports create and change schools and people: system administrators only."""
     return access_for(user).is_system_admin
+
+
+def may_browse_registry(access: Access) -> bool:
+    """The region and school lists: anyone with a registry scope (national, region, school)."""
+    return access.registry.any

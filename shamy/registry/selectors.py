@@ -196,6 +196,21 @@ def districts_for_filter(*, actor: Actor, region_id: int | None) -> QuerySet[Dis
     return District.objects.restrict(actor, "view").filter(region_id=region_id).order_by(kazakh_order("name_kk"))
 
 
+def regions_for_filter(*, actor: Actor) -> list[Region]:
+    return list(Region.objects.restrict(actor, "view").order_by("kato"))
+
+
+def school_page(schools: QuerySet[School]) -> QuerySet[School]:
+    """The ``shape`` of ``@checked`` for a school's page."""
+    return schools.select_related("region", "district", "operator")
+
+
+def person_page(people: QuerySet[Person]) -> QuerySet[Person]:
+    return people.prefetch_related(
+        Prefetch("employments", queryset=Employment.objects.select_related("school", "school__region"))
+    )
+
+
 def school_get_for_user(*, user: Actor, school_id: int) -> School:
     return get_object_or_404(
         School.objects.restrict(user, "view").select_related("region", "district", "operator"), pk=school_id

@@ -7,24 +7,18 @@ from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from shamy.access.http import AuthedHttpRequest
+from shamy.core.rules import checked, requires
 from shamy.registry import selectors
 from shamy.registry.exports import schools_csv_response, schools_xlsx_response
 from shamy.registry.forms import SchoolFilterForm
-from shamy.registry.models import Region
-from shamy.registry.permissions import can_import_registry, can_view_personal_data
+from shamy.registry.models import Person, Region, School
+from shamy.registry.permissions import can_import_registry, can_view_personal_data, may_browse_registry
 from shamy.registry.tables import PAGE_SIZE, school_table
 from shamy.registry.validators import mask_identifier
 
 
-def _require_scope(request: AuthedHttpRequest) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    if not request.access.registry.any:
-        raise PermissionDenied
-
-
+@requires(may_browse_registry)
 def region_list(request: AuthedHttpRequest) -> HttpResponse:
-    _require_scope(request)
     rows = selectors.region_list_with_counts(actor=request.user)
     totals = {
         name: sum(getattr(row, name) for row in rows)
@@ -34,8 +28,8 @@ def region_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-def region_detail(request: AuthedHttpRequest, region_id: int) -> HttpResponse:
-    region = selectors.region_get_for_user(user=request.user, region_id=region_id)
+@checked(Region, kwarg="region_id")
+def region_detail(request: AuthedHttpRequest, region: Region) -> HttpResponse:
     districts = selectors.district_list_for_region(actor=request.user, region=region)
     table = school_table(
         actor=request.user,
@@ -51,14 +45,14 @@ def region_detail(request: AuthedHttpRequest, region_id: int) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
+@requires(may_browse_registry)
 def school_list(request: AuthedHttpRequest) -> HttpResponseBase:
-    _require_scope(request)
     filters = selectors.SchoolFilters.from_query(request.GET)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         schools = selectors.school_list(actor=request.user, filters=filters)
         return schools_csv_response(schools) if export == "csv" else schools_xlsx_response(schools)
-    regions = list(Region.objects.restrict(request.user, "view").order_by("kato"))
+    regions = selectors.regions_for_filter(actor=request.user)
     districts = list(selectors.districts_for_filter(actor=request.user, region_id=filters.region))
     form = SchoolFilterForm(request.GET or None, regions=regions, districts=districts)
     table = school_table(actor=request.user, filters=filters, page=request.GET.get("page"))
@@ -82,14 +76,14 @@ def school_list(request: AuthedHttpRequest) -> HttpResponseBase:
     )
 
 
-def school_detail(request: AuthedHttpRequest, school_id: int) -> HttpResponse:
-    school = selectors.school_get_for_user(user=request.user, school_id=school_id)
+@checked(School, kwarg="school_id", shape=selectors.school_page)
+def school_detail(request: AuthedHttpRequest, school: School) -> HttpResponse:
     staff = Paginator(selectors.school_staff(school=school), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/school_detail.html", {"school": school, "page": staff, "query": ""})
 
 
-def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+@checked(Person, kwarg="person_id", shape=selectors.person_page)
+def person_detail(request: AuthedHttpRequest, person: Person) -> HttpResponse:
     show_personal = can_view_personal_data(request.user, person)
     return render(
         request,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shamy.access.context import access_for
+from shamy.access.models import Membership
 from shamy.accounts.models import User
 from shamy.attendance.models import Attendance, AttendanceStatus, Feedback, Gathering, Presentation
 from shamy.attendance.permissions import can_give_feedback, can_manage_gathering, can_mark_attendance, can_present
@@ -97,7 +98,6 @@ def attendance_expect(*, actor: User, gathering: Gathering, person: Person, scho
     programme. Raises PermissionDenied or ValidationError (already expected, not a participant,
     cancelled gathering).
     """
-    from shamy.access.models import Membership
 
     if not can_manage_gathering(actor, gathering):
         raise PermissionDenied

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shamy.accounts.models import User
+from shamy.core.rules import allowed
 from shamy.portfolios import permissions
 from shamy.portfolios.models import DevelopmentProject, Draft, PortfolioSection, Thread
 
@@ -29,14 +30,15 @@ def draft_key_allowed(actor: User, key: str) -> bool:
     visible = DevelopmentProject.objects.restrict(actor, "view")
     if match["section"]:
         section = (
-            PortfolioSection.objects.filter(pk=int(match["section"]), portfolio__project__in=visible)
+            PortfolioSection.objects.restrict(actor, "view")
+            .filter(pk=int(match["section"]))
             .select_related("portfolio__project__teacher")
             .first()
         )
-        return section is not None and permissions.can_edit_project(actor, section.portfolio.project)
+        return section is not None and allowed(actor, section.portfolio.project, "edit")
     if match["journal"]:
         project = visible.filter(pk=int(match["journal"])).select_related("teacher").first()
-        return project is not None and permissions.can_edit_project(actor, project)
+        return project is not None and allowed(actor, project, "edit")
     project = visible.filter(pk=int(match["comment"])).select_related("teacher", "cohort").first()
     return (
         project is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core import files
-from shamy.portfolios import permissions
+from shamy.core.rules import require
 from shamy.portfolios.models import DevelopmentProject, Evidence, EvidenceKind
 from shamy.portfolios.services.projects import _touch
 
@@ -62,8 +62,7 @@ def evidence_add(
     data and get a thumbnail. An item showing pupils needs the parents' consent on file. Rejections raise
     ``ValidationError`` with the field to blame. Files go through Django's default storage.
     """
-    if not permissions.can_edit_project(actor, project):
-        raise PermissionDenied
+    require(actor, project, "edit")
     if shows_pupils and not parental_consent:
         raise ValidationError(
             {"parental_consent": _("This item shows pupils: confirm that consent from parents is on file.")}
@@ -138,8 +137,7 @@ def _store(
 def evidence_delete(*, actor: User, evidence: Evidence) -> None:
     """Remove evidence and its files. Teacher or collaborator, portfolio not submitted."""
     project = evidence.project
-    if not permissions.can_edit_project(actor, project) or project.portfolio.is_submitted:
-        raise PermissionDenied
+    require(actor, evidence, "delete")
     names = [str(field.name) for field in (evidence.file, evidence.thumbnail) if field]
     storage = evidence.file.storage
     audit_record(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
-from shamy.portfolios import permissions
+from shamy.core.rules import require
 from shamy.portfolios.models import Evidence, Portfolio, PortfolioSection, PortfolioStatus
 from shamy.portfolios.services.drafts import draft_discard
 from shamy.portfolios.services.projects import _touch
@@ -42,8 +42,7 @@ def section_save(
     still in draft (PermissionDenied). Evidence must belong to the same project.
     """
     project = section.portfolio.project
-    if not permissions.can_edit_project(actor, project):
-        raise PermissionDenied
+    require(actor, project, "edit")
     locked = (
         PortfolioSection.objects.select_for_update(of=("self",))
         .select_related("portfolio", "updated_by")
@@ -80,8 +79,7 @@ def section_save(
 def portfolio_submit(*, actor: User, portfolio: Portfolio) -> Portfolio:
     """Submit the portfolio for assessment: certifiers can see it from now on and it can no
     longer be edited. Only the teacher (PermissionDenied); every section needs text."""
-    if not permissions.can_manage_project(actor, portfolio.project):
-        raise PermissionDenied
+    require(actor, portfolio, "submit")
     portfolio = Portfolio.objects.select_for_update().get(pk=portfolio.pk)
     if portfolio.is_submitted:
         raise ValidationError(_("This portfolio has already been submitted."))

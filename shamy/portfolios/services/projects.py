@@ -15,6 +15,7 @@ from shamy.access.context import access_for
 from shamy.access.roles import Role
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
+from shamy.core.rules import allowed, require
 from shamy.core.text import search_key
 from shamy.portfolios import permissions
 from shamy.portfolios.models import (
@@ -26,6 +27,7 @@ from shamy.portfolios.models import (
     PortfolioSection,
     ProjectStep,
 )
+from shamy.portfolios.services.drafts import draft_discard
 from shamy.programmes.models import Cohort, MethodologyStage
 from shamy.registry.models import Person
 
@@ -123,8 +125,7 @@ def project_update(
     collaborators: Iterable[Person] = (),
 ) -> DevelopmentProject:
     """Change the title, theme, concern and collaborators. Only the teacher (PermissionDenied)."""
-    if not permissions.can_manage_project(actor, project):
-        raise PermissionDenied
+    require(actor, project, "manage")
     project = DevelopmentProject.objects.select_for_update().select_related("teacher").get(pk=project.pk)
     before = snapshot(project)
     before_collaborators = sorted(project.collaborators.values_list("pk", flat=True))
@@ -160,8 +161,7 @@ def project_move_stage(*, actor: User, project: DevelopmentProject, stage: Metho
     Needs the teacher (PermissionDenied). Skipping stages, or a stage of another programme,
     raises ValidationError. Audited with the stage before and after.
     """
-    if not permissions.can_manage_project(actor, project):
-        raise PermissionDenied
+    require(actor, project, "manage")
     project = DevelopmentProject.objects.select_for_update().select_related("stage", "cohort").get(pk=project.pk)
     stages = list(MethodologyStage.objects.filter(programme_id=project.cohort.programme_id).order_by("order", "id"))
     if not stage_move_allowed(stages, project.stage, stage):
@@ -183,8 +183,7 @@ def project_move_stage(*, actor: User, project: DevelopmentProject, stage: Metho
 @transaction.atomic
 def step_add(*, actor: User, project: DevelopmentProject, title: str, due_on: datetime.date) -> ProjectStep:
     """Add a dated step to the plan. Teacher or collaborator (PermissionDenied)."""
-    if not permissions.can_edit_project(actor, project):
-        raise PermissionDenied
+    require(actor, project, "edit")
     step = ProjectStep(project=project, title=title.strip(), due_on=due_on)
     step.full_clean()
     step.save()
@@ -196,8 +195,7 @@ def step_add(*, actor: User, project: DevelopmentProject, title: str, due_on: da
 @transaction.atomic
 def step_mark_done(*, actor: User, step: ProjectStep, done: bool = True) -> ProjectStep:
     """Mark a step done today (or not done). Teacher or collaborator (PermissionDenied)."""
-    if not permissions.can_edit_project(actor, step.project):
-        raise PermissionDenied
+    require(actor, step, "edit")
     before = snapshot(step)
     step.done_on = timezone.localdate() if done else None
     step.save(update_fields=["done_on"])
@@ -212,10 +210,7 @@ def journal_add(
 ) -> JournalEntry:
     """Add a dated reflection to the journal and drop the author's autosaved draft of it.
     Teacher or collaborator (PermissionDenied)."""
-    from shamy.portfolios.services.drafts import draft_discard
-
-    if not permissions.can_edit_project(actor, project):
-        raise PermissionDenied
+    require(actor, project, "edit")
     entry = JournalEntry(
         project=project, author=actor, text=text.strip(), written_on=written_on or timezone.localdate()
     )
@@ -232,14 +227,11 @@ def comment_add(*, actor: User, project: DevelopmentProject, thread: str, text: 
     """Write in a feedback thread. The teacher, collaborators and coordinator write in both;
     school facilitators and the principal in the school thread; the assigned link
     facilitator in the link thread (PermissionDenied otherwise)."""
-    from shamy.portfolios.services.drafts import draft_discard
-
-    if not permissions.can_comment(actor, project, thread):
-        raise PermissionDenied
+    permissions.require_comment(actor, project, thread)
     comment = Comment(project=project, thread=thread, author=actor, text=text.strip())
     comment.full_clean()
     comment.save()
-    if permissions.can_edit_project(actor, project):
+    if allowed(actor, project, "edit"):
         _touch(project)
     draft_discard(actor=actor, key=f"comment:{project.pk}:{thread}")
     audit_record(actor=actor, action="portfolios.comment.created", target=comment)
@@ -249,8 +241,7 @@ def comment_add(*, actor: User, project: DevelopmentProject, thread: str, text: 
 @transaction.atomic
 def project_endorse(*, actor: User, project: DevelopmentProject, note: str = "") -> DevelopmentProject:
     """The principal endorses the project (who, when, a note). PermissionDenied for others."""
-    if not permissions.can_endorse_project(actor, project):
-        raise PermissionDenied
+    require(actor, project, "endorse")
     project = DevelopmentProject.objects.select_for_update().get(pk=project.pk)
     before = snapshot(project, ["endorsed_by", "endorsed_at", "endorsement_note"])
     project.endorsed_by = actor

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
+from shamy.core.rules import require
 from shamy.core.text import search_key
-from shamy.portfolios import permissions
 from shamy.portfolios.models import DevelopmentProject, PublicSummary, SharingConsent
 
 
@@ -41,8 +40,7 @@ def summary_publish(
     Only the teacher (PermissionDenied). A new consent record is written whenever what may be
     shown changes, so there is always a record of what was agreed and when.
     """
-    if not permissions.can_manage_project(actor, project):
-        raise PermissionDenied
+    require(actor, project, "manage")
     consent = project.sharing_consents.filter(withdrawn_at__isnull=True).first()
     if consent is None or (consent.show_name, consent.show_school) != (show_name, show_school):
         if consent is not None:
@@ -71,8 +69,7 @@ def summary_publish(
 @transaction.atomic
 def consent_withdraw(*, actor: User, project: DevelopmentProject) -> None:
     """Withdraw consent: the public page and poster disappear at once. Only the teacher."""
-    if not permissions.can_manage_project(actor, project):
-        raise PermissionDenied
+    require(actor, project, "manage")
     now = timezone.now()
     for consent in project.sharing_consents.filter(withdrawn_at__isnull=True):
         consent.withdrawn_at = now

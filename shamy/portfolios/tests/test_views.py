@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from shamy.core.testing.factories import PersonFactory
 from shamy.portfolios.models import DevelopmentProject, Draft, FocusTheme, PortfolioSection
+from shamy.portfolios.poster import PosterContent, poster_pdf
 from shamy.portfolios.services import portfolios, projects, sharing
 from shamy.portfolios.tests.conftest import make_project, stage, weeks_ago
 
@@ -266,8 +267,6 @@ def test_poster_is_a_pdf_with_an_embedded_dejavu_font(client, programme_cast):
 
 
 def test_poster_embeds_dejavu_sans_for_kazakh_letters():
-    from shamy.portfolios.poster import PosterContent, poster_pdf
-
     content = PosterContent(
         title="Әріптестермен бірге өсу",
         author="Әлімова Гүлнар",

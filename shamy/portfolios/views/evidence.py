@@ -1,0 +1,60 @@
+"""Evidence: adding a file or a video link, removing it, and serving the file and its thumbnail."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shamy.access.http import AuthedHttpRequest
+from shamy.core import files
+from shamy.core.rules import checked
+from shamy.portfolios import selectors
+from shamy.portfolios.forms import EvidenceForm
+from shamy.portfolios.models import DevelopmentProject, Evidence
+from shamy.portfolios.services import evidence as evidence_services
+from shamy.portfolios.views.common import apply_errors, checked_project, project_anchor
+
+
+@checked_project("edit")
+def evidence_add(request: AuthedHttpRequest, project: DevelopmentProject) -> HttpResponse:
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            evidence_services.evidence_add(actor=request.user, project=project, upload=data.pop("file"), **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The evidence has been added."))
+            return redirect(project_anchor(project.pk, "#evidence"))
+    # A failed upload re-renders the form with everything typed; only the file must be chosen again.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portfolios/evidence_form.html", {"form": form, "project": project}, status=status)
+
+
+@require_POST
+@checked(Evidence, "delete", kwarg="evidence_id", shape=selectors.evidence_page)
+def evidence_delete(request: AuthedHttpRequest, evidence: Evidence) -> HttpResponse:
+    evidence_services.evidence_delete(actor=request.user, evidence=evidence)
+    messages.success(request, _("The evidence has been removed."))
+    return redirect(project_anchor(evidence.project_id, "#evidence"))
+
+
+@checked(Evidence, "read", kwarg="evidence_id", shape=selectors.evidence_page)
+def evidence_file(request: AuthedHttpRequest, evidence: Evidence) -> HttpResponseBase:
+    if not evidence.file:
+        raise Http404
+    inline = evidence.mime.startswith(("image/", "audio/")) or evidence.mime == "application/pdf"
+    return files.file_response(evidence, evidence.file, content_type=evidence.mime, inline=inline, max_age=3600)
+
+
+@checked(Evidence, "read", kwarg="evidence_id", shape=selectors.evidence_page)
+def evidence_thumbnail(request: AuthedHttpRequest, evidence: Evidence) -> HttpResponseBase:
+    if not evidence.thumbnail:
+        raise Http404
+    return files.file_response(evidence, evidence.thumbnail, content_type="image/jpeg", inline=True, max_age=3600)
