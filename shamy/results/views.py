@@ -51,7 +51,7 @@ def programme_results(request: AuthedHttpRequest, programme: Programme) -> HttpR
         "query": request.GET.urlencode(),
         "manage": manage,
         "indicator_form": IndicatorForm(programme=programme) if manage else None,
-        "request_form": ReportRequestForm(initial=initial),
+        "request_form": ReportRequestForm(initial=initial, prefix="report"),
         "reports": recent_reports(programme=programme),
     }
     return render(request, "results/programme.html", context)
@@ -112,7 +112,7 @@ def report_export(request: AuthedHttpRequest, programme: Programme, fmt: str) ->
 @require_POST
 @checked(Programme, "results", kwarg="programme_id")
 def report_request_view(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
-    form = ReportRequestForm(request.POST)
+    form = ReportRequestForm(request.POST, prefix="report")
     if form.is_valid():
         report_request(actor=request.user, programme=programme, **form.cleaned_data)
         messages.success(request, _("The report is being prepared; it appears in the list when ready."))

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from shamy.core.testing.matrix import FORBIDDEN, OK, REDIRECT, Expect, Row, Visit, matrix_test
 from shamy.programmes.testing import ALL_PERSONAS
-from shamy.results.models import ResultsIndicator
+from shamy.results.models import DonorReport, ResultsIndicator
 
 pytestmark = pytest.mark.django_db
 
 expect = Expect(ALL_PERSONAS)
 READERS = {"aigerim", "dana", "aliya", "nurlan"}
 IN_PROGRAMME = READERS | {"bolat", "saule", "timur", "madina", "serik", "talgat", "tomiris"}
+
+
+def _report_requested_only_when_allowed(visit: Visit) -> None:
+    made = DonorReport.objects.filter(starts_on=datetime.date(2024, 1, 1), ends_on=datetime.date(2024, 12, 31))
+    assert made.exists() == (visit.persona in READERS)
 
 
 def _indicator_kept(visit: Visit) -> None:
@@ -61,7 +68,8 @@ MATRIX = [
         lambda c, s: reverse("results:report-request", args=[c.programme.pk]),
         expect.only(READERS, visible=IN_PROGRAMME, ok=REDIRECT),
         method="post",
-        data=lambda c, s: {"starts_on": "2024-01-01", "ends_on": "2024-12-31", "language": "kk"},
+        data=lambda c, s: {"report-starts_on": "2024-01-01", "report-ends_on": "2024-12-31", "report-language": "kk"},
+        check=_report_requested_only_when_allowed,
     ),
     Row(
         "results:report-download",
