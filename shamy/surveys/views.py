@@ -54,7 +54,8 @@ def survey_index(request: AuthedHttpRequest) -> HttpResponse:
         for survey in selectors.survey_list(actor=request.user)
     ]
     coordinated = [m for m in request.access.programme_memberships() if m.role == "coordinator"]
-    return render(request, "surveys/survey_list.html", {"rows": rows, "coordinated": coordinated})
+    context = {"rows": rows, "coordinated": coordinated, "threshold": selectors.suppression_threshold()}
+    return render(request, "surveys/survey_list.html", context)
 
 
 @checked(Programme, "create-survey", kwarg="programme_id")
