@@ -1,7 +1,13 @@
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from shamy.core.testing.cast import Cast, build_cast
 from shamy.programmes.testing import ProgrammeCast, Scene, build_programme_cast, build_scene
+
+# Property tests check properties, not speed: on a shared CI machine one example can take longer
+# than hypothesis's default 200 ms deadline, which would make a correct test flaky.
+hypothesis_settings.register_profile("shamy", deadline=None)
+hypothesis_settings.load_profile("shamy")
 
 
 @pytest.fixture

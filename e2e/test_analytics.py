@@ -78,3 +78,25 @@ def test_regional_analyst_sees_only_their_regions_districts(page: Page, world: W
 
     response = page.goto(f"/analytics/regions/{world.cast.region_b.pk}/")
     assert response is not None and response.status == 404
+
+
+def test_analyst_reads_an_official_year_and_corrects_need_weights(page: Page, world: World):
+    """Issue 10: a year other than the registry's shows the official series (2021/22: Almaty Region
+    800 and Mangystau 172, the split not published) and names its source; a weight that is not a
+    whole number 0-10 is a form error, not silently 1."""
+    sign_in(page, world.analyst_email, world.analyst_password)
+    page.goto("/analytics/?indicator=schools&year=2021")
+    national = page.locator("section.national dl.figures")
+    expect(national).to_contain_text("972")  # 800 + 172: the two regions of the test world
+    expect(national).to_contain_text(translated("kk", "no data"))
+    page.locator("section.national details.source summary").click()
+    expect(page.locator("section.national details.source")).to_contain_text("PDDL 1.0")
+    row = page.locator("#region-table tbody tr", has_text=world.region.name_kk)
+    expect(row).to_contain_text("800")
+
+    page.goto("/analytics/need/?rural_share=-3")
+    expect(page.locator("#weight-rural_share")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#need-rows")).not_to_contain_text(world.region.name_kk)
+    page.locator("#weight-rural_share").fill("2")
+    page.locator("#weight-rural_share").dispatch_event("change")
+    expect(page.locator("#need-table")).to_contain_text(world.region.name_kk)

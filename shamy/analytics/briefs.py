@@ -16,6 +16,7 @@ from shamy.access.context import AnalyticsScope
 from shamy.analytics import geo
 from shamy.analytics.dashboard import Filters, build_dashboard, build_region_page, build_trend
 from shamy.analytics.models import Indicator
+from shamy.analytics.selectors import registry_year
 from shamy.registry.models import Region
 
 BRIEF_INDICATORS = (
@@ -35,6 +36,14 @@ def render_brief(
 ) -> bytes:
     from weasyprint import HTML
 
+    html = brief_html(request=request, scope=scope, region=region, filters=filters, indicators=indicators)
+    return bytes(HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf())
+
+
+def brief_context(
+    *, scope: AnalyticsScope, region: Region | None, filters: Filters, indicators: list[Indicator]
+) -> dict[str, Any]:
+    """What the brief shows, built by the dashboard's and region page's own builders."""
     chosen = [indicator for indicator in indicators if indicator.code in BRIEF_INDICATORS]
     chosen += [indicator for indicator in indicators if indicator.source_kind == "imported"]
     summaries: list[dict[str, Any]] = []
@@ -57,19 +66,22 @@ def render_brief(
         main = next(i for i in indicators if i.code == filters.indicator)
         region_page = build_region_page(scope=scope, region=region, filters=filters, indicator=main)
     trend = build_trend("")
-    html = render_to_string(
-        "analytics/brief.html",
-        {
-            "region": region,
-            "filters": filters,
-            "summaries": summaries,
-            "board": map_board,
-            "page": region_page,
-            "trend": trend,
-            "attribution": geo.ATTRIBUTION,
-            "standalone": True,
-            "generated": timezone.localtime(),
-        },
-        request,
-    )
-    return bytes(HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf())
+    return {
+        "region": region,
+        "filters": filters,
+        "summaries": summaries,
+        "board": map_board,
+        "page": region_page,
+        "trend": trend,
+        "attribution": geo.ATTRIBUTION,
+        "standalone": True,
+        "generated": timezone.localtime(),
+        "reference_year": registry_year(),
+    }
+
+
+def brief_html(
+    *, request: HttpRequest, scope: AnalyticsScope, region: Region | None, filters: Filters, indicators: list[Indicator]
+) -> str:
+    context = brief_context(scope=scope, region=region, filters=filters, indicators=indicators)
+    return render_to_string("analytics/brief.html", context, request)

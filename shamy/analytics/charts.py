@@ -1,4 +1,5 @@
-"""Chart layout for server-rendered SVG: colour scales, bars and lines. Pure code, no Django.
+"""Chart layout for server-rendered SVG: colour scales, bars and lines. No database; labels go through
+the one number format (:mod:`shamy.core.numbers`).
 
 Colours: a 5-step cividis scale for values (colour-blind safe, readable in grey), a 7-step
 purple–orange diverging scale centred on parity (1.0), Okabe–Ito blue and orange for urban and
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from shamy.core.numbers import format_decimal
 
 CIVIDIS = ("#00224e", "#35456c", "#666970", "#948e77", "#c8b866", "#fee838")
 SEQUENTIAL = ("#fee838", "#c8b866", "#948e77", "#575d6d", "#00224e")  # light → dark = low → high
@@ -131,6 +134,15 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Marker:
+    """A dashed vertical line before a year where the series breaks, labelled with the numbers of
+    the notes that explain it."""
+
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
 class LineChart:
     width: float
     height: float
@@ -141,7 +153,8 @@ class LineChart:
     series: tuple[Series, ...]
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
-    break_x: float | None
+    markers: tuple[Marker, ...]
+    decimals: int = 0  # places shown for the series' values
 
 
 def line_chart(
@@ -150,8 +163,9 @@ def line_chart(
     *,
     width: float = 640,
     height: float = 300,
-    break_year: int | None = None,
+    breaks: Sequence[int] = (),
     y_floor: float | None = 0,
+    decimals: int = 0,
 ) -> LineChart:
     left, top, right, bottom = 56.0, 12.0, 16.0, 32.0
     plot_width, plot_height = width - left - right, height - top - bottom
@@ -191,13 +205,19 @@ def line_chart(
     step = 2 if len(years) > 12 else 1
     x_ticks = tuple(Tick(x_of(year), str(year)) for year in years[::step])
     y_ticks = tuple(Tick(y_of(low + span * index / 4), _short(low + span * index / 4)) for index in range(5))
-    break_x = x_of(break_year - 0.5) if break_year is not None and years and first < break_year <= last else None
-    return LineChart(width, height, left, top, plot_width, plot_height, tuple(built), x_ticks, y_ticks, break_x)
+    numbers: dict[int, list[int]] = {}
+    for number, year in enumerate(breaks, start=1):
+        if years and first <= year <= last:
+            numbers.setdefault(year, []).append(number)
+    markers = tuple(
+        Marker(x_of(year - 0.5) if year > first else x_of(year), ",".join(str(number) for number in listed))
+        for year, listed in sorted(numbers.items())
+    )
+    return LineChart(
+        width, height, left, top, plot_width, plot_height, tuple(built), x_ticks, y_ticks, markers, decimals
+    )
 
 
 def _short(value: float) -> str:
-    if abs(value) >= 1000:
-        return f"{value:,.0f}".replace(",", "\u202f")
-    if abs(value) >= 10:
-        return f"{value:.0f}"
-    return f"{value:.2f}"
+    """An axis label: whole numbers from 10 up, two places below (rounded, in the language's format)."""
+    return format_decimal(value, 0 if abs(value) >= 10 else 2)

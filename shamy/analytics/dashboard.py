@@ -15,8 +15,18 @@ from django.utils.translation import gettext_lazy
 
 from shamy.access.context import AnalyticsScope
 from shamy.analytics import charts, geo, need, trends
-from shamy.analytics.indicators import COMPUTED, Bucket, Row, evaluate, imported_spec, spec_for
+from shamy.analytics.indicators import (
+    COLUMNS,
+    COMPUTED,
+    Bucket,
+    Row,
+    TableCell,
+    evaluate,
+    imported_spec,
+    spec_for,
+)
 from shamy.analytics.models import Direction, Indicator, Level, SourceKind
+from shamy.analytics.reading import parity_reading
 from shamy.analytics.selectors import (
     IndicatorTable,
     current_school_year,
@@ -25,10 +35,13 @@ from shamy.analytics.selectors import (
     indicator_table,
     overall_bucket,
     panel_for,
+    programme_keys,
     qualification_breakdown,
     regions_in_scope,
+    registry_year,
     threshold,
 )
+from shamy.analytics.suppression import complete
 from shamy.analytics.templatetags.analytics_tags import plain
 from shamy.core.translated import localized
 from shamy.registry.models import Region
@@ -41,6 +54,21 @@ MEASURES = {
     "parity": gettext_lazy("Parity index (rural / urban)"),
 }
 DEFAULT_INDICATOR = "high_speed_internet_share"
+# Indicators counted from dated records (cohort dates, attendance): true in any school year.
+DATED = frozenset(
+    {
+        "programme_schools",
+        "programme_pupils",
+        "programme_teachers",
+        "participation_hours_per_teacher",
+        "programme_facilitators",
+        "programme_principals",
+    }
+)
+# Registry indicators that an official series gives for years other than the registry's.
+OFFICIAL = frozenset({"schools", "rural_share"})
+# The panel keys that count programme reach in a school year.
+REACH_KEYS = ("reached", "reached_pupils")
 
 
 @dataclass(frozen=True)
@@ -59,17 +87,22 @@ class Filters:
         indicator_codes: Sequence[str],
         programme_ids: Sequence[int],
         programme_required: bool = False,
+        reference_year: int | None = None,
     ) -> Filters:
         """Unknown or invalid values fall back to defaults: a filter never causes an error page.
 
         With ``programme_required`` (coordinators, observers) the programme is always one of
-        ``programme_ids``, the first by default.
+        ``programme_ids``, the first by default. Without a year, a registry indicator opens on
+        the registry's reference year (the only year its figures describe) and a dated one
+        (programme reach, attendance) on the current school year.
         """
         code = str(query.get("indicator") or "")
+        code = code if code in indicator_codes else DEFAULT_INDICATOR
         measure = str(query.get("measure") or "all")
         raw_year = str(query.get("year") or "")
         this_year = current_school_year()
-        year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= this_year else this_year
+        default_year = this_year if code in DATED or reference_year is None else reference_year
+        year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= this_year else default_year
         raw_programme = str(query.get("programme") or "")
         programme = int(raw_programme) if raw_programme.isdigit() and int(raw_programme) in programme_ids else None
         if programme is None and programme_required and programme_ids:
@@ -77,7 +110,7 @@ class Filters:
         names = {name for name, _ru, _kato in trends.region_names()}
         trend_region = str(query.get("trend_region") or "")
         return cls(
-            indicator=code if code in indicator_codes else DEFAULT_INDICATOR,
+            indicator=code,
             measure=measure if measure in MEASURES else "all",
             year=year,
             programme=programme,
@@ -102,12 +135,133 @@ def needs_staff(indicator: Indicator) -> bool:
 
 def needs_attendance(indicator: Indicator) -> bool:
     """Whether the indicator is computed from programme attendance."""
-    return _uses(indicator, "participants", "attended")
+    return _uses(indicator, "participants", "attended", "facilitators", "principals")
 
 
-def year_choices() -> list[int]:
+def year_choices(reference_year: int | None = None) -> list[int]:
+    """The current school year and the five before it, reaching back to the registry's year."""
     this_year = current_school_year()
-    return list(range(this_year, this_year - 6, -1))
+    first = min(this_year - 5, reference_year if reference_year is not None else this_year)
+    return list(range(this_year, first - 1, -1))
+
+
+def year_basis(indicator: Indicator, year: int, reference_year: int) -> str:
+    """Where an indicator's figures for ``year`` come from: "registry" (the snapshot, in its own
+    year), "official" (the official series), "dated" (records dated in that year), "imported",
+    or "none" (a registry figure in another year: no data)."""
+    if indicator.source_kind == SourceKind.IMPORTED:
+        return "imported"
+    if indicator.code in DATED:
+        return "dated"
+    if year == reference_year:
+        return "registry"
+    if indicator.code in OFFICIAL and year in trends.official_years():
+        return "official"
+    return "none"
+
+
+# A cell of the programmes' tables taken together: (programme id or None for all; place; column).
+JointCell = tuple[int | None, int | None, str]
+
+
+def _joint_pattern(
+    *, indicator: Indicator, year: int, minimum: int, region: Region | None
+) -> dict[int | None, set[TableCell]]:
+    """The cells hidden in the national table of regions (``region`` None) or in one region's
+    table of districts, for every programme filter at once (None: all programmes).
+
+    Attendance figures are published per programme and for all programmes together, the latter
+    being (at most) the sum of the former, so a cell hidden in one programme's table could be
+    worked out as "all programmes" minus the others. Those tables are protected together: besides
+    each table's rows and columns, one line per cell runs across the programmes, with "all
+    programmes" as its total. A district table also keeps hidden what the national table hides of
+    its region (its total row). Figures that no programme filter changes need only their own table.
+    """
+    scope = AnalyticsScope(national=True)
+    attendance = needs_attendance(indicator)
+    keys: list[int | None] = [None, *programme_keys()] if attendance else [None]
+    places: list[Any] = []
+    tables: dict[int | None, IndicatorTable] = {}
+    national: dict[int | None, set[TableCell]] = {}
+    if region is not None:
+        national = _joint_pattern(indicator=indicator, year=year, minimum=minimum, region=None)
+    for key in keys:
+        panel = panel_for(
+            scope=scope,
+            level=Level.REGION if region is None else Level.DISTRICT,
+            region_id=None if region is None else region.pk,
+            year=year,
+            programme_id=key,
+            staff=needs_staff(indicator),
+            attendance=attendance,
+        )
+        if not places:
+            places = regions_in_scope(scope) if region is None else [d for d in districts_of(region) if d.pk in panel]
+        forced = {(None, column) for pk, column in national.get(key, set()) if region is not None and pk == region.pk}
+        tables[key] = indicator_table(indicator=indicator, panel=panel, places=places, minimum=minimum, forced=forced)
+    if len(keys) == 1:
+        return {key: table.suppressed for key, table in tables.items()}
+    row_keys: list[int | None] = [place.pk for place in places] + [None]
+    values: dict[JointCell, float | None] = {}
+    hidden: set[JointCell] = set()
+    lines: list[list[JointCell]] = []
+    for key, table in tables.items():
+        rows = [row for _place, row in table.rows] + [table.national]
+        for row_key, row in zip(row_keys, rows, strict=True):
+            for column in COLUMNS:
+                values[(key, row_key, column)] = getattr(row, column).people
+        hidden |= {(key, row_key, column) for row_key, column in table.suppressed}
+        lines += [[(key, row_key, column) for column in COLUMNS] for row_key in row_keys]
+        lines += [[(key, row_key, column) for row_key in row_keys] for column in COLUMNS]
+    lines += [[(key, row_key, column) for key in keys] for row_key in row_keys for column in COLUMNS]
+    totals = {
+        (key, row_key, column)
+        for key in keys
+        for row_key in row_keys
+        for column in COLUMNS
+        if key is None or row_key is None or column == "total"
+    }
+    hidden = complete(values, lines, hidden, totals=totals)
+    return {key: {(row_key, column) for k, row_key, column in hidden if k == key} for key in keys}
+
+
+def national_pattern(*, indicator: Indicator, filters: Filters, minimum: int) -> set[TableCell]:
+    """The cells the national table of regions hides for these filters (see :func:`_joint_pattern`)."""
+    if spec_for(indicator.code, indicator.source_kind).people is None:
+        return set()  # nothing about people: nothing is hidden
+    patterns = _joint_pattern(indicator=indicator, year=filters.year, minimum=minimum, region=None)
+    # Figures no programme filter changes have one pattern, computed without a filter.
+    return patterns.get(filters.programme if needs_attendance(indicator) else None, set())
+
+
+def region_pattern(*, indicator: Indicator, filters: Filters, minimum: int, region: Region) -> set[TableCell]:
+    """The cells a region's table of districts hides for these filters: its total row as the
+    national table hides it, and its districts protected with the other programmes' tables."""
+    if spec_for(indicator.code, indicator.source_kind).people is None:
+        return set()
+    patterns = _joint_pattern(indicator=indicator, year=filters.year, minimum=minimum, region=region)
+    return patterns.get(filters.programme if needs_attendance(indicator) else None, set())
+
+
+def about_indicator(indicator: Indicator, year: int, reference_year: int) -> list[tuple[str, str]]:
+    """(label, text) pairs every export of an indicator carries: source, licence, definition."""
+    basis = year_basis(indicator, year, reference_year)
+    if basis == "official":
+        source = f"{trends.SOURCE}"
+        licence = str(trends.LICENCE)
+        definition = str(trends.DEFINITION)
+    else:
+        source = indicator.source
+        if basis == "imported":
+            licence = _("as published by the source named")
+        else:
+            licence = _("computed by Shamy from its registry and programme records; not openly licensed")
+        definition = indicator.definition_text
+        if basis in ("registry", "none"):
+            definition += " " + _("Registry figures describe the school year %(year)s only.") % {
+                "year": f"{reference_year}/{(reference_year + 1) % 100:02d}"
+            }
+    return [(_("Source"), source), (_("Licence"), licence), (_("Definition"), definition)]
 
 
 @dataclass
@@ -136,6 +290,9 @@ class Dashboard:
     bars: charts.BarChart
     qualification: list[dict[str, Any]]
     threshold: int
+    basis: str = "registry"
+    reference_year: int = 0
+    about: list[tuple[str, str]] = field(default_factory=list)  # source, licence, definition
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -150,7 +307,18 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         attendance=needs_attendance(indicator),
     )
     minimum = threshold()
-    table = indicator_table(indicator=indicator, panel=panel, places=regions, minimum=minimum)
+    forced: set[TableCell] = set()
+    if not scope.national or needs_attendance(indicator):
+        # A regional table repeats the national table's pattern for its regions, so that two
+        # views of one region never differ in what they hide; attendance tables repeat the
+        # pattern protecting the programmes' tables together (see national_pattern).
+        pattern = national_pattern(indicator=indicator, filters=filters, minimum=minimum)
+        forced = {
+            cell
+            for cell in pattern
+            if (cell[0] is None and scope.national) or (cell[0] is not None and scope.allows_region(cell[0]))
+        }
+    table = indicator_table(indicator=indicator, panel=panel, places=regions, minimum=minimum, forced=forced)
     unit = filters.unit_for(indicator)
     measure = filters.measure
     rows_by_kato = {region.kato: (region, row) for region, row in table.rows}
@@ -179,6 +347,8 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
                 "gap": plain(row.gap, indicator_unit),
                 "parity": plain(row.parity, "parity"),
             }
+            if row.parity is not None:
+                details += f" ({parity_reading(row.parity, str(indicator.direction))})"
         map_regions.append(
             MapRegion(shape, region, row, scale.colour(value), title, value_text, region is not None, name, details)
         )
@@ -203,8 +373,11 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         geometry=geometry,
         scale=scale,
         bars=bars,
-        qualification=qualification_breakdown(panel) if staff else [],
+        qualification=qualification_breakdown(panel, minimum) if staff else [],
         threshold=minimum,
+        basis=year_basis(indicator, filters.year, registry_year()),
+        reference_year=registry_year(),
+        about=about_indicator(indicator, filters.year, registry_year()),
     )
 
 
@@ -216,6 +389,9 @@ class RegionPage:
     unit: str
     threshold: int
     qualification: list[dict[str, Any]]
+    basis: str = "registry"
+    reference_year: int = 0
+    about: list[tuple[str, str]] = field(default_factory=list)  # source, licence, definition
 
 
 def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters, indicator: Indicator) -> RegionPage:
@@ -231,7 +407,10 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
     )
     minimum = threshold()
     districts = [district for district in districts_of(region) if district.pk in panel]
-    table = indicator_table(indicator=indicator, panel=panel, places=districts, minimum=minimum)
+    # The region's own figures are in the national table too: what that table hides, the
+    # region page hides (and protects among its districts, with the other programmes' tables).
+    forced = region_pattern(indicator=indicator, filters=filters, minimum=minimum, region=region)
+    table = indicator_table(indicator=indicator, panel=panel, places=districts, minimum=minimum, forced=forced)
     measure = filters.measure if filters.measure in ("all", "urban", "rural", "gap", "parity") else "all"
     ranked = sorted(
         table.rows,
@@ -244,8 +423,19 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
             for district, row in ranked
         ]
     )
-    breakdown = qualification_breakdown(panel) if staff else []
-    return RegionPage(region, table, bars, filters.unit_for(indicator), minimum, breakdown)
+    breakdown = qualification_breakdown(panel, minimum) if staff else []
+    reference = registry_year()
+    return RegionPage(
+        region,
+        table,
+        bars,
+        filters.unit_for(indicator),
+        minimum,
+        breakdown,
+        basis=year_basis(indicator, filters.year, reference),
+        reference_year=reference,
+        about=about_indicator(indicator, filters.year, reference),
+    )
 
 
 @dataclass
@@ -255,11 +445,37 @@ class Trend:
     counts: charts.LineChart
     share: charts.LineChart
     region_en: str
+    breaks: tuple[trends.Break, ...] = ()
+    source: str = ""
+    licence: str = ""
+    definition: str = ""
+
+    @property
+    def numbered_breaks(self) -> list[tuple[int, trends.Break]]:
+        """The breaks within the series' years, numbered as the charts' markers are."""
+        years = {point.year for point in self.points}
+        return [(number, item) for number, item in enumerate(self.breaks, start=1) if item.year in years]
+
+    def notes(self, point: trends.Point) -> list[str]:
+        """What a reader must know about one year's figures: its breaks and its gaps."""
+        notes = [f"({number}) {item.note}" for number, item in self.numbered_breaks if item.year == point.year]
+        if point.before_break:
+            notes.append(_("Urban and rural exclude evening schools."))
+        if point.total is not None and (point.urban is None or point.rural is None):
+            notes.append(_("Split missing in the source."))
+        if point.rural_inferred:
+            notes.append(_("Rural 0 inferred: the source has no rural row for a city of republican significance."))
+        return notes
+
+    @property
+    def rows(self) -> list[tuple[trends.Point, list[str]]]:
+        return [(point, self.notes(point)) for point in self.points]
 
 
 def build_trend(region_en: str = "") -> Trend:
     points = trends.region_series(region_en) if region_en else trends.national_series()
     years = [point.year for point in points]
+    breaks = trends.breaks_for(region_en)
     counts = charts.line_chart(
         years,
         [
@@ -267,33 +483,67 @@ def build_trend(region_en: str = "") -> Trend:
             (_("Urban"), charts.URBAN, "6 3", [point.urban for point in points]),
             (_("Rural"), charts.RURAL, "", [point.rural for point in points]),
         ],
-        break_year=trends.BREAK_YEAR,
+        breaks=[item.year for item in breaks],
     )
     share = charts.line_chart(
         years,
         [(_("Rural share, %"), charts.RURAL, "", [point.rural_share for point in points])],
         height=220,
-        break_year=trends.BREAK_YEAR,
+        breaks=[item.year for item in breaks],
         y_floor=None,
+        decimals=1,
     )
     if region_en:
         title = _("Schools in %(region)s, 2000/01–2022/23") % {"region": trends.series_label(region_en)}
     else:
         title = _("Schools in Kazakhstan, 2000/01–2022/23")
-    return Trend(title, points, counts, share, region_en)
+    return Trend(
+        title,
+        points,
+        counts,
+        share,
+        region_en,
+        breaks,
+        str(trends.SOURCE),
+        str(trends.LICENCE),
+        str(trends.DEFINITION),
+    )
 
 
 def need_candidates(
     *, scope: AnalyticsScope, region: Region | None, year: int, programme: int | None
 ) -> list[need.Candidate]:
-    """Regions (or one region's districts) with each need component, from one cached panel."""
+    """Regions (or one region's districts) with each need component.
+
+    The places' make-up (rural share, small-class schools, internet, outcomes) is the registry
+    snapshot's, in its reference year; programme coverage counts the schools a cohort reaches
+    in ``year`` (cohorts active that year only), over the snapshot's schools.
+    """
+    reference = registry_year()
     if region is None:
-        panel = panel_for(scope=scope, year=year, programme_id=programme)
+        panel = panel_for(scope=scope, year=reference, programme_id=programme)
+        reach = panel if year == reference else panel_for(scope=scope, year=year, programme_id=programme)
         places: list[Any] = [place for place in regions_in_scope(scope) if place.pk in panel]
     else:
-        panel = panel_for(scope=scope, level=Level.DISTRICT, region_id=region.pk, year=year, programme_id=programme)
+        panel = panel_for(
+            scope=scope, level=Level.DISTRICT, region_id=region.pk, year=reference, programme_id=programme
+        )
+        reach = (
+            panel
+            if year == reference
+            else panel_for(scope=scope, level=Level.DISTRICT, region_id=region.pk, year=year, programme_id=programme)
+        )
         places = [place for place in districts_of(region) if place.pk in panel]
+    if reach is not panel:
+        panel = {
+            key: {
+                locality: {**bucket, **{name: reach.get(key, {}).get(locality, {}).get(name, 0) for name in REACH_KEYS}}
+                for locality, bucket in parts.items()
+            }
+            for key, parts in panel.items()
+        }
     imported = [indicator for indicator in indicator_list() if indicator.source_kind == SourceKind.IMPORTED]
+    minimum = threshold()
     overall = {place.pk: overall_bucket(panel.get(place.pk, {})) for place in places}
 
     def value(code: str, bucket: Bucket) -> float | None:
@@ -302,7 +552,8 @@ def need_candidates(
     weakness: dict[int, list[float]] = {place.pk: [] for place in places}
     for indicator in imported:
         spec = imported_spec(indicator.code)
-        values = {pk: evaluate(spec, bucket, 0).value for pk, bucket in overall.items()}
+        # A value computed from too few people is left out, as on every other page.
+        values = {pk: evaluate(spec, bucket, minimum).value for pk, bucket in overall.items()}
         shown = [v for v in values.values() if v is not None]
         if len(shown) < 2 or max(shown) == min(shown):
             continue
@@ -332,3 +583,38 @@ def need_candidates(
             )
         )
     return candidates
+
+
+def need_page(
+    *,
+    scope: AnalyticsScope,
+    region: Region | None,
+    filters: Filters,
+    weights: dict[str, int],
+    errors: Mapping[str, str] | None,
+    raw: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The need page's ranking and its weight fields. Invalid weights are a form error: nothing is
+    ranked until they are corrected; a field in error shows what was typed."""
+    errors = errors or {}
+    candidates = need_candidates(scope=scope, region=region, year=filters.year, programme=filters.programme)
+    reference = registry_year()
+    return {
+        "ranked": [] if errors else need.rank(candidates, weights),
+        "usable": need.usable(candidates, weights),
+        "weights": weights,
+        "errors": errors,
+        "components": need.COMPONENTS,
+        "scales": need.SCALES,
+        "weight_fields": [
+            {
+                "key": key,
+                "label": label,
+                "value": raw.get(key, "") if key in errors else weights[key],
+                "error": errors.get(key, ""),
+            }
+            for key, label in need.COMPONENTS.items()
+        ],
+        "reference_year": reference,
+        "years": year_choices(reference),
+    }

@@ -11,79 +11,101 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from shamy.analytics.dashboard import Trend
+from shamy.analytics.dashboard import Trend, about_indicator
+from shamy.analytics.reading import parity_reading
 from shamy.analytics.selectors import IndicatorTable
 from shamy.analytics.templatetags.analytics_tags import plain
+from shamy.core.numbers import format_decimal
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _value(cell: Any) -> Any:
-    """Numbers stay numbers in files; suppressed and undefined cells say so in words."""
+    """The raw value: numbers stay numbers, unrounded; suppressed, missing and undefined cells say so."""
     if cell is None:
         return _("undefined")
     if hasattr(cell, "suppressed"):
         if cell.suppressed:
             return _("suppressed")
+        if cell.value is None and cell.no_data:
+            return _("no data")
         cell = cell.value
     if cell is None:
         return _("undefined")
-    return round(cell, 4)
+    return cell
 
 
-def table_rows(table: IndicatorTable, *, place_header: str, year: int) -> tuple[list[str], list[list[Any]]]:
-    header = [
-        place_header,
-        _("Indicator"),
-        _("School year"),
+def table_rows(
+    table: IndicatorTable, *, place_header: str, year: int, about: Sequence[tuple[str, str]] = ()
+) -> tuple[list[str], list[list[Any]]]:
+    """One row per place and the total: raw values, then the same values as the page shows them
+    (rounded half away from zero, in the language's format), then the source."""
+    measures = [
         _("Urban"),
         _("Rural"),
         _("All schools"),
         _("Gap (urban − rural)"),
         _("Parity index (rural / urban)"),
-        _("Source"),
+    ]
+    header = [
+        place_header,
+        _("Indicator"),
+        _("School year"),
+        *measures,
+        *[_("%(measure)s, as shown") % {"measure": measure} for measure in measures],
+        _("Reading of the parity index"),
+        *[label for label, _text in about],
     ]
     rows: list[list[Any]] = []
     label = table.indicator.label
-    source = table.indicator.source
+    unit = str(table.indicator.unit)
     for place, row in [*table.rows, (None, table.national)]:
+        cells = [row.urban, row.rural, row.total, row.gap, row.parity]
+        units = [unit, unit, unit, unit, "parity"]
         rows.append(
             [
                 place.name if place is not None else _("Total"),
                 label,
                 f"{year}/{(year + 1) % 100:02d}",
-                _value(row.urban),
-                _value(row.rural),
-                _value(row.total),
-                _value(row.gap),
-                _value(row.parity),
-                source,
+                *[_value(cell) for cell in cells],
+                *[plain(cell, cell_unit) for cell, cell_unit in zip(cells, units, strict=True)],
+                parity_reading(row.parity, str(table.indicator.direction)),
+                *[text for _label, text in about],
             ]
         )
     return header, rows
 
 
 def trend_rows(trend: Trend) -> tuple[list[str], list[list[Any]]]:
+    """The series year by year: raw counts (blank where the source is), the rural share raw and
+    as shown, the year's notes (breaks, gaps, inferred zeros), source, licence and definition."""
     header = [
         _("School year"),
         _("All schools"),
         _("Urban"),
         _("Rural"),
         _("Rural share, %"),
+        _("Rural share, %, as shown"),
         _("Note"),
+        _("Source"),
+        _("Licence"),
+        _("Definition"),
     ]
     rows = []
-    for point in trend.points:
-        note = _("Urban and rural exclude evening schools") if point.before_break else ""
+    for point, notes in trend.rows:
         rows.append(
             [
                 point.school_year,
                 point.total if point.total is not None else "",
                 point.urban if point.urban is not None else "",
                 point.rural if point.rural is not None else "",
-                round(point.rural_share, 2) if point.rural_share is not None else "",
-                note,
+                point.rural_share if point.rural_share is not None else "",
+                format_decimal(point.rural_share, 1) if point.rural_share is not None else "",
+                " ".join(notes),
+                trend.source,
+                trend.licence,
+                trend.definition,
             ]
         )
     return header, rows
@@ -122,4 +144,4 @@ def svg_response(content: str, filename: str) -> HttpResponse:
     return response
 
 
-__all__ = ["csv_response", "plain", "svg_response", "table_rows", "trend_rows", "xlsx_response"]
+__all__ = ["about_indicator", "csv_response", "plain", "svg_response", "table_rows", "trend_rows", "xlsx_response"]

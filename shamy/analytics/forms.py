@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shamy.analytics.dashboard import MEASURES, Filters, year_choices
 from shamy.analytics.models import AnalyticsSettings, Direction, Indicator, Unit
+from shamy.analytics.selectors import registry_year
 from shamy.analytics.trends import region_names, series_label
 
 
@@ -36,7 +37,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = [(indicator.code, indicator.label) for indicator in indicators]  # type: ignore[attr-defined]
         self.fields["year"].choices = [  # type: ignore[attr-defined]
-            (year, f"{year}/{(year + 1) % 100:02d}") for year in year_choices()
+            (year, f"{year}/{(year + 1) % 100:02d}") for year in year_choices(registry_year())
         ]
         options = [(programme.pk, programme.name) for programme in programmes]
         self.fields["programme"].choices = options if programme_required else [("", _("All programmes")), *options]  # type: ignore[attr-defined]
@@ -56,7 +57,7 @@ class TrendRegionForm(forms.Form):
 class AnalyticsSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AnalyticsSettings
-        fields = ["public_enabled", "suppression_threshold"]
+        fields = ["public_enabled", "suppression_threshold", "registry_year"]
 
 
 class ImportedIndicatorForm(forms.Form):

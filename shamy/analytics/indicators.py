@@ -8,12 +8,16 @@ sums and the national figure is weighted correctly (pooled sums, never a mean of
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from shamy.analytics.parity import absolute_gap, adjusted_parity_index, ratio
+from shamy.analytics.suppression import complete, grid_lines
 
 Bucket = dict[str, float]
+# A bucket holding this key (value 1) gives figures the source left blank and we inferred
+# (a city's rural schools: 0 by definition). Never pooled.
+INFERRED = "inferred"
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,8 @@ COMPUTED: dict[str, Spec] = {
     "schools": Spec("schools", parity=False),
     "pupils": Spec("pupils", people="pupils", parity=False),
     "teachers": Spec("teachers", people="teachers", parity=False),
-    "rural_share": Spec("rural", "schools", 100, parity=False),
+    # Rural / (urban + rural): across the 2008/09 break the total also counts evening schools.
+    "rural_share": Spec("rural", "located", 100, parity=False),
     "small_class_share": Spec("small", "schools", 100),
     "pupils_per_teacher": Spec("pupils", "teachers", 1, people="teachers"),
     "high_speed_internet_share": Spec("high_speed", "schools", 100),
@@ -44,6 +49,8 @@ COMPUTED: dict[str, Spec] = {
     "programme_pupils": Spec("reached_pupils", parity=False),
     "programme_teachers": Spec("participants", people="participants", parity=False),
     "participation_hours_per_teacher": Spec("attended_hours", "participants", 1, people="participants"),
+    "programme_facilitators": Spec("facilitators", people="facilitators", parity=False),
+    "programme_principals": Spec("principals", people="principals", parity=False),
 }
 
 
@@ -64,6 +71,10 @@ class Cell:
     value: float | None
     suppressed: bool = False
     people: float | None = None
+    inferred: bool = False
+    # No figure exists (the source has none for this place and year), as against "undefined":
+    # a figure that exists but has no value (a share of 0 schools).
+    no_data: bool = False
 
     @property
     def shown(self) -> bool:
@@ -74,21 +85,27 @@ def merge(buckets: Iterable[Mapping[str, float]]) -> Bucket:
     total: Bucket = {}
     for bucket in buckets:
         for key, value in bucket.items():
-            total[key] = total.get(key, 0) + (value or 0)
+            if key != INFERRED:
+                total[key] = total.get(key, 0) + (value or 0)
     return total
 
 
 def evaluate(spec: Spec, bucket: Mapping[str, float] | None, threshold: int) -> Cell:
     if not bucket or spec.numerator not in bucket:
-        return Cell(None)
+        return Cell(None, no_data=True)
+    if spec.denominator is not None and spec.denominator not in bucket:
+        return Cell(None, no_data=True)
     people = bucket.get(spec.people) if spec.people else None
-    if spec.people and people is not None and people < threshold:
+    # Zero people discloses nobody: a 0 is shown (and protected, where needed, by the secondary
+    # suppression of the table it is published in).
+    if spec.people and people is not None and 0 < people < threshold:
         return Cell(None, suppressed=True, people=people)
     numerator = bucket.get(spec.numerator)
+    inferred = bool(bucket.get(INFERRED))
     if spec.denominator is None:
-        return Cell(numerator, people=people)
+        return Cell(numerator, people=people, inferred=inferred)
     value = ratio(numerator, bucket.get(spec.denominator))
-    return Cell(None if value is None else value * spec.scale, people=people)
+    return Cell(None if value is None else value * spec.scale, people=people, inferred=inferred)
 
 
 @dataclass(frozen=True)
@@ -123,3 +140,52 @@ def row_for(
         parity = adjusted_parity_index(rural.value, urban.value)
         gap = absolute_gap(rural.value, urban.value)
     return Row(key, urban, rural, total, parity, gap)
+
+
+COLUMNS = ("urban", "rural", "total")
+# A cell of a published table: (the place's key, or None for the table's total row; the column).
+TableCell = tuple[int | None, str]
+
+
+def protect(
+    rows: Sequence[Row], national: Row, spec: Spec, *, forced: Iterable[TableCell] = ()
+) -> tuple[list[Row], Row, set[TableCell]]:
+    """Secondary suppression of one published table (places and their total row, urban, rural
+    and all schools). Primary suppression (too few people) is already in the cells; ``forced``
+    cells are hidden because a linked table hides them (the national pattern that a regional
+    table or a region's district table repeats). Rates are hidden with their counts: the pattern
+    is found on the people a value is computed from, and the value is hidden wherever its count is.
+    A hidden urban or rural cell hides the row's parity index and gap.
+    """
+    if spec.people is None:
+        return list(rows), national, set()
+    every = [*rows, national]
+    keys: list[int | None] = [row.key for row in rows] + [None]
+    values: dict[TableCell, float | None] = {}
+    hidden: set[TableCell] = set(forced)
+    for key, row in zip(keys, every, strict=True):
+        for column in COLUMNS:
+            cell = getattr(row, column)
+            values[(key, column)] = cell.people
+            if cell.suppressed:
+                hidden.add((key, column))
+    totals = {(key, "total") for key in keys} | {(None, column) for column in COLUMNS}
+    lines = grid_lines(keys, COLUMNS)
+    hidden = complete(values, lines, hidden, totals=totals)  # type: ignore[arg-type]
+
+    def rebuilt(key: int | None, row: Row) -> Row:
+        cells = {}
+        for column in COLUMNS:
+            cell = getattr(row, column)
+            cells[column] = Cell(None, suppressed=True, people=cell.people) if (key, column) in hidden else cell
+        shown = cells["urban"].shown and cells["rural"].shown
+        return Row(
+            row.key,
+            cells["urban"],
+            cells["rural"],
+            cells["total"],
+            row.parity if shown else None,
+            row.gap if shown else None,
+        )
+
+    return [rebuilt(key, row) for key, row in zip(keys, rows, strict=False)], rebuilt(None, national), hidden

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
 from shamy.registry.models import District, Region, School
 
@@ -137,6 +138,10 @@ def new_share_token() -> str:
     return secrets.token_urlsafe(18)
 
 
+class ScenarioQuerySet(RestrictedQuerySet["Scenario"]):
+    """Rules in ``analytics/permissions.py``."""
+
+
 class Scenario(models.Model):
     """Saved weights for the "where to expand next" need score, shareable by link."""
 
@@ -147,6 +152,8 @@ class Scenario(models.Model):
     )
     share_token = models.CharField(max_length=40, unique=True, default=new_share_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScenarioQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("scenario")
@@ -204,6 +211,15 @@ class AnalyticsSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text=_("A figure computed from fewer people than this is suppressed."),
     )
+    registry_year = models.PositiveSmallIntegerField(
+        _("reference year of the registry"),
+        default=2022,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_(
+            "The school year the registry's schools, pupils and teachers describe (2022 means 2022/23). "
+            "Registry figures are shown only under this year; other years show the official series or no data."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -219,4 +235,8 @@ class AnalyticsSettings(models.Model):
         return row if row is not None else cls(pk=1)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"public_enabled": self.public_enabled, "suppression_threshold": self.suppression_threshold}
+        return {
+            "public_enabled": self.public_enabled,
+            "suppression_threshold": self.suppression_threshold,
+            "registry_year": self.registry_year,
+        }

@@ -11,8 +11,10 @@ by the access object (``Access.analytics``).
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from shamy.access.context import Access, AnalyticsScope
+from shamy.core.rules import rule
 
 
 def can_view_analytics(access: Access) -> bool:
@@ -33,3 +35,24 @@ def can_manage_analytics_settings(access: Access) -> bool:
 def can_import_indicator_values(access: Access) -> bool:
     """Outcome figures are national data: system administrators and ministry analysts."""
     return access.is_national
+
+
+@rule("registry.Region", "analytics")
+def regions_for_analytics(access: Access) -> Q | bool:
+    """The regions whose aggregates the actor sees: all for national analysts, their own region
+    for a regional analyst, none for anyone else."""
+    scope = access.analytics
+    if scope.national:
+        return True
+    return Q(pk__in=sorted(scope.region_ids)) if scope.region_ids else False
+
+
+@rule("analytics.Scenario", "view")
+def scenarios_by_link(access: Access) -> bool:
+    """A saved scenario opens by its link for anyone with analytics access."""
+    return access.analytics.any
+
+
+@rule("analytics.Scenario", "own")
+def own_scenarios(access: Access) -> Q | bool:
+    return Q(owner_id=access.user_id) if access.user_id is not None else False

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     DurationField,
     Exists,
@@ -26,14 +28,20 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from shamy.access.context import Actor, AnalyticsScope
+from shamy.access.models import Membership
+from shamy.access.roles import Role
+from shamy.analytics import trends
 from shamy.analytics.cache import cache_version
-from shamy.analytics.indicators import Bucket, Row, merge, row_for, spec_for
-from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level
+from shamy.analytics.indicators import INFERRED, Bucket, Row, TableCell, merge, protect, row_for, spec_for
+from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level, Scenario
+from shamy.analytics.suppression import complete
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
 from shamy.programmes.models import CohortSchool, Programme
@@ -50,10 +58,16 @@ from shamy.registry.models import (
 )
 
 CACHE_SECONDS = 60 * 60
+OTHER_PROGRAMME_STAFF = (Role.LINK_FACILITATOR, Role.COORDINATOR, Role.CERTIFIER, Role.OBSERVER)
 EXPERT_OR_ABOVE = [QualificationCategory.EXPERT, QualificationCategory.RESEARCHER, QualificationCategory.MASTER]
 
 # Place → {"urban": bucket, "rural": bucket, "all": bucket of values given for all schools only}.
 Panel = dict[int | None, dict[str, Bucket]]
+# The key of the panel's own total when it is not the sum of its places (official counts:
+# a nation's or region's urban and rural totals are missing when a part is, never summed short).
+NATION = -1
+# Registry keys that an official series replaces in a year other than the snapshot's.
+OFFICIAL_KEYS = ("schools", "located", "rural")
 
 
 def current_school_year() -> int:
@@ -62,14 +76,32 @@ def current_school_year() -> int:
     return today.year if today.month >= 9 else today.year - 1
 
 
-def _school_measures(year: int, programme_id: int | None) -> dict[str, Any]:
-    links = CohortSchool.objects.filter(school_id=OuterRef("pk"))
+def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of school year ``year`` (1 September to 31 August)."""
+    return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
+
+
+def _reach_measures(year: int, programme_id: int | None) -> dict[str, Any]:
+    """Schools (and their pupils) in a cohort that is active at some time in the school year:
+    a cohort reaches nothing before its start date or after its end date."""
+    first, last = school_year_bounds(year)
+    links = CohortSchool.objects.filter(
+        school_id=OuterRef("pk"), cohort__starts_on__lte=last, cohort__ends_on__gte=first
+    )
     if programme_id is not None:
         links = links.filter(cohort__programme_id=programme_id)
     return {
         "reached": Count("id", filter=Q(Exists(links))),
         "reached_pupils": Sum("pupils", filter=Q(Exists(links))),
+    }
+
+
+def _school_measures(year: int, programme_id: int | None) -> dict[str, Any]:
+    """The registry snapshot's figures (only for its reference year) and the year's reach."""
+    return {
+        **_reach_measures(year, programme_id),
         "schools": Count("id"),
+        "located": Count("id"),  # every registry school is urban or rural
         "pupils": Sum("pupils"),
         "teachers": Sum("teachers"),
         "rural": Count("id", filter=Q(locality=Locality.RURAL)),
@@ -79,6 +111,51 @@ def _school_measures(year: int, programme_id: int | None) -> dict[str, Any]:
         "future_planned": Count("id", filter=~Q(future_school=FutureSchool.NONE)),
         "future_built": Count("id", filter=Q(future_school=FutureSchool.BUILT)),
     }
+
+
+def _official_parts(count: trends.OfficialCount) -> dict[str, Bucket]:
+    """A unit's official counts as buckets: a part the source leaves blank is absent (no data)."""
+    parts: dict[str, Bucket] = {"all": {}}
+    if count.urban is not None:
+        parts["urban"] = {"schools": count.urban, "located": count.urban, "rural": 0}
+    if count.rural is not None:
+        parts["rural"] = {"schools": count.rural, "located": count.rural, "rural": count.rural}
+        if count.rural_inferred:
+            parts["rural"][INFERRED] = 1
+    if count.total is not None:
+        parts["all"]["schools"] = count.total
+    if count.urban is not None and count.rural is not None:
+        parts["all"].update({"located": count.urban + count.rural, "rural": count.rural})
+    return parts
+
+
+def official_for(regions: Iterable[Region], year: int) -> dict[int, dict[str, Bucket]]:
+    """Each region's official counts in ``year``, joined on the English name (the provenance's
+    advice: names are stable across years, KATO codes are not), else on that year's KATO code."""
+    counts = trends.official_year(year)
+    by_name = {count.region_en: count for count in counts}
+    by_kato = {count.kato: count for count in counts if count.kato}
+    found = {}
+    for region in regions:
+        count = by_name.get(region.name_en) or by_kato.get(region.kato)
+        # A row with no total has no figure at all (Shymkent 2014/15 and 2015/16, counted in
+        # Turkistan's row those years): no data, and nothing to pool.
+        if count is not None and count.total is not None:
+            found[region.pk] = _official_parts(count)
+    return found
+
+
+def _strict_sum(parts: Iterable[dict[str, Bucket]]) -> dict[str, Bucket]:
+    """Official counts pooled over places: a part is missing when any place lacks it."""
+    pooled: dict[str, Bucket] = {"urban": {}, "rural": {}, "all": {}}
+    items = list(parts)
+    for locality in pooled:
+        for key in OFFICIAL_KEYS:
+            values = [place.get(locality, {}).get(key) for place in items]
+            if not items or any(value is None for value in values):
+                continue
+            pooled[locality][key] = float(sum(value or 0 for value in values))
+    return pooled
 
 
 def _teacher_bucket(category: str, staff: int) -> dict[str, int]:
@@ -91,12 +168,43 @@ def _teacher_bucket(category: str, staff: int) -> dict[str, int]:
     }
 
 
+# Who attended, by the role they hold in the gathering's programme; each indicator counts its own.
+# A principal who is also a facilitator counts as a principal; anyone attending for a school
+# without a leading role there (a teacher, or a state-school teacher invited in) is a teacher.
+ATTENDEE_KEYS = {
+    "teacher": ("participants", "attended_hours"),
+    "facilitator": ("facilitators",),
+    "principal": ("principals",),
+}
+
+
+def _attendee_kind() -> Case:
+    def holds(*roles: str) -> Exists:
+        return Exists(
+            Membership.objects.filter(
+                user_id=OuterRef("person__user_id"),
+                programme_id=OuterRef("gathering__programme_id"),
+                role__in=list(roles),
+            )
+        )
+
+    return Case(
+        When(holds(Role.SCHOOL_PRINCIPAL), then=Value("principal")),
+        When(holds(Role.SCHOOL_FACILITATOR), then=Value("facilitator")),
+        When(holds(*OTHER_PROGRAMME_STAFF), then=Value("staff")),
+        default=Value("teacher"),
+        output_field=CharField(),
+    )
+
+
 def _add_attendance(
     panel: Panel, *, scope: AnalyticsScope, key: str, region_id: int | None, year: int, programme_id: int | None
 ) -> None:
-    """Programme participation in the school year: distinct teachers who attended at least one
-    gathering, and the hours they attended (a gathering's whole length counts for present or late).
-    Cancelled gatherings count for nothing."""
+    """Programme participation in the school year, by role: distinct teachers who attended at
+    least one gathering and the hours they attended (a gathering's whole length counts for
+    present or late), and, as indicators of their own, the facilitators and the principals who
+    attended. Programme staff (link facilitators, coordinators, trainers) count in none of them.
+    Cancelled gatherings count for nothing. A place with schools but no attendance has 0."""
     starts = timezone.make_aware(datetime.datetime(year, 9, 1))
     ends = timezone.make_aware(datetime.datetime(year + 1, 9, 1))
     attended = _scoped(
@@ -114,21 +222,27 @@ def _add_attendance(
         attended = attended.filter(school__region_id=region_id)
     if programme_id is not None:
         attended = attended.filter(gathering__programme_id=programme_id)
+    for parts in panel.values():
+        for bucket in parts.values():
+            for names in ATTENDEE_KEYS.values():
+                for name in names:
+                    bucket.setdefault(name, 0.0)
     length = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
     rows = (
-        attended.order_by()
-        .values(f"school__{key}", "school__locality")
-        .annotate(participants=Count("person_id", distinct=True), attended=Sum(length))
+        attended.annotate(kind=_attendee_kind())
+        .order_by()
+        .values(f"school__{key}", "school__locality", "kind")
+        .annotate(people=Count("person_id", distinct=True), attended=Sum(length))
     )
     for row in rows:
+        keys = ATTENDEE_KEYS.get(row["kind"])
+        if keys is None:
+            continue
         duration = row["attended"]
-        hours = duration.total_seconds() / 3600 if duration is not None else 0.0
-        _add(
-            panel,
-            row[f"school__{key}"],
-            row["school__locality"],
-            {"participants": row["participants"], "attended_hours": hours},
-        )
+        values: dict[str, Any] = {keys[0]: row["people"]}
+        if len(keys) > 1:
+            values[keys[1]] = duration.total_seconds() / 3600 if duration is not None else 0.0
+        _add(panel, row[f"school__{key}"], row["school__locality"], values)
 
 
 def _scoped(queryset: QuerySet[Any], scope: AnalyticsScope, region_path: str) -> QuerySet[Any]:
@@ -169,9 +283,23 @@ def _build_panel(
         teachers = teachers.filter(school__region_id=region_id)
         imported = imported.filter(region_id=region_id)
     panel: Panel = {}
-    for row in schools.order_by().values(key, "locality").annotate(**_school_measures(year, programme_id)):
+    snapshot = year == registry_year()
+    measures = _school_measures(year, programme_id) if snapshot else _reach_measures(year, programme_id)
+    for row in schools.order_by().values(key, "locality").annotate(**measures):
         _add(panel, row.pop(key), row.pop("locality"), row)
-    if staff:
+    if not snapshot:
+        # Another year than the registry's: its official counts where the series has them.
+        regions = _scoped(Region.objects.all(), scope, "id")
+        if region_id is not None:
+            regions = regions.filter(pk=region_id)
+        official = official_for(regions, year)
+        if level == Level.REGION:
+            for region_pk, parts in official.items():
+                for locality, bucket in parts.items():
+                    panel.setdefault(region_pk, {}).setdefault(locality, {}).update(bucket)
+        if official:
+            panel[NATION] = _strict_sum(official.values())
+    if staff and snapshot:
         on = datetime.date(year + 1, 5, 31) if year < current_school_year() else timezone.localdate()
         active = teachers.filter(position=Position.TEACHER, starts_on__lte=on).filter(
             Q(ends_on__isnull=True) | Q(ends_on__gte=on)
@@ -235,6 +363,7 @@ def panel_for(
         str(part)
         for part in (
             f"analytics:{cache_version()}:panel",
+            registry_year(),
             scope.cache_key,
             level,
             region_id,
@@ -260,7 +389,9 @@ def panel_for(
 
 
 def overall_bucket(parts: dict[str, Bucket]) -> Bucket:
-    """All schools of a place: urban + rural, except imported values given for all schools."""
+    """All schools of a place: urban + rural, except values given for all schools: imported
+    values given for all schools only, and an official total (which is not urban + rural where a
+    part is missing or, before 2008/09, where evening schools count only in the total)."""
     total = merge(bucket for locality, bucket in parts.items() if locality != "all")
     given = parts.get("all", {})
     codes = {key.split(":")[1] for key in given if key.startswith("imported:")}
@@ -269,18 +400,46 @@ def overall_bucket(parts: dict[str, Bucket]) -> Bucket:
             total.pop(f"imported:{code}:{suffix}", None)
             if f"imported:{code}:{suffix}" in given:
                 total[f"imported:{code}:{suffix}"] = given[f"imported:{code}:{suffix}"]
+    if "schools" in given:
+        for key in OFFICIAL_KEYS:
+            total.pop(key, None)
+            if key in given:
+                total[key] = given[key]
     return total
 
 
 def national_parts(panel: Panel) -> dict[str, Bucket]:
-    """The nation as one place: every region's sums pooled (a correctly weighted national figure)."""
-    return {
-        locality: merge(parts.get(locality, {}) for parts in panel.values()) for locality in ("urban", "rural", "all")
-    }
+    """The nation as one place: every region's sums pooled (a correctly weighted national figure).
+    Official counts come from the panel's own total (:data:`NATION`), pooled strictly."""
+    places = [parts for key, parts in panel.items() if key != NATION]
+    pooled = {locality: merge(parts.get(locality, {}) for parts in places) for locality in ("urban", "rural", "all")}
+    own = panel.get(NATION)
+    if own is not None:
+        for locality, bucket in pooled.items():
+            for key in OFFICIAL_KEYS:
+                bucket.pop(key, None)
+                if key in own.get(locality, {}):
+                    bucket[key] = own[locality][key]
+    return pooled
+
+
+def analytics_settings() -> dict[str, Any]:
+    """The settings row as a dictionary, cached under the analytics version (a change bumps it)."""
+    key = f"analytics:{cache_version()}:settings"
+    values = cache.get(key)
+    if values is None:
+        values = AnalyticsSettings.current().as_dict()
+        cache.set(key, values, CACHE_SECONDS)
+    return dict(values)
 
 
 def threshold() -> int:
-    return AnalyticsSettings.current().suppression_threshold
+    return int(analytics_settings()["suppression_threshold"])
+
+
+def registry_year() -> int:
+    """The school year the registry snapshot describes (its figures are shown under no other)."""
+    return int(analytics_settings()["registry_year"])
 
 
 @dataclass
@@ -288,17 +447,30 @@ class IndicatorTable:
     indicator: Indicator
     national: Row
     rows: list[tuple[Any, Row]]  # (Region or District, row) in display order
+    # Cells hidden by primary or secondary suppression: (place pk or None for the total, column).
+    suppressed: set[TableCell] = field(default_factory=set)
 
 
-def indicator_table(*, indicator: Indicator, panel: Panel, places: Iterable[Any], minimum: int) -> IndicatorTable:
+def indicator_table(
+    *,
+    indicator: Indicator,
+    panel: Panel,
+    places: Iterable[Any],
+    minimum: int,
+    forced: Iterable[TableCell] = (),
+) -> IndicatorTable:
+    """One published table: a row per place and the total row, with primary and secondary
+    suppression applied (``forced``: cells a linked table hides, see :func:`protect`)."""
     spec = spec_for(indicator.code, indicator.source_kind)
+    listed = list(places)
     rows = []
-    for place in places:
+    for place in listed:
         parts = panel.get(place.pk, {})
-        rows.append((place, row_for(place.pk, parts, spec, minimum, overall=overall_bucket(parts))))
+        rows.append(row_for(place.pk, parts, spec, minimum, overall=overall_bucket(parts)))
     nation = national_parts(panel)
     national = row_for(None, nation, spec, minimum, overall=overall_bucket(nation))
-    return IndicatorTable(indicator, national, rows)
+    protected, national, hidden = protect(rows, national, spec, forced=forced)
+    return IndicatorTable(indicator, national, list(zip(listed, protected, strict=True)), hidden)
 
 
 def indicator_list() -> list[Indicator]:
@@ -313,19 +485,26 @@ def districts_of(region: Region) -> list[District]:
     return list(District.objects.filter(region=region).order_by(kazakh_order("name_kk")))
 
 
-def qualification_breakdown(panel: Panel) -> list[dict[str, Any]]:
-    """Teachers by qualification category, urban and rural, for the whole panel."""
+def qualification_breakdown(panel: Panel, minimum: int = 0) -> list[dict[str, Any]]:
+    """Teachers by qualification category, urban and rural, for the whole panel.
+
+    A count of fewer than ``minimum`` teachers (but not 0) is hidden, and so is a second count in
+    its column, so that the column's total (the teachers counted) cannot give it away."""
     nation = national_parts(panel)
-    rows = []
-    for category in QualificationCategory:
+    values: dict[tuple[int, str], float | None] = {}
+    rows: list[dict[str, Any]] = []
+    for index, category in enumerate(QualificationCategory):
         key = f"staff_category:{category.value}"
-        rows.append(
-            {
-                "label": category.label,
-                "urban": nation.get("urban", {}).get(key, 0),
-                "rural": nation.get("rural", {}).get(key, 0),
-            }
-        )
+        row: dict[str, Any] = {"label": category.label}
+        for side in ("urban", "rural"):
+            row[side] = values[(index, side)] = float(nation.get(side, {}).get(key, 0))
+        rows.append(row)
+    primary = {cell for cell, value in values.items() if value is not None and 0 < value < minimum}
+    lines = [[(index, side) for index in range(len(rows))] for side in ("urban", "rural")]
+    hidden = complete(values, lines, primary)
+    for index, row in enumerate(rows):
+        for side in ("urban", "rural"):
+            row[f"{side}_hidden"] = (index, side) in hidden
     return rows
 
 
@@ -340,6 +519,31 @@ def group_by_region(rows: Iterable[tuple[Any, Row]]) -> dict[int, Row]:
     return grouped
 
 
+def programme_keys() -> list[int]:
+    """Every programme's id: internal, for protecting the programmes' tables together (never shown)."""
+    return list(Programme.objects.order_by("pk").values_list("pk", flat=True))
+
+
 def programmes_for(user: Actor) -> list[Programme]:
     """Programmes the user may filter by: all for national readers, their own for coordinators."""
     return list(Programme.objects.restrict(user, "view").order_by("name_ru"))
+
+
+def regions_for_analytics(*, actor: Actor) -> list[Region]:
+    """The regions the actor may pick on analytics pages (rule "analytics")."""
+    return list(Region.objects.restrict(actor, "analytics").order_by("kato"))
+
+
+def region_for_analytics(*, actor: Actor, raw_id: str) -> Region | None:
+    """The region chosen in a query string (None when none is chosen); 404 for a region whose
+    aggregates the actor may not see."""
+    if not raw_id.isdigit():
+        return None
+    region = Region.objects.restrict(actor, "analytics").filter(pk=int(raw_id)).first()
+    if region is None:
+        raise Http404
+    return region
+
+
+def own_scenarios(*, actor: Actor, limit: int = 20) -> list[Scenario]:
+    return list(Scenario.objects.restrict(actor, "own")[:limit])

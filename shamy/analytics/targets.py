@@ -24,7 +24,12 @@ def _conditions(target: Target) -> tuple[Q, Q]:
         return achieved, achieved | ~Q(internet=Internet.HIGH_SPEED)
     if target.metric == TargetMetric.FUTURE_SCHOOLS_BUILT:
         return Q(future_school=FutureSchool.BUILT), ~Q(future_school=FutureSchool.NONE)
-    achieved = Q(locality=Locality.RURAL, modernised_year__gte=target.starts_on.year)
+    # Modernised within the target's years: from its start to its deadline, both included.
+    achieved = Q(
+        locality=Locality.RURAL,
+        modernised_year__gte=target.starts_on.year,
+        modernised_year__lte=target.deadline.year,
+    )
     return achieved, Q(locality=Locality.RURAL)
 
 
@@ -39,8 +44,9 @@ class RegionProgress:
     pool: int
 
     @property
-    def percent(self) -> float:
-        return self.achieved * 100 / self.pool if self.pool else 0.0
+    def percent(self) -> float | None:
+        """Undefined (``None``) for a region with no school that could count: 0 of 0 is not 0 %."""
+        return self.achieved * 100 / self.pool if self.pool else None
 
 
 @dataclass
@@ -106,7 +112,7 @@ def target_progress(*, scope: AnalyticsScope, today: datetime.date | None = None
             )
             for region in regions
         ]
-        rows.sort(key=lambda row: -row.percent)
+        rows.sort(key=lambda row: (row.percent is None, -(row.percent or 0)))
         result.append(
             Progress(
                 target,

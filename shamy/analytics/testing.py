@@ -9,5 +9,10 @@ from django.apps import apps
 
 
 def seed_indicators() -> None:
-    for name in ("0002_seed_indicators_and_targets", "0003_seed_programme_indicators"):
+    for name in (
+        "0002_seed_indicators_and_targets",
+        "0003_seed_programme_indicators",
+        "0005_attendee_role_indicators",
+        "0006_rural_modernised_four_years",
+    ):
         importlib.import_module(f"shamy.analytics.migrations.{name}").seed(apps, None)

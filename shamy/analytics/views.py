@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -18,14 +18,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from shamy.access.context import PUBLIC_ANALYTICS
 from shamy.access.http import AuthedHttpRequest
-from shamy.analytics import exports, geo, need, targets
+from shamy.analytics import exports, geo, need, targets, trends
 from shamy.analytics.cache import cache_version
 from shamy.analytics.dashboard import (
     Filters,
     build_dashboard,
     build_region_page,
     build_trend,
-    need_candidates,
+    need_page,
 )
 from shamy.analytics.forms import AnalyticsSettingsForm, DashboardFilterForm, ImportedIndicatorForm, TrendRegionForm
 from shamy.analytics.models import AnalyticsSettings, Indicator, Scenario
@@ -33,12 +33,23 @@ from shamy.analytics.permissions import (
     AnalyticsScope,
     can_import_indicator_values,
     can_manage_analytics_settings,
+    can_view_analytics,
     require_analytics,
 )
-from shamy.analytics.selectors import CACHE_SECONDS, indicator_list, programmes_for
+from shamy.analytics.selectors import (
+    CACHE_SECONDS,
+    current_school_year,
+    indicator_list,
+    own_scenarios,
+    programmes_for,
+    region_for_analytics,
+    regions_for_analytics,
+    registry_year,
+)
 from shamy.analytics.services.scenarios import scenario_create
 from shamy.analytics.services.settings import analytics_settings_update
 from shamy.analytics.services.values import indicator_create
+from shamy.core.rules import checked, requires
 from shamy.registry.models import Region
 
 
@@ -52,6 +63,7 @@ def _filters(request: HttpRequest, scope: AnalyticsScope) -> tuple[Filters, list
         indicator_codes=[indicator.code for indicator in indicators],
         programme_ids=[programme.pk for programme in programmes],
         programme_required=bool(scope.programme_ids),
+        reference_year=registry_year(),
     )
     return filters, indicators, programmes
 
@@ -103,28 +115,36 @@ def _render_dashboard(request: HttpRequest, scope: AnalyticsScope, *, public: bo
     key = _html_key(scope, request, filters, "dashboard", str(public))
     panels = cache.get(key)
     if panels is None:
-        query = _canonical_query(filters)
-        name = "analytics:public-export" if scope.public else "analytics:export"
-        suffix = "?" + query.urlencode() if query else ""
-        context.update(
-            {
-                "links": {
-                    f"{panel.replace('-', '_')}_{fmt}": reverse(name, args=[panel, fmt]) + suffix
-                    for panel in ("map", "bars", "table", "trend", "trend-share")
-                    for fmt in ("svg", "csv", "xlsx")
-                },
-                "board": build_dashboard(scope=scope, filters=filters, indicator=indicator),
-                "trend": build_trend(filters.trend_region),
-                "query": query.urlencode(),
-                "attribution": geo.ATTRIBUTION,
-            }
-        )
+        context.update(_dashboard_panels(scope, filters, indicator))
         panels = render_to_string("analytics/_panels.html", context, request)
         cache.set(key, panels, CACHE_SECONDS)
+    return _page_or_panels(request, "analytics/dashboard.html", context, panels)
+
+
+def _dashboard_panels(scope: AnalyticsScope, filters: Filters, indicator: Indicator) -> dict[str, Any]:
+    """What the dashboard's cached panels show: the board, the trend and their export links."""
+    query = _canonical_query(filters)
+    name = "analytics:public-export" if scope.public else "analytics:export"
+    suffix = "?" + query.urlencode() if query else ""
+    return {
+        "links": {
+            f"{panel.replace('-', '_')}_{fmt}": reverse(name, args=[panel, fmt]) + suffix
+            for panel in ("map", "bars", "table", "trend", "trend-share")
+            for fmt in ("svg", "csv", "xlsx")
+        },
+        "board": build_dashboard(scope=scope, filters=filters, indicator=indicator),
+        "trend": build_trend(filters.trend_region),
+        "query": query.urlencode(),
+        "attribution": geo.ATTRIBUTION,
+    }
+
+
+def _page_or_panels(request: HttpRequest, template: str, context: dict[str, Any], panels: str) -> HttpResponse:
+    """The whole page, or only its panels for an htmx request (filters changed in place)."""
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
         return HttpResponse(panels)
     context["panels"] = panels
-    return render(request, "analytics/dashboard.html", context)
+    return render(request, template, context)
 
 
 @vary_on_headers("HX-Request")
@@ -142,17 +162,11 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
     return _render_dashboard(request, PUBLIC_ANALYTICS, public=True)
 
 
-def _region_for(scope: AnalyticsScope, region_id: int) -> Region:
-    region = get_object_or_404(Region, pk=region_id)
-    if not scope.allows_region(region.pk):
-        raise Http404
-    return region
-
-
 @vary_on_headers("HX-Request")
-def region_detail(request: AuthedHttpRequest, region_id: int) -> HttpResponse:
+@requires(can_view_analytics)
+@checked(Region, visible="analytics", kwarg="region_id")
+def region_detail(request: AuthedHttpRequest, region: Region) -> HttpResponse:
     scope = require_analytics(request.access)
-    region = _region_for(scope, region_id)
     filters, indicators, programmes = _filters(request, scope)
     indicator = _indicator(indicators, filters.indicator)
     query = _canonical_query(filters)
@@ -176,10 +190,7 @@ def region_detail(request: AuthedHttpRequest, region_id: int) -> HttpResponse:
         context["page"] = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
         panels = render_to_string("analytics/_region_panels.html", context, request)
         cache.set(key, panels, CACHE_SECONDS)
-    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
-        return HttpResponse(panels)
-    context["panels"] = panels
-    return render(request, "analytics/region_detail.html", context)
+    return _page_or_panels(request, "analytics/region_detail.html", context, panels)
 
 
 EXPORTS = {"map", "bars", "table", "trend", "trend-share", "districts"}
@@ -198,66 +209,108 @@ def public_export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse:
     return _export(request, PUBLIC_ANALYTICS, panel, fmt)
 
 
+def _footer(lines: list[str]) -> dict[str, Any]:
+    """Lines printed under an exported chart: an SVG file travels without the page around it."""
+    return {"footer": lines, "footer_height": len(lines) * 13 + 8}
+
+
 def _export(request: HttpRequest, scope: AnalyticsScope, panel: str, fmt: str) -> HttpResponse:
+    """Every export carries its source, licence, definition and school year: in the SVG's own
+    footer, in columns of every CSV/XLSX row, and in the workbook's note."""
     if panel not in EXPORTS or fmt not in {"svg", "csv", "xlsx"}:
         raise Http404
     filters, indicators, _programmes = _filters(request, scope)
     indicator = _indicator(indicators, filters.indicator)
-    note = _("Source: %(source)s. Definition: %(definition)s") % {
-        "source": indicator.source,
-        "definition": indicator.definition_text,
-    }
+    about = exports.about_indicator(indicator, filters.year, registry_year())
+    note = " ".join(f"{label}: {value}." for label, value in about)
     if panel in {"trend", "trend-share"}:
-        trend = build_trend(filters.trend_region)
-        if fmt == "svg":
-            chart = trend.counts if panel == "trend" else trend.share
-            content = render_to_string(
-                "analytics/svg/line.html", {"chart": chart, "title": trend.title, "chart_id": panel}, request
-            )
-            return exports.svg_response(content, panel)
-        header, rows = exports.trend_rows(trend)
-        note = _(
-            "Source: Bureau of National Statistics of the Republic of Kazakhstan, via open-data-kazakhstan "
-            "(PDDL 1.0). Before 2008/09 urban and rural exclude evening schools; the rural share is "
-            "rural / (urban + rural). Gaps are missing in the source."
-        )
+        table, note = _trend_export(request, panel, fmt, filters)
     elif panel == "districts":
-        region_id = str(request.GET.get("region") or "")
-        if not region_id.isdigit():
-            raise Http404
-        region = _region_for(scope, int(region_id))
-        page = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
-        if fmt == "svg":
-            content = render_to_string(
-                "analytics/svg/bars.html",
-                {"chart": page.bars, "unit": page.unit, "title": indicator.label, "chart_id": "districts"},
-                request,
-            )
-            return exports.svg_response(content, f"districts-{region.kato}")
-        header, rows = exports.table_rows(page.table, place_header=_("District"), year=filters.year)
+        table = _districts_export(request, scope, fmt, filters, indicator, about)
     else:
-        board = build_dashboard(scope=scope, filters=filters, indicator=indicator)
-        if fmt == "svg":
-            if panel == "map":
-                content = render_to_string(
-                    "analytics/svg/map.html",
-                    {"board": board, "attribution": geo.ATTRIBUTION, "standalone": True},
-                    request,
-                )
-            elif panel == "bars":
-                content = render_to_string(
-                    "analytics/svg/bars.html",
-                    {"chart": board.bars, "unit": board.unit, "title": indicator.label, "chart_id": "bars"},
-                    request,
-                )
-            else:
-                raise Http404
-            return exports.svg_response(content, f"{panel}-{indicator.code}")
-        header, rows = exports.table_rows(board.table, place_header=_("Region"), year=filters.year)
+        table = _board_export(request, scope, panel, fmt, filters, indicator, about)
+    if isinstance(table, HttpResponse):
+        return table
+    header, rows = table
     filename = f"{panel}-{indicator.code}" if panel not in {"trend", "trend-share"} else panel
     if fmt == "csv":
         return exports.csv_response(header, rows, filename)
     return exports.xlsx_response(header, rows, filename, note=note)
+
+
+ExportTable = tuple[list[str], list[list[Any]]]
+
+
+def _year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def _about_footer(year: int, about: list[tuple[str, Any]]) -> list[str]:
+    return [f"{label}: {value}" for label, value in [(_("School year"), _year_label(year)), *about]]
+
+
+def _trend_export(request: HttpRequest, panel: str, fmt: str, filters: Filters) -> tuple[Any, str]:
+    trend = build_trend(filters.trend_region)
+    trend_about = [
+        (_("Source"), trend.source),
+        (_("Licence"), trend.licence),
+        (_("Definition"), trend.definition),
+        (_("School years"), trends.YEARS),
+    ]
+    note = " ".join(f"{label}: {value}." for label, value in trend_about)
+    if fmt != "svg":
+        return exports.trend_rows(trend), note
+    lines = [f"{label}: {value}" for label, value in trend_about]
+    lines += [f"({number}) {_year_label(item.year)}: {item.note}" for number, item in trend.numbered_breaks]
+    chart = trend.counts if panel == "trend" else trend.share
+    context = {"chart": chart, "title": trend.title, "chart_id": panel, **_footer(lines)}
+    content = render_to_string("analytics/svg/line.html", context, request)
+    return exports.svg_response(content, panel), note
+
+
+def _districts_export(
+    request: HttpRequest, scope: AnalyticsScope, fmt: str, filters: Filters, indicator: Indicator, about: Any
+) -> ExportTable | HttpResponse:
+    region = region_for_analytics(actor=request.user, raw_id=str(request.GET.get("region") or ""))
+    if region is None:
+        raise Http404
+    page = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
+    if fmt != "svg":
+        return exports.table_rows(page.table, place_header=_("District"), year=filters.year, about=about)
+    context = {
+        "chart": page.bars,
+        "unit": page.unit,
+        "title": f"{indicator.label}, {region.name}, {_year_label(filters.year)}",
+        "chart_id": "districts",
+        **_footer(_about_footer(filters.year, about)),
+    }
+    content = render_to_string("analytics/svg/bars.html", context, request)
+    return exports.svg_response(content, f"districts-{region.kato}")
+
+
+def _board_export(
+    request: HttpRequest,
+    scope: AnalyticsScope,
+    panel: str,
+    fmt: str,
+    filters: Filters,
+    indicator: Indicator,
+    about: Any,
+) -> ExportTable | HttpResponse:
+    board = build_dashboard(scope=scope, filters=filters, indicator=indicator)
+    if fmt != "svg":
+        return exports.table_rows(board.table, place_header=_("Region"), year=filters.year, about=about)
+    footer = _footer(_about_footer(filters.year, about))
+    if panel == "map":
+        context = {"board": board, "attribution": geo.ATTRIBUTION, "standalone": True, **footer}
+        template = "analytics/svg/map.html"
+    elif panel == "bars":
+        title = f"{indicator.label}, {_year_label(filters.year)}"
+        context = {"chart": board.bars, "unit": board.unit, "title": title, "chart_id": "bars", **footer}
+        template = "analytics/svg/bars.html"
+    else:
+        raise Http404
+    return exports.svg_response(render_to_string(template, context, request), f"{panel}-{indicator.code}")
 
 
 def indicator_definitions(request: AuthedHttpRequest) -> HttpResponse:
@@ -274,9 +327,8 @@ def indicator_definitions(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires(can_import_indicator_values)
 def indicator_create_view(request: AuthedHttpRequest) -> HttpResponse:
-    if not can_import_indicator_values(request.access):
-        raise PermissionDenied
     form = ImportedIndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         indicator = indicator_create(actor=request.user, fields=form.indicator_fields())
@@ -292,34 +344,37 @@ def indicator_create_view(request: AuthedHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def need_ranking(request: AuthedHttpRequest) -> HttpResponse:
     scope = require_analytics(request.access)
-    return _need(request, scope, weights=need.clean_weights(request.GET), scenario=None)
+    weights, errors = need.parse_weights(request.GET)
+    return _need(request, scope, weights=weights, scenario=None, errors=errors)
 
 
-def scenario_shared(request: AuthedHttpRequest, token: str) -> HttpResponse:
+@requires(can_view_analytics)
+@checked(Scenario, kwarg="token", field="share_token")
+def scenario_shared(request: AuthedHttpRequest, scenario: Scenario) -> HttpResponse:
     """A saved scenario, opened by its link: anyone with analytics access and the link sees it."""
     scope = require_analytics(request.access)
-    scenario = get_object_or_404(Scenario, share_token=token)
     return _need(request, scope, weights=need.clean_weights(scenario.weights), scenario=scenario)
 
 
 def _need(
-    request: HttpRequest, scope: AnalyticsScope, *, weights: dict[str, int], scenario: Scenario | None
+    request: HttpRequest,
+    scope: AnalyticsScope,
+    *,
+    weights: dict[str, int],
+    scenario: Scenario | None,
+    errors: dict[str, str] | None = None,
 ) -> HttpResponse:
     filters, _indicators, programmes = _filters(request, scope)
-    region = None
-    region_id = str(request.GET.get("region") or "")
-    if region_id.isdigit():
-        region = _region_for(scope, int(region_id))
-    candidates = need_candidates(scope=scope, region=region, year=filters.year, programme=filters.programme)
-    ranked = need.rank(candidates, weights)
+    if not request.GET.get("year"):
+        # Coverage is about now: the current school year's cohorts, unless another is chosen.
+        filters = replace(filters, year=current_school_year())
+    region = region_for_analytics(actor=request.user, raw_id=str(request.GET.get("region") or ""))
     context = {
-        "ranked": ranked,
-        "weights": weights,
-        "components": need.COMPONENTS,
+        **need_page(scope=scope, region=region, filters=filters, weights=weights, errors=errors, raw=request.GET),
         "region": region,
-        "regions": [r for r in Region.objects.order_by("kato") if scope.allows_region(r.pk)],
+        "regions": regions_for_analytics(actor=request.user),
         "scenario": scenario,
-        "scenarios": Scenario.objects.filter(owner_id=request.user.pk)[:20],
+        "scenarios": own_scenarios(actor=request.user),
         "max_weight": need.MAX_WEIGHT,
         "programmes": programmes,
         "programme_required": bool(scope.programme_ids),
@@ -335,6 +390,10 @@ def scenario_save(request: AuthedHttpRequest) -> HttpResponse:
     if not name:
         messages.error(request, _("Give the scenario a name."))
         return redirect("analytics:need")
+    _weights, errors = need.parse_weights(request.POST)
+    if errors:
+        messages.error(request, _("Correct the weights: each is a whole number from 0 to 10."))
+        return redirect("analytics:need")
     scenario = scenario_create(actor=request.user, name=name, weights=dict(request.POST.items()))
     messages.success(request, _("Scenario saved. Anyone with analytics access can open it by its link."))
     return redirect("analytics:scenario-shared", token=scenario.share_token)
@@ -346,9 +405,8 @@ def target_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires(can_manage_analytics_settings)
 def settings_edit(request: AuthedHttpRequest) -> HttpResponse:
-    if not can_manage_analytics_settings(request.access):
-        raise PermissionDenied
     current = AnalyticsSettings.current()
     form = AnalyticsSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -356,6 +414,7 @@ def settings_edit(request: AuthedHttpRequest) -> HttpResponse:
             actor=request.user,
             public_enabled=form.cleaned_data["public_enabled"],
             suppression_threshold=form.cleaned_data["suppression_threshold"],
+            registry_year=form.cleaned_data["registry_year"],
         )
         messages.success(request, _("Analytics settings saved."))
         return redirect("analytics:settings")
@@ -367,10 +426,7 @@ def brief(request: AuthedHttpRequest) -> HttpResponse:
     scope = require_analytics(request.access)
     from shamy.analytics.briefs import render_brief
 
-    region = None
-    region_id = str(request.GET.get("region") or "")
-    if region_id.isdigit():
-        region = _region_for(scope, int(region_id))
+    region = region_for_analytics(actor=request.user, raw_id=str(request.GET.get("region") or ""))
     filters, indicators, _programmes = _filters(request, scope)
     with translation.override(translation.get_language()):
         pdf = render_brief(request=request, scope=scope, region=region, filters=filters, indicators=indicators)

@@ -399,7 +399,7 @@ def calendar_mine(request: AuthedHttpRequest) -> HttpResponse:
     return _calendar_response(request, gatherings, _("My sessions"), "shamy-sessions.ics")
 
 
-@checked(School, "calendar", visible="calendar", kwarg="school_id")
+@checked(School, visible="calendar", kwarg="school_id")
 def school_calendar(request: AuthedHttpRequest, school: School) -> HttpResponse:
     """A school's gatherings (rule "calendar": the people acting for the school in a programme,
     and national readers)."""

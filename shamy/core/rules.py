@@ -150,7 +150,7 @@ def allowed(actor: Access | Actor, obj: models.Model, action: str) -> bool:
 
 def checked(
     model: type[models.Model],
-    action: str = "view",
+    action: str | None = None,
     *,
     kwarg: str = "pk",
     field: str = "pk",
@@ -161,11 +161,13 @@ def checked(
     """Resolve ``kwarg`` from the URL into a checked object before the view runs.
 
     The object must be among the rows of the ``visible`` rule (default "view"), else 404: nobody
-    learns that it exists. For another ``action`` it must then be ``allowed``, else 403. ``shape``
+    learns that it exists. For another ``action`` (default: the ``visible`` rule itself) it must
+    then be ``allowed``, else 403. ``shape``
     adds the select_related/prefetch the view needs. The view receives the object as keyword
     ``name`` (default: the model's name, e.g. ``gathering``).
     """
     target = name or model._meta.model_name or "obj"
+    action = action or visible
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)

@@ -12,8 +12,11 @@ from shamy.audit.services.entries import audit_record, snapshot
 
 
 @transaction.atomic
-def analytics_settings_update(*, actor: User, public_enabled: bool, suppression_threshold: int) -> AnalyticsSettings:
-    """Switch the public view of national aggregates and set the suppression threshold.
+def analytics_settings_update(
+    *, actor: User, public_enabled: bool, suppression_threshold: int, registry_year: int | None = None
+) -> AnalyticsSettings:
+    """Switch the public view of national aggregates, set the suppression threshold and (when
+    given) the school year the registry snapshot describes.
 
     Needs a system administrator, else PermissionDenied. Audited. Invalidates cached panels.
     """
@@ -24,6 +27,8 @@ def analytics_settings_update(*, actor: User, public_enabled: bool, suppression_
     row = current or AnalyticsSettings(pk=1)
     row.public_enabled = public_enabled
     row.suppression_threshold = suppression_threshold
+    if registry_year is not None:
+        row.registry_year = registry_year
     row.full_clean()
     row.save()
     audit_record(actor=actor, action="analytics.settings.updated", target=row, before=before)

@@ -9,12 +9,12 @@ from shamy.analytics.cache import analytics_invalidate
 from shamy.analytics.indicators import COMPUTED, imported_spec
 from shamy.analytics.models import Indicator, IndicatorValue, Level
 from shamy.analytics.selectors import (
-    current_school_year,
     indicator_table,
     national_parts,
     overall_bucket,
     panel_for,
     regions_in_scope,
+    registry_year,
 )
 from shamy.core.testing.factories import DistrictFactory, EmploymentFactory, PersonFactory, RegionFactory, SchoolFactory
 from shamy.registry.models import FutureSchool, Internet, Locality, Position, QualificationCategory
@@ -32,7 +32,7 @@ def dataset():
     Region B (kato 47): urban: 1 school (high-speed), 900 pupils, 45 teachers;
                         rural: 1 school (no internet, small-class), 40 pupils, 8 teachers.
     """
-    year = current_school_year()
+    year = registry_year()
     a = RegionFactory(kato="19", name_kk="Алматы облысы", name_ru="Алматинская область", name_en="Almaty Region")
     b = RegionFactory(kato="47", name_kk="Маңғыстау облысы", name_ru="Мангистауская", name_en="Mangystau Region")
     district_a = DistrictFactory(region=a)
@@ -65,7 +65,7 @@ def dataset():
 
 def _table(code, **kwargs):
     indicator = Indicator.objects.get(code=code)
-    year = kwargs.pop("year", current_school_year())
+    year = kwargs.pop("year", registry_year())
     panel = panel_for(scope=NATIONAL, year=year, staff=True)
     return indicator_table(indicator=indicator, panel=panel, places=regions_in_scope(NATIONAL), minimum=1, **kwargs)
 
@@ -143,7 +143,7 @@ def test_small_cells_are_suppressed(dataset):
         person=PersonFactory(qualification=QualificationCategory.EXPERT), school=schools["a_r1"], position="teacher"
     )
     indicator = Indicator.objects.get(code="teachers_expert_share")
-    panel = panel_for(scope=NATIONAL, year=current_school_year(), staff=True)
+    panel = panel_for(scope=NATIONAL, year=registry_year(), staff=True)
     table = indicator_table(indicator=indicator, panel=panel, places=regions_in_scope(NATIONAL), minimum=10)
     row = dict((place.kato, row) for place, row in table.rows)["19"]
     assert row.rural.suppressed and row.rural.value is None
@@ -219,12 +219,14 @@ def test_every_computed_indicator_is_seeded():
 
 def test_cache_serves_until_invalidated(dataset, django_assert_num_queries):
     _, _, schools = dataset
-    year = current_school_year()
+    year = registry_year()
     panel_for(scope=NATIONAL, year=year)
     with django_assert_num_queries(0):
         panel_for(scope=NATIONAL, year=year)
     analytics_invalidate()
-    with django_assert_num_queries(2):  # schools and imported values; no teacher query unless asked
+    # The settings (registry year, once per version), schools and imported values; no teacher
+    # query unless asked.
+    with django_assert_num_queries(3):
         panel_for(scope=NATIONAL, year=year)
     with django_assert_num_queries(3):
         panel_for(scope=NATIONAL, year=year, staff=True)

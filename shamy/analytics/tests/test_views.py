@@ -192,7 +192,9 @@ def test_brief_is_a_pdf(client, cast):
 
 def test_settings_switch_public_view_and_are_audited(client, cast):
     _client(client, cast, "aigerim")
-    response = client.post(reverse("analytics:settings"), {"public_enabled": "on", "suppression_threshold": "5"})
+    response = client.post(
+        reverse("analytics:settings"), {"public_enabled": "on", "suppression_threshold": "5", "registry_year": "2022"}
+    )
     assert response.status_code == 302
     assert AnalyticsSettings.current().public_enabled
     assert AuditEntry.objects.filter(action="analytics.settings.updated").count() == 1

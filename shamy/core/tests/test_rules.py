@@ -102,3 +102,23 @@ def test_allowed_falls_back_to_the_query_rule_and_require_raises(programme_cast)
 def test_two_rules_for_one_model_and_action_are_refused() -> None:
     with pytest.raises(ImproperlyConfigured, match="Two rules"):
         rules.rule("programmes.Programme", "view")(lambda access: True)
+
+
+@pytest.mark.django_db
+def test_checked_with_another_visible_rule_checks_only_that_rule(programme_cast) -> None:
+    """``visible="calendar"``-style resolution: the object comes through the named rule alone,
+    even for an actor whose "view" rule does not cover it (no second, stricter check)."""
+    key = ("programmes.programme", "test-wide")
+
+    @rules.rule("programmes.Programme", "test-wide")
+    def every_programme(access: Access) -> bool:
+        return True
+
+    try:
+        view = checked(Programme, visible="test-wide")(_view)
+        other = programme_cast.other_programme
+        assert not allowed(programme_cast.talgat, other, "view")
+        response = view(_request(programme_cast.talgat), pk=other.pk)
+        assert response.content.decode() == other.name_ru
+    finally:
+        rules._query_rules.pop(key)

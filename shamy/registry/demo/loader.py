@@ -45,7 +45,6 @@ from shamy.registry.models import (
     Locality,
     Organisation,
     OrganisationKind,
-    Ownership,
     Person,
     Position,
     Region,
@@ -154,7 +153,7 @@ def demo_load(*, scale: float = 1.0, report: Callable[[str], None] | None = None
         demo_check_allowed()
     if demo_is_loaded():
         return DemoSummary(already_loaded=True, counts=_loaded_counts(), seconds=time.monotonic() - started)
-    plan = build_plan(scale)
+    plan = build_plan(scale, today=timezone.localdate())
     with transaction.atomic():
         # Checked again inside the transaction: on SQLite it holds the write lock from BEGIN.
         demo_check_allowed()
@@ -390,7 +389,8 @@ def _schools_create(
                 internet_connected_on=school.internet_connected_on,
                 modernised_year=school.modernised_year,
                 ownership=school.ownership,
-                operator=operator if school.ownership == Ownership.OPERATOR else None,
+                # Handed-over schools keep the operator that built and ran them, with the handover date.
+                operator=operator if school.handover_on is not None else None,
                 handover_on=school.handover_on,
                 future_school=school.future_school,
                 future_school_planned_year=school.future_school_planned_year,
