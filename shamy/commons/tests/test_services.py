@@ -116,3 +116,16 @@ def test_search_page_query_count_is_constant(client, programme_cast, commons_sce
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("commons:index"))
     assert len(few) == len(many)
+
+
+def test_sync_command_adds_new_summaries_once(programme_cast, commons_scene):
+    from django.core.management import call_command
+
+    Resource.objects.filter(pk=commons_scene.project_item.pk).delete()
+    out = io.StringIO()
+    call_command("commons_sync_summaries", stdout=out)
+    call_command("commons_sync_summaries", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "1 project summaries added to the commons.",
+        "0 project summaries added to the commons.",
+    ]
