@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/shamy
 
-.PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench clean
+.PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-credentials bench-placement clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,16 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 	$(PIP) install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
 	touch $@
 
-install: $(VENV)/.installed
+# The credentials interoperability test verifies with Digital Bazaar's reference stack under node.
+# Only the tests need it, so `make demo` goes on without node (apt-get install nodejs npm).
+interop/vc-node/node_modules/.installed: interop/vc-node/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  (cd interop/vc-node && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
+	else \
+	  echo "npm not found: the credentials interoperability test needs it (sudo apt-get install nodejs npm)"; \
+	fi
+
+install: $(VENV)/.installed interop/vc-node/node_modules/.installed
 
 demo: install
 	$(MANAGE) migrate --noinput
@@ -24,11 +33,16 @@ demo: install
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_demo_programmes
 	$(MANAGE) seed_demo_portfolios
+	$(MANAGE) seed_demo_assessment
+	$(MANAGE) seed_demo_operators
+	$(MANAGE) seed_demo_fellowship
 	$(MANAGE) seed_demo_surveys
 	$(MANAGE) seed_demo_results
 	$(MANAGE) seed_demo_commons
 	$(MANAGE) demo_logins
 	$(MANAGE) demo_logins_programmes
+	$(MANAGE) demo_logins_operators
+	$(MANAGE) demo_logins_fellowship
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 run: install
@@ -77,9 +91,18 @@ migrations-check: install
 
 check: lint typecheck migrations-check test
 
-# Load test on PostgreSQL with gunicorn and wrk (bench/README.md). BENCH_ARGS=--help for options.
-bench: install
+# The placement solver against plain scipy (bench/placement.py, seconds), then the load test on
+# PostgreSQL with gunicorn and wrk (bench/README.md). BENCH_ARGS=--help for the load test's options.
+bench: install bench-placement
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/credentials.py
+
+# Issuing and verifying credentials in one process (bench/credentials.py); also part of `make bench`.
+bench-credentials: install
+	$(PY) bench/credentials.py $(BENCH_ARGS)
+
+bench-placement: install
+	$(PY) bench/placement.py $(PLACEMENT_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

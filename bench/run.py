@@ -41,6 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import checkin  # noqa: E402
 from bench.scenarios import MINIMAL, SCENARIOS, TRIVIAL, Scenario  # noqa: E402
 
 PYTHON = sys.executable
@@ -93,6 +94,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--scenario", action="append", default=[], metavar="NAME=PATH", help="an extra page to load (session auth)"
     )
+    parser.add_argument("--no-checkins", action="store_true", help="skip the summit check-in throughput run")
     parser.add_argument("--write-docs", action="store_true", help="update the Load test section of docs/benchmarks.md")
     return parser.parse_args()
 
@@ -529,6 +531,7 @@ def main() -> int:
     context["donor_report"] = donor_report
     results: list[Result] = []
     session = ""
+    checkin_section = ""
     try:
         for cached, extra in ((True, {}), (False, {"REGISTRY_CACHE_SECONDS": "0"})):
             group = [s for s in scenarios if s.registry_cache == cached]  # the baselines run with the first
@@ -542,12 +545,19 @@ def main() -> int:
                 base = f"http://127.0.0.1:{port}"
                 session = session or sign_in(base, context["email"], context["password"])
                 results += [measure(wrk, base, scenario, context, session, args) for scenario in group]
+                if cached and not args.no_checkins:
+                    log("check-in throughput: 600 tickets at three doors (bench/checkin.py)")
+                    prepared = checkin.prepare(context["analyst_id"])
+                    checkin_results = checkin.measure(base, session, prepared)
+                    checkin_section = checkin.table(checkin_results, checkin.checked_in(prepared["event_id"]))
             finally:
                 stop(server)
     finally:
         revoke_token(context)
 
     section = report(results, machine(), context, args)
+    if checkin_section:
+        section += "\n\n### Check-in throughput (issue 16)\n\n" + checkin_section
     print(f"\n{SECTION}\n\n{section}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")

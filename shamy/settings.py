@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "shamy.attendance",
     "shamy.portfolios",
     "shamy.analytics",
+    "shamy.assessment",
+    "shamy.credentials",
+    "shamy.operators",
+    "shamy.fellowship",
     "shamy.surveys",
     "shamy.results",
     "shamy.commons",
@@ -269,3 +273,16 @@ SHAMY_DEMO_ALLOWED = env_bool("SHAMY_DEMO_ALLOWED", default=DEBUG)
 
 # `make bench` mounts two baseline views under /bench/ (shamy/home/bench_urls.py); never in production.
 SHAMY_BENCH = env_bool("SHAMY_BENCH", default=False)
+
+# --- Verifiable credentials (shamy/credentials) -----------------------------------------------
+# The absolute origin credentials are issued under: issuer profiles, keys, credential and status
+# list URLs, the QR code's verification page. Credentials outlive deployments: set it once.
+CREDENTIALS_BASE_URL = env_str("CREDENTIALS_BASE_URL", "http://localhost:8000").rstrip("/")
+# Ed25519 signing keys, never in the database or the repository: whitespace-separated
+# ``privateKeyMultibase`` values (``z3u2...``), from CREDENTIAL_SIGNING_KEYS or
+# CREDENTIAL_SIGNING_KEYS_FILE. The database holds only the public halves. In development (DEBUG)
+# without keys, a key derived from SECRET_KEY signs, so the demo works with no set-up.
+CREDENTIAL_SIGNING_KEYS = env_str("CREDENTIAL_SIGNING_KEYS", "").split()
+# Development keys derived from SECRET_KEY (see shamy/credentials/keys.py): on in development and
+# tests, off with DEBUG off unless explicitly set.
+CREDENTIALS_DEV_KEYS = env_bool("CREDENTIALS_DEV_KEYS", default=DEBUG)

@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     TEACHER = "teacher", _("Teacher")
     CERTIFIER = "certifier", _("Certifier")
     OBSERVER = "observer", _("Observer or donor")
+    FELLOW = "fellow", _("Fellow")
 
 
 # --- The foundation ---------------------------------------------------------------------------
@@ -29,8 +30,19 @@ NATIONAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.MINISTRY_ANALYST})
 
 # --- Programmes -------------------------------------------------------------------------------
 # Roles that only exist inside a programme: a membership with one of them always names its programme.
+# A fellow (fellowship programmes) holds the role through a membership naming the programme and
+# the fellow's cohort; their school comes from their placement, not the membership, so the role is
+# in none of the school sets below and reaches no other fellow's data through them.
 PROGRAMME_ONLY_ROLES = frozenset(
-    {Role.COORDINATOR, Role.SCHOOL_FACILITATOR, Role.LINK_FACILITATOR, Role.TEACHER, Role.CERTIFIER, Role.OBSERVER}
+    {
+        Role.COORDINATOR,
+        Role.SCHOOL_FACILITATOR,
+        Role.LINK_FACILITATOR,
+        Role.TEACHER,
+        Role.CERTIFIER,
+        Role.OBSERVER,
+        Role.FELLOW,
+    }
 )
 # Everything a programme membership can be: the programme-only roles and the principal taking part.
 PROGRAMME_ROLES = PROGRAMME_ONLY_ROLES | {Role.SCHOOL_PRINCIPAL}

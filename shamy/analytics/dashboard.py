@@ -36,6 +36,7 @@ from shamy.analytics.selectors import (
     overall_bucket,
     panel_for,
     programme_keys,
+    provided_keys,
     qualification_breakdown,
     regions_in_scope,
     registry_year,
@@ -133,6 +134,18 @@ def needs_staff(indicator: Indicator) -> bool:
     return _uses(indicator, "staff")
 
 
+def provided_by_apps(indicator: Indicator) -> frozenset[str]:
+    """The indicator's sums that another app provides (``selectors.register_panel_provider``)."""
+    spec = spec_for(indicator.code, indicator.source_kind)
+    return provided_keys(spec.numerator, spec.denominator, spec.people)
+
+
+def varies_by_programme(indicator: Indicator) -> bool:
+    """Whether a programme filter changes the indicator's figures (attendance, or sums another app
+    provides per programme): those tables are protected together across programmes."""
+    return needs_attendance(indicator) or bool(provided_by_apps(indicator))
+
+
 def needs_attendance(indicator: Indicator) -> bool:
     """Whether the indicator is computed from programme attendance."""
     return _uses(indicator, "participants", "attended", "facilitators", "principals")
@@ -151,8 +164,8 @@ def year_basis(indicator: Indicator, year: int, reference_year: int) -> str:
     or "none" (a registry figure in another year: no data)."""
     if indicator.source_kind == SourceKind.IMPORTED:
         return "imported"
-    if indicator.code in DATED:
-        return "dated"
+    if indicator.code in DATED or provided_by_apps(indicator):
+        return "dated"  # sums other apps provide are counted from their own dated records
     if year == reference_year:
         return "registry"
     if indicator.code in OFFICIAL and year in trends.official_years():
@@ -179,7 +192,8 @@ def _joint_pattern(
     """
     scope = AnalyticsScope(national=True)
     attendance = needs_attendance(indicator)
-    keys: list[int | None] = [None, *programme_keys()] if attendance else [None]
+    extra = provided_by_apps(indicator)
+    keys: list[int | None] = [None, *programme_keys()] if attendance or extra else [None]
     places: list[Any] = []
     tables: dict[int | None, IndicatorTable] = {}
     national: dict[int | None, set[TableCell]] = {}
@@ -194,6 +208,7 @@ def _joint_pattern(
             programme_id=key,
             staff=needs_staff(indicator),
             attendance=attendance,
+            extra=extra,
         )
         if not places:
             places = regions_in_scope(scope) if region is None else [d for d in districts_of(region) if d.pk in panel]
@@ -231,7 +246,7 @@ def national_pattern(*, indicator: Indicator, filters: Filters, minimum: int) ->
         return set()  # nothing about people: nothing is hidden
     patterns = _joint_pattern(indicator=indicator, year=filters.year, minimum=minimum, region=None)
     # Figures no programme filter changes have one pattern, computed without a filter.
-    return patterns.get(filters.programme if needs_attendance(indicator) else None, set())
+    return patterns.get(filters.programme if varies_by_programme(indicator) else None, set())
 
 
 def region_pattern(*, indicator: Indicator, filters: Filters, minimum: int, region: Region) -> set[TableCell]:
@@ -240,7 +255,7 @@ def region_pattern(*, indicator: Indicator, filters: Filters, minimum: int, regi
     if spec_for(indicator.code, indicator.source_kind).people is None:
         return set()
     patterns = _joint_pattern(indicator=indicator, year=filters.year, minimum=minimum, region=region)
-    return patterns.get(filters.programme if needs_attendance(indicator) else None, set())
+    return patterns.get(filters.programme if varies_by_programme(indicator) else None, set())
 
 
 def about_indicator(indicator: Indicator, year: int, reference_year: int) -> list[tuple[str, str]]:
@@ -305,6 +320,7 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         programme_id=filters.programme,
         staff=staff,
         attendance=needs_attendance(indicator),
+        extra=provided_by_apps(indicator),
     )
     minimum = threshold()
     forced: set[TableCell] = set()
@@ -404,6 +420,7 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
         programme_id=filters.programme,
         staff=staff,
         attendance=needs_attendance(indicator),
+        extra=provided_by_apps(indicator),
     )
     minimum = threshold()
     districts = [district for district in districts_of(region) if district.pk in panel]

@@ -54,6 +54,12 @@ COMPUTED: dict[str, Spec] = {
 }
 
 
+def register_computed(code: str, spec: Spec) -> None:
+    """An app above analytics adds a computed indicator (its sums come from its panel provider,
+    ``selectors.register_panel_provider``; its ``Indicator`` row from the app's data migration)."""
+    COMPUTED[code] = spec
+
+
 def imported_spec(code: str) -> Spec:
     return Spec(f"imported:{code}:sum", f"imported:{code}:weight", 1, people=f"imported:{code}:people")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -253,6 +253,25 @@ def _scoped(queryset: QuerySet[Any], scope: AnalyticsScope, region_path: str) ->
     return queryset.filter(**{f"{region_path}__in": sorted(scope.region_ids)})
 
 
+#: Sums that apps above analytics add to a panel (analytics imports none of them), keyed by the
+#: bucket keys each provider yields; a panel runs a provider only when its indicator needs one of
+#: them (``extra``). A provider is called as ``provider(scoped=..., key=..., region_id=..., year=...,
+#: programme_id=...)``, where ``scoped(queryset, region_path)`` narrows a queryset to the panel's
+#: scope, and yields ``(place id, locality, {bucket key: value})``. Registered in ``AppConfig.ready``.
+PanelProvider = Callable[..., Iterable[tuple[int | None, str, dict[str, Any]]]]
+PANEL_PROVIDERS: dict[frozenset[str], PanelProvider] = {}
+
+
+def register_panel_provider(provider: PanelProvider, keys: Iterable[str]) -> None:
+    PANEL_PROVIDERS[frozenset(keys)] = provider
+
+
+def provided_keys(*keys: str | None) -> frozenset[str]:
+    """Which of ``keys`` (an indicator's bucket keys) come from a registered provider."""
+    wanted = {key for key in keys if key}
+    return frozenset(key for provided in PANEL_PROVIDERS for key in provided if key in wanted)
+
+
 def _add(panel: Panel, key: int | None, locality: str, values: dict[str, Any]) -> None:
     bucket = panel.setdefault(key, {}).setdefault(locality, {})
     for name, value in values.items():
@@ -268,6 +287,7 @@ def _build_panel(
     programme_id: int | None,
     staff: bool,
     attendance: bool = False,
+    extra: frozenset[str] = frozenset(),
 ) -> Panel:
     """Aggregate queries: schools, imported values and, when ``staff``, teachers (people).
 
@@ -322,6 +342,17 @@ def _build_panel(
     if attendance:
         _add_attendance(panel, scope=scope, key=key, region_id=region_id, year=year, programme_id=programme_id)
 
+    def scoped(queryset: QuerySet[Any], region_path: str) -> QuerySet[Any]:
+        return _scoped(queryset, scope, region_path)
+
+    for provided, provider in PANEL_PROVIDERS.items():
+        if not provided & extra:
+            continue
+        for place_id, locality, values in provider(
+            scoped=scoped, key=key, region_id=region_id, year=year, programme_id=programme_id
+        ):
+            _add(panel, place_id, locality, values)
+
     # Imported values: prefer the coarsest level published for a place (an official regional
     # figure over a roll-up of district or school values), weighting by the people counted.
     levels = [Level.REGION, Level.DISTRICT, Level.SCHOOL] if level == Level.REGION else [Level.DISTRICT, Level.SCHOOL]
@@ -358,6 +389,7 @@ def panel_for(
     programme_id: int | None = None,
     staff: bool = False,
     attendance: bool = False,
+    extra: frozenset[str] = frozenset(),
 ) -> Panel:
     cache_key = ":".join(
         str(part)
@@ -371,6 +403,7 @@ def panel_for(
             programme_id,
             staff,
             attendance,
+            "-".join(sorted(extra)),
         )
     )
     panel = cache.get(cache_key)
@@ -383,6 +416,7 @@ def panel_for(
             programme_id=programme_id,
             staff=staff,
             attendance=attendance,
+            extra=extra,
         )
         cache.set(cache_key, panel, CACHE_SECONDS)
     return panel

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.rules import require
+from shamy.portfolios import permissions
 from shamy.portfolios.models import Evidence, Portfolio, PortfolioSection, PortfolioStatus
 from shamy.portfolios.services.drafts import draft_discard
 from shamy.portfolios.services.projects import _touch
@@ -96,4 +97,28 @@ def portfolio_submit(*, actor: User, portfolio: Portfolio) -> Portfolio:
     portfolio.save()
     _touch(portfolio.project)
     audit_record(actor=actor, action="portfolios.portfolio.submitted", target=portfolio, before=before)
+    return portfolio
+
+
+@transaction.atomic
+def portfolio_reopen(*, actor: User, portfolio: Portfolio, reason: str) -> Portfolio:
+    """Return a submitted portfolio to draft so the teacher can revise it (assessment asked for a
+    revision). Needs the project's link facilitator or the programme coordinator
+    (PermissionDenied); the submitted version stays frozen in the assessment app's snapshot."""
+    project = portfolio.project
+    if not (permissions.is_link_facilitator(actor, project) or permissions.is_programme_coordinator(actor, project)):
+        raise PermissionDenied
+    portfolio = Portfolio.objects.select_for_update().get(pk=portfolio.pk)
+    if not portfolio.is_submitted:
+        return portfolio
+    before = snapshot(portfolio)
+    portfolio.status = PortfolioStatus.DRAFT
+    portfolio.submitted_at = None
+    portfolio.submitted_by = None
+    portfolio.full_clean()
+    portfolio.save()
+    _touch(project)
+    audit_record(
+        actor=actor, action="portfolios.portfolio.reopened", target=portfolio, before=before, after={"reason": reason}
+    )
     return portfolio

@@ -1,0 +1,118 @@
+"""Submitting a portfolio for assessment: an immutable snapshot, one version per submission."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shamy.accounts.models import User
+from shamy.assessment.models import OPEN_STATUSES, Rubric, Submission, SubmissionStatus, section_criterion_codes
+from shamy.audit.services.entries import audit_record
+from shamy.portfolios import permissions as portfolio_permissions
+from shamy.portfolios.models import Evidence, Portfolio
+from shamy.portfolios.services.portfolios import portfolio_submit
+
+
+def current_rubric(programme_id: int) -> Rubric | None:
+    return Rubric.objects.filter(programme_id=programme_id, is_current=True).prefetch_related("criteria").first()
+
+
+def _file_digest(evidence: Evidence) -> str:
+    if not evidence.file:
+        return ""
+    digest = hashlib.sha256()
+    with evidence.file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def portfolio_snapshot(portfolio: Portfolio, rubric: Rubric) -> dict[str, Any]:
+    """Everything the assessor judges, copied: texts, the section-criterion links, and each piece
+    of evidence's description with the SHA-256 of its file (so a later change is detectable)."""
+    project = portfolio.project
+    sections = []
+    rows = list(portfolio.sections.prefetch_related("evidence").order_by("order", "id"))
+    codes = section_criterion_codes(rubric, rows)
+    for section in rows:
+        sections.append(
+            {
+                "id": section.pk,
+                "title": section.title,
+                "criterion_code": codes[section.pk],
+                "body": section.body,
+                "version": section.version,
+                "evidence": [
+                    {
+                        "id": item.pk,
+                        "kind": item.kind,
+                        "title": item.title,
+                        "description": item.description,
+                        "mime": item.mime,
+                        "size": item.size,
+                        "video_url": item.video_url,
+                        "sha256": _file_digest(item),
+                    }
+                    for item in section.evidence.all()
+                ],
+            }
+        )
+    return {
+        "project": {
+            "id": project.pk,
+            "title": project.title,
+            "concern": project.concern,
+            "theme": project.theme.code,
+            "teacher": project.teacher.full_name,
+            "school": project.school.name,
+            "cohort": project.cohort.name,
+        },
+        "sections": sections,
+    }
+
+
+@transaction.atomic
+def submission_create(*, actor: User, portfolio: Portfolio) -> Submission:
+    """Submit the teacher's portfolio for assessment and freeze it as the next version.
+
+    Needs the project's teacher (PermissionDenied). Submits the portfolio if it is still a draft
+    (the portfolio app's rules: every section written). Refused while an earlier version awaits
+    assessment or certification, once certified, or when the programme has no rubric.
+    """
+    project = portfolio.project
+    if not portfolio_permissions.can_manage_project(actor, project):
+        raise PermissionDenied
+    portfolio = Portfolio.objects.select_for_update(of=("self",)).select_related("project__cohort").get(pk=portfolio.pk)
+    rubric = current_rubric(project.cohort.programme_id)
+    if rubric is None:
+        raise ValidationError(_("This programme has no rubric yet: ask its coordinator."))
+    earlier = Submission.objects.filter(portfolio=portfolio).order_by("-version").first()
+    if earlier is not None and earlier.status in OPEN_STATUSES:
+        raise ValidationError(_("The previous version is still being assessed."))
+    if earlier is not None and earlier.status == SubmissionStatus.APPROVED:
+        raise ValidationError(_("This portfolio has already been certified."))
+    if not portfolio.is_submitted:
+        portfolio = portfolio_submit(actor=actor, portfolio=portfolio)
+    now = timezone.now()
+    submission = Submission(
+        portfolio=portfolio,
+        project=project,
+        teacher=project.teacher,
+        cohort=project.cohort,
+        school=project.school,
+        rubric=rubric,
+        version=(earlier.version + 1) if earlier else 1,
+        snapshot=portfolio_snapshot(portfolio, rubric),
+        submitted_by=actor,
+        submitted_at=now,
+        status_changed_at=now,
+    )
+    submission.full_clean()
+    submission.save()
+    audit_record(actor=actor, action="assessment.submission.created", target=submission)
+    return submission

@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shamy.fellowship.models import (
+    RUBRIC,
+    RUBRIC_MAX,
+    RUBRIC_MIN,
+    AgreementStatus,
+    Application,
+    CheckInKind,
+    LeavingReason,
+    Pathway,
+    PlacementRule,
+    Stage,
+    Subject,
+    TeachingLanguage,
+)
+from shamy.registry.models import Region
+
+
+class ApplicationStartForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail"), help_text=_("We send the link to your application here."))
+    # A field people never see (hidden by CSS and from screen readers): bots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("This form could not be sent."))
+        return ""
+
+
+class ApplicationForm(forms.ModelForm):
+    subjects = forms.MultipleChoiceField(
+        label=_("Subjects you can teach"), choices=Subject.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you can teach in"),
+        choices=TeachingLanguage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    accepted_regions = forms.ModelMultipleChoiceField(
+        label=_("Regions you would work in"),
+        queryset=Region.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    first_region = forms.ModelChoiceField(
+        label=_("Your first choice of region"), queryset=Region.objects.none(), required=False
+    )
+    second_region = forms.ModelChoiceField(
+        label=_("Your second choice"), queryset=Region.objects.none(), required=False
+    )
+    third_region = forms.ModelChoiceField(label=_("Your third choice"), queryset=Region.objects.none(), required=False)
+    cv = forms.FileField(label=_("CV (PDF or Word)"), required=False)
+    diploma = forms.FileField(label=_("Diploma (PDF or Word)"), required=False)
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    class Meta:
+        model = Application
+        fields = ["full_name", "phone", "university", "graduated_year", "needs_housing", "motivation"]
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("accepted_regions", "first_region", "second_region", "third_region"):
+            self.fields[name].queryset = regions  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["subjects"].initial = self.instance.subjects
+            self.fields["languages"].initial = self.instance.languages
+            self.fields["accepted_regions"].initial = list(self.instance.accepted_regions.values_list("pk", flat=True))
+            ranked = list(self.instance.ranked_regions) + [None, None, None]
+            for name, value in zip(("first_region", "second_region", "third_region"), ranked, strict=False):
+                self.fields[name].initial = value
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("This form could not be sent."))
+        return ""
+
+    def clean_graduated_year(self) -> int | None:
+        year = self.cleaned_data.get("graduated_year")
+        if year is not None and not 1960 <= year <= datetime.date.today().year + 1:
+            raise forms.ValidationError(_("Give a year between 1960 and next year."))
+        return year
+
+    def applicant_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["subjects"] = list(self.cleaned_data["subjects"])
+        data["languages"] = list(self.cleaned_data["languages"])
+        ranked = []
+        for name in ("first_region", "second_region", "third_region"):
+            region = self.cleaned_data.get(name)
+            if region is not None and region.pk not in ranked:
+                ranked.append(region.pk)
+        data["ranked_regions"] = ranked
+        return data
+
+
+class MoveForm(forms.Form):
+    to_stage = forms.ChoiceField(
+        label=_("Move the selected applications to"),
+        choices=[(s.value, s.label) for s in Stage if s != Stage.DRAFT],
+    )
+    applications = forms.ModelMultipleChoiceField(
+        queryset=Application.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, queryset: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = queryset  # type: ignore[attr-defined]
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(n, str(n)) for n in range(RUBRIC_MIN, RUBRIC_MAX + 1)]
+        for key, label in RUBRIC.items():
+            self.fields[f"score_{key}"] = forms.TypedChoiceField(label=label, choices=choices, coerce=int)
+
+    def scores(self) -> dict[str, int]:
+        return {key: self.cleaned_data[f"score_{key}"] for key in RUBRIC}
+
+
+class RuleForm(forms.Form):
+    fellow = forms.IntegerField()
+    vacancy = forms.IntegerField()
+    kind = forms.ChoiceField(choices=PlacementRule.Kind.choices)
+
+
+class ApplyForm(forms.Form):
+    starts_on = forms.DateField(label=_("Placements start on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CheckInForm(forms.Form):
+    year = forms.TypedChoiceField(
+        label=_("Year of the placement"), choices=[(1, _("First year")), (2, _("Second year"))], coerce=int
+    )
+    kind = forms.ChoiceField(label=_("Check-in"), choices=CheckInKind.choices)
+    progress = forms.TypedChoiceField(
+        label=_("Progress, 1 to 5"), choices=[(n, str(n)) for n in range(1, 6)], coerce=int
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TaughtClassForm(forms.Form):
+    school_year = forms.IntegerField(label=_("School year (first calendar year)"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Class"), max_length=20, help_text=_("For example 7 Ә."))
+    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    pupils = forms.CharField(
+        label=_("Pupil numbers"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The school's own numbers of the pupils in the class, separated by spaces or commas. No names."),
+    )
+
+    def pupil_codes(self) -> list[str]:
+        return [code for code in re.split(r"[\s,;]+", self.cleaned_data["pupils"]) if code]
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("Left on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(label=_("Reason for leaving"), choices=LeavingReason.choices)
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class PathwayForm(forms.Form):
+    pathway = forms.ChoiceField(label=_("Pathway"), choices=Pathway.choices, widget=forms.RadioSelect)
+    organisation = forms.CharField(label=_("Organisation"), required=False, max_length=300)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name_kk"), required=False)
+    in_rural_school = forms.BooleanField(label=_("I work in a rural school"), required=False)
+
+
+class AssignReviewerForm(forms.Form):
+    email = forms.EmailField(label=_("Reviewer's e-mail"), help_text=_("The reviewer needs an account on Shamy."))
+
+
+class VacancyForm(forms.Form):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Region.objects.none())
+    school = forms.ModelChoiceField(label=_("School"), queryset=Region.objects.none())
+    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    grades = forms.CharField(label=_("Grades"), max_length=20, help_text=_("For example 5–9."))
+    language = forms.ChoiceField(label=_("Language of instruction"), choices=TeachingLanguage.choices)
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    housing = forms.BooleanField(label=_("Housing offered"), required=False)
+
+    def __init__(self, *args: Any, schools: Any, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+        self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+
+
+class AgreementForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name_kk"))
+    status = forms.ChoiceField(label=_("Status"), choices=AgreementStatus.choices)
+    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target_fellows = forms.IntegerField(label=_("Target number of fellows"), min_value=0, initial=0)
+    target_schools = forms.IntegerField(label=_("Target number of schools"), min_value=0, initial=0)
+
+
+class PlacementPeopleForm(forms.Form):
+    fellow_email = forms.EmailField(
+        label=_("The fellow's account (e-mail)"),
+        required=False,
+        help_text=_("They sign in with it to write check-ins."),
+    )
+    mentor_email = forms.EmailField(label=_("Mentor's e-mail"), required=False)

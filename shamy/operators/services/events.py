@@ -1,0 +1,370 @@
+"""Events (the yearly summit): registration with a state-school quota and a waiting list that
+moves up by itself, tickets, check-in scans from several doors (offline devices sync later),
+and the survey afterwards.
+
+Every change of who holds a place locks the event's row first (``select_for_update``), so two
+registrations, or two cancellations at once, are decided one after the other: a freed place goes
+to exactly one person from the waiting list, and the capacity and quota always hold.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from shamy.accounts.models import User
+from shamy.audit.services.entries import audit_record, snapshot
+from shamy.core.rules import allowed
+from shamy.operators.models import (
+    Event,
+    EventFeedback,
+    OperatorAgreement,
+    Registration,
+    RegistrationStatus,
+    Scan,
+    ScanOutcome,
+    SchoolSide,
+)
+from shamy.operators.tickets import ticket_pdf
+from shamy.registry.models import Ownership, School
+
+_STATUS_FIELDS = ["status", "cancelled_at", "promoted_at"]
+
+
+def school_side(event: Event, school: School | None) -> str:
+    """Operator's school (run under the event programme's operator agreement on the event's
+    day), state school, or other (private, none given)."""
+    if school is None:
+        return SchoolSide.OTHER
+    day = timezone.localtime(event.starts_at).date()
+    agreement = OperatorAgreement.objects.filter(programme_id=event.programme_id, school=school).first()
+    if agreement is not None and (agreement.handed_over_on is None or agreement.handed_over_on > day):
+        return SchoolSide.OPERATOR
+    return SchoolSide.STATE if school.ownership in (Ownership.STATE, Ownership.OPERATOR) else SchoolSide.OTHER
+
+
+@dataclass(frozen=True)
+class Places:
+    confirmed: int
+    confirmed_state: int
+
+    def fits(self, event: Event, side: str) -> bool:
+        """A place for ``side``: the capacity holds, and the places kept for state-school teachers
+        stay free for them."""
+        if self.confirmed >= event.capacity:
+            return False
+        if side == SchoolSide.STATE:
+            return True
+        return self.confirmed - self.confirmed_state < event.capacity - event.state_quota
+
+
+def places(event: Event) -> Places:
+    counts = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).aggregate(
+        confirmed=Count("id"), state=Count("id", filter=Q(side=SchoolSide.STATE))
+    )
+    return Places(confirmed=counts["confirmed"], confirmed_state=counts["state"])
+
+
+def _locked_event(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _send_ticket(registration_id: int, subject_kind: str) -> None:
+    registration = Registration.objects.select_related("event").get(pk=registration_id)
+    with translation.override(registration.language):
+        link = str(getattr(settings, "SITE_URL", "http://localhost:8000")).rstrip("/") + reverse(
+            "operators:ticket", args=[registration.code]
+        )
+        body = render_to_string(
+            "operators/email/ticket.txt", {"registration": registration, "link": link, "kind": subject_kind}
+        )
+        subject = (
+            _("Your place at %(event)s")
+            if registration.status == RegistrationStatus.CONFIRMED
+            else _("You are on the waiting list for %(event)s")
+        ) % {"event": registration.event.label}
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.email])
+        if registration.status == RegistrationStatus.CONFIRMED:
+            message.attach(f"ticket-{registration.event.slug}.pdf", ticket_pdf(registration), "application/pdf")
+        message.send()
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    event: Event,
+    full_name: str,
+    email: str,
+    language: str,
+    school: School | None,
+    now: datetime.datetime | None = None,
+    is_demo: bool = False,
+    send: bool = True,
+) -> Registration:
+    """Register someone for an event (public: no account needed).
+
+    Locks the event. Confirmed while a place fits (``Places.fits``), else on the waiting list.
+    One active registration per e-mail. Records ``operators.registration.created``; after commit
+    e-mails the ticket link. Raises ValidationError (registration closed, already registered).
+    """
+    event = _locked_event(event)
+    if not event.registration_open or event.starts_at <= timezone.now():
+        raise ValidationError(_("Registration for this event is closed."))
+    email = email.strip().lower()
+    if Registration.objects.filter(event=event, email=email).exclude(status=RegistrationStatus.CANCELLED).exists():
+        raise ValidationError({"email": _("This e-mail address is already registered for the event.")})
+    side = school_side(event, school)
+    status = RegistrationStatus.CONFIRMED if places(event).fits(event, side) else RegistrationStatus.WAITING
+    registration = Registration(
+        event=event,
+        full_name=full_name.strip(),
+        email=email,
+        language=language if language in dict(settings.LANGUAGES) else "kk",
+        school=school,
+        side=side,
+        status=status,
+        code=secrets.token_urlsafe(12),
+        created_at=now or timezone.now(),
+        is_demo=is_demo,
+    )
+    registration.full_clean()
+    registration.save()
+    audit_record(
+        actor=None,
+        action="operators.registration.created",
+        target=registration,
+        after=snapshot(registration, ["event", "side", "status"]),
+    )
+    if send:
+        transaction.on_commit(lambda: _send_ticket(registration.pk, "created"))
+    return registration
+
+
+def _promote(event: Event, now: datetime.datetime) -> list[Registration]:
+    """Move people up from the waiting list, first come first served, while places fit (the event
+    is locked by the caller)."""
+    promoted = []
+    current = places(event)
+    for waiting in (
+        Registration.objects.select_for_update()
+        .filter(event=event, status=RegistrationStatus.WAITING)
+        .order_by("created_at", "id")
+    ):
+        if current.confirmed >= event.capacity:
+            break
+        if not current.fits(event, waiting.side):
+            continue
+        before = snapshot(waiting, _STATUS_FIELDS)
+        waiting.status = RegistrationStatus.CONFIRMED
+        waiting.promoted_at = now
+        waiting.save(update_fields=["status", "promoted_at"])
+        audit_record(
+            actor=None,
+            action="operators.registration.promoted",
+            target=waiting,
+            before=before,
+            after=snapshot(waiting, _STATUS_FIELDS),
+        )
+        promoted.append(waiting)
+        current = Places(
+            confirmed=current.confirmed + 1,
+            confirmed_state=current.confirmed_state + (waiting.side == SchoolSide.STATE),
+        )
+    return promoted
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, send: bool = True) -> list[Registration]:
+    """Cancel a registration (by its ticket's holder: the code is the key). A freed place moves
+    the waiting list up by itself.
+
+    Locks the event, then the registration, so concurrent cancellations promote each waiting
+    person once. Records ``operators.registration.cancelled`` (and ``…promoted`` for each person
+    moved up, who is e-mailed after commit). Returns those promoted. Raises ValidationError
+    (already cancelled, already checked in).
+    """
+    event = _locked_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise ValidationError(_("This registration is already cancelled."))
+    if registration.checked_in_at is not None:
+        raise ValidationError(_("This ticket has been checked in; it can no longer be cancelled."))
+    now = timezone.now()
+    before = snapshot(registration, _STATUS_FIELDS)
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "cancelled_at"])
+    audit_record(
+        actor=None,
+        action="operators.registration.cancelled",
+        target=registration,
+        before=before,
+        after=snapshot(registration, _STATUS_FIELDS),
+    )
+    promoted = _promote(event, now) if was_confirmed else []
+    if send:
+        for person in promoted:
+            transaction.on_commit(partial(_send_ticket, person.pk, "promoted"))
+    return promoted
+
+
+# --- Check-in ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    client_id: str
+    outcome: str
+    full_name: str = ""
+    first_door: str = ""
+    first_at: datetime.datetime | None = None
+
+    @property
+    def outcome_label(self) -> str:
+        return str(ScanOutcome(self.outcome).label)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.client_id,
+            "outcome": self.outcome,
+            "label": self.outcome_label,
+            "name": self.full_name,
+            "first_door": self.first_door,
+            "first_at": self.first_at.isoformat() if self.first_at else None,
+        }
+
+
+def _result(scan: Scan) -> ScanResult:
+    registration = scan.registration
+    return ScanResult(
+        client_id=str(scan.client_id),
+        outcome=scan.outcome,
+        full_name=registration.full_name if registration else "",
+        first_door=registration.checked_in_door if registration else "",
+        first_at=registration.checked_in_at if registration else None,
+    )
+
+
+def scan_record(
+    *, actor: User, event: Event, client_id: uuid.UUID, code: str, door: str, scanned_at: datetime.datetime
+) -> ScanResult:
+    """Record one scan (a volunteer's device, maybe synced late). Idempotent by ``client_id``:
+    the same scan synced twice is stored once and answers the same. A ticket scanned at two
+    doors counts once: the registration row is locked, the first scan checks it in, any later
+    scan is told "already checked in" with the first door and time.
+
+    Needs the event's "check-in" rule (a volunteer or the coordinator). Records
+    ``operators.registration.checked_in`` for the first scan only.
+    """
+    if not allowed(actor, event, "check-in"):
+        raise PermissionDenied
+    return _scan(actor, event, client_id, code, door, scanned_at)
+
+
+def _scan(
+    actor: User, event: Event, client_id: uuid.UUID, code: str, door: str, scanned_at: datetime.datetime
+) -> ScanResult:
+    existing = Scan.objects.select_related("registration").filter(client_id=client_id).first()
+    if existing is not None:
+        return _result(existing)
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.select_for_update().filter(event=event, code=code.strip()).first()
+            if registration is not None:
+                registration.event = event  # already loaded: its label names the audit entry
+            if registration is None:
+                outcome = ScanOutcome.UNKNOWN
+            elif registration.status != RegistrationStatus.CONFIRMED:
+                outcome = ScanOutcome.NOT_CONFIRMED
+            elif registration.checked_in_at is not None:
+                outcome = ScanOutcome.ALREADY
+            else:
+                outcome = ScanOutcome.CHECKED_IN
+                registration.checked_in_at = scanned_at
+                registration.checked_in_door = door[:40]
+                registration.save(update_fields=["checked_in_at", "checked_in_door"])
+                audit_record(
+                    actor=actor,
+                    action="operators.registration.checked_in",
+                    target=registration,
+                    after=snapshot(registration, ["checked_in_at", "checked_in_door"]),
+                )
+            scan = Scan.objects.create(
+                event=event,
+                client_id=client_id,
+                code=code.strip()[:64],
+                registration=registration,
+                door=door[:40],
+                scanned_at=scanned_at,
+                outcome=outcome,
+                volunteer=actor,
+            )
+    except IntegrityError:
+        # The same scan arrived twice at once (two syncs of one device): the first one stored it.
+        existing = Scan.objects.select_related("registration").get(client_id=client_id)
+        return _result(existing)
+    return _result(scan)
+
+
+def _parse_scan(item: Any) -> tuple[uuid.UUID, str, str, datetime.datetime]:
+    try:
+        client_id = uuid.UUID(str(item["id"]))
+        code = str(item["code"])[:64]
+        door = str(item.get("door", ""))[:40]
+        scanned_at = datetime.datetime.fromisoformat(str(item["scanned_at"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError, TypeError) as error:
+        raise ValidationError(_("A scan in the batch is not readable.")) from error
+    if scanned_at.tzinfo is None:
+        scanned_at = timezone.make_aware(scanned_at)
+    return client_id, code, door, scanned_at
+
+
+MAX_BATCH = 500
+
+
+def scans_record_batch(*, actor: User, event: Event, scans: Iterable[Mapping[str, Any]] | None) -> list[ScanResult]:
+    """Record a device's queued scans (the offline sync), each as :func:`scan_record`, after one
+    permission check for the whole batch (the event's "check-in" rule, else PermissionDenied).
+    Raises ValidationError for an unreadable batch or scan, or a batch over ``MAX_BATCH``."""
+    if not allowed(actor, event, "check-in"):
+        raise PermissionDenied
+    if scans is None or isinstance(scans, str | bytes | Mapping):
+        raise ValidationError(_("A scan in the batch is not readable."))
+    items = list(scans)
+    if len(items) > MAX_BATCH:
+        raise ValidationError(_("Send at most %(limit)s scans at once.") % {"limit": MAX_BATCH})
+    parsed = [_parse_scan(item) for item in items]
+    return [_scan(actor, event, client_id, code, door, scanned_at) for client_id, code, door, scanned_at in parsed]
+
+
+@transaction.atomic
+def event_feedback_add(*, registration: Registration, score: int, comment: str = "") -> EventFeedback:
+    """The survey after the event, by the holder of a checked-in ticket, once.
+    Records ``operators.event_feedback.created``. Raises ValidationError."""
+    if registration.checked_in_at is None:
+        raise ValidationError(_("Only people who attended answer the survey."))
+    if registration.event.ends_at > timezone.now():
+        raise ValidationError(_("The survey opens when the event ends."))
+    if EventFeedback.objects.filter(registration=registration).exists():
+        raise ValidationError(_("Thank you: your answer is already recorded."))
+    feedback = EventFeedback(registration=registration, score=score, comment=comment.strip())
+    feedback.full_clean()
+    feedback.save()
+    audit_record(actor=None, action="operators.event_feedback.created", target=feedback)
+    return feedback
