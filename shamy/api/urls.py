@@ -51,9 +51,9 @@ api = ShamyAPI(
 install_error_handlers(api)
 
 from shamy.analytics.api import router as analytics_router  # noqa: E402
+from shamy.commons.api import router as commons_router  # noqa: E402
 from shamy.fellowship.api import router as fellowship_router  # noqa: E402
 from shamy.operators.api import router as operators_router  # noqa: E402
-from shamy.commons.api import router as commons_router  # noqa: E402
 from shamy.registry.api import router as registry_router  # noqa: E402
 from shamy.results.api import router as results_router  # noqa: E402
 from shamy.surveys.api import router as surveys_router  # noqa: E402
