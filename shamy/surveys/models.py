@@ -163,7 +163,7 @@ class QuestionKind(models.TextChoices):
     LIKERT = "likert", _("Likert scale (1–5)")
     SINGLE = "single", _("Single choice")
     MULTIPLE = "multiple", _("Multiple choice")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("kind of question", "Number")
     SHORT_TEXT = "short_text", _("Short text")
     LONG_TEXT = "long_text", _("Long text")
     MATRIX = "matrix", _("Matrix (rows on a 1–5 scale)")
