@@ -36,6 +36,9 @@ demo: install
 	$(MANAGE) seed_demo_assessment
 	$(MANAGE) seed_demo_operators
 	$(MANAGE) seed_demo_fellowship
+	$(MANAGE) seed_demo_surveys
+	$(MANAGE) seed_demo_results
+	$(MANAGE) seed_demo_commons
 	$(MANAGE) demo_logins
 	$(MANAGE) demo_logins_programmes
 	$(MANAGE) demo_logins_operators

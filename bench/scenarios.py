@@ -1,7 +1,8 @@
 """What `make bench` loads. To measure another page, add one line to SCENARIOS (or pass
 ``--scenario "name=/path/"`` once): the runner logs in, checks the page answers 200, then loads it.
 
-A path may use ``{region_id}`` (the region with the most schools) and ``{school_id}`` (its largest school).
+A path may use ``{region_id}`` (the region with the most schools), ``{school_id}`` (its largest school),
+``{survey_id}`` (the post survey of 5,000 identified pre/post pairs) and ``{programme_id}`` (the demo pilot).
 ``auth`` is "session" (the demo analyst's browser session), "token" (their API token) or "none".
 """
 
@@ -40,4 +41,36 @@ SCENARIOS: list[Scenario] = [
     # Analytics (issue 5): target p95 < 300 ms warm; the issue sets no throughput target for it.
     Scenario("analytics dashboard", "/analytics/", p95_target_ms=300.0, throughput_target=0.0),
     Scenario("analytics region page", "/analytics/regions/{region_id}/", p95_target_ms=300.0, throughput_target=0.0),
+    # Monitoring and evaluation (issue 17): commons search over 100,000 generated items, p95 < 100 ms
+    # against the trivial baseline of the same run; survey results of 5,000 pairs < 500 ms warm.
+    Scenario(
+        "commons search, Russian word form",
+        "/commons/?q=%D1%88%D0%BA%D0%BE%D0%BB%D1%8B",
+        auth="none",
+        p95_target_ms=100.0,
+        throughput_target=0.0,
+    ),
+    Scenario(
+        "commons search, Kazakh without Kazakh letters",
+        "/commons/?q=%D0%BA%D0%B0%D0%B7%D0%B0%D0%BA",
+        auth="none",
+        p95_target_ms=100.0,
+        throughput_target=0.0,
+    ),
+    Scenario(
+        "commons search, two words",
+        "/commons/?q=action+research",
+        auth="none",
+        p95_target_ms=100.0,
+        throughput_target=0.0,
+    ),
+    Scenario(
+        "survey results, 5,000 pre/post pairs",
+        "/surveys/{survey_id}/results/",
+        p95_target_ms=500.0,
+        throughput_target=0.0,
+    ),
+    Scenario(
+        "programme results page", "/results/programme/{programme_id}/", p95_target_ms=500.0, throughput_target=0.0
+    ),
 ]

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "shamy.credentials",
     "shamy.operators",
     "shamy.fellowship",
+    "shamy.surveys",
+    "shamy.results",
+    "shamy.commons",
     "shamy.api",
     "shamy.home",  # the top layer: pages that bring the apps together
 ]

@@ -38,8 +38,9 @@ api = ShamyAPI(
     title="Shamy API",
     version="1",
     description=(
-        "Read access to the Shamy registry, to the equity indicators (the dashboard's figures, with its "
-        "scopes and suppression) and to the fellowship. Authenticate with a token from your account page."
+        "Read access to the Shamy registry, the equity indicators (the dashboard's figures, with its "
+        "scopes and suppression), the fellowship, survey results, results frameworks and the knowledge "
+        "commons. Authenticate with a token from your account page (the commons needs none)."
     ),
     auth=TokenAuth(),
     renderer=UnicodeJSONRenderer(),
@@ -50,9 +51,12 @@ api = ShamyAPI(
 install_error_handlers(api)
 
 from shamy.analytics.api import router as analytics_router  # noqa: E402
+from shamy.commons.api import router as commons_router  # noqa: E402
 from shamy.fellowship.api import router as fellowship_router  # noqa: E402
 from shamy.operators.api import router as operators_router  # noqa: E402
 from shamy.registry.api import router as registry_router  # noqa: E402
+from shamy.results.api import router as results_router  # noqa: E402
+from shamy.surveys.api import router as surveys_router  # noqa: E402
 
 api.add_router("/", registry_router)
 api.add_router("/", analytics_router)
@@ -62,3 +66,6 @@ from shamy.credentials.api import router as credentials_router  # noqa: E402
 
 api.add_router("/", credentials_router)
 api.add_router("/fellowship/", fellowship_router)
+api.add_router("/", surveys_router)
+api.add_router("/", results_router)
+api.add_router("/", commons_router)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CommonsConfig(AppConfig):
+    name = "shamy.commons"
+    label = "commons"
