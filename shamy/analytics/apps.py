@@ -7,5 +7,8 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from shamy.analytics import signals
+        from shamy.analytics.selectors import threshold
+        from shamy.core.suppression import register_threshold
 
         signals.connect()
+        register_threshold(threshold)

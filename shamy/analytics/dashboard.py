@@ -38,12 +38,13 @@ from shamy.analytics.selectors import (
     programme_keys,
     provided_keys,
     qualification_breakdown,
+    qualification_pattern,
     regions_in_scope,
     registry_year,
     threshold,
 )
-from shamy.analytics.suppression import complete
 from shamy.analytics.templatetags.analytics_tags import plain
+from shamy.core.suppression import complete
 from shamy.core.translated import localized
 from shamy.registry.models import Region
 
@@ -258,6 +259,25 @@ def region_pattern(*, indicator: Indicator, filters: Filters, minimum: int, regi
     return patterns.get(filters.programme if varies_by_programme(indicator) else None, set())
 
 
+def qualification_for(
+    *, scope: AnalyticsScope, filters: Filters, panel: Any, minimum: int, region: Region | None = None
+) -> list[dict[str, Any]]:
+    """The teachers-by-category table of a region page (``region``) or of the dashboard, hiding what
+    the country's and the regions' tables hide together (:func:`qualification_pattern`)."""
+    if region is not None:
+        place: int | None = region.pk
+    elif scope.national:
+        place = None
+    elif len(scope.region_ids) == 1:
+        (place,) = scope.region_ids
+    else:  # several regions pooled: a table no other page repeats, protected on its own
+        return qualification_breakdown(panel, minimum)
+    national = panel_for(
+        scope=AnalyticsScope(national=True), year=filters.year, programme_id=filters.programme, staff=True
+    )
+    return qualification_breakdown(panel, minimum, pattern=qualification_pattern(national, minimum), place=place)
+
+
 def about_indicator(indicator: Indicator, year: int, reference_year: int) -> list[tuple[str, str]]:
     """(label, text) pairs every export of an indicator carries: source, licence, definition."""
     basis = year_basis(indicator, year, reference_year)
@@ -389,7 +409,7 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         geometry=geometry,
         scale=scale,
         bars=bars,
-        qualification=qualification_breakdown(panel, minimum) if staff else [],
+        qualification=qualification_for(scope=scope, filters=filters, panel=panel, minimum=minimum) if staff else [],
         threshold=minimum,
         basis=year_basis(indicator, filters.year, registry_year()),
         reference_year=registry_year(),
@@ -440,7 +460,9 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
             for district, row in ranked
         ]
     )
-    breakdown = qualification_breakdown(panel, minimum) if staff else []
+    breakdown = (
+        qualification_for(scope=scope, filters=filters, panel=panel, minimum=minimum, region=region) if staff else []
+    )
     reference = registry_year()
     return RegionPage(
         region,

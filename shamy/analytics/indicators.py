@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from shamy.analytics.parity import absolute_gap, adjusted_parity_index, ratio
-from shamy.analytics.suppression import complete, grid_lines
+from shamy.core.suppression import complete, grid_lines
 
 Bucket = dict[str, float]
 # A bucket holding this key (value 1) gives figures the source left blank and we inferred

@@ -41,9 +41,9 @@ from shamy.analytics import trends
 from shamy.analytics.cache import cache_version
 from shamy.analytics.indicators import INFERRED, Bucket, Row, TableCell, merge, protect, row_for, spec_for
 from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level, Scenario
-from shamy.analytics.suppression import complete
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
+from shamy.core.suppression import complete
 from shamy.programmes.models import CohortSchool, Programme
 from shamy.registry.models import (
     District,
@@ -519,26 +519,67 @@ def districts_of(region: Region) -> list[District]:
     return list(District.objects.filter(region=region).order_by(kazakh_order("name_kk")))
 
 
-def qualification_breakdown(panel: Panel, minimum: int = 0) -> list[dict[str, Any]]:
+#: A cell of the teachers-by-category tables: (region pk, or None for the whole country; category
+#: index; "urban" or "rural").
+QualificationCell = tuple[int | None, int, str]
+SIDES = ("urban", "rural")
+
+
+def _category_counts(parts: dict[str, Bucket]) -> list[dict[str, float]]:
+    return [
+        {side: float(parts.get(side, {}).get(f"staff_category:{category.value}", 0)) for side in SIDES}
+        for category in QualificationCategory
+    ]
+
+
+def qualification_pattern(panel: Panel, minimum: int) -> set[QualificationCell]:
+    """The cells hidden in the teachers-by-category tables of the country and of every region,
+    protected together (``panel``: the national panel of regions).
+
+    Each region's table is published on its region page and the country's on the dashboard, so
+    besides each table's columns (the categories add up to the teachers counted, a published figure)
+    one line per category and side runs across the regions, with the country as its total: a region
+    hiding a cell alone could otherwise be worked out as the country minus the other regions."""
+    places: list[int | None] = [key for key in panel if key != NATION]
+    counts = {place: _category_counts(panel[place]) for place in places}
+    counts[None] = _category_counts(national_parts(panel))
+    places.append(None)
+    values: dict[QualificationCell, float | None] = {
+        (place, index, side): row[side] for place in places for index, row in enumerate(counts[place]) for side in SIDES
+    }
+    primary = {cell for cell, value in values.items() if value is not None and 0 < value < minimum}
+    categories = range(len(QualificationCategory))
+    lines = [[(place, index, side) for index in categories] for place in places for side in SIDES]
+    lines += [[(place, index, side) for place in places] for index in categories for side in SIDES]
+    totals = {(None, index, side) for index in categories for side in SIDES}
+    return complete(values, lines, primary, totals=totals)
+
+
+def qualification_breakdown(
+    panel: Panel, minimum: int = 0, *, pattern: set[QualificationCell] | None = None, place: int | None = None
+) -> list[dict[str, Any]]:
     """Teachers by qualification category, urban and rural, for the whole panel.
 
-    A count of fewer than ``minimum`` teachers (but not 0) is hidden, and so is a second count in
-    its column, so that the column's total (the teachers counted) cannot give it away."""
-    nation = national_parts(panel)
-    values: dict[tuple[int, str], float | None] = {}
+    With ``pattern`` (:func:`qualification_pattern`), the cells it hides for ``place`` (a region, or
+    None for the country) are hidden. Without it (a table pooling several regions, which no other
+    table repeats) a count of fewer than ``minimum`` teachers (but not 0) is hidden, and so is a
+    second count in its column, so that the column's total (the teachers counted) cannot give it away."""
+    counts = _category_counts(national_parts(panel))
+    if pattern is not None:
+        hidden = {(index, side) for where, index, side in pattern if where == place}
+    else:
+        values: dict[tuple[int, str], float | None] = {
+            (index, side): row[side] for index, row in enumerate(counts) for side in SIDES
+        }
+        primary = {cell for cell, value in values.items() if value is not None and 0 < value < minimum}
+        hidden = complete(values, [[(index, side) for index in range(len(counts))] for side in SIDES], primary)
     rows: list[dict[str, Any]] = []
-    for index, category in enumerate(QualificationCategory):
-        key = f"staff_category:{category.value}"
-        row: dict[str, Any] = {"label": category.label}
-        for side in ("urban", "rural"):
-            row[side] = values[(index, side)] = float(nation.get(side, {}).get(key, 0))
-        rows.append(row)
-    primary = {cell for cell, value in values.items() if value is not None and 0 < value < minimum}
-    lines = [[(index, side) for index in range(len(rows))] for side in ("urban", "rural")]
-    hidden = complete(values, lines, primary)
-    for index, row in enumerate(rows):
-        for side in ("urban", "rural"):
-            row[f"{side}_hidden"] = (index, side) in hidden
+    for index, (category, row) in enumerate(zip(QualificationCategory, counts, strict=True)):
+        shown: dict[str, Any] = {"label": category.label}
+        for side in SIDES:
+            shown[side] = row[side]
+            shown[f"{side}_hidden"] = (index, side) in hidden
+        rows.append(shown)
     return rows
 
 

@@ -24,6 +24,7 @@ from shamy.attendance.models import (
     Material,
     Presentation,
 )
+from shamy.core.suppression import complete
 from shamy.programmes.models import Cohort, Programme
 from shamy.registry.models import Person, Region, School
 
@@ -175,6 +176,9 @@ class RateRow:
     late: int
     excused: int
     absent: int
+    people: int = 0  # distinct people marked
+    region: int | None = None  # a school row's region
+    hidden: bool = False  # suppressed for those who see aggregates only (see suppress_rates)
 
     @property
     def marked(self) -> int:
@@ -194,6 +198,41 @@ class RateRow:
         return "—" if self.rate is None else f"{self.rate * 100:.0f}%"
 
 
+RATE_COLUMNS = ("present", "late", "excused", "absent")
+
+
+def suppress_rates(by_region: list[RateRow], by_school: list[RateRow], minimum: int) -> None:
+    """Hide, in place, the rows an aggregate-only reader (an observer or donor) may not see.
+
+    A school or region whose figures come from fewer than ``minimum`` people is hidden whole
+    (its counts and its rate); then further rows, so that no hidden row can be worked out as its
+    region's counts minus the region's other schools (secondary suppression)."""
+    cells: dict[tuple[str, int, str], float | None] = {}
+    hidden: set[tuple[str, int, str]] = set()
+    for table, rows in (("region", by_region), ("school", by_school)):
+        for index, row in enumerate(rows):
+            for column in RATE_COLUMNS:
+                cells[(table, index, column)] = getattr(row, column)
+                if row.people < minimum:
+                    hidden.add((table, index, column))
+    lines = []
+    for region_index, region in enumerate(by_region):
+        members = [index for index, row in enumerate(by_school) if row.region == region.key]
+        for column in RATE_COLUMNS:
+            lines.append([("school", index, column) for index in members] + [("region", region_index, column)])
+    totals = {("region", index, column) for index in range(len(by_region)) for column in RATE_COLUMNS}
+    while True:
+        hidden = complete(cells, lines, hidden, totals=totals)
+        # A row is shown whole or not at all (its rate is computed from all four counts).
+        whole = {(table, index, column) for table, index, _c in hidden for column in RATE_COLUMNS}
+        if whole == hidden:
+            break
+        hidden = whole
+    for table, rows in (("region", by_region), ("school", by_school)):
+        for index, row in enumerate(rows):
+            row.hidden = (table, index, "present") in hidden
+
+
 def _marked(programme: Programme, until: datetime.datetime | None) -> QuerySet[Attendance]:
     rows = Attendance.objects.filter(gathering__programme=programme, gathering__cancelled_at__isnull=True).exclude(
         status=""
@@ -208,8 +247,9 @@ def attendance_rates_by_school(*, programme: Programme, until: datetime.datetime
 
     grouped = (
         _marked(programme, until)
-        .values("school_id", "school__name_kk", "school__name_ru", "school__region__kato")
+        .values("school_id", "school__name_kk", "school__name_ru", "school__region__kato", "school__region_id")
         .annotate(
+            people=Count("person_id", distinct=True),
             present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
             late=Count("id", filter=Q(status=AttendanceStatus.LATE)),
             excused=Count("id", filter=Q(status=AttendanceStatus.EXCUSED)),
@@ -224,7 +264,18 @@ def attendance_rates_by_school(*, programme: Programme, until: datetime.datetime
             if row["school_id"]
             else ""
         )
-        rows.append(RateRow(row["school_id"], label, row["present"], row["late"], row["excused"], row["absent"]))
+        rows.append(
+            RateRow(
+                row["school_id"],
+                label,
+                row["present"],
+                row["late"],
+                row["excused"],
+                row["absent"],
+                people=row["people"],
+                region=row["school__region_id"],
+            )
+        )
     return rows
 
 
@@ -235,6 +286,7 @@ def attendance_rates_by_region(*, programme: Programme, until: datetime.datetime
         _marked(programme, until)
         .values("school__region_id", "school__region__name_kk", "school__region__name_ru", "school__region__name_en")
         .annotate(
+            people=Count("person_id", distinct=True),
             present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
             late=Count("id", filter=Q(status=AttendanceStatus.LATE)),
             excused=Count("id", filter=Q(status=AttendanceStatus.EXCUSED)),
@@ -256,6 +308,7 @@ def attendance_rates_by_region(*, programme: Programme, until: datetime.datetime
             row["late"],
             row["excused"],
             row["absent"],
+            people=row["people"],
         )
         for row in grouped
     ]

@@ -43,6 +43,7 @@ from shamy.attendance.services import gatherings as gathering_services
 from shamy.attendance.services import marking
 from shamy.core import files
 from shamy.core.rules import checked
+from shamy.core.suppression import threshold
 from shamy.programmes.models import Programme
 from shamy.registry.models import School
 
@@ -410,14 +411,20 @@ def school_calendar(request: AuthedHttpRequest, school: School) -> HttpResponse:
 @checked(Programme, "attendance-report", kwarg="programme_id")
 def report(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
     show_people = request.access.is_coordinator(programme) or request.access.is_national
+    by_school = selectors.attendance_rates_by_school(programme=programme)
+    by_region = selectors.attendance_rates_by_region(programme=programme)
+    minimum = None if show_people else threshold()  # observers and donors see aggregates only
+    if minimum is not None:
+        selectors.suppress_rates(by_region, by_school, minimum)
     return render(
         request,
         "attendance/report.html",
         {
             "programme": programme,
-            "by_school": selectors.attendance_rates_by_school(programme=programme),
-            "by_region": selectors.attendance_rates_by_region(programme=programme),
+            "by_school": by_school,
+            "by_region": by_region,
             "hours": selectors.participation_hours(programme=programme) if show_people else [],
             "show_people": show_people,
+            "minimum": minimum,
         },
     )

@@ -17,6 +17,7 @@ from shamy.access.roles import Role
 from shamy.accounts.models import User
 from shamy.core.db import kazakh_order
 from shamy.core.rules import allowed, require
+from shamy.core.suppression import complete, primary, threshold
 from shamy.core.text import search_query_key
 from shamy.portfolios import permissions
 from shamy.portfolios.models import (
@@ -290,24 +291,74 @@ def link_overview(*, actor: Actor, programme: Programme, weeks: int) -> list[Sch
 
 @dataclass
 class AggregateRow:
+    """One row of the overview. A count is None where it is suppressed (see
+    :func:`suppress_overview`): shown to those who see aggregates only, it came from too few
+    projects, or another hidden count could be worked out from it."""
+
     label: str
     region_id: int | None
     school_id: int | None
-    total: int
-    stuck: int
-    endorsed: int
-    submitted: int
-    published: int
-    stage_counts: list[int]
+    total: int | None
+    stuck: int | None
+    endorsed: int | None
+    submitted: int | None
+    published: int | None
+    stage_counts: list[int | None]
+
+
+OVERVIEW_COLUMNS = ("total", "stuck", "endorsed", "submitted", "published")
+
+
+def suppress_overview(
+    regions: list[AggregateRow], schools: list[AggregateRow], nation: AggregateRow, minimum: int
+) -> None:
+    """Primary and secondary suppression of the overview table, in place (issue 12, point 8).
+
+    Counts under ``minimum`` (but not 0) are hidden, then further counts so that none can be
+    worked out: in each row the stages add up to the projects; in each column a region's schools
+    add up to the region, and the regions to the programme's total."""
+    rows = [*regions, *schools, nation]
+    stages = len(nation.stage_counts)
+    columns = [*OVERVIEW_COLUMNS, *(f"stage:{index}" for index in range(stages))]
+
+    def get(row: AggregateRow, column: str) -> int | None:
+        if column.startswith("stage:"):
+            return row.stage_counts[int(column[6:])]
+        return getattr(row, column)  # type: ignore[no-any-return]
+
+    values = {(id(row), column): get(row, column) for row in rows for column in columns}
+    hidden = primary(values, minimum)  # type: ignore[arg-type]
+    stage_columns = [column for column in columns if column.startswith("stage:")]
+    lines = [[(id(row), column) for column in [*stage_columns, "total"]] for row in rows]
+    for region in regions:
+        members = [row for row in schools if row.region_id == region.region_id]
+        lines += [[(id(row), column) for row in [*members, region]] for column in columns]
+    lines += [[(id(row), column) for row in [*regions, nation]] for column in columns]
+    totals = {(id(row), "total") for row in rows} | {
+        (id(row), column) for row in [*regions, nation] for column in columns
+    }
+    hidden = complete(values, lines, hidden, totals=totals)  # type: ignore[arg-type]
+    for row in rows:
+        for column in columns:
+            if (id(row), column) not in hidden:
+                continue
+            if column.startswith("stage:"):
+                row.stage_counts[int(column[6:])] = None
+            else:
+                setattr(row, column, None)
 
 
 def programme_overview(
     *, actor: Actor, programme: Programme, weeks: int = DEFAULT_STUCK_WEEKS
-) -> tuple[list[MethodologyStage], list[AggregateRow], list[AggregateRow]]:
-    """Counts per region and per school of the programme's projects, by stage, in SQL.
+) -> tuple[list[MethodologyStage], list[AggregateRow], list[AggregateRow], AggregateRow]:
+    """Counts per region and per school of the programme's projects, by stage, in SQL, and the
+    programme's total row.
 
-    For coordinators, observers (aggregates only) and national readers; the caller checks
-    ``can_view_programme_overview``. No project rows or names leave this function.
+    For coordinators, observers and national readers; the caller checks
+    ``can_view_programme_overview``. No project rows or names leave this function. Only the
+    programme's coordinators (who see its projects anyway) get the counts of small groups; for
+    observers and national readers, who see aggregates only, they are suppressed as on every
+    published table (:func:`suppress_overview`).
     """
     require(actor, programme, "project-overview")
     stages = programme_stages(programme_id=programme.pk)
@@ -358,7 +409,27 @@ def programme_overview(
         build(row, str(schools.get(row["school_id"], "")), row["school__region_id"], row["school_id"])
         for row in rows(["school__region_id", "school_id"])
     ]
-    return stages, region_rows, school_rows
+    nation = AggregateRow(
+        label="",
+        region_id=None,
+        school_id=None,
+        **{column: sum(getattr(row, column) for row in region_rows) for column in OVERVIEW_COLUMNS},
+        stage_counts=[sum(row.stage_counts[index] or 0 for row in region_rows) for index in range(len(stages))],
+    )
+    minimum = overview_threshold(actor=actor, programme=programme)
+    if minimum is not None:
+        suppress_overview(region_rows, school_rows, nation, minimum)
+    return stages, region_rows, school_rows, nation
+
+
+def overview_threshold(*, actor: Actor, programme: Programme) -> int | None:
+    """The smallest count the overview shows this actor: None for the programme's coordinators
+    (who see its projects anyway) and system administrators; the platform's threshold for those
+    who see aggregates only (observers and donors, national readers)."""
+    access = access_for(actor)
+    if access.is_coordinator(programme) or access.is_system_admin:
+        return None
+    return threshold()
 
 
 # --- Published summaries (public) ----------------------------------------------------------------

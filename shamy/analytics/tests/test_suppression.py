@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from shamy.analytics.indicators import COLUMNS
 from shamy.analytics.models import AnalyticsSettings
 from shamy.analytics.selectors import current_school_year
-from shamy.analytics.suppression import complete, exposed, grid_lines
 from shamy.attendance.models import Attendance, Gathering
+from shamy.core.suppression import complete, exposed, grid_lines
 from shamy.core.testing.factories import DistrictFactory, PersonFactory, RegionFactory, SchoolFactory
 from shamy.registry.models import Locality
 
@@ -226,3 +226,65 @@ def test_district_tables_of_the_programmes_are_protected_together(client, progra
     assert (all_total.value, p_total.value, q_total.value) == (39, 27, 12)
     assert q.suppressed
     assert not (everything.shown and p.shown)
+
+
+@st.composite
+def qualification_panels(draw):
+    """A national panel of regions holding only teacher counts by category and locality."""
+    from shamy.registry.models import QualificationCategory
+
+    regions = draw(st.integers(min_value=1, max_value=6))
+    panel = {}
+    for region in range(1, regions + 1):
+        panel[region] = {
+            side: {
+                f"staff_category:{category.value}": float(draw(st.integers(min_value=0, max_value=30)))
+                for category in QualificationCategory
+            }
+            for side in ("urban", "rural")
+        }
+    return panel
+
+
+@settings(max_examples=150)
+@given(qualification_panels())
+def test_teachers_by_category_cannot_be_worked_out_across_regions(panel):
+    """Issue 10, point 5: the teachers-by-category tables of the country (dashboard) and of each
+    region (region pages) are protected together: within each table the categories add up to
+    the teachers counted, and across the regions each category adds up to the country."""
+    from shamy.analytics.selectors import qualification_breakdown, qualification_pattern
+    from shamy.registry.models import QualificationCategory
+
+    minimum = 10
+    pattern = qualification_pattern(panel, minimum)
+    places = [*panel, None]
+    categories = range(len(QualificationCategory))
+    lines = [[(p, i, s) for i in categories] for p in places for s in ("urban", "rural")]
+    lines += [[(p, i, s) for p in places] for i in categories for s in ("urban", "rural")]
+    assert _solvable(lines, pattern) == []
+    for region, parts in panel.items():
+        shown = qualification_breakdown({region: parts}, minimum, pattern=pattern, place=region)
+        for index, row in enumerate(shown):
+            for side in ("urban", "rural"):
+                value = parts[side][f"staff_category:{QualificationCategory.values[index]}"]
+                assert row[f"{side}_hidden"] == ((region, index, side) in pattern)
+                if 0 < value < minimum:  # primary: every small count is hidden
+                    assert row[f"{side}_hidden"]
+
+
+def test_a_region_hiding_a_category_alone_is_protected_in_the_national_table():
+    """Region 1 has 3 expert urban teachers (hidden); region 2 has 40 and the country 43: without
+    the joint pattern the region page's hidden 3 is the dashboard's 43 minus region 2's 40."""
+    from shamy.analytics.selectors import qualification_pattern
+    from shamy.registry.models import QualificationCategory
+
+    def region(expert: int) -> dict:
+        counts = {f"staff_category:{category.value}": 50.0 for category in QualificationCategory}
+        counts[f"staff_category:{QualificationCategory.EXPERT.value}"] = float(expert)
+        return {"urban": counts, "rural": dict(counts)}
+
+    pattern = qualification_pattern({1: region(3), 2: region(40)}, 10)
+    expert = list(QualificationCategory).index(QualificationCategory.EXPERT)
+    assert (1, expert, "urban") in pattern
+    # The line across regions holds a second hidden cell: region 2's or the country's.
+    assert (2, expert, "urban") in pattern or (None, expert, "urban") in pattern

@@ -251,3 +251,24 @@ def test_expected_people_can_be_added_and_removed_until_marked(programme_cast, s
         attendance_unexpect(actor=c.madina, attendance=again)
     with pytest.raises(PermissionDenied):
         attendance_expect(actor=c.talgat, gathering=network, person=c.person_timur)
+
+
+def test_observers_see_no_rate_of_a_small_group_nor_one_worked_out_from_it():
+    """Issue 12, point 8: the attendance report hides, for aggregate-only readers, each school
+    or region whose figures come from fewer people than the threshold, and one more school of
+    the region, so that the hidden school is not its region minus the others."""
+    from shamy.attendance.selectors import RateRow, suppress_rates
+
+    region = RateRow(1, "Region", 30, 2, 1, 7, people=14)
+    big = RateRow(10, "Big school", 20, 1, 1, 3, people=10, region=1)
+    small = RateRow(11, "Small school", 6, 1, 0, 2, people=3, region=1)
+    other = RateRow(2, "Other region", 40, 0, 0, 5, people=12)
+    suppress_rates([region, other], [big, small], 10)
+    assert small.hidden  # three people
+    assert big.hidden or region.hidden  # else: region minus the big school gives the small one
+    assert not other.hidden
+    # Hidden rows are hidden whole, so no column of the region gives one away.
+    alone = RateRow(12, "Alone", 4, 0, 0, 0, people=2, region=3)
+    third = RateRow(3, "Third region", 4, 0, 0, 0, people=2)
+    suppress_rates([third], [alone], 10)
+    assert alone.hidden and third.hidden

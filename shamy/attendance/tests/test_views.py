@@ -80,6 +80,26 @@ def test_report_query_count_is_constant(client, programme_cast, scene):
     assert _queries(client, url) == two
 
 
+def test_observer_report_hides_small_groups_the_coordinator_sees(client, programme_cast, scene):
+    """Issue 12, point 8: the cast's schools have one or two people marked: the coordinator sees
+    their rates, the observer (aggregate-only) sees them suppressed."""
+    c = programme_cast
+    for row in Attendance.objects.all():
+        row.status = AttendanceStatus.PRESENT
+        row.save()
+    url = reverse("attendance:report", args=[c.programme.pk])
+    client.force_login(c.aliya)
+    response = client.get(url)
+    assert response.context["by_school"] and not any(row.hidden for row in response.context["by_school"])
+    assert 'class="suppressed"' not in response.content.decode()
+    client.force_login(c.nurlan)
+    response = client.get(url)
+    page = response.content.decode()
+    assert all(row.hidden for row in response.context["by_school"])
+    assert all(row.hidden for row in response.context["by_region"])
+    assert 'class="suppressed"' in page and response.context["minimum"] == 10
+
+
 def test_htmx_mark_returns_the_updated_row(client, programme_cast, scene):
     c = programme_cast
     client.force_login(c.timur)

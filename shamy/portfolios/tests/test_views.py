@@ -142,17 +142,32 @@ def test_observer_sees_aggregates_by_region_and_school_without_names(client, pro
     cast = programme_cast
     talgat_project = make_project(cast.talgat, cast.cohort_a, title="Құпия атау")
     add_projects(cast, 2, school=cast.school_b1, cohort=cast.cohort_b, stage_code="plan")
+    add_projects(cast, 10, school=cast.school_b1, cohort=cast.cohort_b)
     projects.project_endorse(actor=cast.bolat, project=talgat_project)
+    url = reverse("portfolios:programme-overview", args=[cast.programme.pk])
+    # The coordinator sees every count.
+    client.force_login(cast.aliya)
+    grouped = client.get(url).context["grouped"]
+    totals = {region.region_id: (region.total, region.endorsed) for region, _schools in grouped}
+    assert totals == {cast.region_a.pk: (1, 1), cast.region_b.pk: (12, 0)}
+    # The observer sees aggregates only: no names, and no count of fewer than 10 projects.
     client.force_login(cast.nurlan)
-    response = client.get(reverse("portfolios:programme-overview", args=[cast.programme.pk]))
+    response = client.get(url)
     page = response.content.decode()
     assert "Құпия атау" not in page and cast.person_talgat.surname not in page
     grouped = response.context["grouped"]
-    totals = {region.region_id: (region.total, region.endorsed) for region, _schools in grouped}
-    assert totals == {cast.region_a.pk: (1, 1), cast.region_b.pk: (2, 0)}
+    by_region = {region.region_id: (region, schools) for region, schools in grouped}
+    region_b, schools_b = by_region[cast.region_b.pk]
+    region_a, _schools = by_region[cast.region_a.pk]
     plan_index = [s.code for s in response.context["stages"]].index("plan")
-    region_b = next(region for region, _schools in grouped if region.region_id == cast.region_b.pk)
-    assert region_b.stage_counts[plan_index] == 2
+    assert region_b.stage_counts[plan_index] is None  # 2 projects
+    assert schools_b[0].stage_counts[plan_index] is None
+    assert region_a.total is None and region_a.endorsed is None  # one project
+    # Region A's single project cannot be worked out as the programme's 13 minus region B's 12:
+    # region B's count is hidden too (an inner cell protects before the total does).
+    assert region_b.total is None and response.context["total"] == 13
+    assert 'class="suppressed"' in page
+    assert response.context["suppressed_threshold"] == 10
 
 
 def test_stale_section_form_gets_a_conflict_page_with_both_texts(client, programme_cast):
@@ -347,3 +362,75 @@ def test_project_page_speaks_the_users_language(client, programme_cast, language
     assert journal in page and feedback in page
     if language != "en":
         assert "Add to the journal" not in page and "Share the results" not in page
+
+
+def _overview_tables():
+    from hypothesis import strategies as st
+
+    from shamy.portfolios.selectors import AggregateRow
+
+    @st.composite
+    def build(draw):
+        stages = draw(st.integers(min_value=1, max_value=4))
+        regions, schools = [], []
+        nation_counts = [0] * stages
+        nation_other = [0] * 4
+        for region_id in range(1, draw(st.integers(min_value=1, max_value=3)) + 1):
+            region_counts = [0] * stages
+            region_other = [0] * 4
+            for school_id in range(draw(st.integers(min_value=1, max_value=3))):
+                counts = [draw(st.integers(min_value=0, max_value=15)) for _ in range(stages)]
+                other = [draw(st.integers(min_value=0, max_value=sum(counts))) for _ in range(4)]
+                schools.append(AggregateRow("", region_id, school_id, sum(counts), *other, list(counts)))  # type: ignore[call-arg]
+                region_counts = [a + b for a, b in zip(region_counts, counts, strict=True)]
+                region_other = [a + b for a, b in zip(region_other, other, strict=True)]
+            regions.append(AggregateRow("", region_id, None, sum(region_counts), *region_other, region_counts))  # type: ignore[call-arg]
+            nation_counts = [a + b for a, b in zip(nation_counts, region_counts, strict=True)]
+            nation_other = [a + b for a, b in zip(nation_other, region_other, strict=True)]
+        nation = AggregateRow("", None, None, sum(nation_counts), *nation_other, nation_counts)  # type: ignore[call-arg]
+        return regions, schools, nation
+
+    return build()
+
+
+@pytest.mark.parametrize("minimum", [3, 10])
+def test_no_suppressed_overview_count_can_be_worked_out(minimum):
+    """Issue 12, point 8: after suppression, no row (stages add up to the projects) and no column
+    (schools add up to their region, regions to the programme) holds exactly one hidden count,
+    and every count under the threshold is hidden."""
+    from hypothesis import given, settings
+
+    from shamy.portfolios.selectors import OVERVIEW_COLUMNS, suppress_overview
+
+    @settings(max_examples=100)
+    @given(_overview_tables())
+    def check(table):
+        regions, schools, nation = table
+        import copy
+
+        before = copy.deepcopy((regions, schools, nation))
+        suppress_overview(regions, schools, nation, minimum)
+
+        def cells(row, original):
+            yield from ((column, getattr(row, column), getattr(original, column)) for column in OVERVIEW_COLUMNS)
+            for index, (count, value) in enumerate(zip(row.stage_counts, original.stage_counts, strict=True)):
+                yield (f"stage:{index}", count, value)
+
+        originals = dict(zip(map(id, [*regions, *schools, nation]), [*before[0], *before[1], before[2]], strict=True))
+        for row in [*regions, *schools, nation]:
+            for _column, shown, value in cells(row, originals[id(row)]):
+                if 0 < value < minimum:
+                    assert shown is None
+            stage_hidden = [count is None for count in row.stage_counts] + [row.total is None]
+            assert sum(stage_hidden) != 1
+        for column in [*OVERVIEW_COLUMNS, *(f"stage:{i}" for i in range(len(nation.stage_counts)))]:
+
+            def value(row, column=column):
+                return row.stage_counts[int(column[6:])] if column.startswith("stage:") else getattr(row, column)
+
+            for region in regions:
+                members = [row for row in schools if row.region_id == region.region_id]
+                assert sum(value(row) is None for row in [*members, region]) != 1
+            assert sum(value(row) is None for row in [*regions, nation]) != 1
+
+    check()

@@ -32,13 +32,16 @@ def link_overview(request: AuthedHttpRequest, programme: Programme) -> HttpRespo
 @checked(Programme, "project-overview", kwarg="programme_id")
 def programme_overview(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
     weeks = selectors.stuck_weeks(request.GET.get("weeks"))
-    stages, regions, schools = selectors.programme_overview(actor=request.user, programme=programme, weeks=weeks)
+    stages, regions, schools, nation = selectors.programme_overview(
+        actor=request.user, programme=programme, weeks=weeks
+    )
     context = {
         "programme": programme,
         "stages": stages,
         "grouped": [(region, [row for row in schools if row.region_id == region.region_id]) for region in regions],
         "weeks": weeks,
-        "total": sum(row.total for row in regions),
+        "total": nation.total,
+        "suppressed_threshold": selectors.overview_threshold(actor=request.user, programme=programme),
         "can_support": allowed(request.access, programme, "project-support"),
     }
     return render(request, "portfolios/programme_overview.html", context)

@@ -15,14 +15,38 @@ place with no such schools: a structural zero) and can neither be hidden nor pro
 
 It only adds: cells already hidden (primary, or forced by a linked table such as the national
 pattern a regional table repeats) stay hidden.
+
+The smallest group shown is one setting for the whole platform, kept by the equity analytics
+(``AnalyticsSettings.suppression_threshold``, changed by a system administrator). Apps beside or
+below it read it through :func:`threshold`; the analytics app registers its reader at start-up
+(:func:`register_threshold`), so no app imports another for it.
+
+Zero counts are not primary-suppressed: a zero says that nobody in the group did something, which
+identifies no one, and statistical offices publish them (tau-ARGUS treats zero cells as safe
+unless told otherwise). They still protect other cells when nothing else can.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 CellId = TypeVar("CellId", bound=Hashable)
+
+#: The smallest number of people a published figure may come from, until the analytics app
+#: registers its administrator-controlled setting.
+DEFAULT_THRESHOLD = 10
+_threshold_source: list[Callable[[], int]] = []
+
+
+def register_threshold(source: Callable[[], int]) -> None:
+    """Called once by the app that keeps the setting (``AnalyticsConfig.ready``)."""
+    _threshold_source[:] = [source]
+
+
+def threshold() -> int:
+    """The smallest group shown to those who see only aggregates (fewer people: suppressed)."""
+    return _threshold_source[0]() if _threshold_source else DEFAULT_THRESHOLD
 
 
 def complete(
@@ -76,3 +100,8 @@ def grid_lines(rows: Sequence[Hashable], columns: Sequence[Hashable]) -> list[li
     lines: list[list[tuple[Hashable, Hashable]]] = [[(row, column) for column in columns] for row in rows]
     lines += [[(row, column) for row in rows] for column in columns]
     return lines
+
+
+def primary(values: Mapping[CellId, float | None], minimum: int) -> set[CellId]:
+    """Cells computed from fewer than ``minimum`` people, but not none (see the module's note)."""
+    return {cell for cell, value in values.items() if value is not None and 0 < value < minimum}
