@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from shamy.access.context import Actor, access_for
 from shamy.analytics.selectors import threshold
 from shamy.attendance.models import ATTENDED, Attendance
+from shamy.core.suppression import complete, primary
 from shamy.operators.cascade import Cascade, Edge, TrainerNode, count_cascade
 from shamy.operators.models import (
     ChecklistItem,
@@ -313,6 +314,7 @@ class CascadeView:
     fidelity_by_generation: dict[int, tuple[float | None, int]] = field(default_factory=dict)
     fidelity_by_trainer: dict[int, tuple[float | None, int]] = field(default_factory=dict)
     minimum: int = 0
+    ratings_hidden: bool = False  # some feedback averages are suppressed (too few ratings)
 
     def tree(self) -> list[tuple[int, Trainer, int]]:
         """Depth-first (depth, trainer, people trained) from the generation-0 trainers down."""
@@ -365,14 +367,40 @@ def cascade_for(*, programme: Programme) -> CascadeView:
         .annotate(average=Avg("score"), ratings=Count("id"))
         .order_by()
     }
+    minimum = threshold()
+    hidden = suppress_ratings(by_trainer, by_generation, trainers, minimum)
     return CascadeView(
         cascade=cascade,
         trainers=trainers,
         regions=regions,
         fidelity_by_generation=by_generation,
         fidelity_by_trainer=by_trainer,
-        minimum=threshold(),
+        minimum=minimum,
+        ratings_hidden=hidden,
     )
+
+
+def suppress_ratings(
+    by_trainer: dict[int, tuple[float | None, int]],
+    by_generation: dict[int, tuple[float | None, int]],
+    trainers: dict[int, Trainer],
+    minimum: int,
+) -> bool:
+    """Drop, in place, the feedback averages computed from fewer than ``minimum`` ratings, and
+    those a hidden one could be worked out from: a generation's average is its trainers' ratings
+    pooled, so a trainer hidden alone would be the generation's sum minus the others'. True if any
+    average was dropped."""
+    values: dict[tuple[str, int], float | None] = {("t", p): n for p, (_a, n) in by_trainer.items()}
+    values |= {("g", g): n for g, (_a, n) in by_generation.items()}
+    lines = [
+        [("t", p) for p in by_trainer if p in trainers and trainers[p].generation == generation] + [("g", generation)]
+        for generation in by_generation
+    ]
+    totals = {("g", g) for g in by_generation}
+    hidden = complete(values, lines, primary(values, minimum), totals=totals)
+    for kind, key in hidden:
+        (by_trainer if kind == "t" else by_generation).pop(key, None)
+    return bool(hidden)
 
 
 def reach_by_locality(*, programme: Programme, year: int | None = None) -> dict[str, int]:

@@ -360,7 +360,23 @@ def test_only_attendees_rate_a_session_once_and_hours_add_up(programme_cast, ope
     assert selectors.hours_by_teacher(programme=c.programme, year=2028) == []
     assert selectors.person_training_hours(person_id=c.person_talgat.pk) == 2.0
     view = selectors.cascade_for(programme=c.programme)
-    assert view.fidelity_by_generation == {1: (4.0, 1)}
+    # One rating: an average of one person's score is not published (issue 16, threshold 10).
+    assert view.fidelity_by_generation == {} and view.ratings_hidden
+
+
+def test_feedback_averages_hide_small_groups_and_what_gives_them_away():
+    """A trainer with 3 ratings is hidden; the generation pooling them with a trainer of 12
+    ratings must not give it away: a second average is hidden (the other trainer's, an inner
+    cell, before the generation's)."""
+    from types import SimpleNamespace
+
+    trainers = {1: SimpleNamespace(generation=1), 2: SimpleNamespace(generation=1), 3: SimpleNamespace(generation=2)}
+    by_trainer = {1: (4.0, 3), 2: (3.5, 12), 3: (4.2, 15)}
+    by_generation = {1: (3.6, 15), 2: (4.2, 15)}
+    assert selectors.suppress_ratings(by_trainer, by_generation, trainers, 10)  # type: ignore[arg-type]
+    assert 1 not in by_trainer and 2 not in by_trainer
+    assert by_generation == {1: (3.6, 15), 2: (4.2, 15)}
+    assert by_trainer == {3: (4.2, 15)}
 
 
 # --- Pages -----------------------------------------------------------------------------------------
