@@ -13,6 +13,7 @@ from shamy.audit.models import AuditEntry
 from shamy.credentials.models import Certificate, CertificateRun, RunStatus
 from shamy.credentials.services.runs import certificate_run_execute_now, certificate_run_start
 from shamy.credentials.tests.conftest import approve
+from shamy.credentials.tests.test_certificates import pdf_text
 from shamy.credentials.vc import dataintegrity
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,10 @@ def test_a_cohort_run_issues_missing_certificates_and_packs_pdfs_and_credentials
         assert len(names) == 4 and {name.rsplit(".", 1)[1] for name in names} == {"pdf", "json"}
         credential = json.loads(archive.read(f"{world.certificate.number}.json"))
         assert archive.read(f"{world.certificate.number}.pdf").startswith(b"%PDF")
+        # The PDFs are rendered in other processes: each file holds its own certificate.
+        for certificate in Certificate.objects.all():
+            text = pdf_text(archive.read(f"{certificate.number}.pdf"))
+            assert certificate.number in text and certificate.project_title in text
     assert credential == world.certificate.credential
     assert dataintegrity.undefined_terms(credential) == (set(), set())
     assert AuditEntry.objects.filter(action="credentials.run.finished").exists()
