@@ -9,6 +9,8 @@ Who may see and do what is decided in :mod:`shamy.assessment.permissions`.
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -178,6 +180,42 @@ class Submission(models.Model):
     @property
     def sections(self) -> list[dict[str, Any]]:
         return list(self.snapshot.get("sections", []))
+
+
+def submission_file_path(instance: SubmissionFile, filename: str) -> str:
+    # A new name: the evidence's stored name is the portfolio's, and may be deleted with it.
+    return f"assessment/submissions/{instance.submission_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
+
+
+class SubmissionFileQuerySet(RestrictedQuerySet["SubmissionFile"]):
+    """Rules in ``assessment/permissions.py``: whoever may open the submission."""
+
+
+class SubmissionFile(models.Model):
+    """A copy of one evidence file as it was submitted. The portfolio's evidence may later be
+    changed or deleted; what the assessor, the moderator and the certifier judge stays here."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="files", verbose_name=_("submission")
+    )
+    evidence_id = models.PositiveBigIntegerField(_("evidence"))
+    title = models.CharField(_("title"), max_length=300)
+    mime = models.CharField(_("content type"), max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(_("file"), upload_to=submission_file_path, max_length=300)
+
+    objects = SubmissionFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("submitted file")
+        verbose_name_plural = _("submitted files")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "evidence_id"], name="submission_file_unique_evidence"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Recommendation(models.TextChoices):

@@ -20,11 +20,12 @@ from django.db.models import Q
 
 from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
+from shamy.assessment.models import Submission
 from shamy.core.rules import object_rule, rule
 
 if TYPE_CHECKING:
     from shamy.accounts.models import User
-    from shamy.assessment.models import Moderation, Submission
+    from shamy.assessment.models import Moderation
     from shamy.portfolios.models import DevelopmentProject
     from shamy.programmes.models import Programme
 
@@ -53,6 +54,15 @@ def submissions_visible(access: Access) -> Q | bool:
         elif membership.role == Role.CERTIFIER:
             condition |= Q(cohort__programme_id=programme_id, status__in=CERTIFIER_STATUSES)
     return condition
+
+
+@rule("assessment.SubmissionFile", "view")
+def submission_files_visible(access: Access) -> Q | bool:
+    """A submitted file: whoever may open its submission."""
+    submissions = submissions_visible(access)
+    if isinstance(submissions, bool):
+        return submissions
+    return Q(submission__in=Submission.objects.filter(submissions).values("pk"))
 
 
 @object_rule("assessment.Submission", "assess")

@@ -11,7 +11,15 @@ from django.db.models import QuerySet
 from shamy.access.context import Access, Actor
 from shamy.access.roles import Role
 from shamy.assessment import permissions, rules
-from shamy.assessment.models import Assessment, CriterionJudgement, Moderation, Rubric, Submission, SubmissionStatus
+from shamy.assessment.models import (
+    Assessment,
+    CriterionJudgement,
+    Moderation,
+    Rubric,
+    Submission,
+    SubmissionFile,
+    SubmissionStatus,
+)
 from shamy.assessment.services.submissions import current_rubric
 from shamy.portfolios.models import DevelopmentProject
 from shamy.programmes.models import Programme
@@ -90,6 +98,17 @@ class SubmissionView:
     history: list[Submission]
     can_assess: bool
     is_teacher: bool
+    sections: list[dict[str, Any]] = field(default_factory=list)
+
+
+def sections_with_files(submission: Submission) -> list[dict[str, Any]]:
+    """The snapshot's sections, each evidence item with ``file_id``: its copy kept with the
+    submission (``SubmissionFile``), or None (a video link, or no file)."""
+    copies = dict(SubmissionFile.objects.filter(submission=submission).values_list("evidence_id", "pk"))
+    return [
+        {**section, "evidence": [{**item, "file_id": copies.get(item["id"])} for item in section["evidence"]]}
+        for section in submission.sections
+    ]
 
 
 def submission_view(*, access: Access, submission: Submission) -> SubmissionView:
@@ -105,6 +124,7 @@ def submission_view(*, access: Access, submission: Submission) -> SubmissionView
         history=submission_history(access=access, submission=submission),
         can_assess=permissions.can_assess(actor, submission),
         is_teacher=permissions.is_teacher_of(actor, submission),
+        sections=sections_with_files(submission),
     )
 
 

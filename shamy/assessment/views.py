@@ -8,17 +8,18 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shamy.access.http import AuthedHttpRequest
 from shamy.assessment import permissions, selectors
 from shamy.assessment.forms import AssessForm, DrawForm, ModeratorForm, SecondMarkForm
-from shamy.assessment.models import Moderation, Submission, SubmissionStatus
+from shamy.assessment.models import Moderation, Submission, SubmissionFile, SubmissionStatus
 from shamy.assessment.services import assessments as assessment_services
 from shamy.assessment.services import moderation as moderation_services
 from shamy.assessment.services import submissions as submission_services
+from shamy.core import files
 from shamy.core.rules import checked, requires
 from shamy.portfolios.models import DevelopmentProject
 from shamy.programmes.models import Programme
@@ -72,6 +73,13 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
 def submission_detail(request: AuthedHttpRequest, submission: Submission) -> HttpResponse:
     view = selectors.submission_view(access=request.access, submission=submission)
     return render(request, "assessment/submission_detail.html", {"view": view, "submission": submission})
+
+
+@checked(SubmissionFile, kwarg="file_id", name="submitted")
+def submission_file(request: AuthedHttpRequest, submitted: SubmissionFile) -> HttpResponseBase:
+    """A file as it was submitted, to whoever may open the submission."""
+    inline = submitted.mime.startswith(("image/", "audio/")) or submitted.mime == "application/pdf"
+    return files.file_response(submitted, submitted.file, content_type=submitted.mime, inline=inline, max_age=3600)
 
 
 def _marks(form: AssessForm) -> dict[str, assessment_services.Mark]:

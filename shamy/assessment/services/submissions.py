@@ -11,8 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shamy.accounts.models import User
-from shamy.assessment.models import OPEN_STATUSES, Rubric, Submission, SubmissionStatus, section_criterion_codes
+from shamy.assessment.models import (
+    OPEN_STATUSES,
+    Rubric,
+    Submission,
+    SubmissionFile,
+    SubmissionStatus,
+    section_criterion_codes,
+)
 from shamy.audit.services.entries import audit_record
+from shamy.core.files import store_file
 from shamy.portfolios import permissions as portfolio_permissions
 from shamy.portfolios.models import Evidence, Portfolio
 from shamy.portfolios.services.portfolios import portfolio_submit
@@ -114,5 +122,38 @@ def submission_create(*, actor: User, portfolio: Portfolio) -> Submission:
     )
     submission.full_clean()
     submission.save()
-    audit_record(actor=actor, action="assessment.submission.created", target=submission)
+    copied = _copy_evidence_files(submission, portfolio)
+    audit_record(
+        actor=actor,
+        action="assessment.submission.created",
+        target=submission,
+        after={"version": submission.version, "files": copied},
+    )
     return submission
+
+
+def _copy_evidence_files(submission: Submission, portfolio: Portfolio) -> int:
+    """Copy every evidence file of the portfolio into the submission (``SubmissionFile``), so the
+    submission keeps what was judged whatever later happens to the portfolio. The copy's SHA-256
+    is the one the snapshot records."""
+    digests = {
+        item["id"]: item["sha256"] for section in submission.sections for item in section["evidence"] if item["sha256"]
+    }
+    evidence = Evidence.objects.filter(pk__in=sorted(digests)).exclude(file="")
+    count = 0
+    for item in evidence:
+        with item.file.open("rb") as handle:
+            content = handle.read()
+        copy = SubmissionFile(
+            submission=submission,
+            evidence_id=item.pk,
+            title=item.title,
+            mime=item.mime,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        store_file(copy.file, content, name=str(item.file.name))
+        copy.full_clean()
+        copy.save()
+        count += 1
+    return count

@@ -31,6 +31,25 @@ def written_project(actor, cohort, title="Мәтінді түсіну"):
     return project
 
 
+def attach_photo(actor, project, title="Сабақтан сурет"):
+    """A photo added as evidence and linked to the project's first portfolio section."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shamy.core.testing.files import jpeg_with_gps
+    from shamy.portfolios.services.evidence import evidence_add
+
+    photo = evidence_add(
+        actor=actor,
+        project=project,
+        title=title,
+        upload=SimpleUploadedFile("photo.jpg", jpeg_with_gps(), content_type="image/jpeg"),
+    )
+    section = project.portfolio.sections.order_by("order", "id").first()
+    section_save(actor=actor, section=section, body=section.body, version=section.version, evidence=[photo])
+    project.portfolio.refresh_from_db()
+    return photo
+
+
 def all_marks(level=3, comment="Жақсы"):
     from shamy.assessment.services.assessments import Mark
 
@@ -44,7 +63,9 @@ def world(programme_cast):
     cast = programme_cast
     cast.rubric = make_rubric(cast.programme)
     cast.project_a = written_project(cast.talgat, cast.cohort_a)
+    cast.photo_a = attach_photo(cast.talgat, cast.project_a)
     cast.submission_a = submission_create(actor=cast.talgat, portfolio=cast.project_a.portfolio)
+    cast.file_a = cast.submission_a.files.get()
     cast.project_b = written_project(cast.tomiris, cast.cohort_b, title="Инклюзия")
     cast.submission_b = submission_create(actor=cast.tomiris, portfolio=cast.project_b.portfolio)
     return cast

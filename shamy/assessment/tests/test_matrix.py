@@ -44,6 +44,11 @@ MATRIX = [
         label="other school",
     ),
     Row(
+        "assessment:submission-file",
+        lambda c: reverse("assessment:submission-file", args=[c.file_a.pk]),
+        expect(talgat=OK, madina=OK, aliya=OK),  # as the submission: serik once it is recommended
+    ),
+    Row(
         "assessment:assess",
         lambda c: reverse("assessment:assess", args=[c.submission_a.pk]),
         expect(madina=OK, talgat=FORBIDDEN, aliya=FORBIDDEN),

@@ -246,3 +246,34 @@ def _count(client, url):
     with CaptureQueriesContext(connection) as context:
         client.get(url)
     return len(context.captured_queries)
+
+
+def test_a_submission_keeps_its_evidence_files_whatever_happens_to_the_portfolio(world, client):
+    """Issue 14: a submission is an immutable snapshot of the portfolio *and its evidence*: each
+    file is copied with the submission, served to whoever may open it, with the snapshot's hash."""
+    import hashlib
+
+    from django.urls import reverse
+
+    from shamy.audit.models import AuditEntry
+    from shamy.portfolios.models import Evidence
+
+    copy = world.file_a
+    section = world.submission_a.sections[0]
+    (item,) = section["evidence"]
+    assert item["id"] == world.photo_a.pk and copy.evidence_id == world.photo_a.pk
+    original = copy.file.open("rb").read()
+    assert copy.sha256 == item["sha256"] == hashlib.sha256(original).hexdigest()
+    assert copy.file.name != world.photo_a.file.name
+    entry = AuditEntry.objects.get(action="assessment.submission.created", target_id=str(world.submission_a.pk))
+    assert entry.after["files"] == 1
+    # The portfolio's evidence changes and then goes: the submission's copy is still what was judged.
+    with world.photo_a.file.open("wb") as handle:
+        handle.write(b"changed")
+    Evidence.objects.filter(pk=world.photo_a.pk).delete()
+    client.force_login(world.madina)
+    page = client.get(reverse("assessment:submission-detail", args=[world.submission_a.pk])).content.decode()
+    assert reverse("assessment:submission-file", args=[copy.pk]) in page
+    response = client.get(reverse("assessment:submission-file", args=[copy.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == original
+    assert response["Content-Security-Policy"].startswith("sandbox")
