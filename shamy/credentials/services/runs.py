@@ -72,6 +72,12 @@ def _render(html: str) -> bytes:
     return bytes(HTML(string=html).write_pdf())
 
 
+def _render_certificate(certificate: Certificate, language: str) -> bytes:
+    """The page (template, QR code) and its PDF, in the renderer process. The certificate comes
+    with its issuer already loaded (see the caller): nothing here reads the database."""
+    return _render(certificate_html(certificate, language=language))
+
+
 def _renderer(total: int) -> Executor:
     """Where the PDFs are rendered: a second process for a run of several certificates, so that
     issuing and signing the next certificate (database, RDF canonicalisation, Ed25519) overlaps
@@ -120,9 +126,8 @@ def certificate_run_execute_now(run_id: int) -> CertificateRun:
             done = 0
             for submission in submissions:
                 certificate: Certificate = certificate_issue(actor=None, submission=submission)
-                pending.append(
-                    (certificate, renderer.submit(_render, certificate_html(certificate, language=run.language)))
-                )
+                certificate.issuer  # noqa: B018 (loaded here, so the renderer process never queries)
+                pending.append((certificate, renderer.submit(_render_certificate, certificate, run.language)))
                 while len(pending) > IN_FLIGHT:
                     done += pack(archive)
                     if done % PROGRESS_EVERY == 0:
