@@ -9,14 +9,17 @@ Who may see and do what is decided in :mod:`shamy.assessment.permissions`.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -39,6 +42,12 @@ class Rubric(models.Model):
     min_level = models.PositiveSmallIntegerField(_("lowest level accepted in every criterion"), default=2)
     min_attendance_percent = models.PositiveSmallIntegerField(_("lowest attendance, per cent"), default=80)
     requires_complete_portfolio = models.BooleanField(_("every section written"), default=True)
+    assessment_days = models.PositiveSmallIntegerField(
+        _("days to assess a submission"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("An assessor is reminded two days before a submission is due and every day it is overdue."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -157,6 +166,8 @@ class Submission(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"))
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    # The last reminder its assessor got about it (``services/reminders.py``).
+    reminded_at = models.DateTimeField(_("assessor last reminded"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(default=False)
 
     objects = SubmissionQuerySet.as_manager()
@@ -176,6 +187,15 @@ class Submission(models.Model):
     @property
     def title(self) -> str:
         return str(self.snapshot.get("project", {}).get("title", ""))
+
+    @property
+    def due_at(self) -> datetime.datetime:
+        """When the assessment is due: the rubric's days after submission."""
+        return self.submitted_at + datetime.timedelta(days=self.rubric.assessment_days)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == SubmissionStatus.SUBMITTED and self.due_at < timezone.now()
 
     @property
     def sections(self) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from shamy.assessment.services.submissions import current_rubric
 from shamy.portfolios.models import DevelopmentProject
 from shamy.programmes.models import Programme
 
-_LIST_RELATED = ("teacher", "school", "cohort__programme", "assessment")
+_LIST_RELATED = ("teacher", "school", "cohort__programme", "assessment", "rubric")
 
 
 def submission_page(rows: QuerySet[Submission]) -> QuerySet[Submission]:

@@ -277,3 +277,55 @@ def test_a_submission_keeps_its_evidence_files_whatever_happens_to_the_portfolio
     response = client.get(reverse("assessment:submission-file", args=[copy.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == original
     assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_assessors_are_reminded_in_their_language_once_a_day_of_what_is_due(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Issue 14, deadlines: the link facilitator (madina, school A1) is reminded of talgat's
+    submission two days before it is due and while it is overdue, once in 20 hours, in her
+    language; tomiris's submission (school B1) has no assessor and reminds no one."""
+    import datetime
+
+    from shamy.assessment.services import reminders
+    from shamy.audit.models import AuditEntry
+
+    def assessor_reminders_send(now):
+        with django_capture_on_commit_callbacks(execute=True):
+            return reminders.assessor_reminders_send(now=now)
+
+    submission = world.submission_a
+    due = submission.due_at
+    assert due == submission.submitted_at + datetime.timedelta(days=14)
+    assert assessor_reminders_send(now=due - datetime.timedelta(days=5)) == 0  # not yet
+    world.madina.language = "ru"
+    world.madina.save()
+    assert assessor_reminders_send(now=due - datetime.timedelta(days=1)) == 1
+    (mail,) = mailoutbox
+    assert mail.to == [world.madina.email]
+    assert mail.subject == "Портфолио ждут вашей оценки"
+    assert submission.title in mail.body and "/assessment/" in mail.body
+    assert world.submission_b.title not in mail.body
+    assert AuditEntry.objects.filter(action="assessment.assessor.reminded", target_id=str(world.madina.pk)).exists()
+    # The same day again: nothing; the next day, overdue: again.
+    assert assessor_reminders_send(now=due - datetime.timedelta(hours=20)) == 0
+    assert assessor_reminders_send(now=due + datetime.timedelta(days=1)) == 1
+    assert "просрочено" in mailoutbox[-1].body
+    # Once assessed (no longer "submitted"), no reminder.
+    from shamy.assessment.models import Submission, SubmissionStatus
+
+    Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.RECOMMENDED)
+    assert assessor_reminders_send(now=due + datetime.timedelta(days=3)) == 0
+
+
+def test_the_queue_shows_when_each_submission_is_due(world, client):
+    from django.urls import reverse
+
+    from shamy.assessment.models import Submission
+
+    Submission.objects.filter(pk=world.submission_a.pk).update(
+        submitted_at=world.submission_a.submitted_at - __import__("datetime").timedelta(days=30)
+    )
+    client.force_login(world.madina)
+    page = client.get(reverse("assessment:queue")).content.decode()
+    assert 'class="overdue"' in page
