@@ -1,4 +1,14 @@
 -- wrk prints one machine-readable line at the end of a run; bench/run.py parses it.
+-- With BENCH_BODY_FILE set, every request POSTs that file's bytes as JSON.
+local body_file = os.getenv("BENCH_BODY_FILE")
+if body_file and body_file ~= "" then
+  local handle = assert(io.open(body_file, "rb"))
+  wrk.method = "POST"
+  wrk.body = handle:read("*a")
+  handle:close()
+  wrk.headers["Content-Type"] = "application/json"
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

@@ -4,6 +4,7 @@
 A path may use ``{region_id}`` (the region with the most schools), ``{school_id}`` (its largest school),
 ``{survey_id}`` (the post survey of 5,000 identified pre/post pairs) and ``{programme_id}`` (the demo pilot).
 ``auth`` is "session" (the demo analyst's browser session), "token" (their API token) or "none".
+``body`` names a context entry holding a JSON file: the scenario then POSTs that file's bytes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class Scenario:
     # what the registry cache usually saves (its count, rows and rendering). Shown beside the
     # targets, not judged by them: it is the cost of a cache miss, e.g. right after a write.
     registry_cache: bool = True
+    # POST this context entry's JSON file instead of GET (e.g. "credential_file").
+    body: str = ""
 
 
 SCENARIOS: list[Scenario] = [
@@ -68,6 +71,16 @@ SCENARIOS: list[Scenario] = [
         "survey results, 5,000 pre/post pairs",
         "/surveys/{survey_id}/results/",
         p95_target_ms=500.0,
+        throughput_target=0.0,
+    ),
+    # Credentials (issue 14): a machine verifying a signed credential, 16 clients, p95 < 20 ms, read
+    # against the trivial baseline of the same run (no authentication, as the endpoint has none).
+    Scenario(
+        "credential verify (POST)",
+        "/api/v1/credentials/verify",
+        auth="none",
+        body="credential_file",
+        p95_target_ms=20.0,
         throughput_target=0.0,
     ),
     Scenario(
