@@ -79,6 +79,13 @@ class Column:
     aliases: tuple[str, ...] = ()
     help_text: Any = ""
 
+    @property
+    def allowed(self) -> list[str]:
+        """The values an enumerated column takes, in the active language ([] for free text)."""
+        from shamy.imports.cells import allowed_values
+
+        return allowed_values(self.parse)
+
     def header_names(self) -> set[str]:
         names = {header_key(self.code), *(header_key(alias) for alias in self.aliases)}
         for language in ("kk", "ru", "en"):

@@ -123,47 +123,92 @@ def _labels_in_every_language(label: object) -> set[str]:
     return names
 
 
-def choice(choices: Iterable[tuple[str, object]], aliases: Mapping[str, str] | None = None) -> Parser:
-    """A value from ``choices``: its code, or its label in Kazakh, Russian or English."""
-    choices = list(choices)
-    lookup_cache: dict[str, str] = {}
+# The word "none" for an enumeration's ``none`` code, as people write it in each language.
+NONE_WORDS = ("жоқ", "нет", "no", "none", "жок")
 
-    def lookup() -> dict[str, str]:
-        if not lookup_cache:
-            for code, label in choices:
-                lookup_cache[search_key(code)] = code
+
+class ChoiceParser:
+    """A value from ``choices``: its code, its label in Kazakh, Russian or English, a short form
+    from ``aliases`` (such as "қазақ" for Kazakh), or a word for "none" where the choices have a
+    ``none`` code. :meth:`labels` gives the allowed values in the active language (templates,
+    drop-downs and the import page); an error lists them in all three languages, because a stored
+    problem is shown later in whatever language its reader uses."""
+
+    def __init__(self, choices: Iterable[tuple[str, object]], aliases: Mapping[str, str] | None = None) -> None:
+        self.choices = list(choices)
+        self.aliases = dict(aliases or {})
+        self._lookup: dict[str, str] = {}
+
+    def lookup(self) -> dict[str, str]:
+        if not self._lookup:
+            table: dict[str, str] = {}
+            codes = {code for code, _label in self.choices}
+            if "none" in codes:
+                for word in NONE_WORDS:
+                    table[search_key(word)] = "none"
+            for alias, code in self.aliases.items():
+                table[search_key(alias)] = code
+            for code, label in self.choices:
                 for name in _labels_in_every_language(label):
-                    lookup_cache.setdefault(name, code)
-            for alias, code in (aliases or {}).items():
-                lookup_cache[search_key(alias)] = code
-        return lookup_cache
+                    table[name] = code
+                table[search_key(code)] = code
+            self._lookup = table
+        return self._lookup
 
-    def parse(value: str) -> str:
-        code = lookup().get(search_key(value))
+    def labels(self) -> list[str]:
+        return [str(label) for _code, label in self.choices]
+
+    def labels_in_every_language(self) -> str:
+        names = []
+        for _code, label in self.choices:
+            seen: list[str] = []
+            for language in ("kk", "ru", "en"):
+                with translation.override(language):
+                    name = str(label)
+                if name not in seen:
+                    seen.append(name)
+            names.append(" / ".join(seen))
+        return "; ".join(names)
+
+    def __call__(self, value: str) -> str:
+        code = self.lookup().get(search_key(value))
         if code is None:
             raise CellError(
                 _("“%(value)s” is not one of the allowed values: %(allowed)s."),
-                {"value": value[:50], "allowed": ", ".join(code for code, _label in choices)},
+                {"value": value[:50], "allowed": self.labels_in_every_language()},
             )
         return code
 
-    return parse
+
+def choice(choices: Iterable[tuple[str, object]], aliases: Mapping[str, str] | None = None) -> ChoiceParser:
+    """A value from ``choices`` (see :class:`ChoiceParser`)."""
+    return ChoiceParser(choices, aliases)
 
 
-def choice_list(choices: Iterable[tuple[str, object]]) -> Parser:
+class ChoiceListParser(ChoiceParser):
     """Several values from ``choices`` separated by commas or semicolons; kept in the file's order."""
-    single = choice(choices)
 
-    def parse(value: str) -> list[str]:
+    def __call__(self, value: str) -> list[str]:  # type: ignore[override]
         result: list[str] = []
         for part in re.split(r"[,;|]", value):
             if part.strip():
-                code = single(part.strip())
+                code = super().__call__(part.strip())
                 if code not in result:
                     result.append(code)
         return result
 
-    return parse
+
+def choice_list(choices: Iterable[tuple[str, object]], aliases: Mapping[str, str] | None = None) -> ChoiceListParser:
+    return ChoiceListParser(choices, aliases)
+
+
+def allowed_values(parser: object) -> list[str]:
+    """The allowed values of a column's parser in the active language, or [] for free values."""
+    if isinstance(parser, ChoiceParser):
+        return parser.labels()
+    if parser is boolean:
+        return [str(_("yes")), str(_("no"))]
+    return []
 
 
 def identifier(validator: Callable[[str], None]) -> Parser:

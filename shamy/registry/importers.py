@@ -119,6 +119,24 @@ def _match(
     return found_by_external or found_by_key
 
 
+# Short forms people write for languages, besides the labels in Kazakh, Russian and English.
+KAZAKH_WORDS = ("қазақ", "қазақша", "қаз", "казахский язык", "каз", "kaz", "kazakh language")
+RUSSIAN_WORDS = ("орыс", "орысша", "орыс тілінде", "русский язык", "рус", "rus", "russian language")
+INSTRUCTION_LANGUAGE_ALIASES: dict[str, str] = {
+    **dict.fromkeys(KAZAKH_WORDS, "kk"),
+    **dict.fromkeys(RUSSIAN_WORDS, "ru"),
+    **dict.fromkeys(
+        ("аралас", "смешанный", "смешанная", "mixed", "қазақ-орыс", "казахско-русский", "kk+ru", "kk/ru", "kk-ru"),
+        "kk_ru",
+    ),
+}
+PERSON_LANGUAGE_ALIASES: dict[str, str] = {
+    **dict.fromkeys(KAZAKH_WORDS, "kk"),
+    **dict.fromkeys(RUSSIAN_WORDS, "ru"),
+    **dict.fromkeys(("ағылшын", "ағылшынша", "английский язык", "англ", "eng"), "en"),
+}
+
+
 @register
 class SchoolImporter(Importer):
     kind = "schools"
@@ -140,7 +158,11 @@ class SchoolImporter(Importer):
         Column("district", _("District"), cells.text(200), help_text=_("KATO code or name of the district.")),
         Column("locality", _("Locality"), cells.choice(Locality.choices), required=True),
         Column("is_small_class", _("Small-class school"), cells.boolean),
-        Column("language", _("Language of instruction"), cells.choice(InstructionLanguage.choices)),
+        Column(
+            "language",
+            _("Language of instruction"),
+            cells.choice(InstructionLanguage.choices, INSTRUCTION_LANGUAGE_ALIASES),
+        ),
         Column("grade_from", _("First grade"), cells.integer(0, 12)),
         Column("grade_to", _("Last grade"), cells.integer(0, 12)),
         Column("pupils", _("Pupils"), cells.integer(0, 20000)),
@@ -330,7 +352,7 @@ class PersonImporter(Importer):
         Column("patronymic", _("Patronymic"), cells.text(100)),
         Column("email", _("E-mail"), cells.email),
         Column("phone", _("Phone"), cells.phone),
-        Column("languages", _("Languages"), cells.choice_list(PERSON_LANGUAGES.items())),
+        Column("languages", _("Languages"), cells.choice_list(PERSON_LANGUAGES.items(), PERSON_LANGUAGE_ALIASES)),
         Column("subjects", _("Subjects"), cells.choice_list(SUBJECTS.items())),
         Column("qualification", _("Qualification category"), cells.choice(QualificationCategory.choices)),
         Column(
