@@ -102,3 +102,50 @@ def test_admin_imports_a_file_with_one_bad_row_and_nothing_is_saved(page: Page, 
     assert job.status == ImportJob.Status.FAILED
     assert School.objects.count() == schools_before
     assert not School.objects.filter(external_id__startswith="E2E-").exists()
+
+
+def test_kazakh_file_with_kazakh_values_imports_and_the_page_lists_the_allowed_values(page: Page, world: DemoWorld):
+    """Issue 11 point 9: "қазақ", "жоқ", "ауыл" and "иә" are what a Kazakh user writes."""
+    rows = [
+        [
+            translated("kk", label)
+            for label in (
+                "External ID",
+                "BIN",
+                "Name in Kazakh",
+                "Name in Russian",
+                "Region",
+                "Locality",
+                "Language of instruction",
+                "Internet",
+            )
+        ],
+        [
+            "E2E-KK",
+            valid_bin(711),
+            "Ақжар ауылының мектебі",
+            "Школа села Акжар",
+            world.region.kato,
+            "ауыл",
+            "қазақ",
+            "жоқ",
+        ],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    sign_in(page, world.admin.email, world.password)
+    page.goto("/imports/")
+    columns = page.get_by_role("table", name=re.compile(translated("kk", "Schools")))
+    expect(columns).to_contain_text(translated("kk", "High-speed"))
+    expect(columns).to_contain_text(translated("kk", "No internet"))
+    page.locator("select[name=kind]").select_option("schools")
+    page.locator("input[name=file]").set_input_files(
+        files=[{"name": "mektepter.csv", "mimeType": "text/csv", "buffer": buffer.getvalue().encode("utf-8")}]
+    )
+    page.get_by_role("button", name=translated("kk", "Upload and check")).click()
+    expect(page).to_have_url(re.compile(r"/imports/jobs/\d+/$"))
+    expect(page.locator("main .message.error[role=alert]")).to_have_count(0)
+    page.locator("form[action$='/commit/'] button[type=submit]").click()
+    expect(page.locator("main .message.success").first).to_be_visible()
+    school = School.objects.get(external_id="E2E-KK")
+    assert (school.language, school.internet, school.locality) == ("kk", "none", "rural")
