@@ -34,10 +34,20 @@ class LegendStep:
 class Scale:
     steps: tuple[LegendStep, ...]
     diverging: bool
+    # How the classes were drawn: "quantiles", "natural_breaks", "single" (one value) or "parity_bands".
+    method: str = "parity_bands"
+    # Goodness of variance fit of the classes (1 = the classes explain all the variation).
+    fit: float | None = None
 
     def colour(self, value: float | None) -> str:
         if value is None:
             return NO_DATA
+        if self.method in ("quantiles", "natural_breaks", "single"):
+            # Data classes hold their upper bound (the largest value of the class).
+            for step in self.steps:
+                if step.high is None or value <= step.high:
+                    return step.colour
+            return self.steps[-1].colour
         for step in self.steps:
             if step.high is None or value < step.high:
                 return step.colour
@@ -45,6 +55,7 @@ class Scale:
 
 
 def parity_scale() -> Scale:
+    """The UNESCO reading bands around parity (kept for the legend note)."""
     edges: list[float | None] = [None, *PARITY_EDGES, None]
     return Scale(
         tuple(LegendStep(colour, edges[index], edges[index + 1]) for index, colour in enumerate(DIVERGING)),
@@ -52,21 +63,119 @@ def parity_scale() -> Scale:
     )
 
 
-def value_scale(values: Sequence[float | None]) -> Scale:
-    """Equal intervals between the smallest and largest shown value."""
+def _sum_of_squares(values: Sequence[float]) -> float:
+    mean = sum(values) / len(values)
+    return sum((value - mean) ** 2 for value in values)
+
+
+def goodness_of_fit(values: Sequence[float], classes: Sequence[Sequence[float]]) -> float:
+    """Jenks' goodness of variance fit: 1 − (within-class squared deviations / total)."""
+    total = _sum_of_squares(values)
+    if total == 0:
+        return 1.0
+    return 1 - sum(_sum_of_squares(group) for group in classes if group) / total
+
+
+def natural_breaks(values: Sequence[float], count: int) -> list[list[float]]:
+    """Fisher's exact optimal partition of sorted values into ``count`` contiguous classes with the
+    least within-class squared deviation (Jenks natural breaks), by dynamic programming: O(k·n²),
+    nothing for 20 regions or 200 districts."""
+    ordered = sorted(values)
+    n = len(ordered)
+    count = max(1, min(count, n))
+    prefix = [0.0]
+    prefix_sq = [0.0]
+    for value in ordered:
+        prefix.append(prefix[-1] + value)
+        prefix_sq.append(prefix_sq[-1] + value * value)
+
+    def cost(i: int, j: int) -> float:  # values[i:j]
+        width = j - i
+        total = prefix[j] - prefix[i]
+        return (prefix_sq[j] - prefix_sq[i]) - total * total / width
+
+    infinity = float("inf")
+    best = [[infinity] * (n + 1) for _ in range(count + 1)]
+    cut = [[0] * (n + 1) for _ in range(count + 1)]
+    best[0][0] = 0.0
+    for k in range(1, count + 1):
+        for j in range(k, n + 1):
+            for i in range(k - 1, j):
+                candidate = best[k - 1][i] + cost(i, j)
+                if candidate < best[k][j] - 1e-12:
+                    best[k][j], cut[k][j] = candidate, i
+    groups: list[list[float]] = []
+    j = n
+    for k in range(count, 0, -1):
+        i = cut[k][j]
+        groups.append(ordered[i:j])
+        j = i
+    return list(reversed(groups))
+
+
+def quantile_classes(values: Sequence[float], count: int) -> list[list[float]]:
+    """Classes of (nearly) equal counts; equal values never straddle two classes."""
+    ordered = sorted(values)
+    n = len(ordered)
+    count = max(1, min(count, n))
+    groups: list[list[float]] = []
+    start = 0
+    for index in range(1, count + 1):
+        end = round(index * n / count)
+        while 0 < end < n and ordered[end] == ordered[end - 1]:
+            end += 1
+        if end > start:
+            groups.append(ordered[start:end])
+            start = end
+    return groups
+
+
+def value_scale(values: Sequence[float | None], classes: int = 5) -> Scale:
+    """Classes drawn from the data so the map separates the places shown.
+
+    Both quantiles and natural breaks (Jenks) are computed; natural breaks are used when they fit
+    clearly better (goodness of variance fit higher by more than 0.05: the values form clusters
+    that equal counts would cut through), quantiles otherwise (they fill every colour). The rule
+    used is shown beside the legend. Fewer distinct values than classes give one class each."""
     shown = [value for value in values if value is not None]
     if not shown:
-        return Scale((LegendStep(SEQUENTIAL[0], None, None),), diverging=False)
-    low, high = min(shown), max(shown)
-    if high == low:
-        return Scale((LegendStep(SEQUENTIAL[2], low, None),), diverging=False)
-    width = (high - low) / len(SEQUENTIAL)
-    steps = []
-    for index, colour in enumerate(SEQUENTIAL):
-        start = low + width * index
-        end = None if index == len(SEQUENTIAL) - 1 else low + width * (index + 1)
-        steps.append(LegendStep(colour, start, end))
-    return Scale(tuple(steps), diverging=False)
+        return Scale((LegendStep(SEQUENTIAL[0], None, None),), diverging=False, method="single")
+    distinct = sorted(set(shown))
+    if len(distinct) == 1:
+        return Scale((LegendStep(SEQUENTIAL[2], distinct[0], distinct[0]),), diverging=False, method="single")
+    count = min(classes, len(distinct))
+    by_quantile = quantile_classes(shown, count)
+    by_breaks = natural_breaks(shown, count)
+    fit_quantile = goodness_of_fit(shown, by_quantile)
+    fit_breaks = goodness_of_fit(shown, by_breaks)
+    if fit_breaks > fit_quantile + 0.05:
+        groups, method, fit = by_breaks, "natural_breaks", fit_breaks
+    else:
+        groups, method, fit = by_quantile, "quantiles", fit_quantile
+    palette = _palette(len(groups))
+    steps = tuple(LegendStep(colour, group[0], group[-1]) for colour, group in zip(palette, groups, strict=True))
+    return Scale(steps, diverging=False, method=method, fit=fit)
+
+
+def _palette(count: int) -> tuple[str, ...]:
+    """``count`` colours of the sequential scale, spread from light to dark."""
+    if count >= len(SEQUENTIAL):
+        return SEQUENTIAL
+    if count == 1:
+        return (SEQUENTIAL[2],)
+    last = len(SEQUENTIAL) - 1
+    return tuple(SEQUENTIAL[round(index * last / (count - 1))] for index in range(count))
+
+
+def worst_first(measure: str, direction: str) -> bool:
+    """True when the worst place (for rural schools) has the smallest value of ``measure``.
+
+    Where more is better, a low value, a low parity index and a large gap (urban − rural) are
+    worst; where more is worse (pupils per teacher), the opposite."""
+    higher_better = direction != "higher_worse"
+    if measure == "gap":
+        return not higher_better
+    return higher_better
 
 
 @dataclass(frozen=True)
@@ -101,9 +210,12 @@ def bar_chart(
     row_height: float = 22,
     width: float = 640,
     label_width: float = 220,
+    ascending: bool = False,
 ) -> BarChart:
-    """Horizontal bars, largest first, undefined values last (shown as "no data")."""
-    ordered = sorted(items, key=lambda item: (item[1] is None, -(item[1] or 0)))
+    """Horizontal bars, largest first (smallest first with ``ascending``: pass
+    :func:`worst_first` so the worst place leads), undefined values last (shown as "no data")."""
+    sign = 1 if ascending else -1
+    ordered = sorted(items, key=lambda item: (item[1] is None, sign * (item[1] or 0)))
     values = [value for _, value, _ in ordered if value is not None]
     plot_width = width - label_width - 70
     low = min([0.0, *values])

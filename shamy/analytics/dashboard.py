@@ -26,7 +26,7 @@ from shamy.analytics.indicators import (
     spec_for,
 )
 from shamy.analytics.models import Direction, Indicator, Level, SourceKind
-from shamy.analytics.reading import parity_reading
+from shamy.analytics.reading import parity_reading, parity_rule
 from shamy.analytics.selectors import (
     IndicatorTable,
     current_school_year,
@@ -44,6 +44,7 @@ from shamy.analytics.selectors import (
     threshold,
 )
 from shamy.analytics.templatetags.analytics_tags import plain
+from shamy.core.numbers import format_decimal
 from shamy.core.suppression import complete
 from shamy.core.translated import localized
 from shamy.registry.models import Region
@@ -310,6 +311,7 @@ class MapRegion:
     linked: bool
     name: str
     details: str
+    label: str = ""  # the figure written on the map ("" where there is none)
 
 
 @dataclass
@@ -329,6 +331,37 @@ class Dashboard:
     reference_year: int = 0
     about: list[tuple[str, str]] = field(default_factory=list)  # source, licence, definition
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def scale_rule(self) -> str:
+        return scale_rule(self.scale)
+
+    @property
+    def parity_note(self) -> str:
+        if self.filters.measure != "parity":
+            return ""
+        return parity_bands_note(str(self.indicator.direction))
+
+
+def scale_rule(scale: charts.Scale) -> str:
+    """One sentence saying how the map's classes were drawn."""
+    if scale.method == "natural_breaks":
+        return _(
+            "Colours: natural breaks (Jenks), drawn from the figures shown so that similar places share a colour "
+            "(goodness of fit %(fit)s)."
+        ) % {"fit": format_decimal(scale.fit or 0, 2)}
+    if scale.method == "quantiles":
+        return _("Colours: quantiles, about the same number of places in each colour, drawn from the figures shown.")
+    return _("Colours: every place shown has the same figure.")
+
+
+def parity_bands_note(direction: str) -> str:
+    return " ".join(
+        [
+            _("Reading the parity index (UNESCO): from 0.97 to 1.03 is parity; below 0.8 or above 1.2 is a large gap."),
+            parity_rule(direction),
+        ]
+    )
 
 
 def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indicator) -> Dashboard:
@@ -359,7 +392,9 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
     measure = filters.measure
     rows_by_kato = {region.kato: (region, row) for region, row in table.rows}
     values = [row.measure(measure).value if row.measure(measure).shown else None for _region, row in table.rows]
-    scale = charts.parity_scale() if measure == "parity" else charts.value_scale(values)
+    # Classes drawn from the data for every measure, parity included: the fixed UNESCO bands put
+    # every region in one class; their reading stays as a note beside the legend.
+    scale = charts.value_scale(values)
     geometry = geo.map_geometry()
     map_regions = []
     for shape in geometry.shapes:
@@ -386,7 +421,18 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
             if row.parity is not None:
                 details += f" ({parity_reading(row.parity, str(indicator.direction))})"
         map_regions.append(
-            MapRegion(shape, region, row, scale.colour(value), title, value_text, region is not None, name, details)
+            MapRegion(
+                shape,
+                region,
+                row,
+                scale.colour(value),
+                title,
+                value_text,
+                region is not None,
+                name,
+                details,
+                label=plain(cell, unit) if value is not None and cell is not None else "",
+            )
         )
     bars = charts.bar_chart(
         [
@@ -398,6 +444,7 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
             for region, row in table.rows
         ],
         colour=charts.RURAL if measure == "rural" else charts.URBAN,
+        ascending=charts.worst_first(measure, str(indicator.direction)),
     )
     return Dashboard(
         filters=filters,
@@ -449,16 +496,19 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
     forced = region_pattern(indicator=indicator, filters=filters, minimum=minimum, region=region)
     table = indicator_table(indicator=indicator, panel=panel, places=districts, minimum=minimum, forced=forced)
     measure = filters.measure if filters.measure in ("all", "urban", "rural", "gap", "parity") else "all"
+    ascending = charts.worst_first(measure, str(indicator.direction))
+    sign = 1 if ascending else -1
     ranked = sorted(
         table.rows,
-        key=lambda item: (not item[1].measure(measure).shown, -(item[1].measure(measure).value or 0)),
+        key=lambda item: (not item[1].measure(measure).shown, sign * (item[1].measure(measure).value or 0)),
     )
     table.rows = ranked
     bars = charts.bar_chart(
         [
             (district.name, row.measure(measure).value if row.measure(measure).shown else None, district)
             for district, row in ranked
-        ]
+        ],
+        ascending=ascending,
     )
     breakdown = (
         qualification_for(scope=scope, filters=filters, panel=panel, minimum=minimum, region=region) if staff else []

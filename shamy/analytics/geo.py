@@ -29,6 +29,9 @@ class RegionShape:
     name_kk: str
     name_ru: str
     path: str
+    # Where the region's figure is written on the map: the centroid of its largest part.
+    label_x: float = 0.0
+    label_y: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -57,16 +60,19 @@ def map_geometry() -> MapGeometry:
     scale = (WIDTH - 2 * PADDING) / ((max_lon - min_lon) * factor)
     height = (max_lat - min_lat) * scale + 2 * PADDING
 
-    def project(lon: float, lat: float) -> str:
-        x = (lon - min_lon) * factor * scale + PADDING
-        y = (max_lat - lat) * scale + PADDING
-        return f"{x:.1f} {y:.1f}"
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - min_lon) * factor * scale + PADDING, (max_lat - lat) * scale + PADDING
 
     shapes = []
     for feature in features:
         parts = []
+        largest: tuple[float, float, float] = (0.0, 0.0, 0.0)  # area, x, y
         for ring in _rings(feature["geometry"]):
-            parts.append("M" + "L".join(project(lon, lat) for lon, lat in ring) + "Z")
+            projected = [project(lon, lat) for lon, lat in ring]
+            parts.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in projected) + "Z")
+            area, cx, cy = _centroid(projected)
+            if abs(area) > largest[0]:
+                largest = (abs(area), cx, cy)
         properties = feature["properties"]
         shapes.append(
             RegionShape(
@@ -75,6 +81,23 @@ def map_geometry() -> MapGeometry:
                 name_kk=properties["name_kk"],
                 name_ru=properties["name_ru"],
                 path="".join(parts),
+                label_x=round(largest[1], 1),
+                label_y=round(largest[2], 1),
             )
         )
     return MapGeometry(WIDTH, round(height, 1), tuple(shapes))
+
+
+def _centroid(points: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """Signed area and centroid of a closed ring (the shoelace formula)."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    area /= 2
+    if area == 0:
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        return 0.0, sum(xs) / len(xs), sum(ys) / len(ys)
+    return area, cx / (6 * area), cy / (6 * area)

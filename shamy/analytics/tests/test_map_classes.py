@@ -1,0 +1,129 @@
+"""Maps that answer (issue 11 point 5): classes drawn from the data, the rule shown, figures on the
+map, and the worst place first."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shamy.analytics import charts
+from shamy.core.testing.factories import RegionFactory, SchoolFactory
+from shamy.registry.models import Internet, Locality
+
+
+def _within(groups):
+    return sum(charts._sum_of_squares(group) for group in groups)
+
+
+@given(st.lists(st.integers(0, 60), min_size=2, max_size=8), st.integers(1, 4))
+def test_natural_breaks_are_the_optimal_partition(values, count):
+    """Against an exhaustive search over every way to cut the sorted values."""
+    ordered = sorted(values)
+    count = min(count, len(ordered))
+    best = min(
+        _within([ordered[a:b] for a, b in itertools.pairwise((0, *cuts, len(ordered)))])
+        for cuts in itertools.combinations(range(1, len(ordered)), count - 1)
+    )
+    groups = charts.natural_breaks(values, count)
+    assert len(groups) == count
+    assert sorted(itertools.chain.from_iterable(groups)) == ordered
+    assert _within(groups) == pytest.approx(best, abs=1e-9)
+
+
+@given(st.lists(st.floats(0, 2, allow_nan=False), min_size=1, max_size=30))
+def test_every_shown_value_gets_a_class_and_equal_values_the_same_colour(values):
+    scale = charts.value_scale(values)
+    colours = {value: scale.colour(value) for value in values}
+    assert charts.NO_DATA not in colours.values()
+    for value in values:
+        assert scale.colour(value) == colours[value]
+    # Colours never go down as the value goes up.
+    order = [step.colour for step in scale.steps]
+    ranks = [order.index(colours[value]) for value in sorted(values)]
+    assert ranks == sorted(ranks)
+
+
+def test_parity_values_in_one_unesco_band_still_separate():
+    """The case found: every region below 0.8 painted one colour."""
+    parities = [0.41, 0.45, 0.52, 0.55, 0.58, 0.61, 0.63, 0.66, 0.7, 0.74, 0.77, 0.79]
+    assert len({charts.parity_scale().colour(value) for value in parities}) == 1
+    scale = charts.value_scale(parities)
+    assert len({scale.colour(value) for value in parities}) == 5
+    assert scale.method in ("quantiles", "natural_breaks")
+
+
+def test_clustered_values_use_natural_breaks_and_spread_values_quantiles():
+    clustered = [1, 1.1, 1.2, 5, 5.1, 5.2, 9, 9.1, 9.3, 20]
+    assert charts.value_scale(clustered, classes=4).method == "natural_breaks"
+    spread = list(range(20))
+    assert charts.value_scale(spread).method == "quantiles"
+
+
+@pytest.mark.parametrize(
+    ("measure", "direction", "ascending"),
+    [
+        ("rural", "higher_better", True),
+        ("parity", "higher_better", True),
+        ("gap", "higher_better", False),
+        ("rural", "higher_worse", False),
+        ("parity", "higher_worse", False),
+        ("gap", "higher_worse", True),
+    ],
+)
+def test_worst_first_follows_the_indicators_direction(measure, direction, ascending):
+    assert charts.worst_first(measure, direction) is ascending
+    chart = charts.bar_chart([("a", 0.9, 1), ("b", 0.4, 2), ("c", None, 3), ("d", 0.6, 4)], ascending=ascending)
+    labels = [bar.label for bar in chart.bars]
+    assert labels[-1] == "c"  # undefined last either way
+    assert labels[0] == ("b" if ascending else "a")
+
+
+@pytest.fixture
+def unequal_regions(db):
+    """Four regions whose rural schools have less high-speed internet than their urban ones, each
+    to a different degree: parity 0.2, 0.4, 0.6 and 0.8 (all "large gap" in the UNESCO bands)."""
+    regions = []
+    for index, kato in enumerate(("10", "11", "15", "19")):
+        region = RegionFactory(kato=kato)
+        regions.append(region)
+        connected = index + 1  # of 5 rural schools; every urban school is connected
+        for number in range(5):
+            SchoolFactory(
+                region=region,
+                locality=Locality.URBAN,
+                internet=Internet.HIGH_SPEED,
+                name_kk=f"Қала {kato}-{number}",
+            )
+            SchoolFactory(
+                region=region,
+                locality=Locality.RURAL,
+                internet=Internet.HIGH_SPEED if number < connected else Internet.NONE,
+                name_kk=f"Ауыл {kato}-{number}",
+            )
+    return regions
+
+
+@pytest.mark.django_db
+def test_the_parity_map_separates_regions_writes_figures_and_names_its_rule(client, cast, unequal_regions):
+    client.force_login(cast.dana)
+    response = client.get(
+        reverse("analytics:dashboard"),
+        {"indicator": "high_speed_internet_share", "measure": "parity", "year": 2022},
+    )
+    html = response.content.decode()
+    board = response.context["board"]
+    shown = {item.shape.kato: item for item in board.regions if item.label}
+    fills = {shown[kato].colour for kato in ("10", "11", "15", "19")}
+    assert len(fills) == 4
+    labels = re.findall(r'<g class="map-labels".*?</g>', html, re.S)[0]
+    assert labels.count("<text") == len(shown)
+    assert board.scale_rule in html
+    assert "0.97" in board.parity_note or "0,97" in board.parity_note
+    # Worst first: the lowest parity (rural schools furthest behind) leads the ranking.
+    first = board.bars.bars[0]
+    assert first.key == unequal_regions[0]
