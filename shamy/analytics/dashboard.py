@@ -26,9 +26,10 @@ from shamy.analytics.indicators import (
     spec_for,
 )
 from shamy.analytics.models import Direction, Indicator, Level, SourceKind
-from shamy.analytics.reading import parity_reading, parity_rule
+from shamy.analytics.reading import favoured, parity_reading, parity_rule
 from shamy.analytics.selectors import (
     IndicatorTable,
+    Panel,
     current_school_year,
     districts_of,
     indicator_list,
@@ -364,17 +365,20 @@ def parity_bands_note(direction: str) -> str:
     )
 
 
-def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indicator) -> Dashboard:
+def dashboard_table(
+    *, scope: AnalyticsScope, filters: Filters, indicator: Indicator, panel: Panel | None = None
+) -> IndicatorTable:
+    """The dashboard's published table of regions for one indicator, suppression applied."""
     regions = regions_in_scope(scope)
-    staff = needs_staff(indicator)
-    panel = panel_for(
-        scope=scope,
-        year=filters.year,
-        programme_id=filters.programme,
-        staff=staff,
-        attendance=needs_attendance(indicator),
-        extra=provided_by_apps(indicator),
-    )
+    if panel is None:
+        panel = panel_for(
+            scope=scope,
+            year=filters.year,
+            programme_id=filters.programme,
+            staff=needs_staff(indicator),
+            attendance=needs_attendance(indicator),
+            extra=provided_by_apps(indicator),
+        )
     minimum = threshold()
     forced: set[TableCell] = set()
     if not scope.national or needs_attendance(indicator):
@@ -387,7 +391,21 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
             for cell in pattern
             if (cell[0] is None and scope.national) or (cell[0] is not None and scope.allows_region(cell[0]))
         }
-    table = indicator_table(indicator=indicator, panel=panel, places=regions, minimum=minimum, forced=forced)
+    return indicator_table(indicator=indicator, panel=panel, places=regions, minimum=minimum, forced=forced)
+
+
+def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indicator) -> Dashboard:
+    staff = needs_staff(indicator)
+    panel = panel_for(
+        scope=scope,
+        year=filters.year,
+        programme_id=filters.programme,
+        staff=staff,
+        attendance=needs_attendance(indicator),
+        extra=provided_by_apps(indicator),
+    )
+    minimum = threshold()
+    table = dashboard_table(scope=scope, filters=filters, indicator=indicator, panel=panel)
     unit = filters.unit_for(indicator)
     measure = filters.measure
     rows_by_kato = {region.kato: (region, row) for region, row in table.rows}
@@ -462,6 +480,54 @@ def build_dashboard(*, scope: AnalyticsScope, filters: Filters, indicator: Indic
         reference_year=registry_year(),
         about=about_indicator(indicator, filters.year, registry_year()),
     )
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One region × indicator cell of the "largest gaps" view."""
+
+    region: Region
+    indicator: Indicator
+    row: Row
+    distance: float  # |1 − parity|: how far from parity, whichever side is favoured
+    behind: str  # "rural", "urban" or "" at parity: the side that has the worse of it
+
+
+GAP_SORTS = ("parity", "gap")
+
+
+def largest_gaps(
+    *, scope: AnalyticsScope, filters: Filters, indicators: Sequence[Indicator], sort: str = "parity"
+) -> list[Gap]:
+    """Every region × indicator with a published parity index, furthest from parity first (or,
+    with ``sort="gap"``, by the absolute gap within each indicator, since units differ). The
+    tables are the dashboard's own, suppression included; each distinct panel is read once."""
+    panels: dict[tuple[bool, bool, frozenset[str]], Panel] = {}
+    gaps = []
+    for indicator in indicators:
+        key = (needs_staff(indicator), needs_attendance(indicator), provided_by_apps(indicator))
+        if key not in panels:
+            panels[key] = panel_for(
+                scope=scope,
+                year=filters.year,
+                programme_id=filters.programme,
+                staff=key[0],
+                attendance=key[1],
+                extra=key[2],
+            )
+        table = dashboard_table(scope=scope, filters=filters, indicator=indicator, panel=panels[key])
+        for region, row in table.rows:
+            if row.parity is None or not (row.urban.shown and row.rural.shown):
+                continue
+            side = favoured(row.parity, str(indicator.direction))
+            behind = {"urban": "rural", "rural": "urban"}.get(side or "", "")
+            gaps.append(Gap(region, indicator, row, abs(1 - row.parity), behind))
+    if sort == "gap":
+        position = {indicator.pk: index for index, indicator in enumerate(indicators)}
+        gaps.sort(key=lambda gap: (position[gap.indicator.pk], -abs(gap.row.gap or 0)))
+    else:
+        gaps.sort(key=lambda gap: (-gap.distance, gap.behind != "rural"))
+    return gaps
 
 
 @dataclass

@@ -92,3 +92,43 @@ class ImportedIndicatorForm(forms.Form):
             "direction": data["direction"],
             "source": data["source"],
         }
+
+
+class GapsFilterForm(forms.Form):
+    """The filters of the "largest gaps" view."""
+
+    year = forms.TypedChoiceField(label=_("School year"), coerce=int)
+    programme = forms.ChoiceField(label=_("Programme"), required=False)
+    indicator = forms.ChoiceField(label=_("Indicator"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Rank by"),
+        choices=[("parity", _("distance from parity")), ("gap", _("absolute gap, within each indicator"))],
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        indicators: list[Indicator],
+        programmes: list[Any],
+        filters: Filters,
+        indicator: str,
+        sort: str,
+        programme_required: bool = False,
+        **kwargs: Any,
+    ):
+        kwargs["initial"] = {
+            "year": filters.year,
+            "programme": filters.programme or "",
+            "indicator": indicator,
+            "sort": sort,
+        }
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [  # type: ignore[attr-defined]
+            ("", _("All indicators")),
+            *[(item.code, item.label) for item in indicators],
+        ]
+        self.fields["year"].choices = [  # type: ignore[attr-defined]
+            (year, f"{year}/{(year + 1) % 100:02d}") for year in year_choices(registry_year())
+        ]
+        options = [(programme.pk, programme.name) for programme in programmes]
+        self.fields["programme"].choices = options if programme_required else [("", _("All programmes")), *options]  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/<slug:panel>.<slug:fmt>", views.export, name="export"),
     path("indicators/", views.indicator_definitions, name="indicator-list"),
     path("indicators/new/", views.indicator_create_view, name="indicator-create"),
+    path("gaps/", views.gaps, name="gaps"),
     path("need/", views.need_ranking, name="need"),
     path("need/scenarios/", views.scenario_save, name="scenario-save"),
     path("need/s/<str:token>/", views.scenario_shared, name="scenario-shared"),

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,13 +22,21 @@ from shamy.access.http import AuthedHttpRequest
 from shamy.analytics import exports, geo, need, targets, trends
 from shamy.analytics.cache import cache_version
 from shamy.analytics.dashboard import (
+    GAP_SORTS,
     Filters,
     build_dashboard,
     build_region_page,
     build_trend,
+    largest_gaps,
     need_page,
 )
-from shamy.analytics.forms import AnalyticsSettingsForm, DashboardFilterForm, ImportedIndicatorForm, TrendRegionForm
+from shamy.analytics.forms import (
+    AnalyticsSettingsForm,
+    DashboardFilterForm,
+    GapsFilterForm,
+    ImportedIndicatorForm,
+    TrendRegionForm,
+)
 from shamy.analytics.models import AnalyticsSettings, Indicator, Scenario
 from shamy.analytics.permissions import (
     AnalyticsScope,
@@ -45,6 +54,7 @@ from shamy.analytics.selectors import (
     region_for_analytics,
     regions_for_analytics,
     registry_year,
+    threshold,
 )
 from shamy.analytics.services.scenarios import scenario_create
 from shamy.analytics.services.settings import analytics_settings_update
@@ -339,6 +349,47 @@ def indicator_create_view(request: AuthedHttpRequest) -> HttpResponse:
         )
         return redirect("analytics:indicator-list")
     return render(request, "analytics/indicator_form.html", {"form": form})
+
+
+# Rows per page of the "largest gaps" view.
+GAPS_PER_PAGE = 40
+
+
+def gaps(request: AuthedHttpRequest) -> HttpResponse:
+    """Where the gap is largest: every region × indicator ranked by its distance from parity (or by
+    the absolute gap within each indicator), from the dashboard's own suppressed tables."""
+    scope = require_analytics(request.access)
+    filters, indicators, programmes = _filters(request, scope)
+    code = str(request.GET.get("indicator") or "")
+    chosen = [indicator for indicator in indicators if indicator.code == code]
+    code = code if chosen else ""
+    sort = str(request.GET.get("sort") or "")
+    sort = sort if sort in GAP_SORTS else "parity"
+    ranked = largest_gaps(scope=scope, filters=filters, indicators=chosen or indicators, sort=sort)
+    page = Paginator(ranked, GAPS_PER_PAGE).get_page(request.GET.get("page"))
+    query = QueryDict(mutable=True)
+    for name, value in (("year", filters.year), ("programme", filters.programme), ("indicator", code), ("sort", sort)):
+        if value:
+            query[name] = str(value)
+    form = GapsFilterForm(
+        indicators=indicators,
+        programmes=programmes,
+        filters=filters,
+        indicator=code,
+        sort=sort,
+        programme_required=bool(scope.programme_ids),
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "start": page.start_index(),
+        "query": query.urlencode(),
+        "filters": filters,
+        "sort": sort,
+        "scope": scope,
+        "threshold": threshold(),
+    }
+    return render(request, "analytics/gaps.html", context)
 
 
 @vary_on_headers("HX-Request")

@@ -127,3 +127,55 @@ def test_the_parity_map_separates_regions_writes_figures_and_names_its_rule(clie
     # Worst first: the lowest parity (rural schools furthest behind) leads the ranking.
     first = board.bars.bars[0]
     assert first.key == unequal_regions[0]
+
+
+@pytest.mark.django_db
+def test_largest_gaps_ranks_region_and_indicator_furthest_from_parity_first(client, cast, unequal_regions):
+    client.force_login(cast.dana)
+    response = client.get(reverse("analytics:gaps"), {"year": 2022})
+    assert response.status_code == 200
+    gaps = list(response.context["page"].object_list)
+    distances = [gap.distance for gap in gaps]
+    assert distances == sorted(distances, reverse=True)
+    internet = [gap for gap in gaps if gap.indicator.code == "high_speed_internet_share"]
+    assert [gap.region for gap in internet[:4]] == unequal_regions
+    assert internet[0].behind == "rural"
+    assert internet[0].row.parity == pytest.approx(0.2)
+    html = response.content.decode()
+    assert reverse("analytics:region-detail", args=[unequal_regions[0].pk]) in html
+
+
+@pytest.mark.django_db
+def test_largest_gaps_by_absolute_gap_ranks_within_each_indicator(client, cast, unequal_regions):
+    client.force_login(cast.dana)
+    response = client.get(
+        reverse("analytics:gaps"), {"year": 2022, "indicator": "high_speed_internet_share", "sort": "gap"}
+    )
+    gaps = list(response.context["page"].object_list)
+    assert {gap.indicator.code for gap in gaps} == {"high_speed_internet_share"}
+    sizes = [abs(gap.row.gap) for gap in gaps]
+    assert sizes == sorted(sizes, reverse=True)
+    assert gaps[0].region == unequal_regions[0]
+
+
+@pytest.mark.django_db
+def test_largest_gaps_query_count_does_not_grow_with_regions(
+    client, cast, unequal_regions, django_assert_max_num_queries
+):
+    from shamy.analytics.cache import analytics_invalidate
+
+    client.force_login(cast.dana)
+    url = reverse("analytics:gaps")
+    analytics_invalidate()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(url, {"year": 2022})
+    for kato in ("23", "27", "31"):
+        region = RegionFactory(kato=kato)
+        SchoolFactory.create_batch(3, region=region, locality=Locality.URBAN)
+        SchoolFactory.create_batch(3, region=region, locality=Locality.RURAL)
+    analytics_invalidate()
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(url, {"year": 2022})

@@ -64,6 +64,7 @@ MATRIX = [
     Row("analytics:indicator-list", lambda c: reverse("analytics:indicator-list"), ANALYSTS),
     Row("analytics:indicator-create", lambda c: reverse("analytics:indicator-create"), {**ANALYSTS, "kairat": 403}),
     Row("analytics:need", lambda c: reverse("analytics:need"), ANALYSTS),
+    Row("analytics:gaps", lambda c: reverse("analytics:gaps"), ANALYSTS),
     Row(
         "analytics:scenario-shared",
         lambda c: reverse("analytics:scenario-shared", args=[_scenario(c).share_token]),
