@@ -31,6 +31,7 @@ from shamy.analytics.selectors import (
     IndicatorTable,
     Panel,
     current_school_year,
+    district_centres,
     districts_of,
     indicator_list,
     indicator_table,
@@ -530,6 +531,65 @@ def largest_gaps(
     return gaps
 
 
+@dataclass(frozen=True)
+class DistrictMark:
+    """A district on the region's map: a circle at the centre of its schools, sized by their number."""
+
+    district: Any
+    x: float
+    y: float
+    radius: float
+    colour: str
+    label: str
+    title: str
+
+
+@dataclass(frozen=True)
+class DistrictMap:
+    frame: geo.RegionFrame
+    marks: tuple[DistrictMark, ...]
+    scale: charts.Scale
+
+    @property
+    def scale_rule(self) -> str:
+        return scale_rule(self.scale)
+
+
+def district_map(*, region: Region, table: IndicatorTable, measure: str, unit: str) -> DistrictMap | None:
+    """The region's outline with each district drawn where its schools are (district boundaries are
+    not in the map data), coloured by the district's figure in classes drawn from the data."""
+    frame = geo.region_frame(region.kato)
+    if frame is None:
+        return None
+    centres = district_centres(region)
+    values = [row.measure(measure).value if row.measure(measure).shown else None for _d, row in table.rows]
+    scale = charts.value_scale(values)
+    largest = max((centre[2] for centre in centres.values()), default=1)
+    marks = []
+    for district, row in table.rows:
+        if district.pk not in centres:
+            continue
+        lon, lat, schools = centres[district.pk]
+        x, y = frame.project(lon, lat)
+        cell = row.measure(measure)
+        value = cell.value if cell.shown else None
+        text = plain(cell, unit) if value is not None else _("no data")
+        marks.append(
+            DistrictMark(
+                district,
+                x,
+                y,
+                round(6 + 14 * (schools / largest) ** 0.5, 1),
+                scale.colour(value),
+                plain(cell, unit) if value is not None else "",
+                _("%(district)s: %(value)s") % {"district": district.name, "value": text},
+            )
+        )
+    # Small circles on top of large ones, so every district can be pointed at.
+    marks.sort(key=lambda mark: -mark.radius)
+    return DistrictMap(frame, tuple(marks), scale)
+
+
 @dataclass
 class RegionPage:
     region: Region
@@ -541,6 +601,7 @@ class RegionPage:
     basis: str = "registry"
     reference_year: int = 0
     about: list[tuple[str, str]] = field(default_factory=list)  # source, licence, definition
+    map: DistrictMap | None = None
 
 
 def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters, indicator: Indicator) -> RegionPage:
@@ -590,6 +651,7 @@ def build_region_page(*, scope: AnalyticsScope, region: Region, filters: Filters
         basis=year_basis(indicator, filters.year, reference),
         reference_year=reference,
         about=about_indicator(indicator, filters.year, reference),
+        map=district_map(region=region, table=table, measure=measure, unit=filters.unit_for(indicator)),
     )
 
 

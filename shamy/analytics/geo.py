@@ -101,3 +101,46 @@ def _centroid(points: list[tuple[float, float]]) -> tuple[float, float, float]:
         xs, ys = [x for x, _ in points], [y for _, y in points]
         return 0.0, sum(xs) / len(xs), sum(ys) / len(ys)
     return area, cx / (6 * area), cy / (6 * area)
+
+
+@dataclass(frozen=True)
+class RegionFrame:
+    """One region drawn alone, fitted to ``width``: its outline and a projection for points in it."""
+
+    width: float
+    height: float
+    path: str
+    min_lon: float
+    max_lat: float
+    factor: float
+    scale: float
+
+    def project(self, lon: float, lat: float) -> tuple[float, float]:
+        return (
+            round((lon - self.min_lon) * self.factor * self.scale + PADDING, 1),
+            round((self.max_lat - lat) * self.scale + PADDING, 1),
+        )
+
+
+@cache
+def region_frame(kato: str, width: float = 480.0) -> RegionFrame | None:
+    """The region's outline in its own frame (``None`` for a KATO code the boundaries lack)."""
+    data = json.loads(GEOJSON.read_text(encoding="utf-8"))
+    feature = next((item for item in data["features"] if item["properties"]["kato"] == kato), None)
+    if feature is None:
+        return None
+    rings = _rings(feature["geometry"])
+    points = [point for ring in rings for point in ring]
+    min_lon, max_lon = min(p[0] for p in points), max(p[0] for p in points)
+    min_lat, max_lat = min(p[1] for p in points), max(p[1] for p in points)
+    factor = math.cos(math.radians((min_lat + max_lat) / 2))
+    span = max((max_lon - min_lon) * factor, 1e-6)
+    scale = (width - 2 * PADDING) / span
+    height = min((max_lat - min_lat) * scale + 2 * PADDING, width * 1.4)
+    if (max_lat - min_lat) * scale + 2 * PADDING > height:  # a tall region: fit its height instead
+        scale = (height - 2 * PADDING) / max(max_lat - min_lat, 1e-6)
+    frame = RegionFrame(width, round(height, 1), "", min_lon, max_lat, factor, scale)
+    path = "".join(
+        "M" + "L".join(f"{x} {y}" for x, y in (frame.project(lon, lat) for lon, lat in ring)) + "Z" for ring in rings
+    )
+    return RegionFrame(width, round(height, 1), path, min_lon, max_lat, factor, scale)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import (
+    Avg,
     Case,
     CharField,
     Count,
@@ -517,6 +518,18 @@ def regions_in_scope(scope: AnalyticsScope) -> list[Region]:
 
 def districts_of(region: Region) -> list[District]:
     return list(District.objects.filter(region=region).order_by(kazakh_order("name_kk")))
+
+
+def district_centres(region: Region) -> dict[int, tuple[float, float, int]]:
+    """Per district of the region: the mean longitude and latitude of its schools that have a
+    position, and how many they are (one aggregate query; no school is identified)."""
+    rows = (
+        School.objects.filter(region=region, district__isnull=False, latitude__isnull=False, longitude__isnull=False)
+        .values("district_id")
+        .annotate(lon=Avg("longitude"), lat=Avg("latitude"), schools=Count("id"))
+        .order_by()
+    )
+    return {row["district_id"]: (float(row["lon"]), float(row["lat"]), row["schools"]) for row in rows}
 
 
 #: A cell of the teachers-by-category tables: (region pk, or None for the whole country; category

@@ -179,3 +179,42 @@ def test_largest_gaps_query_count_does_not_grow_with_regions(
     analytics_invalidate()
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(url, {"year": 2022})
+
+
+@pytest.mark.django_db
+def test_region_page_draws_its_districts_where_their_schools_are_and_links_their_schools(client, cast):
+    from decimal import Decimal
+
+    from shamy.core.testing.factories import DistrictFactory
+
+    region = cast.region_a  # Almaty Region, KATO 19
+    east = DistrictFactory(region=region, name_kk="Шығыс аудан")
+    west = DistrictFactory(region=region, name_kk="Батыс аудан")
+    for district, longitude, connected in ((east, "79.5", 1), (west, "76.5", 4)):
+        for number in range(5):
+            for locality in (Locality.URBAN, Locality.RURAL):
+                SchoolFactory(
+                    region=region,
+                    district=district,
+                    locality=locality,
+                    latitude=Decimal("44.5"),
+                    longitude=Decimal(longitude),
+                    internet=Internet.HIGH_SPEED if locality == Locality.URBAN or number < connected else Internet.NONE,
+                )
+    client.force_login(cast.dana)
+    response = client.get(
+        reverse("analytics:region-detail", args=[region.pk]),
+        {"indicator": "high_speed_internet_share", "measure": "rural", "year": 2022},
+    )
+    html = response.content.decode()
+    district_map = response.context["page"].map
+    marks = {mark.district: mark for mark in district_map.marks}
+    assert set(marks) == {east, west}
+    assert marks[east].x > marks[west].x  # east is drawn east
+    assert marks[east].colour != marks[west].colour  # 20% against 80% of rural schools connected
+    assert html.count('class="district"') == 2
+    assert f"?region={region.pk}&amp;district={east.pk}" in html
+    assert district_map.scale_rule in html
+    # Worst first: the district whose rural schools are least connected comes before the other.
+    order = [district for district, _row in response.context["page"].table.rows]
+    assert order.index(east) < order.index(west)

@@ -255,7 +255,7 @@ def test_region_page_query_count_is_constant(client, cast, django_assert_num_que
     url = reverse("analytics:region-detail", args=[cast.region_a.pk])
     client.get(url)
     analytics_invalidate()
-    with django_assert_num_queries(10) as cold:
+    with django_assert_num_queries(11) as cold:
         client.get(url)
     district = DistrictFactory(region=cast.region_a)
     SchoolFactory.create_batch(20, region=cast.region_a, district=district)
