@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy
+
 GEOJSON = Path(__file__).resolve().parent / "data" / "kz_regions.geojson"
 WIDTH = 800.0
 PADDING = 8.0
 
-ATTRIBUTION = (
+# Translated where shown (the PDF brief and SVG exports are in the reader's language).
+ATTRIBUTION = gettext_lazy(
     "Region boundaries: geokz by Alexander Rodionov (CC BY 4.0), based on the OCHA/HDX COD-AB for "
     "Kazakhstan. Simplified and relabelled."
 )

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from shamy.access.context import access_for
 from shamy.accounts.services.users import api_token_create
-from shamy.analytics.briefs import BRIEF_INDICATORS, brief_context, brief_html
+from shamy.analytics.briefs import BRIEF_INDICATORS, WHOLE_ONLY, brief_context, brief_html
 from shamy.analytics.dashboard import Filters
 from shamy.analytics.models import AnalyticsSettings
 from shamy.analytics.selectors import indicator_list, registry_year
@@ -96,7 +96,13 @@ def test_dashboard_brief_and_api_agree_on_every_figure(client, cast):
         context = brief_context(scope=scope, region=None, filters=filters, indicators=indicators)
         html = brief_html(request=request, scope=scope, region=None, filters=filters, indicators=indicators)
         briefed = {item["indicator"].code: item["row"] for item in context["summaries"]}
-        assert set(BRIEF_INDICATORS) <= set(briefed)
+        # A row with no figure at all is left out of the brief: the dashboard has none either.
+        for code in set(BRIEF_INDICATORS) - set(briefed):
+            page = client.get(reverse("analytics:dashboard"), {"indicator": code, "year": year}).context["board"]
+            national = page.table.national
+            cells = [national.total] if code in WHOLE_ONLY else [national.urban, national.rural, national.total]
+            assert all(cell.value is None for cell in cells), (code, year)
+        assert "schools" in briefed
         for code, row in briefed.items():
             board = client.get(reverse("analytics:dashboard"), {"indicator": code, "year": year}).context["board"]
             api = client.get(reverse("api:indicator-values", args=[code]), {"year": year}, **headers).json()

@@ -218,3 +218,41 @@ def test_region_page_draws_its_districts_where_their_schools_are_and_links_their
     # Worst first: the district whose rural schools are least connected comes before the other.
     order = [district for district, _row in response.context["page"].table.rows]
     assert order.index(east) < order.index(west)
+
+
+@pytest.mark.django_db
+def test_region_brief_opens_with_a_headline_and_shows_its_own_map_and_trend(cast, unequal_regions):
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from shamy.access.context import access_for
+    from shamy.analytics.briefs import brief_context, brief_html
+    from shamy.analytics.dashboard import Filters
+    from shamy.analytics.selectors import indicator_list
+
+    region = unequal_regions[0]  # Abai Region: a fifth of its rural schools connected
+    indicators = indicator_list()
+    filters = Filters.from_query(
+        {"year": "2022", "indicator": "high_speed_internet_share"},
+        indicator_codes=[i.code for i in indicators],
+        programme_ids=[],
+        reference_year=2022,
+    )
+    scope = access_for(cast.aigerim).analytics
+    request = RequestFactory().get("/analytics/brief.pdf")
+    request.user = cast.aigerim
+    with translation.override("en"):
+        context = brief_context(scope=scope, region=region, filters=filters, indicators=indicators)
+        html = brief_html(request=request, scope=scope, region=region, filters=filters, indicators=indicators)
+        name = region.name
+    assert context["headline"].startswith(f"{name}, 2022/23: rural schools are furthest behind on")
+    assert "High-speed internet" in context["headline"] or "internet" in context["headline"].lower()
+    assert html.index('class="headline"') < html.index("<table")
+    assert 'id="chart-district-map"' in html
+    assert context["trend"].region_en == "Abai Region"  # the region's own series, not the nation's
+    rows = {item["indicator"].code: item for item in context["summaries"]}
+    assert rows["rural_share"]["split"] is False  # no "urban 0.0% / rural 100.0%"
+    assert rows["schools"]["comparable"] is False  # no parity of school counts
+    with translation.override("kk"):
+        kazakh = brief_html(request=request, scope=scope, region=region, filters=filters, indicators=indicators)
+    assert "Region boundaries" not in kazakh
