@@ -100,3 +100,37 @@ def test_analyst_reads_an_official_year_and_corrects_need_weights(page: Page, wo
     page.locator("#weight-rural_share").fill("2")
     page.locator("#weight-rural_share").dispatch_event("change")
     expect(page.locator("#need-table")).to_contain_text(world.region.name_kk)
+
+
+def test_analyst_finds_the_largest_gap_and_drills_down_to_a_district_map(page: Page, world: World):
+    """Issue 11 point 5 on a phone: figures on the map, the class rule, the largest gaps, the
+    region's district map and a district's schools."""
+    from decimal import Decimal
+
+    district = DistrictFactory(region=world.region, name_kk="Көктал ауданы", name_ru="Коктальский район")
+    for number in range(4):
+        SchoolFactory(
+            region=world.region,
+            district=district,
+            locality=Locality.URBAN if number == 0 else Locality.RURAL,
+            internet=Internet.HIGH_SPEED if number == 0 else Internet.NONE,
+            latitude=Decimal("44.2"),
+            longitude=Decimal("78.1"),
+        )
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, world.analyst_email, world.analyst_password)
+    page.goto("/analytics/?indicator=high_speed_internet_share&measure=parity")
+    expect(page.locator("svg#chart-map g.map-labels text").first).to_be_visible()
+    expect(page.locator(".legend-rule")).to_contain_text(re.compile(r"\S"))
+    expect(page.locator(".legend-note")).to_be_visible()
+
+    page.get_by_role("link", name=translated("kk", "Largest gaps")).click()
+    expect(page.locator("h1")).to_have_text(translated("kk", "Largest gaps"))
+    first = page.locator("#gaps-table tbody tr").first
+    expect(first).to_be_visible()
+    first.locator("th a").click()
+    expect(page.locator("svg#chart-district-map")).to_be_visible()
+    expect(page.locator("svg#chart-district-map circle.district").first).to_be_attached()
+    page.locator("#district-table").get_by_role("link", name="Көктал ауданы").click()
+    expect(page).to_have_url(re.compile(rf"/registry/schools/\?region={world.region.pk}&district={district.pk}"))
+    expect(page.locator("main")).to_contain_text("Көктал ауданы")
