@@ -8,6 +8,7 @@ their line breaks, so the block reads the same in the editor, on the page and in
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
@@ -33,7 +34,7 @@ class Quote:
         return "\n".join([*lines, f"— {self.source}"])
 
 
-def _day(value: object) -> str:
+def _day(value: datetime.date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
