@@ -60,6 +60,7 @@ class PosterLayout:
     body_pt: float
     photo_columns: int
     photo_rows: int
+    photo_count: int = 0
 
 
 def qr_svg_data_uri(url: str) -> str:
@@ -101,9 +102,12 @@ def poster_layout(content: PosterContent, *, size: str = "A3") -> PosterLayout:
     area_pt = text_width * text_height * (72 / 25.4) ** 2
     body = (area_pt / (0.55 * 1.35 * 1.6 * characters)) ** 0.5
     factor = 2 if size == "A1" else 1
+    if body < _BODY_MIN * factor and len(photos) > 3:
+        # A long text keeps the smallest type: one row of photos leaves it the room it needs.
+        photos = photos[:3]
     body = min(max(body, _BODY_MIN * factor), _BODY_MAX * factor)
     columns, rows = _grid(len(photos))
-    return PosterLayout(body_pt=round(body, 1), photo_columns=columns, photo_rows=rows)
+    return PosterLayout(body_pt=round(body, 1), photo_columns=columns, photo_rows=rows, photo_count=len(photos))
 
 
 def _photo_rows(photos: list[PosterPhoto], columns: int) -> list[list[PosterPhoto]]:
@@ -117,8 +121,8 @@ def _render(content: PosterContent, size: str, language: str, layout: PosterLayo
             "portfolios/poster.html",
             {
                 "poster": content,
-                "photos": content.photos[:MAX_POSTER_PHOTOS],
-                "photo_rows": _photo_rows(content.photos[:MAX_POSTER_PHOTOS], layout.photo_columns),
+                "photos": content.photos[: layout.photo_count],
+                "photo_rows": _photo_rows(content.photos[: layout.photo_count], layout.photo_columns),
                 "page_size": size,
                 "sizes": sizes,
                 "layout": layout,

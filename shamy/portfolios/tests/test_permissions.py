@@ -293,6 +293,11 @@ SUBMITTED_ROWS = [
     ),
     Row("portfolios:evidence-file", lambda c: reverse("portfolios:evidence-file", args=[c.photo_b.pk]), {"serik": OK}),
     Row(
+        "portfolios:portfolio-export-zip",
+        lambda c: reverse("portfolios:portfolio-export-zip", args=[c.project_b.pk]),
+        {"serik": OK},
+    ),
+    Row(
         "portfolios:project-detail",
         lambda c: reverse("portfolios:project-detail", args=[c.project_b.pk]),
         {"serik": FORBIDDEN},

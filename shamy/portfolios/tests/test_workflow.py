@@ -20,7 +20,7 @@ from shamy.audit.models import AuditEntry
 from shamy.core.testing.files import jpeg_with_gps
 from shamy.portfolios import quotes
 from shamy.portfolios.models import Draft, Evidence, JournalEntry
-from shamy.portfolios.poster import PosterContent, PosterPhoto, poster_content, poster_html
+from shamy.portfolios.poster import PosterContent, PosterPhoto, poster_content, poster_html, poster_layout
 from shamy.portfolios.services import evidence as evidence_services
 from shamy.portfolios.services import portfolios, projects, sharing
 from shamy.portfolios.tests.conftest import make_project, submit_directly
@@ -408,6 +408,27 @@ def test_a3_poster_with_photos_fills_the_sheet_on_one_page():
     assert footer_top + boxes["footer"][1] <= sheet_top + sheet_height + 1
     # Before: about 70% of the sheet stayed empty; the text now fills its share (type above 13 pt).
     assert float(poster_html(content).split("font-size: ", 2)[1].split("pt")[0]) > 13
+
+
+def test_poster_type_grows_for_a_short_text_and_a_long_text_keeps_one_row_of_photos():
+    def content(characters, photos):
+        return PosterContent(
+            title="Жоба",
+            author="",
+            school="",
+            region="",
+            theme="",
+            programme="",
+            sections=[("Мәселе", "с" * characters)],
+            photos=[PosterPhoto("data:image/jpeg;base64,", str(index)) for index in range(photos)],
+        )
+
+    short, long = poster_layout(content(300, 0)), poster_layout(content(6000, 6))
+    assert short.body_pt > 20 and short.photo_count == 0
+    assert long.body_pt == 12.0
+    assert (long.photo_count, long.photo_rows, long.photo_columns) == (3, 1, 3)
+    assert poster_layout(content(600, 4)).photo_count == 4
+    assert poster_layout(content(300, 0), size="A1").body_pt == 2 * short.body_pt
 
 
 # --- Export as one PDF and as a ZIP ----------------------------------------------------------
