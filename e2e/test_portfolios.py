@@ -164,8 +164,11 @@ def test_teacher_quotes_the_journal_into_a_section_and_confirms_on_a_phone(
     body = page.locator("textarea[name=body]")
     body.fill("Менің ойым:")
     panel = page.get_by_test_id("insert-panel")
+    page.evaluate("window.stillThisPage = true")
     panel.get_by_role("button", name=translated("kk", "Insert quote")).first.click()
     expect(page.get_by_test_id("inserted")).to_be_visible()
+    # htmx swapped the editor in place: the page was not reloaded.
+    assert page.evaluate("window.stillThisPage === true")
     expect(body).to_have_value(re.compile(r"^Менің ойым:\n\n> Оқушылар жұппен оқып, сұрақ қойды\.\n— .*20\.11\.2026"))
     _assert_no_sideways_scroll(page)
     page.locator("#section-editor button.primary").click()
