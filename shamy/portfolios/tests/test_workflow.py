@@ -82,6 +82,7 @@ def test_section_editor_offers_the_projects_journal_steps_and_evidence(client, p
     assert [q.text for q in sources.steps] == ["Сауалнама өткізу"]
     assert [q.text for q in sources.evidence] == ["Топтық жұмыс"]
     assert 'data-testid="insert-panel"' in page
+    assert ">Version" not in page  # the hidden version field has no visible label
     assert "Бөтен жазба" not in page
     assert page.count('name="insert"') == 3
 
