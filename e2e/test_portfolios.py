@@ -3,11 +3,13 @@ uploads evidence; a link facilitator leaves feedback that the teacher then sees.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import Page, expect
@@ -15,7 +17,9 @@ from playwright.sync_api import Page, expect
 from e2e.world import sign_in, translated
 from shamy.core.testing.cast import PASSWORD, build_cast
 from shamy.portfolios.models import DevelopmentProject, Evidence, FocusTheme
-from shamy.portfolios.services.projects import project_create
+from shamy.portfolios.services.evidence import evidence_add
+from shamy.portfolios.services.portfolios import section_save
+from shamy.portfolios.services.projects import journal_add, project_create
 from shamy.programmes.testing import ProgrammeCast, build_programme_cast
 
 
@@ -121,3 +125,76 @@ def test_link_facilitator_feedback_reaches_the_teacher(page: Page, programme_wor
     page.get_by_role("link", name="Ата-аналар клубы").click()
     expect(page.get_by_test_id("thread-link")).to_contain_text("Ата-аналардан сауалнама жинаңыз")
     expect(page.get_by_test_id("thread-link")).to_contain_text(cast.madina.full_name)
+
+
+def test_teacher_quotes_the_journal_into_a_section_and_confirms_on_a_phone(
+    phone_page: Page, programme_world: ProgrammeCast, tmp_path: Path, settings
+):
+    """Issue 11, point 4 on a 390 px phone: a section offers the project's journal to quote (the
+    quote arrives with its date, nothing retyped), removing evidence and submitting each ask
+    first, and nothing on these pages scrolls sideways."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cast = programme_world
+    page = phone_page
+    project = project_create(
+        actor=cast.talgat,
+        cohort=cast.cohort_a,
+        title="Мәтінмен жұмыс",
+        theme=FocusTheme.objects.get(code="functional-literacy"),
+    )
+    journal_add(
+        actor=cast.talgat,
+        project=project,
+        text="Оқушылар жұппен оқып, сұрақ қойды.",
+        written_on=datetime.date(2026, 11, 20),
+    )
+    sections = list(project.portfolio.sections.order_by("order", "id"))
+    for section in sections[1:]:
+        section_save(actor=cast.talgat, section=section, body="Жазылды.", version=section.version)
+    item = evidence_add(
+        actor=cast.talgat,
+        project=project,
+        title="Артық сурет",
+        upload=SimpleUploadedFile("a.jpg", _photo(tmp_path).read_bytes(), content_type="image/jpeg"),
+    )
+    sign_in(page, cast.talgat.email, PASSWORD)
+
+    # Quote the journal entry into the first (empty) section from the insert panel.
+    page.goto(reverse("portfolios:section-edit", args=[sections[0].pk]))
+    body = page.locator("textarea[name=body]")
+    body.fill("Менің ойым:")
+    panel = page.get_by_test_id("insert-panel")
+    page.evaluate("window.stillThisPage = true")
+    panel.get_by_role("button", name=translated("kk", "Insert quote")).first.click()
+    expect(page.get_by_test_id("inserted")).to_be_visible()
+    # htmx swapped the editor in place: the page was not reloaded.
+    assert page.evaluate("window.stillThisPage === true")
+    expect(body).to_have_value(re.compile(r"^Менің ойым:\n\n> Оқушылар жұппен оқып, сұрақ қойды\.\n— .*20\.11\.2026"))
+    _assert_no_sideways_scroll(page)
+    page.locator("#section-editor button.primary").click()
+    expect(page.locator(f"#section-{sections[0].pk}")).to_contain_text("> Оқушылар жұппен оқып, сұрақ қойды.")
+
+    # Removing evidence asks first; "No, keep it" keeps it.
+    page.goto(reverse("portfolios:project-detail", args=[project.pk]))
+    page.locator(f"#evidence a[href='{reverse('portfolios:evidence-delete', args=[item.pk])}']").click()
+    expect(page.get_by_test_id("confirm-delete")).to_be_visible()
+    _assert_no_sideways_scroll(page)
+    page.get_by_role("link", name=translated("kk", "No, keep it")).click()
+    assert Evidence.objects.filter(pk=item.pk).exists()
+
+    # Submitting asks first, then submits.
+    page.goto(reverse("portfolios:portfolio-detail", args=[project.pk]))
+    page.get_by_role("link", name=translated("kk", "Submit the portfolio")).click()
+    _assert_no_sideways_scroll(page)
+    project.portfolio.refresh_from_db()
+    assert not project.portfolio.is_submitted
+    page.get_by_test_id("confirm-submit").click()
+    expect(page.locator(".messages")).to_contain_text(
+        translated("kk", "Your portfolio has been submitted for assessment.")
+    )
+    project.portfolio.refresh_from_db()
+    assert project.portfolio.is_submitted
+
+
+def _assert_no_sideways_scroll(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

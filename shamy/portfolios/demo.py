@@ -259,6 +259,8 @@ def _load(pilot: Programme, rng: random.Random, say: Callable[[str], None]) -> N
                 upload=SimpleUploadedFile("lesson.png", _png(rng, "Shamy demo"), content_type="image/png"),
                 shows_pupils=True,
                 parental_consent=True,
+                # The projects that get published (odd index) let their photo be published too.
+                publication_consent=index % 2 == 1,
             )
             evidence_services.evidence_add(
                 actor=user,

@@ -97,6 +97,15 @@ class EvidenceForm(forms.Form):
     )
     shows_pupils = forms.BooleanField(label=_("This image shows pupils"), required=False)
     parental_consent = forms.BooleanField(label=_("Consent from parents is on file"), required=False)
+    publication_consent = forms.BooleanField(
+        label=_("May be published on the project's public page and poster"),
+        required=False,
+        initial=False,
+        help_text=_(
+            "Leave unticked to keep it inside the portfolio. A photo showing pupils is published only "
+            "if their parents agreed to publication."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -199,6 +199,9 @@ class Evidence(models.Model):
     video_url = models.URLField(_("video link"), max_length=500, blank=True)
     shows_pupils = models.BooleanField(_("shows pupils"), default=False)
     parental_consent = models.BooleanField(_("consent from parents is on file"), default=False)
+    # Publishing is a separate choice from using the file in the portfolio: nothing appears on
+    # the public page or the poster unless the teacher ticked this (default: not published).
+    publication_consent = models.BooleanField(_("may be published"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("added by")
     )
@@ -215,6 +218,11 @@ class Evidence(models.Model):
                 condition=Q(shows_pupils=False) | Q(parental_consent=True),
                 name="evidence_pupils_need_consent",
                 violation_error_message=_("An image showing pupils needs the parents' consent on file."),
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_consent=False) | Q(shows_pupils=False) | Q(parental_consent=True),
+                name="evidence_published_pupils_need_consent",
+                violation_error_message=_("A photo showing pupils is published only with the parents' consent."),
             ),
             models.CheckConstraint(
                 condition=(Q(kind="video_link") & ~Q(video_url="") & Q(file=""))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -19,13 +20,15 @@ from shamy.core.db import kazakh_order
 from shamy.core.rules import allowed, require
 from shamy.core.suppression import complete, primary, threshold
 from shamy.core.text import search_query_key
-from shamy.portfolios import permissions
+from shamy.portfolios import permissions, quotes
 from shamy.portfolios.models import (
     Comment,
     DevelopmentProject,
     Draft,
     Evidence,
+    EvidenceKind,
     FocusTheme,
+    JournalEntry,
     Portfolio,
     PortfolioSection,
     PortfolioStatus,
@@ -92,6 +95,68 @@ def evidence_page(evidence: QuerySet[Evidence]) -> QuerySet[Evidence]:
     return evidence.select_related("project__teacher", "project__cohort", "project__portfolio").prefetch_related(
         "project__collaborators"
     )
+
+
+@dataclass
+class SectionSources:
+    """The project's records offered beside a section editor, each as a ready :class:`Quote`."""
+
+    journal: list[quotes.Quote]
+    steps: list[quotes.Quote]
+    evidence: list[quotes.Quote]
+
+    def __bool__(self) -> bool:
+        return bool(self.journal or self.steps or self.evidence)
+
+
+def section_sources(*, project: DevelopmentProject) -> SectionSources:
+    """Journal entries (newest first), plan steps and evidence of the section's own project, in
+    three queries whatever their number. The caller has checked that the actor edits the section."""
+    return SectionSources(
+        journal=[quotes.journal_quote(entry) for entry in JournalEntry.objects.filter(project=project)],
+        steps=[quotes.step_quote(step) for step in ProjectStep.objects.filter(project=project)],
+        evidence=[quotes.evidence_quote(item) for item in Evidence.objects.filter(project=project)],
+    )
+
+
+def section_quote(*, project: DevelopmentProject, token: str) -> quotes.Quote | None:
+    """The record named by ``token`` ("journal:12"), if it belongs to ``project``."""
+    parsed = quotes.parse_token(token)
+    if parsed is None:
+        return None
+    kind, pk = parsed
+    if kind == "journal":
+        entry = JournalEntry.objects.filter(project=project, pk=pk).first()
+        return quotes.journal_quote(entry) if entry else None
+    if kind == "step":
+        step = ProjectStep.objects.filter(project=project, pk=pk).first()
+        return quotes.step_quote(step) if step else None
+    item = Evidence.objects.filter(project=project, pk=pk).first()
+    return quotes.evidence_quote(item) if item else None
+
+
+def public_photos(*, summary: PublicSummary) -> list[Evidence]:
+    """Photos of a published project that may be shown publicly: the teacher ticked "may be
+    published", and a photo showing pupils also has the parents' consent on file."""
+    return list(
+        Evidence.objects.filter(project_id=summary.project_id, kind=EvidenceKind.PHOTO, publication_consent=True)
+        .exclude(file="")
+        .filter(Q(shows_pupils=False) | Q(parental_consent=True))
+        .order_by("created_at", "id")
+    )
+
+
+def public_photo_get(*, summary: PublicSummary, evidence_id: int) -> Evidence:
+    """One publishable photo of a published project (public: no rule), else 404."""
+    for photo in public_photos(summary=summary):
+        if photo.pk == evidence_id:
+            return photo
+    raise Http404
+
+
+def portfolio_export_evidence(*, portfolio: Portfolio) -> list[Evidence]:
+    """Every piece of evidence of the portfolio's project, oldest first (the export's list)."""
+    return list(Evidence.objects.filter(project_id=portfolio.project_id).order_by("created_at", "id"))
 
 
 def with_programme(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:

@@ -157,3 +157,23 @@ def _copy_evidence_files(submission: Submission, portfolio: Portfolio) -> int:
         copy.save()
         count += 1
     return count
+
+
+def submission_after_portfolio_submit(*, portfolio_id: int, actor_id: int) -> Submission | None:
+    """A portfolio was submitted on the portfolio's own page: freeze it as the next submission.
+
+    Registered with ``portfolios.hooks`` (``AssessmentConfig.ready``), run after the portfolio's
+    submission commits. Does nothing when a version already awaits assessment (it was submitted
+    through :func:`submission_create`), once certified, or while the programme has no rubric:
+    the teacher's submission stands either way, and the assessment's own submit page remains.
+    """
+    portfolio = Portfolio.objects.select_related("project__cohort", "project__teacher").filter(pk=portfolio_id).first()
+    actor = User.objects.filter(pk=actor_id).first()
+    if portfolio is None or actor is None or not portfolio.is_submitted:
+        return None
+    if current_rubric(portfolio.project.cohort.programme_id) is None:
+        return None
+    earlier = Submission.objects.filter(portfolio=portfolio).order_by("-version").first()
+    if earlier is not None and (earlier.status in OPEN_STATUSES or earlier.status == SubmissionStatus.APPROVED):
+        return None
+    return submission_create(actor=actor, portfolio=portfolio)

@@ -54,12 +54,14 @@ def evidence_add(
     video_url: str = "",
     shows_pupils: bool = False,
     parental_consent: bool = False,
+    publication_consent: bool = False,
 ) -> Evidence:
     """Add a file or a video link as evidence of the project.
 
     Needs the teacher or a collaborator (PermissionDenied). The file's type is decided by its
     content under ``EVIDENCE_POLICY`` (``core.files``); images are re-encoded without EXIF or GPS
-    data and get a thumbnail. An item showing pupils needs the parents' consent on file. Rejections raise
+    data and get a thumbnail. An item showing pupils needs the parents' consent on file. Only with
+    ``publication_consent`` may a photo appear on the public page and the poster. Rejections raise
     ``ValidationError`` with the field to blame. Files go through Django's default storage.
     """
     require(actor, project, "edit")
@@ -73,6 +75,7 @@ def evidence_add(
         description=description.strip(),
         shows_pupils=shows_pupils,
         parental_consent=parental_consent,
+        publication_consent=publication_consent,
         uploaded_by=actor,
     )
     if video_url:
@@ -151,3 +154,30 @@ def evidence_delete(*, actor: User, evidence: Evidence) -> None:
             storage.delete(name)
 
     transaction.on_commit(delete_files)
+
+
+@transaction.atomic
+def evidence_set_publication(*, actor: User, evidence: Evidence, published: bool) -> Evidence:
+    """Allow or withdraw publishing a piece of evidence on the project's public page and poster.
+
+    Needs the teacher or a collaborator (PermissionDenied). Withdrawing always works; allowing a
+    photo that shows pupils needs the parents' consent on file (ValidationError).
+    """
+    require(actor, evidence.project, "edit")
+    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if locked.publication_consent == published:
+        return locked
+    if published and locked.shows_pupils and not locked.parental_consent:
+        raise ValidationError(_("A photo showing pupils is published only with the parents' consent."))
+    before = snapshot(locked, ["publication_consent"])
+    locked.publication_consent = published
+    locked.full_clean()
+    locked.save(update_fields=["publication_consent"])
+    audit_record(
+        actor=actor,
+        action="portfolios.evidence.publication_changed",
+        target=locked,
+        before=before,
+        after=snapshot(locked, ["publication_consent"]),
+    )
+    return locked

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.rules import require
-from shamy.portfolios import permissions
+from shamy.portfolios import hooks, permissions
 from shamy.portfolios.models import Evidence, Portfolio, PortfolioSection, PortfolioStatus
 from shamy.portfolios.services.drafts import draft_discard
 from shamy.portfolios.services.projects import _touch
@@ -79,7 +80,10 @@ def section_save(
 @transaction.atomic
 def portfolio_submit(*, actor: User, portfolio: Portfolio) -> Portfolio:
     """Submit the portfolio for assessment: certifiers can see it from now on and it can no
-    longer be edited. Only the teacher (PermissionDenied); every section needs text."""
+    longer be edited. Only the teacher (PermissionDenied); every section needs text.
+
+    After commit: the hooks other apps registered (``portfolios.hooks``), e.g. the assessment
+    app's submission of this version."""
     require(actor, portfolio, "submit")
     portfolio = Portfolio.objects.select_for_update().get(pk=portfolio.pk)
     if portfolio.is_submitted:
@@ -97,6 +101,9 @@ def portfolio_submit(*, actor: User, portfolio: Portfolio) -> Portfolio:
     portfolio.save()
     _touch(portfolio.project)
     audit_record(actor=actor, action="portfolios.portfolio.submitted", target=portfolio, before=before)
+    for hook in hooks.on_submit_hooks():
+        # robust: a failing hook is logged; it cannot undo or fail the submission that committed.
+        transaction.on_commit(partial(hook, portfolio_id=portfolio.pk, actor_id=actor.pk), robust=True)
     return portfolio
 
 

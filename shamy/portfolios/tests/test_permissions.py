@@ -37,6 +37,7 @@ def world(programme_cast):
         project=project_a,
         title="Сабақ",
         upload=SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg"),
+        publication_consent=True,
     )
     step_a = projects.step_add(actor=cast.talgat, project=project_a, title="Сауалнама", due_on=cast.cohort_a.ends_on)
     public_a = sharing.summary_publish(
@@ -157,6 +158,19 @@ MATRIX = [
         method="post",
     ),
     Row(
+        "portfolios:evidence-delete",
+        lambda c: reverse("portfolios:evidence-delete", args=[c.photo_a.pk]),
+        only_teacher(OK),
+        label="confirm page",
+    ),
+    Row(
+        "portfolios:evidence-publication",
+        lambda c: reverse("portfolios:evidence-publication", args=[c.photo_a.pk]),
+        only_teacher(REDIRECT),
+        method="post",
+        data=lambda c: {"published": "0"},
+    ),
+    Row(
         "portfolios:evidence-thumbnail",
         lambda c: reverse("portfolios:evidence-thumbnail", args=[c.photo_a.pk]),
         viewers(OK),
@@ -171,6 +185,22 @@ MATRIX = [
         lambda c: reverse("portfolios:portfolio-submit", args=[c.project_a.pk]),
         only_teacher(REDIRECT),
         method="post",
+    ),
+    Row(
+        "portfolios:portfolio-submit",
+        lambda c: reverse("portfolios:portfolio-submit", args=[c.project_a.pk]),
+        only_teacher(OK),
+        label="confirm page",
+    ),
+    Row(
+        "portfolios:portfolio-export-pdf",
+        lambda c: reverse("portfolios:portfolio-export-pdf", args=[c.project_a.pk]),
+        viewers(OK),
+    ),
+    Row(
+        "portfolios:portfolio-export-zip",
+        lambda c: reverse("portfolios:portfolio-export-zip", args=[c.project_a.pk]),
+        viewers(OK),
     ),
     Row(
         "portfolios:submitted-list",
@@ -236,6 +266,11 @@ MATRIX = [
     ),
     Row("portfolios:public-list", lambda c: reverse("portfolios:public-list"), everyone(OK)),
     Row(
+        "portfolios:public-photo",
+        lambda c: reverse("portfolios:public-photo", args=[c.public_a.public_id, c.photo_a.pk]),
+        everyone(OK),
+    ),
+    Row(
         "portfolios:public-detail",
         lambda c: reverse("portfolios:public-detail", args=[c.public_a.public_id]),
         everyone(OK),
@@ -257,6 +292,11 @@ SUBMITTED_ROWS = [
         {"serik": OK},
     ),
     Row("portfolios:evidence-file", lambda c: reverse("portfolios:evidence-file", args=[c.photo_b.pk]), {"serik": OK}),
+    Row(
+        "portfolios:portfolio-export-zip",
+        lambda c: reverse("portfolios:portfolio-export-zip", args=[c.project_b.pk]),
+        {"serik": OK},
+    ),
     Row(
         "portfolios:project-detail",
         lambda c: reverse("portfolios:project-detail", args=[c.project_b.pk]),

@@ -37,9 +37,12 @@ def evidence_add(request: AuthedHttpRequest, project: DevelopmentProject) -> Htt
     return render(request, "portfolios/evidence_form.html", {"form": form, "project": project}, status=status)
 
 
-@require_POST
 @checked(Evidence, "delete", kwarg="evidence_id", shape=selectors.evidence_page)
 def evidence_delete(request: AuthedHttpRequest, evidence: Evidence) -> HttpResponse:
+    """GET: a page that names what will be removed and asks to confirm; POST: remove it."""
+    if request.method != "POST":
+        context = {"evidence": evidence, "project": evidence.project, "sections": list(evidence.sections.all())}
+        return render(request, "portfolios/evidence_confirm_delete.html", context)
     evidence_services.evidence_delete(actor=request.user, evidence=evidence)
     messages.success(request, _("The evidence has been removed."))
     return redirect(project_anchor(evidence.project_id, "#evidence"))
@@ -58,3 +61,20 @@ def evidence_thumbnail(request: AuthedHttpRequest, evidence: Evidence) -> HttpRe
     if not evidence.thumbnail:
         raise Http404
     return files.file_response(evidence, evidence.thumbnail, content_type="image/jpeg", inline=True, max_age=3600)
+
+
+@require_POST
+@checked(Evidence, "read", kwarg="evidence_id", shape=selectors.evidence_page)
+def evidence_publication(request: AuthedHttpRequest, evidence: Evidence) -> HttpResponse:
+    """Allow or stop publishing a photo on the project's public page and poster."""
+    published = request.POST.get("published") == "1"
+    try:
+        evidence_services.evidence_set_publication(actor=request.user, evidence=evidence, published=published)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if published:
+            messages.success(request, _("The photo may now appear on the public page and the poster."))
+        else:
+            messages.success(request, _("The photo is no longer published."))
+    return redirect(project_anchor(evidence.project_id, "#evidence"))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from shamy.access.http import AuthedHttpRequest
 from shamy.core.rules import allowed, checked, requires
-from shamy.portfolios import permissions, selectors
+from shamy.portfolios import export, permissions, quotes, selectors
 from shamy.portfolios.forms import SectionForm
 from shamy.portfolios.models import DevelopmentProject, Draft, Portfolio, PortfolioSection
 from shamy.portfolios.services import drafts as draft_services
@@ -39,9 +39,18 @@ def portfolio_detail(request: AuthedHttpRequest, portfolio: Portfolio) -> HttpRe
     return render(request, "portfolios/portfolio_detail.html", context)
 
 
-@require_POST
 @checked(Portfolio, "submit", kwarg="project_id", field="project_id", shape=selectors.portfolio_page)
 def portfolio_submit(request: AuthedHttpRequest, portfolio: Portfolio) -> HttpResponse:
+    """GET: what submitting means and what is in the portfolio, with a confirm button; POST: submit."""
+    if request.method != "POST":
+        sections = list(portfolio.sections.all())
+        context = {
+            "portfolio": portfolio,
+            "project": portfolio.project,
+            "sections": sections,
+            "empty": [section for section in sections if not section.body.strip()],
+        }
+        return render(request, "portfolios/portfolio_confirm_submit.html", context)
     try:
         portfolio_services.portfolio_submit(actor=request.user, portfolio=portfolio)
     except ValidationError as error:
@@ -90,13 +99,54 @@ def _conflict(
     return render(request, "portfolios/section_conflict.html", context, status=409)
 
 
-@checked(PortfolioSection, "edit", kwarg="section_id", name="section", shape=selectors.section_page)
+def _locked(request: AuthedHttpRequest, section: PortfolioSection) -> HttpResponse:
+    """The section of a submitted portfolio: say why it cannot be edited and what to do."""
+    context = {"section": section, "portfolio": section.portfolio, "project": section.portfolio.project}
+    return render(request, "portfolios/section_locked.html", context, status=403)
+
+
+def _insert(
+    request: AuthedHttpRequest, section: PortfolioSection, key: str, project: DevelopmentProject, evidence: Any
+) -> HttpResponse:
+    """Add a quote of one of the project's records to the text being edited (not saved yet: the
+    text is kept as a draft, as if typed, and saved with the Save button)."""
+    quote = selectors.section_quote(project=project, token=request.POST.get("insert", ""))
+    if quote is None:
+        raise Http404
+    body = quotes.append_quote(request.POST.get("body", ""), quote)
+    raw_version = request.POST.get("version", "")
+    version = int(raw_version) if raw_version.isascii() and raw_version.isdigit() else section.version
+    chosen = {int(pk) for pk in request.POST.getlist("evidence") if pk.isascii() and pk.isdigit()}
+    if quote.evidence_id is not None:
+        chosen.add(quote.evidence_id)
+    draft_services.draft_save(actor=request.user, key=key, text=body)
+    initial = {"body": body, "version": version, "evidence": sorted(chosen)}
+    form = SectionForm(initial=initial, section_key=key, evidence=evidence)
+    context = {
+        "form": form,
+        "section": section,
+        "project": project,
+        "key": key,
+        "sources": selectors.section_sources(project=project),
+        "inserted": quote,
+    }
+    template = "portfolios/_section_editor.html" if request.htmx else "portfolios/section_form.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@checked(PortfolioSection, kwarg="section_id", name="section", shape=selectors.section_page)
 def section_edit(request: AuthedHttpRequest, section: PortfolioSection) -> HttpResponse:
     key, project = f"section:{section.pk}", section.portfolio.project
+    if not allowed(request.access, section, "edit"):
+        if section.portfolio.is_submitted and allowed(request.access, project, "edit"):
+            return _locked(request, section)
+        raise PermissionDenied
     if request.method == "POST" and request.POST.get("discard") == "1":
         draft_services.draft_discard(actor=request.user, key=key)
         return redirect("portfolios:section-edit", section.pk)
     evidence = project.evidence.all()
+    if request.method == "POST" and request.POST.get("insert"):
+        return _insert(request, section, key, project, evidence)
     form, restored = _section_form(request, section, key, evidence)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,7 +158,14 @@ def section_edit(request: AuthedHttpRequest, section: PortfolioSection) -> HttpR
         else:
             messages.success(request, _("The section has been saved."))
             return redirect(reverse("portfolios:portfolio-detail", args=[project.pk]) + f"#section-{section.pk}")
-    context = {"form": form, "section": section, "project": project, "restored": restored, "key": key}
+    context = {
+        "form": form,
+        "section": section,
+        "project": project,
+        "restored": restored,
+        "key": key,
+        "sources": selectors.section_sources(project=project),
+    }
     return render(request, "portfolios/section_form.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -123,3 +180,26 @@ def autosave(request: AuthedHttpRequest) -> HttpResponse:
         raise Http404 from None
     time = formats.time_format(timezone.localtime(draft.saved_at), "H:i")
     return HttpResponse(_("Saved at %(time)s") % {"time": time})
+
+
+@checked(Portfolio, "read", kwarg="project_id", field="project_id", shape=selectors.portfolio_page)
+def portfolio_export_pdf(request: AuthedHttpRequest, portfolio: Portfolio) -> HttpResponse:
+    """The whole portfolio as one PDF (sections, the evidence list, photos embedded): for the
+    teacher and everyone who may open the portfolio. A read: not audited."""
+    evidence = selectors.portfolio_export_evidence(portfolio=portfolio)
+    pdf = export.portfolio_pdf(portfolio, evidence)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{export.export_name(portfolio)}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@checked(Portfolio, "read", kwarg="project_id", field="project_id", shape=selectors.portfolio_page)
+def portfolio_export_zip(request: AuthedHttpRequest, portfolio: Portfolio) -> HttpResponse:
+    """The portfolio as a ZIP: the PDF, an HTML copy that opens offline, and every evidence file."""
+    evidence = selectors.portfolio_export_evidence(portfolio=portfolio)
+    archive = export.portfolio_zip(portfolio, evidence)
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{export.export_name(portfolio)}.zip"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
