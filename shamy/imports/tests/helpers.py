@@ -140,7 +140,7 @@ def xlsx_by_hand(rows: Sequence[Sequence[str]], *, dimension: str | None = None,
         f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{tag}'
         f"<sheetData>{''.join(sheet_rows)}</sheetData></worksheet>"
     )
-    shared = (
+    string_table = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{len(strings)}">'
         + "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
@@ -153,5 +153,5 @@ def xlsx_by_hand(rows: Sequence[Sequence[str]], *, dimension: str | None = None,
         archive.writestr("xl/workbook.xml", _WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         archive.writestr("xl/worksheets/data.xml", sheet)
-        archive.writestr("xl/sharedStrings.xml", shared)
+        archive.writestr("xl/sharedStrings.xml", string_table)
     return out.getvalue()
