@@ -233,9 +233,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # What an import file may unpack to (issue 12): a small zip can hold a huge sheet, so these are
 # checked before a workbook is parsed (shamy/imports/files.py), not only the uploaded bytes.
-IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
-IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)
 IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 2000)
 # Uploaded images (shamy/core/files.py): the largest picture decoded, in pixels (also Pillow's
 # Image.MAX_IMAGE_PIXELS), how many are decoded at once per process, and how long an upload

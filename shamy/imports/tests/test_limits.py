@@ -160,7 +160,7 @@ def test_a_cell_in_the_last_column_of_the_sheet_is_refused_as_too_wide():
     with pytest.raises(FileProblem) as caught:
         read_table(_sheet_with_one_far_cell("XFD7"), XLSX)
     assert _text(caught.value) == (
-        "Row 7 has more than 200 columns. Delete the unused columns and upload the file again."
+        "Row 7 has more than 100 columns. Delete the unused columns and upload the file again."
     )
 
 
