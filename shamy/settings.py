@@ -231,6 +231,18 @@ if DEBUG:
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# What an import file may unpack to (issue 12): a small zip can hold a huge sheet, so these are
+# checked before a workbook is parsed (shamy/imports/files.py), not only the uploaded bytes.
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 2000)
+# Uploaded images (shamy/core/files.py): the largest picture decoded, in pixels (also Pillow's
+# Image.MAX_IMAGE_PIXELS), how many are decoded at once per process, and how long an upload
+# waits for a turn before it is refused as "busy".
+UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_PIXELS", 25_000_000)
+UPLOAD_IMAGE_DECODE_SLOTS = env_int("UPLOAD_IMAGE_DECODE_SLOTS", 2)
+UPLOAD_IMAGE_DECODE_WAIT_SECONDS = env_int("UPLOAD_IMAGE_DECODE_WAIT_SECONDS", 30)
 # Imports with more rows than this run as a background task with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 500)
 

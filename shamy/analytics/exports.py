@@ -1,24 +1,21 @@
-"""Downloads: each chart's data as CSV or XLSX, and the charts themselves as SVG."""
+"""Downloads: each chart's data as CSV or XLSX, and the charts themselves as SVG.
+
+CSV and XLSX are written by ``shamy.core.exports`` (no cell runs as a formula)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from shamy.analytics.dashboard import Trend, about_indicator
 from shamy.analytics.reading import parity_reading
 from shamy.analytics.selectors import IndicatorTable
 from shamy.analytics.templatetags.analytics_tags import plain
+from shamy.core.exports import csv_response, xlsx_response
 from shamy.core.numbers import format_decimal
-
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _value(cell: Any) -> Any:
@@ -109,33 +106,6 @@ def trend_rows(trend: Trend) -> tuple[list[str], list[list[Any]]]:
             ]
         )
     return header, rows
-
-
-def csv_response(header: Sequence[str], rows: Sequence[Sequence[Any]], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type=CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def xlsx_response(header: Sequence[str], rows: Sequence[Sequence[Any]], filename: str, *, note: str) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # noqa: S101 - a new workbook always has a sheet
-    sheet.title = filename[:31]
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    sheet.append([])
-    sheet.append([note])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
 
 
 def svg_response(content: str, filename: str) -> HttpResponse:

@@ -17,3 +17,13 @@ class CoreConfig(AppConfig):
         from shamy.core import checks  # noqa: F401  (registers the system checks)
 
         connection_created.connect(_register_sqlite_functions, dispatch_uid="shamy_sqlite_functions")
+        _limit_image_pixels()
+
+
+def _limit_image_pixels() -> None:
+    """Pillow's own decompression-bomb limit is the uploads' limit (shamy/core/files.py), so no
+    code path decodes a larger picture than an upload may hold."""
+    from django.conf import settings
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = settings.UPLOAD_IMAGE_MAX_PIXELS

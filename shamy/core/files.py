@@ -9,6 +9,10 @@ largest file of each kind. Then:
   the parts that make an OOXML or ODF document what it says it is), enforces the size limit and
   re-encodes images from their pixels, which drops EXIF (camera, time, GPS location) and any
   other metadata; the EXIF orientation is applied to the pixels first so photos stand upright.
+  An image is refused from its header, before any pixel is decoded, when it has more than
+  ``UPLOAD_IMAGE_MAX_PIXELS`` (also Pillow's ``Image.MAX_IMAGE_PIXELS``, set at start-up); a
+  JPEG is decoded already reduced (``Image.draft``) to about the stored size, and at most
+  ``UPLOAD_IMAGE_DECODE_SLOTS`` images are decoded at once in a process (issue 12).
   A refusal raises :class:`UploadRejected` whose text is a translated message for the user.
 * :func:`store_file` writes the prepared bytes through the model field's storage (Django's
   storage API), so moving to object storage is a settings change.
@@ -20,15 +24,19 @@ largest file of each kind. Then:
 from __future__ import annotations
 
 import io
+import math
 import re
+import threading
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import filetype
+from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
@@ -90,8 +98,8 @@ ZIP_TYPES = {"application/zip", *ODF_TYPES, *OOXML_TYPES}
 # A zip that unpacks to more than this, or holds more entries, is refused (a "zip bomb").
 ZIP_MAX_UNCOMPRESSED = 200 * MEGABYTE
 ZIP_MAX_ENTRIES = 5000
-# Decompression-bomb guard for images: more pixels than a 50-megapixel camera is refused.
-IMAGE_MAX_PIXELS = 50_000_000
+# Images: the largest picture decoded is the setting UPLOAD_IMAGE_MAX_PIXELS (25 megapixels by
+# default, above any phone camera's photo); see clean_image.
 STORED_IMAGE_MAX_SIDE = 2400
 THUMBNAIL_SIDE = 320
 
@@ -210,32 +218,89 @@ def check_upload(data: bytes, *, policy: UploadPolicy, declared_size: int | None
 # --- Cleaning -----------------------------------------------------------------------------------
 
 
+_decode_lock = threading.Lock()
+_decode_slots: tuple[int, threading.BoundedSemaphore] | None = None
+
+
+def _slots() -> threading.BoundedSemaphore:
+    """The process's image-decoding slots, as many as ``UPLOAD_IMAGE_DECODE_SLOTS``."""
+    global _decode_slots
+    size = max(1, settings.UPLOAD_IMAGE_DECODE_SLOTS)
+    with _decode_lock:
+        if _decode_slots is None or _decode_slots[0] != size:
+            _decode_slots = (size, threading.BoundedSemaphore(size))
+        return _decode_slots[1]
+
+
+@contextmanager
+def decode_turn() -> Iterator[None]:
+    """Wait for one of the decoding slots (each decoded image may take up to 100 MB); refuse
+    the upload as "busy" after ``UPLOAD_IMAGE_DECODE_WAIT_SECONDS``."""
+    slots = _slots()
+    if not slots.acquire(timeout=settings.UPLOAD_IMAGE_DECODE_WAIT_SECONDS):
+        raise UploadRejected(_("The server is busy processing other images. Please try again in a minute."))
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+def _too_many_pixels(pixels: int | None) -> UploadRejected:
+    limit = round(settings.UPLOAD_IMAGE_MAX_PIXELS / 1_000_000)
+    if pixels is None:
+        return UploadRejected(_("This image is too large: the limit is %(limit)s megapixels.") % {"limit": limit})
+    return UploadRejected(
+        _("This image is too large: %(pixels)s megapixels; the limit is %(limit)s megapixels.")
+        % {"pixels": max(1, round(pixels / 1_000_000)), "limit": limit}
+    )
+
+
+_BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
+
+
 def clean_image(data: bytes) -> CleanImage:
     """Re-encode an image from its pixels: no EXIF, no GPS, no comments; plus a JPEG thumbnail.
 
     JPEG stays JPEG, everything else becomes PNG (animated GIFs keep their first frame).
-    Large photos are scaled down to ``STORED_IMAGE_MAX_SIDE`` on the long side. A damaged or
-    hostile image raises :class:`UploadRejected`.
+    Large photos are scaled down to ``STORED_IMAGE_MAX_SIDE`` on the long side. An image with
+    more than ``UPLOAD_IMAGE_MAX_PIXELS`` is refused from its header, saying how large it is; a
+    damaged or hostile image raises :class:`UploadRejected`.
     """
     try:
-        return _clean_image(data)
+        with Image.open(io.BytesIO(data)) as opened:
+            # Only the header has been read: refuse before a single pixel is decoded.
+            if opened.width * opened.height > settings.UPLOAD_IMAGE_MAX_PIXELS:
+                raise _too_many_pixels(opened.width * opened.height)
+            with decode_turn():
+                return _clean_image(opened)
     except UploadRejected:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        # Pillow refuses pictures over twice its MAX_IMAGE_PIXELS while reading the header (and
+        # over once, where warnings are errors).
+        found = _BOMB_PIXELS.search(str(error))
+        raise _too_many_pixels(int(found.group(1)) if found else None) from error
     except Exception as error:
         # Image decoders fed untrusted bytes fail in many ways (OSError, ValueError, SyntaxError,
-        # struct.error, UnicodeDecodeError, DecompressionBombError...): a damaged upload is
-        # refused with a message, never a server error.
+        # struct.error, UnicodeDecodeError...): a damaged upload is refused with a message,
+        # never a server error.
         raise UploadRejected(_("This image is damaged and cannot be read.")) from error
 
 
-def _clean_image(data: bytes) -> CleanImage:
-    with Image.open(io.BytesIO(data)) as opened:
-        if opened.width * opened.height > IMAGE_MAX_PIXELS:
-            raise UploadRejected(_("This image is too large in pixels to process."))
-        source_format = opened.format
-        opened.load()
-        upright = ImageOps.exif_transpose(opened)
-    upright.thumbnail((STORED_IMAGE_MAX_SIDE, STORED_IMAGE_MAX_SIDE))
+def decode_reduced(opened: Image.Image) -> None:
+    """Ask the decoder for no more pixels than will be stored: a JPEG is then decoded already
+    scaled down by 1/2, 1/4 or 1/8 while still at least the stored size (a 24-megapixel photo
+    takes a quarter of the memory or less). Other formats decode at full size."""
+    ratio = min(1.0, STORED_IMAGE_MAX_SIDE / max(opened.width, opened.height))
+    opened.draft(None, (max(1, math.ceil(opened.width * ratio)), max(1, math.ceil(opened.height * ratio))))
+
+
+def _clean_image(opened: Image.Image) -> CleanImage:
+    source_format = opened.format
+    decode_reduced(opened)
+    opened.thumbnail((STORED_IMAGE_MAX_SIDE, STORED_IMAGE_MAX_SIDE))
+    # After the scaling: the EXIF orientation is kept in the image's info, and the box is square.
+    upright = ImageOps.exif_transpose(opened)
     as_jpeg = source_format == "JPEG"
     mode = "RGB" if as_jpeg else ("RGBA" if upright.mode in {"RGBA", "LA", "P"} else "RGB")
     # A fresh image holds only pixels: nothing from the source's info dictionary carries over.

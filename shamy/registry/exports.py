@@ -1,18 +1,18 @@
-"""CSV and XLSX export of a filtered school list, streamed so a national export stays small in memory."""
+"""CSV and XLSX export of a filtered school list, streamed so a national export stays small in memory.
+
+Written through ``shamy.core.exports``: no school name comes back as a live formula."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from shamy.core import exports
 from shamy.registry.models import School
 
 EXPORT_CHUNK = 2000
@@ -45,43 +45,22 @@ def _columns() -> list[tuple[str, Any]]:
     ]
 
 
-def _filename(extension: str) -> str:
-    return f"shamy-schools-{timezone.localdate().isoformat()}.{extension}"
+def _filename() -> str:
+    return f"shamy-schools-{timezone.localdate().isoformat()}"
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def schools_csv_response(schools: QuerySet[School]) -> StreamingHttpResponse:
-    columns = _columns()
-    writer = csv.writer(_Echo())
-
-    def rows() -> Iterator[str]:
-        yield "\ufeff"  # Excel opens UTF-8 CSV with Kazakh letters correctly only with a BOM.
-        yield writer.writerow([title for title, _getter in columns])
-        for school in schools.iterator(chunk_size=EXPORT_CHUNK):
-            yield writer.writerow([getter(school) for _title, getter in columns])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
-
-
-def schools_xlsx_response(schools: QuerySet[School]) -> FileResponse:
-    columns = _columns()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Schools"))
-    sheet.append([title for title, _getter in columns])
+def _rows(schools: QuerySet[School], columns: list[tuple[str, Any]]) -> Iterator[list[Any]]:
     for school in schools.iterator(chunk_size=EXPORT_CHUNK):
-        sheet.append([getter(school) for _title, getter in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=_filename("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+        yield [getter(school) for _title, getter in columns]
+
+
+def schools_csv_response(schools: QuerySet[School]) -> HttpResponseBase:
+    columns = _columns()
+    header = [title for title, _getter in columns]
+    return exports.csv_stream_response(header, _rows(schools, columns), _filename())
+
+
+def schools_xlsx_response(schools: QuerySet[School]) -> HttpResponseBase:
+    columns = _columns()
+    header = [title for title, _getter in columns]
+    return exports.xlsx_response(header, _rows(schools, columns), _filename(), title=_("Schools"))

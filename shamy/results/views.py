@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shamy.access.http import AuthedHttpRequest
-from shamy.analytics.exports import csv_response, xlsx_response
 from shamy.core import files
+from shamy.core.exports import csv_response, xlsx_response
 from shamy.core.rules import allowed, checked, requires
 from shamy.programmes.models import Programme
 from shamy.results.figures import programme_figures

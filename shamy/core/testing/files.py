@@ -38,3 +38,23 @@ def office_zip(parts: dict[str, str], first: str | None = None) -> bytes:
         for name, text in parts.items():
             archive.writestr(name, text)
     return out.getvalue()
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG whose header says ``width`` x ``height`` but whose pixel data is garbage: an image
+    refused from its header is never decoded (decoding it would say "damaged")."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"not pixels") + chunk(b"IEND", b"")
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """A real, valid one-bit PNG of ``width`` x ``height`` that compresses to a few hundred KB."""
+    out = io.BytesIO()
+    Image.new("1", (width, height), 0).save(out, format="PNG")
+    return out.getvalue()
