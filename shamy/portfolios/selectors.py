@@ -154,7 +154,7 @@ def colleagues(*, access: Access, project: DevelopmentProject) -> QuerySet[Perso
         .filter(employments__school_id=project.school_id, employments__ends_on__isnull=True)
         .exclude(pk=project.teacher_id)
         .distinct()
-        .order_by("surname", "given_name", "id")
+        .order_by(kazakh_order("surname"), kazakh_order("given_name"), "id")
     )
 
 
