@@ -27,6 +27,18 @@ PHONE_SCALE = 0.1
 # SVG scaled to the screen's width, so it does not pan.
 PANNING_EXEMPT: tuple[str, ...] = ()
 
+# Pages one step below the menu that the issue found too wide (the project board's stages, the
+# programme overview, the session list, the hours table): from any menu page, the first link
+# matching each selector is followed once per persona.
+DEEPER = (
+    "main a[href*='/portfolios/cohorts/'][href*='/board/']",
+    "main a[href*='/portfolios/programmes/'][href$='/overview/']",
+    "main a[href*='/portfolios/programmes/'][href$='/support/']",
+    "main a[href^='/programmes/'][href$='/']:not([href='/programmes/'])",
+    "main a[href*='/attendance/programmes/'][href$='/report/']",
+    "main a[href^='/attendance/gatherings/']",
+)
+
 SIDEWAYS_JS = """
 (exempt) => {
   const page = {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth};
@@ -94,6 +106,7 @@ def test_no_menu_page_of_any_persona_scrolls_sideways_on_a_phone(phone_page: Pag
     page = phone_page
     failures: dict[str, list[str]] = {}
     visited = 0
+    reached: set[str] = set()
     for email in demo:
         _sign_in(page, email)
         toggle = page.locator(".nav-toggle")
@@ -109,14 +122,28 @@ def test_no_menu_page_of_any_persona_scrolls_sideways_on_a_phone(phone_page: Pag
             expect(toggle).to_have_attribute("aria-expanded", "true")
             expect(menu).to_be_visible()
             paths = ["/", *menu.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")]
-        for path in dict.fromkeys(paths):
+        followed: set[str] = set()
+        queue = list(dict.fromkeys(paths))
+        seen: set[str] = set()
+        while queue:
+            path = queue.pop(0)
+            if path in seen:
+                continue
+            seen.add(path)
             response = page.goto(path)
             assert response is not None and response.status == 200, f"{email} {path}: {response and response.status}"
             visited += 1
             problems = _sideways(page)
             if problems:
                 failures[f"{email} {path}"] = problems
+            for selector in DEEPER:
+                link = page.locator(selector).first
+                if selector not in followed and link.count():
+                    followed.add(selector)
+                    queue.append(link.get_attribute("href") or "/")
+        reached |= followed
     assert visited >= len(demo) * 2, f"only {visited} pages visited: the walk proves little"
+    assert reached == set(DEEPER), f"never reached: {set(DEEPER) - reached}"
     assert not failures, f"{len(failures)} of {visited} pages scroll sideways:\n" + "\n".join(
         f"{where}:\n  " + "\n  ".join(problems) for where, problems in failures.items()
     )

@@ -18,7 +18,7 @@ from shamy.accounts.models import User
 from shamy.core.db import kazakh_order
 from shamy.core.rules import allowed, require
 from shamy.core.suppression import complete, primary, threshold
-from shamy.core.text import search_query_key
+from shamy.core.text import kazakh_sort_key, search_query_key
 from shamy.portfolios import permissions
 from shamy.portfolios.models import (
     Comment,
@@ -210,7 +210,9 @@ class BoardIndex:
 def board_index(*, access: Access) -> BoardIndex:
     """Every school board the actor may open, and the programmes whose overviews they may read."""
     links = CohortSchool.objects.restrict(access, "board").select_related("cohort__programme", "school")
-    ordered = sorted(links, key=lambda link: (link.cohort.programme_id, link.cohort_id, link.school.name))
+    ordered = sorted(
+        links, key=lambda link: (link.cohort.programme_id, link.cohort_id, kazakh_sort_key(link.school.name))
+    )
     programmes = list(Programme.objects.restrict(access, "view"))
     return BoardIndex(
         boards=ordered,
