@@ -461,7 +461,12 @@ def topics_of(*, programme: Programme) -> QuerySet[Topic]:
 
 
 def trainers_of(*, programme: Programme) -> QuerySet[Trainer]:
-    return Trainer.objects.filter(programme=programme).select_related("person")
+    """The programme's trainers by generation, then in Kazakh alphabetical order."""
+    return (
+        Trainer.objects.filter(programme=programme)
+        .select_related("person")
+        .order_by("generation", kazakh_order("person__surname"), kazakh_order("person__given_name"), "id")
+    )
 
 
 def course_graduates(*, course: TrainingSession) -> QuerySet[Person]:
