@@ -39,7 +39,8 @@ def test_facilitator_takes_attendance_on_a_phone(phone_page: Page, session):
     page = phone_page
     sign_in(page, cast.timur.email, PASSWORD)
 
-    # From the menu to the session, as a facilitator would on the day.
+    # From the menu (folded behind its button on a phone) to the session, as a facilitator would on the day.
+    page.get_by_role("button", name=translated("kk", "Menu")).click()
     page.get_by_role("link", name=translated("kk", "Attendance"), exact=True).click()
     expect(page.locator("h1")).to_have_text(translated("kk", "My sessions"))
     page.get_by_role("link", name=gathering.title).click()

@@ -99,6 +99,7 @@ def test_a_teacher_signs_up_for_a_saturday_session(phone_page: Page, world):
     page = phone_page
     scene.signup_talgat.delete()
     sign_in(page, cast.talgat.email, PASSWORD)
+    page.get_by_role("button", name=translated("kk", "Menu")).click()  # the menu is folded on a phone
     page.get_by_role("link", name=translated("kk", "Training days"), exact=True).first.click()
     expect(page.locator("h1")).to_have_text(translated("kk", "Training days"))
     page.locator("main").get_by_role("link", name=translated("kk", "Training days"), exact=True).click()

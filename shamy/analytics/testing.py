@@ -14,5 +14,6 @@ def seed_indicators() -> None:
         "0003_seed_programme_indicators",
         "0005_attendee_role_indicators",
         "0006_rural_modernised_four_years",
+        "0007_indicator_wording",
     ):
         importlib.import_module(f"shamy.analytics.migrations.{name}").seed(apps, None)

@@ -160,7 +160,7 @@ class SeriesForm(forms.Form):
         if first and until and until < first:
             self.add_error("until", _("The series cannot end before its first session."))
         if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
-            self.add_error("end_time", _("The session must end after it starts."))
+            self.add_error("end_time", _("Each session must end after it starts."))
         return data
 
     def service_kwargs(self) -> dict[str, Any]:

@@ -8,9 +8,12 @@ fills the row's ``status``.
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from shamy.core.rules import RestrictedQuerySet
@@ -22,6 +25,29 @@ class GatheringKind(models.TextChoices):
     NETWORK = "network", _("Regional network event")
     WEBINAR = "webinar", _("Webinar")
     CONFERENCE = "conference", _("Final conference")
+
+
+# Earlier wordings of a kind's name that titles may still hold (the Russian "In-school session").
+_FORMER_KIND_NAMES = {"in_school": ("Школьная сессия",)}
+
+
+@cache
+def _kind_names(kind: str) -> frozenset[str]:
+    """The kind's name in every language of the site, case-folded."""
+    label = GatheringKind(kind).label
+    names = set(_FORMER_KIND_NAMES.get(kind, ()))
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(str(label))
+    return frozenset(name.strip().casefold() for name in names)
+
+
+def title_for_display(title: str, kind: str) -> str:
+    """A title that only names the gathering's kind ("Мектептегі сессия", the default of the
+    series form and the demo) reads in the page's language; any other title stays as written."""
+    if kind in GatheringKind.values and title.strip().casefold() in _kind_names(kind):
+        return str(GatheringKind(kind).label)
+    return title
 
 
 class AttendanceStatus(models.TextChoices):
@@ -76,7 +102,11 @@ class GatheringSeries(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return title_for_display(self.title, GatheringKind.IN_SCHOOL)
 
 
 class GatheringQuerySet(RestrictedQuerySet["Gathering"]):
@@ -192,7 +222,12 @@ class Gathering(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the page's language when it only names the kind (see title_for_display)."""
+        return title_for_display(self.title, self.kind)
 
     @property
     def duration_hours(self) -> float:

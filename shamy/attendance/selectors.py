@@ -24,6 +24,7 @@ from shamy.attendance.models import (
     Material,
     Presentation,
 )
+from shamy.core.db import kazakh_order
 from shamy.core.suppression import complete
 from shamy.programmes.models import Cohort, Programme
 from shamy.registry.models import Person, Region, School
@@ -141,7 +142,7 @@ def attendance_rows(*, gathering: Gathering) -> QuerySet[Attendance]:
     return (
         Attendance.objects.filter(gathering=gathering)
         .select_related("person", "school")
-        .order_by("person__surname", "person__given_name", "id")
+        .order_by(kazakh_order("person__surname"), kazakh_order("person__given_name"), "id")
     )
 
 
@@ -337,7 +338,7 @@ def participation_hours(*, programme: Programme, school_ids: list[int] | None = 
             duration=Sum(_DURATION, filter=Q(status__in=ATTENDED)),
             attended=Count("id", filter=Q(status__in=ATTENDED)),
         )
-        .order_by("person__surname", "person__given_name", "person_id")
+        .order_by(kazakh_order("person__surname"), kazakh_order("person__given_name"), "person_id")
     )
     result = []
     for row in grouped:
@@ -377,5 +378,5 @@ def expectable_people(*, gathering: Gathering) -> QuerySet[Any]:
     return (
         Person.objects.filter(pk__in=memberships.values("user__person"))
         .exclude(attendances__gathering=gathering)
-        .order_by("surname", "given_name", "id")
+        .order_by(kazakh_order("surname"), kazakh_order("given_name"), "id")
     )

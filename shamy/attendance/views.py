@@ -379,7 +379,7 @@ def _calendar_response(
             uid=f"gathering-{gathering.pk}@shamy.kz",
             starts_at=gathering.starts_at,
             ends_at=gathering.ends_at,
-            summary=gathering.title,
+            summary=gathering.display_title,
             description=gathering.agenda,
             location=gathering.place or gathering.online_url,
             url=request.build_absolute_uri(reverse("attendance:gathering-detail", args=[gathering.pk])),

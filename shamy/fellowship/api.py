@@ -16,6 +16,7 @@ from ninja import Router
 from pydantic import BaseModel
 
 from shamy.access.context import access_for
+from shamy.core.db import kazakh_order
 from shamy.core.rules import allowed
 from shamy.fellowship.models import FellowshipCohort, Placement
 from shamy.fellowship.selectors import Reach, cohort_dashboard
@@ -131,7 +132,7 @@ def placement_list(request: HttpRequest, cohort_id: int) -> list[dict[str, Any]]
         Placement.objects.restrict(access, "view")
         .filter(fellow__cohort=cohort)
         .select_related("fellow", "school")
-        .order_by("school__region_id", "school_id", "fellow__full_name", "pk")
+        .order_by("school__region_id", "school_id", kazakh_order("fellow__full_name"), "pk")
     )
     return [
         {

@@ -16,6 +16,7 @@ from shamy.access.context import Access, AnalyticsScope
 from shamy.analytics import need
 from shamy.analytics.dashboard import need_candidates
 from shamy.analytics.selectors import current_school_year
+from shamy.core.db import kazakh_order
 from shamy.core.rules import allowed
 from shamy.fellowship.models import (
     CLOSED_STAGES,
@@ -129,7 +130,7 @@ def pipeline(access: Access, cohort: FellowshipCohort, stage: str) -> QuerySet[A
         .filter(cohort=cohort)
         .exclude(stage=Stage.DRAFT)
         .prefetch_related(Prefetch("reviews", queryset=Review.objects.select_related("reviewer")))
-        .order_by("stage", "full_name", "pk")
+        .order_by("stage", kazakh_order("full_name"), "pk")
     )
     return rows.filter(stage=stage) if stage in Stage.values else rows
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from shamy.access.context import Actor, access_for
 from shamy.analytics.selectors import threshold
 from shamy.attendance.models import ATTENDED, Attendance
+from shamy.core.db import kazakh_order
 from shamy.core.suppression import complete, primary
 from shamy.operators.cascade import Cascade, Edge, TrainerNode, count_cascade
 from shamy.operators.models import (
@@ -262,7 +263,7 @@ def hours_by_teacher(*, programme: Programme, year: int | None) -> list[dict[str
         .order_by()
         .values("person_id", "person__surname", "person__given_name", "school__name_kk", "school__name_ru")
         .annotate(total=Sum(_LENGTH), sessions=Count("id"))
-        .order_by("-total", "person__surname", "person_id")
+        .order_by("-total", kazakh_order("person__surname"), "person_id")
     )
     return [{**row, "hours": _as_hours(row["total"])} for row in rows]
 
@@ -460,14 +461,19 @@ def topics_of(*, programme: Programme) -> QuerySet[Topic]:
 
 
 def trainers_of(*, programme: Programme) -> QuerySet[Trainer]:
-    return Trainer.objects.filter(programme=programme).select_related("person")
+    """The programme's trainers by generation, then in Kazakh alphabetical order."""
+    return (
+        Trainer.objects.filter(programme=programme)
+        .select_related("person")
+        .order_by("generation", kazakh_order("person__surname"), kazakh_order("person__given_name"), "id")
+    )
 
 
 def course_graduates(*, course: TrainingSession) -> QuerySet[Person]:
     """People who attended a training-of-trainers course (present or late) and are not trainers yet."""
     return Person.objects.filter(
         attendances__gathering=course.gathering, attendances__status__in=ATTENDED, trainer__isnull=True
-    ).order_by("surname", "given_name")
+    ).order_by(kazakh_order("surname"), kazakh_order("given_name"), "id")
 
 
 def school_year_from(value: str | None) -> int:
@@ -552,7 +558,11 @@ def registration_search(*, actor: Actor, event: Event, query: str) -> list[Regis
     if len(text) < 2:
         return []
     rows = Registration.objects.restrict(actor, "view").filter(event=event, status="confirmed")
-    return list(rows.filter(Q(full_name__icontains=text) | Q(email__icontains=text)).order_by("full_name", "id")[:20])
+    return list(
+        rows.filter(Q(full_name__icontains=text) | Q(email__icontains=text)).order_by(kazakh_order("full_name"), "id")[
+            :20
+        ]
+    )
 
 
 # --- Indicators ------------------------------------------------------------------------------------

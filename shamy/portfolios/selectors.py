@@ -19,7 +19,7 @@ from shamy.accounts.models import User
 from shamy.core.db import kazakh_order
 from shamy.core.rules import allowed, require
 from shamy.core.suppression import complete, primary, threshold
-from shamy.core.text import search_query_key
+from shamy.core.text import kazakh_sort_key, search_query_key
 from shamy.portfolios import permissions, quotes
 from shamy.portfolios.models import (
     Comment,
@@ -219,7 +219,7 @@ def colleagues(*, access: Access, project: DevelopmentProject) -> QuerySet[Perso
         .filter(employments__school_id=project.school_id, employments__ends_on__isnull=True)
         .exclude(pk=project.teacher_id)
         .distinct()
-        .order_by("surname", "given_name", "id")
+        .order_by(kazakh_order("surname"), kazakh_order("given_name"), "id")
     )
 
 
@@ -275,7 +275,9 @@ class BoardIndex:
 def board_index(*, access: Access) -> BoardIndex:
     """Every school board the actor may open, and the programmes whose overviews they may read."""
     links = CohortSchool.objects.restrict(access, "board").select_related("cohort__programme", "school")
-    ordered = sorted(links, key=lambda link: (link.cohort.programme_id, link.cohort_id, link.school.name))
+    ordered = sorted(
+        links, key=lambda link: (link.cohort.programme_id, link.cohort_id, kazakh_sort_key(link.school.name))
+    )
     programmes = list(Programme.objects.restrict(access, "view"))
     return BoardIndex(
         boards=ordered,

@@ -107,7 +107,7 @@ def cohort_people(*, actor: Actor, cohort: Cohort) -> list[Membership]:
             )
         )
         .distinct()
-        .order_by("school_id", "role", "user__full_name", "id")
+        .order_by("school_id", "role", kazakh_order("user__full_name"), "id")
     )
     if not can_view_all_people(actor, cohort.programme):
         schools = sorted(access_for(actor).programme_school_ids(cohort.programme_id))

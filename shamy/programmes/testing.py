@@ -53,8 +53,8 @@ STAGES: tuple[tuple[str, str, str, str], ...] = (
     ("values", "Құндылықтар мен күтілетін әсер", "Ценности и ожидаемое влияние", "Clarifying values and impact"),
     ("consult", "Әріптестермен кеңесу", "Консультации с коллегами", "Consulting and negotiating"),
     ("plan", "Жоспарлау", "Планирование", "Planning"),
-    ("lead", "Өзгерісті басқару және дәлел жинау", "Руководство изменениями и сбор данных", "Leading the change"),
-    ("reflect", "Әсер туралы рефлексия", "Рефлексия о влиянии", "Reflecting on the impact"),
+    ("lead", "Өзгерісті басқару және дәлел жинау", "Проведение изменений и сбор материалов", "Leading the change"),
+    ("reflect", "Әсер туралы рефлексия", "Осмысление влияния проекта", "Reflecting on the impact"),
     ("write", "Жобаны жазу", "Описание проекта", "Writing it up"),
 )
 

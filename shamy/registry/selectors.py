@@ -223,7 +223,7 @@ def school_staff(*, school: School) -> QuerySet[Employment]:
         Employment.objects.filter(school=school)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .select_related("person")
-        .order_by("position", kazakh_order("person__surname"), "person__given_name")
+        .order_by("position", kazakh_order("person__surname"), kazakh_order("person__given_name"))
     )
 
 

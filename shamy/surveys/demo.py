@@ -132,8 +132,8 @@ def _instrument(coordinator, survey: Survey) -> None:  # type: ignore[no-untyped
         },
         rows=_options(
             ("Іс-әрекеттегі зерттеу", "Исследование в действии", "Action research"),
-            ("Әріптестерді жетелеу", "Ведение коллег", "Leading colleagues"),
-            ("Дәлел жинау", "Сбор свидетельств", "Gathering evidence"),
+            ("Әріптестерді жетелеу", "Лидерство среди коллег", "Leading colleagues"),
+            ("Дәлел жинау", "Сбор материалов", "Gathering evidence"),
             codes=("research", "leading", "evidence"),
         ),
     )

@@ -98,7 +98,7 @@ TEACHER_LEADERSHIP_CRITERIA: tuple[dict[str, Any], ...] = (
         "levels": _FOUR_LEVELS,
         "name": {
             "kk": "Өзгерісті басқару және дәлелдер",
-            "ru": "Руководство изменениями и данные",
+            "ru": "Проведение изменений и материалы",
             "en": "Leading the change, with evidence",
         },
     },
@@ -106,7 +106,7 @@ TEACHER_LEADERSHIP_CRITERIA: tuple[dict[str, Any], ...] = (
         "code": "reflect",
         "section_order": 5,
         "levels": _FOUR_LEVELS,
-        "name": {"kk": "Әсер туралы рефлексия", "ru": "Рефлексия о влиянии", "en": "Reflecting on the impact"},
+        "name": {"kk": "Әсер туралы рефлексия", "ru": "Осмысление влияния проекта", "en": "Reflecting on the impact"},
     },
     {
         "code": "write",

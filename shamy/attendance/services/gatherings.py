@@ -243,7 +243,7 @@ def series_create(
     if actor is not None and not can_create_gathering(actor, programme, GatheringKind.IN_SCHOOL, school.pk):
         raise PermissionDenied
     if end_time <= start_time:
-        raise ValidationError({"end_time": _("The session must end after it starts.")})
+        raise ValidationError({"end_time": _("Each session must end after it starts.")})
     series = GatheringSeries(
         programme=programme,
         cohort=cohort,

@@ -304,7 +304,7 @@ def _render(source: str, language: str, **context: object) -> str:
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("kk", "23 қараша 2026 ж."), ("ru", "23 ноября 2026 г."), ("en", "Nov. 23, 2026")],
+    [("kk", "23 қараша 2026 ж."), ("ru", "23 ноября 2026 г."), ("en", "23 November 2026")],
 )
 def test_long_date_format(language, expected):
     assert _render('{{ day|date:"DATE_FORMAT" }}', language, day=datetime.date(2026, 11, 23)) == expected
@@ -318,13 +318,13 @@ def test_kazakh_long_date_has_the_lower_case_month_for_every_month(month):
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("kk", "23.11.2026"), ("ru", "23.11.2026"), ("en", "11/23/2026")],
+    [("kk", "23.11.2026"), ("ru", "23.11.2026"), ("en", "23.11.2026")],
 )
 def test_short_date_format(language, expected):
     assert _render('{{ day|date:"SHORT_DATE_FORMAT" }}', language, day=datetime.date(2026, 11, 23)) == expected
 
 
-@pytest.mark.parametrize("language", ["kk", "ru"])
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_date_time_and_month_formats(language):
     moment = datetime.datetime(2026, 3, 5, 9, 7)
     rendered = _render(
@@ -335,8 +335,19 @@ def test_date_time_and_month_formats(language):
     expected = {
         "kk": "05.03.2026 09:07|Наурыз 2026 ж.|5 наурыз",
         "ru": "05.03.2026 09:07|Март 2026 г.|5 марта",
+        "en": "05.03.2026 09:07|March 2026|5 March",
     }[language]
     assert rendered == expected
+
+
+def test_english_dates_are_day_month_year_with_a_24_hour_clock():
+    """Issue 11: English pages wrote US dates ("Dec. 16, 2026, 3 p.m.") and "p.m.." before a full stop."""
+    moment = datetime.datetime(2026, 12, 16, 15, 30)
+    rendered = _render(
+        '{{ m|date:"DATETIME_FORMAT" }}|{{ m|time:"TIME_FORMAT" }}|{{ m|date:"DATE_FORMAT" }}.', "en", m=moment
+    )
+    assert rendered == "16 December 2026, 15:30|15:30|16 December 2026."
+    assert "p.m." not in rendered and "a.m." not in rendered
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from shamy.access.roles import Role
 from shamy.accounts.models import User
 from shamy.assessment.models import Submission, SubmissionStatus
 from shamy.audit.services.entries import audit_record
+from shamy.core.db import kazakh_order
 from shamy.credentials.models import Certificate, CertificateRun, RunStatus
 from shamy.credentials.pdf import PDF_LANGUAGES, certificate_html
 from shamy.credentials.services.certificates import certificate_issue
@@ -61,7 +62,7 @@ def _approved(cohort_id: int) -> list[Submission]:
     return list(
         Submission.objects.filter(cohort_id=cohort_id, status=SubmissionStatus.APPROVED)
         .select_related("teacher", "cohort__programme")
-        .order_by("teacher__surname", "teacher__given_name", "id")
+        .order_by(kazakh_order("teacher__surname"), kazakh_order("teacher__given_name"), "id")
     )
 
 

@@ -28,6 +28,7 @@ from shamy.access.models import Membership
 from shamy.access.roles import PROGRAMME_ROLES, SCHOOL_ROLES, Role
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
+from shamy.core.db import kazakh_order
 from shamy.core.text import search_key
 from shamy.programmes.models import Cohort, CohortSchool, Invitation, LinkAssignment, Programme
 from shamy.registry.models import Employment, Person, Position, School
@@ -296,7 +297,7 @@ def invitations_create_for_school_staff(
         Employment.objects.filter(school=school, position__in=list(POSITION_ROLES), starts_on__lte=today)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .select_related("person")
-        .order_by("person__surname", "person__given_name", "person_id")
+        .order_by(kazakh_order("person__surname"), kazakh_order("person__given_name"), "person_id")
     )
     taken = {
         (role, email.lower())
