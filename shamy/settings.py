@@ -187,16 +187,29 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling (django-axes): 5 failures for one e-mail from one address lock it for 15 min.
+# Reverse proxies in front of the app that append to X-Forwarded-For (nginx, a load balancer):
+# 0 trusts none and reads REMOTE_ADDR. Every per-address limit reads the address through
+# shamy.core.addresses.client_address (README.md, "Security").
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Login throttling (django-axes, shamy/accounts/throttling.py): 5 failures for one e-mail from one
+# address pause that e-mail from that address, and 10 failures from one address, whatever the
+# e-mails, pause that address (password spraying); both for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "shamy.accounts.throttling.ShamyAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "shamy.core.addresses.client_address"
 AXES_USERNAME_CALLABLE = "shamy.accounts.throttling.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Password reset requests per e-mail and per address in an hour (shamy/accounts/throttling.py).
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
