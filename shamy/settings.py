@@ -1,8 +1,9 @@
 """Shamy settings: every value comes from the environment with a safe development default.
 
-A fresh clone boots with no environment at all (SQLite in ``var/``, DEBUG on, console mail,
-immediate background tasks). Production sets ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOSTS``,
-``DATABASE_URL`` and ``TASKS_BACKEND=database``; see README.md, "Production".
+DEBUG is off unless ``DEBUG=1`` is set: the make targets set it, and ``shamy.settings_dev`` (tests,
+type checker) defaults it on. In development a fresh clone needs nothing else (SQLite in ``var/``,
+console mail, immediate background tasks). Production sets ``SECRET_KEY``, ``ALLOWED_HOSTS``,
+``DATABASE_URL`` and ``TASKS_BACKEND=database``; see README.md, "Production" and "Security".
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +22,7 @@ VAR_DIR = Path(env_str("SHAMY_VAR_DIR", str(BASE_DIR / "var")))
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 
-DEBUG = env_bool("DEBUG", default=True)
+DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -28,10 +30,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 if not DEBUG:
     if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32:
         raise ImproperlyConfigured(
-            "With DEBUG off, set SECRET_KEY (or SECRET_KEY_FILE) to a random value of 32+ characters."
+            "With DEBUG off, set SECRET_KEY (or SECRET_KEY_FILE) to a random value of 32+ characters "
+            "(for development, set DEBUG=1: the make targets do)."
         )
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("With DEBUG off, set ALLOWED_HOSTS (comma-separated host names).")
+        raise ImproperlyConfigured(
+            "With DEBUG off, set ALLOWED_HOSTS (comma-separated host names; for development, set DEBUG=1)."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -69,6 +75,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, Permissions-Policy and "no-store" for signed-in responses
+    # (README.md, "Security"); WhiteNoise's static files need none of them.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed for slow rural links (a school list: 36 KB → 5 KB). After WhiteNoise, which
     # serves static files pre-compressed itself. Django pads gzip output against BREACH.
@@ -79,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shamy.core.middleware.SecurityHeadersMiddleware",
     "shamy.access.middleware.AccessMiddleware",
     "shamy.core.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -103,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shamy.core.context_processors.shamy",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -260,6 +271,39 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Shamy <noreply@shamy.kz>")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, fonts and frames only from this site (no inline code: templates use static
+# files; an inline <script> would need nonce="{{ CSP_NONCE }}"); images also as data: and blob:
+# URLs (QR codes, the camera frame, chart PNG downloads). Uploaded files are served with their own
+# stricter "sandbox" policy (shamy/core/files.py), which this one never replaces.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page uses are switched off; the summit check-in page alone asks for the
+# camera (shamy.core.middleware.permissions_policy).
+PERMISSIONS_POLICY = {
+    "accelerometer": "",
+    "autoplay": "",
+    "camera": "",
+    "display-capture": "",
+    "geolocation": "",
+    "gyroscope": "",
+    "magnetometer": "",
+    "microphone": "",
+    "midi": "",
+    "payment": "",
+    "usb": "",
+    "browsing-topics": "",
+}
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
