@@ -136,9 +136,13 @@ def test_ten_reset_requests_for_one_email_send_at_most_three_mails(client, cast,
     statuses = [_reset(client, "dana@example.kz", address=f"10.0.1.{n}").status_code for n in range(10)]
     assert len(mail.outbox) == 3
     assert statuses == [302] * 3 + [429] * 7
+    client.cookies["shamy_language"] = "en"
     refused = _reset(client, "dana@example.kz")
     assert refused.status_code == 429
     assert "Wait an hour" in " ".join(refused.context["form"].non_field_errors())
+    client.cookies["shamy_language"] = "ru"
+    in_russian = _reset(client, "dana@example.kz")
+    assert "Подождите час" in " ".join(in_russian.context["form"].non_field_errors())
 
 
 def test_reset_requests_from_one_address_are_limited_across_emails(client, cast, settings):
