@@ -75,8 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Content-Security-Policy, Permissions-Policy and "no-store" for signed-in responses
-    # (README.md, "Security"); WhiteNoise's static files need none of them.
+    # Content-Security-Policy on every response, static files included (an SVG is a document);
+    # README.md, "Security".
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed for slow rural links (a school list: 36 KB → 5 KB). After WhiteNoise, which
@@ -302,7 +302,6 @@ PERMISSIONS_POLICY = {
     "midi": "",
     "payment": "",
     "usb": "",
-    "browsing-topics": "",
 }
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
