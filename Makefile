@@ -7,6 +7,9 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/shamy
+# Settings keep DEBUG off unless it is set (README.md, "Security"); these targets are for
+# development, so they turn it on unless the caller says otherwise (`make run DEBUG=0`).
+export DEBUG ?= 1
 
 .PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-credentials bench-placement clean
 

@@ -120,6 +120,22 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+# Reports every Content-Security-Policy violation to the console, where the fixture below collects
+# it (Chromium also logs "Refused to ... Content Security Policy ..." itself). Init scripts run
+# outside the page's policy.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations = (window.__cspViolations || 0) + 1;
+  console.error("Content Security Policy violation: " + event.violatedDirective + " blocked "
+    + (event.blockedURI || "inline code") + " on " + event.documentURI);
+});
+"""
+
+
+def _is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 def _open_page(request: pytest.FixtureRequest, browser: Browser, base_url: str, **options: object) -> Iterator[Page]:
     # A browser set up in Kazakhstan asks for Kazakh; the login page follows Accept-Language.
     context: BrowserContext = browser.new_context(
@@ -128,7 +144,12 @@ def _open_page(request: pytest.FixtureRequest, browser: Browser, base_url: str, 
         locale="kk-KZ",
         **options,  # type: ignore[arg-type]
     )
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
+    violations: list[str] = []
     page = context.new_page()
+    page.csp_violations = violations  # type: ignore[attr-defined]  (e2e/test_security.py reads it)
+    page.on("console", lambda message: violations.append(message.text) if _is_csp_violation(message.text) else None)
+    page.on("pageerror", lambda error: violations.append(str(error)) if _is_csp_violation(str(error)) else None)
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
@@ -140,6 +161,9 @@ def _open_page(request: pytest.FixtureRequest, browser: Browser, base_url: str, 
         except Exception as error:  # noqa: BLE001 (a failed screenshot must not hide the real failure)
             print(f"\nno screenshot: {error}")
     context.close()
+    # The pages must work under the policy: a blocked script, style or image is a failure.
+    if violations:
+        pytest.fail("Content-Security-Policy violations in the browser:\n" + "\n".join(violations), pytrace=False)
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """Shamy settings: every value comes from the environment with a safe development default.
 
-A fresh clone boots with no environment at all (SQLite in ``var/``, DEBUG on, console mail,
-immediate background tasks). Production sets ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOSTS``,
-``DATABASE_URL`` and ``TASKS_BACKEND=database``; see README.md, "Production".
+DEBUG is off unless ``DEBUG=1`` is set: the make targets set it, and ``shamy.settings_dev`` (tests,
+type checker) defaults it on. In development a fresh clone needs nothing else (SQLite in ``var/``,
+console mail, immediate background tasks). Production sets ``SECRET_KEY``, ``ALLOWED_HOSTS``,
+``DATABASE_URL`` and ``TASKS_BACKEND=database``; see README.md, "Production" and "Security".
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +22,7 @@ VAR_DIR = Path(env_str("SHAMY_VAR_DIR", str(BASE_DIR / "var")))
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 
-DEBUG = env_bool("DEBUG", default=True)
+DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -28,10 +30,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 if not DEBUG:
     if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32:
         raise ImproperlyConfigured(
-            "With DEBUG off, set SECRET_KEY (or SECRET_KEY_FILE) to a random value of 32+ characters."
+            "With DEBUG off, set SECRET_KEY (or SECRET_KEY_FILE) to a random value of 32+ characters "
+            "(for development, set DEBUG=1: the make targets do)."
         )
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("With DEBUG off, set ALLOWED_HOSTS (comma-separated host names).")
+        raise ImproperlyConfigured(
+            "With DEBUG off, set ALLOWED_HOSTS (comma-separated host names; for development, set DEBUG=1)."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -69,6 +75,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, static files included (an SVG is a document);
+    # README.md, "Security".
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed for slow rural links (a school list: 36 KB → 5 KB). After WhiteNoise, which
     # serves static files pre-compressed itself. Django pads gzip output against BREACH.
@@ -79,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shamy.core.middleware.SecurityHeadersMiddleware",
     "shamy.access.middleware.AccessMiddleware",
     "shamy.core.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -103,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shamy.core.context_processors.shamy",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -187,16 +198,29 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling (django-axes): 5 failures for one e-mail from one address lock it for 15 min.
+# Reverse proxies in front of the app that append to X-Forwarded-For (nginx, a load balancer):
+# 0 trusts none and reads REMOTE_ADDR. Every per-address limit reads the address through
+# shamy.core.addresses.client_address (README.md, "Security").
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Login throttling (django-axes, shamy/accounts/throttling.py): 5 failures for one e-mail from one
+# address pause that e-mail from that address, and 10 failures from one address, whatever the
+# e-mails, pause that address (password spraying); both for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "shamy.accounts.throttling.ShamyAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "shamy.core.addresses.client_address"
 AXES_USERNAME_CALLABLE = "shamy.accounts.throttling.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Password reset requests per e-mail and per address in an hour (shamy/accounts/throttling.py).
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
@@ -259,6 +283,38 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Shamy <noreply@shamy.kz>")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, fonts and frames only from this site (no inline code: templates use static
+# files; an inline <script> would need nonce="{{ CSP_NONCE }}"); images also as data: and blob:
+# URLs (QR codes, the camera frame, chart PNG downloads). Uploaded files are served with their own
+# stricter "sandbox" policy (shamy/core/files.py), which this one never replaces.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page uses are switched off; the summit check-in page alone asks for the
+# camera (shamy.core.middleware.permissions_policy).
+PERMISSIONS_POLICY = {
+    "accelerometer": "",
+    "autoplay": "",
+    "camera": "",
+    "display-capture": "",
+    "geolocation": "",
+    "gyroscope": "",
+    "magnetometer": "",
+    "microphone": "",
+    "midi": "",
+    "payment": "",
+    "usb": "",
+}
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

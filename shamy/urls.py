@@ -32,7 +32,5 @@ urlpatterns = [
 if settings.SHAMY_BENCH:
     urlpatterns.append(path("bench/", include("shamy.home.bench_urls")))
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served by path, in any mode: only through views that check who may
+# open the object they belong to (shamy/core/files.py: file_response).

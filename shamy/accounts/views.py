@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -20,6 +20,7 @@ from shamy.accounts import selectors
 from shamy.accounts.forms import ApiTokenForm, EmailAuthenticationForm, LocalisedPasswordResetForm
 from shamy.accounts.models import ApiToken
 from shamy.accounts.services.users import api_token_create, api_token_revoke, user_set_language
+from shamy.accounts.throttling import password_reset_allowed
 from shamy.core.rules import checked
 
 
@@ -90,6 +91,21 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        # Counted for every e-mail, known or not, so the refusal tells nothing about accounts.
+        if not password_reset_allowed(self.request, form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "Too many reset requests for this e-mail or from your network. Wait an hour and "
+                    "try again; a link already sent still works."
+                ),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -41,3 +43,67 @@ class KazakhByDefaultMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+def permissions_policy(**allowed: str) -> Callable[[_View], _View]:
+    """Allow browser features on one view's responses: ``@permissions_policy(camera="self")``.
+
+    Every other response gets ``settings.PERMISSIONS_POLICY`` (all features off). A value is the
+    allow-list as it appears in the header (``"self"``); names use underscores for hyphens.
+    """
+
+    def decorate(view: _View) -> _View:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            response = view(*args, **kwargs)
+            response.permissions_policy = {name.replace("_", "-"): value for name, value in allowed.items()}
+            return response
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def permissions_policy_header(overrides: dict[str, str] | None = None) -> str:
+    features = {**settings.PERMISSIONS_POLICY, **(overrides or {})}
+    return ", ".join(f"{name}=({allow})" for name, allow in features.items())
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response, and ``Cache-Control: private, no-store`` on every
+    response to a signed-in user.
+
+    Signed-in pages carry personal data (full IINs, marks, evidence) and school computers are
+    shared: neither the browser nor any cache between keeps them, and "back" after signing out
+    shows nothing. Uploaded files served by ``core.files.file_response`` already say ``private``
+    (the user's own browser may keep an evidence photo for an hour on a slow link) and keep it.
+    Runs after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = permissions_policy_header(getattr(response, "permissions_policy", None))
+        if self._authenticated(request):
+            cache_control = response.get("Cache-Control", "")
+            if "private" not in cache_control or "max-age=0" in cache_control or "no-cache" in cache_control:
+                response["Cache-Control"] = "private, no-store"
+                response.headers.pop("Expires", None)
+        return response
+
+    @staticmethod
+    def _authenticated(request: HttpRequest) -> bool:
+        # A bearer token (the API) or a signed-in session. Without a session cookie nobody is
+        # signed in, and the session is not read: public pages stay free of "Vary: Cookie".
+        if request.META.get("HTTP_AUTHORIZATION"):
+            return True
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return False
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from shamy.access.context import Actor, access_for
+from shamy.access.context import Access, Actor, access_for
 from shamy.access.models import Membership
 from shamy.access.roles import Role
 from shamy.core.db import kazakh_order
@@ -123,6 +123,15 @@ def cohort_schools(*, cohort: Cohort) -> list[CohortSchool]:
         .select_related("school__region", "school__district")
         .order_by("school__region__kato", kazakh_order("school__name_kk"), "id")
     )
+
+
+def calendar_school_ids(*, actor: Access | Actor, school_ids: list[int]) -> set[int]:
+    """Which of these schools' calendars (``attendance:school-calendar``) the actor may open: the
+    same rule "calendar" the calendar view checks, so a page never links to a calendar that would
+    answer 404. One query."""
+    if not school_ids:
+        return set()
+    return set(School.objects.restrict(actor, "calendar").filter(pk__in=school_ids).values_list("pk", flat=True))
 
 
 def school_search_for_cohort(*, actor: Actor, cohort: Cohort, query: str, limit: int = 20) -> list[School]:

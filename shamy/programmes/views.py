@@ -150,7 +150,11 @@ def cohort_detail(request: AuthedHttpRequest, cohort: Cohort) -> HttpResponse:
             by_school.setdefault(membership.school_id, []).append(membership)
         else:
             links.append(membership)
-    rows = [{"cohort_school": row, "people": by_school.get(row.school_id, [])} for row in schools]
+    calendars = selectors.calendar_school_ids(actor=request.access, school_ids=[row.school_id for row in schools])
+    rows = [
+        {"cohort_school": row, "people": by_school.get(row.school_id, []), "calendar": row.school_id in calendars}
+        for row in schools
+    ]
     return render(
         request,
         "programmes/cohort_detail.html",

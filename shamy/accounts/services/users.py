@@ -68,6 +68,25 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     return token
 
 
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every token of ``user`` still in use, because their password changed.
+
+    Called for every saved password change, whoever makes it (the reset link, the admin site,
+    ``manage.py changepassword``), by ``shamy.accounts.signals``: a leaked password can have
+    minted tokens, and a token must not outlive the password that guarded it. Each revocation is
+    audited. Returns how many were revoked.
+    """
+    now = timezone.now()
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        before = snapshot(token)
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=user, action="accounts.api_token.revoked_on_password_change", target=token, before=before)
+    return len(tokens)
+
+
 def api_token_authenticate(raw: str) -> User | None:
     """The active user behind a bearer token, or None. Records the last use at most once a minute."""
     if not raw.startswith(TOKEN_PREFIX):

@@ -13,6 +13,7 @@ from shamy.accounts.services.users import (
     api_token_authenticate,
     api_token_create,
     api_token_revoke,
+    api_tokens_revoke_all,
     user_set_language,
 )
 from shamy.audit.models import AuditEntry
@@ -25,6 +26,7 @@ AUDITED_SERVICES = {
     "user_set_language": "accounts.user.language_changed",
     "api_token_create": "accounts.api_token.created",
     "api_token_revoke": "accounts.api_token.revoked",
+    "api_tokens_revoke_all": "accounts.api_token.revoked_on_password_change",
 }
 # Reads a token; its "last used" stamp is bookkeeping, not a change anyone asked for.
 NOT_WRITES = {"api_token_authenticate"}
@@ -95,3 +97,16 @@ def test_api_token_revoke_of_someone_elses_token_is_refused(cast):
         api_token_revoke(actor=cast.aigerim, token=token)
     assert api_token_authenticate(raw) == cast.dana
     assert not AuditEntry.objects.filter(action=AUDITED_SERVICES["api_token_revoke"]).exists()
+
+
+def test_api_tokens_revoke_all_records_each_token_before_and_after(cast):
+    token, _raw = api_token_create(actor=cast.dana, name="nightly export")
+    api_token_create(actor=cast.kairat, name="someone else's")
+    assert api_tokens_revoke_all(user=cast.dana) == 1
+    entry = _only_entry(AUDITED_SERVICES["api_tokens_revoke_all"])
+    assert entry.actor == cast.dana
+    assert entry.before is not None and entry.before["revoked_at"] is None
+    assert entry.after is not None and entry.after["revoked_at"] is not None
+    assert entry.target_id == str(token.pk)
+    assert api_tokens_revoke_all(user=cast.dana) == 0  # nothing left: no second entry
+    assert AuditEntry.objects.filter(action=AUDITED_SERVICES["api_tokens_revoke_all"]).count() == 1

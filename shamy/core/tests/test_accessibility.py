@@ -9,7 +9,9 @@ page for what a screen reader and a keyboard need:
   ``aria-labelledby`` pointing at an element that exists);
 * every table has a caption (or an ``aria-label``) and header cells;
 * every image has an ``alt``; every link and button has a name;
-* no positive ``tabindex`` (it breaks the natural focus order) and no duplicate ``id``.
+* no positive ``tabindex`` (it breaks the natural focus order) and no duplicate ``id``;
+* no link leads to a refusal: every page link *and* every download it offers (calendars, exports,
+  PDFs, files) answers the persona who was shown it, never 403 or 404.
 
 Colour contrast and the visible focus ring are measured in a real browser (e2e/test_accessibility.py).
 """
@@ -30,9 +32,12 @@ pytestmark = pytest.mark.django_db
 FORM_CONTROLS = {"input", "select", "textarea"}
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-# Links that are downloads, not pages (their own tests check them).
+# Links that are downloads, not pages: not parsed, but each one is fetched once to check that the
+# persona who was shown it may open it.
 NOT_PAGES = ("export=", ".ics", ".csv", ".xlsx", ".pdf", ".png", ".svg", "/files/", "/download", "/media/", "/static/")
+NOT_CHECKED = ("/static/",)  # WhiteNoise's files: public, and not the app's to refuse
 MAX_PAGES_PER_PERSONA = 60
+MAX_DOWNLOADS_PER_PERSONA = 80
 
 
 @dataclass
@@ -147,6 +152,7 @@ def _crawl(client, language: str = "kk") -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     queue = deque(["/"])
     seen = {"/"}
+    downloads: dict[str, str] = {}  # download link -> the page that offered it
     while queue and len(found) < MAX_PAGES_PER_PERSONA:
         path = queue.popleft()
         response = client.get(path)
@@ -162,7 +168,11 @@ def _crawl(client, language: str = "kk") -> dict[str, list[str]]:
         for element in parser.elements:
             href = element.attrs.get("href", "") if element.tag == "a" else ""
             target, _ = urldefrag(href)
-            if not target.startswith("/") or target.startswith("//") or any(part in target for part in NOT_PAGES):
+            if not target.startswith("/") or target.startswith("//"):
+                continue
+            if any(part in target for part in NOT_PAGES):
+                if not any(part in target for part in NOT_CHECKED):
+                    downloads.setdefault(target.replace("&amp;", "&"), path)
                 continue
             if element.attrs.get("download") is not None or element.attrs.get("target") == "_blank":
                 continue
@@ -170,6 +180,10 @@ def _crawl(client, language: str = "kk") -> dict[str, list[str]]:
             if target not in seen:
                 seen.add(target)
                 queue.append(target)
+    for target, offered_on in sorted(downloads.items())[:MAX_DOWNLOADS_PER_PERSONA]:
+        status = client.get(target).status_code
+        if status not in (200, 301, 302):
+            found.setdefault(offered_on, []).append(f"offers {target}, which answers {status}")
     return found
 
 
@@ -225,3 +239,13 @@ def test_the_checker_finds_what_it_should():
       <a href="/x"><img src="y.png" alt="Home"></a><button aria-label="Close"></button>
       <table><caption>Schools</caption><tr><th scope="col">Name</th></tr></table></body></html>"""
     assert _problems(_parse(good), "kk") == []
+
+
+@pytest.mark.parametrize("persona", ["saule", "olzhas", "madina", "serik", "tomiris", "erbol"])
+def test_no_persona_is_shown_a_link_it_may_not_follow(client, programme_cast, persona):
+    # The personas above cover the page checks; every other persona is still shown only links,
+    # downloads included, that it may open (issue 12: calendars answered 404 for six roles).
+    client.force_login(getattr(programme_cast, persona))
+    pages = _crawl(client)
+    refused = {path: [p for p in problems if "answers" in p] for path, problems in pages.items()}
+    assert not {path: problems for path, problems in refused.items() if problems}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shamy.access.http import AuthedHttpRequest
+from shamy.core.middleware import permissions_policy
 from shamy.core.rules import checked
 from shamy.operators import forms, selectors, tickets
 from shamy.operators.models import Event
@@ -101,6 +102,7 @@ def event_detail(request: AuthedHttpRequest, event: Event) -> HttpResponse:
     return render(request, "operators/event_detail.html", context)
 
 
+@permissions_policy(camera="self")  # the QR reader; every other page keeps the camera off
 @checked(Event, "check-in", kwarg="event_id", name="event")
 def check_in(request: AuthedHttpRequest, event: Event) -> HttpResponse:
     query = request.GET.get("q", "")
