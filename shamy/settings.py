@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # serves the API docs' Swagger UI from its own static files (no CDN)
     "shamy.core",
+    "shamy.health",
     "shamy.accounts",
     "shamy.access",
     "shamy.audit",
@@ -86,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's "database is locked" first: a 503 page that
+    # keeps what was typed (shamy/core/middleware.py).
+    "shamy.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "shamy.urls"
@@ -168,6 +172,12 @@ TASKS = {
     }
 }
 
+# The task worker's heartbeat (shamy/health/tasks.py) runs this often; /readyz fails when the last
+# one is older than the maximum age. A worker busy with one long task holds the heartbeat back
+# too: keep the maximum above the longest task (a large import).
+TASK_WORKER_HEARTBEAT_SECONDS = env_int("TASK_WORKER_HEARTBEAT_SECONDS", 60)
+TASK_WORKER_HEARTBEAT_MAX_AGE = env_int("TASK_WORKER_HEARTBEAT_MAX_AGE", 600)
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -248,6 +258,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A failed CSRF check answers the site's own 403 page, in the reader's language.
+CSRF_FAILURE_VIEW = "shamy.core.views.csrf_failure"
+# Load balancers and orchestrators probe over plain HTTP: they get the answer, not a 301.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
