@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
 GEOJSON = Path(__file__).resolve().parent / "data" / "kz_regions.geojson"
 WIDTH = 800.0
 PADDING = 8.0
 
-ATTRIBUTION = (
+# Shown on every map and brief, so in the reader's language (the same text as the dashboard's).
+ATTRIBUTION = _(
     "Region boundaries: geokz by Alexander Rodionov (CC BY 4.0), based on the OCHA/HDX COD-AB for "
     "Kazakhstan. Simplified and relabelled."
 )
