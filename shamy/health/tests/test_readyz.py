@@ -61,7 +61,9 @@ def test_readyz_is_503_when_the_cache_cannot_be_reached(client, settings):
     assert body["checks"]["database"] == "ok"
 
 
-@pytest.mark.django_db
+# Not wrapped in a transaction: the worker closes a connection it finds inside one (as after a
+# crash), which would end the test's own connection on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_readyz_follows_the_task_worker_heartbeat(client, settings):
     settings.TASKS = DATABASE_TASKS
     settings.TASK_WORKER_HEARTBEAT_MAX_AGE = 300
