@@ -84,39 +84,40 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     request gets the same block swapped into the page's main area.
     """
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse(
-            {
-                "detail": _("The database is busy or unavailable. Try again in a few seconds."),
-                "code": "unavailable",
-            },
-            status=503,
-        )
+        detail = _("The database is busy or unavailable. Try again in a few seconds.")
+        response: HttpResponse = JsonResponse({"detail": detail, "code": "unavailable"}, status=503)
     else:
-        fields: list[tuple[str, str]] = []
-        had_files = False
-        if request.method == "POST":
-            try:
-                fields = [
-                    (name, value)
-                    for name, values in request.POST.lists()
-                    if name != "csrfmiddlewaretoken"
-                    for value in values
-                ]
-                had_files = bool(request.FILES)
-            except Exception:  # noqa: BLE001 (an unreadable body: nothing to keep, the page still helps)
-                fields = []
-        context = {
-            "fields": fields,
-            "had_files": had_files,
-            "resend": request.method == "POST",
-            "action": request.get_full_path(),
-            "retry_after": RETRY_AFTER_SECONDS,
-        }
-        htmx = request.headers.get("HX-Request") == "true"
-        response = _render_error(request, "core/_unavailable.html" if htmx else "503.html", 503, context)
-        if htmx:
-            # base.html's htmx-config lets a 503 be swapped; this puts it in the main area.
-            response["HX-Retarget"] = "#main"
-            response["HX-Reswap"] = "innerHTML"
+        response = _unavailable_page(request)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _unavailable_page(request: HttpRequest) -> HttpResponse:
+    fields, had_files = _typed_fields(request)
+    context = {
+        "fields": fields,
+        "had_files": had_files,
+        "resend": request.method == "POST",
+        "action": request.get_full_path(),
+        "retry_after": RETRY_AFTER_SECONDS,
+    }
+    htmx = request.headers.get("HX-Request") == "true"
+    response = _render_error(request, "core/_unavailable.html" if htmx else "503.html", 503, context)
+    if htmx:
+        # base.html's htmx-config lets a 503 be swapped; this puts it in the main area.
+        response["HX-Retarget"] = "#main"
+        response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def _typed_fields(request: HttpRequest) -> tuple[list[tuple[str, str]], bool]:
+    """A POST's fields (every value of each, CSRF token aside) and whether files came with it."""
+    if request.method != "POST":
+        return [], False
+    try:
+        fields = [
+            (name, value) for name, values in request.POST.lists() if name != "csrfmiddlewaretoken" for value in values
+        ]
+        return fields, bool(request.FILES)
+    except Exception:  # noqa: BLE001 (an unreadable body: nothing to keep, the page still helps)
+        return [], False
