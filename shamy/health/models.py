@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Heartbeat(models.Model):
     WEB = "web"
     WORKER = "worker"
 
-    name = models.CharField(_("name"), max_length=32, unique=True)
+    name = models.CharField(pgettext_lazy("of a thing", "name"), max_length=32, unique=True)
     beat_at = models.DateTimeField(_("last beat"))
 
     class Meta:
