@@ -114,8 +114,15 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+# How long a write waits for another writer's lock before the request answers 503 (keeping what
+# was typed): SQLite's busy timeout, PostgreSQL's lock_timeout. Without it PostgreSQL would wait
+# for ever, and the proxy's own timeout would drop the request and its form.
+DB_LOCK_TIMEOUT_SECONDS = env_int("DB_LOCK_TIMEOUT_SECONDS", 20)
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options.setdefault("options", f"-c lock_timeout={DB_LOCK_TIMEOUT_SECONDS}s")
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -126,7 +133,7 @@ else:
                 # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait on the
                 # busy timeout instead of failing with "database is locked" mid-transaction.
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": DB_LOCK_TIMEOUT_SECONDS,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
                     "PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.db import OperationalError, transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -105,3 +106,16 @@ def test_an_api_call_the_database_cannot_answer_gets_a_json_503(client, cast):
     assert response["Content-Type"].startswith("application/json")
     assert response["Retry-After"] == "10"
     assert response.json()["code"] == "unavailable"
+
+
+def test_a_writer_waits_a_bounded_time_for_a_lock_on_either_database():
+    # SQLite's busy timeout and PostgreSQL's lock_timeout: past it the request answers 503 with
+    # the form kept, instead of hanging until the proxy drops it.
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == settings.DB_LOCK_TIMEOUT_SECONDS * 1000
+        else:
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == f"{settings.DB_LOCK_TIMEOUT_SECONDS}s"
+    assert settings.DB_LOCK_TIMEOUT_SECONDS == 20
