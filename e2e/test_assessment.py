@@ -115,7 +115,7 @@ def test_full_chain_then_a_stranger_verifies_valid_then_revoked(chain_world, per
     card = teacher.get_by_test_id("certificate")
     expect(card).to_contain_text(certificate.number)
     with teacher.expect_download() as download_info:
-        card.get_by_role("link", name="PDF (kk)").click()
+        card.get_by_role("link", name=f"PDF ({translated(kk, 'Kazakh')})").click()
     pdf = tmp_path / "certificate.pdf"
     download_info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")

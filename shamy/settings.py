@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # serves the API docs' Swagger UI from its own static files (no CDN)
     "shamy.core",
+    "shamy.health",
     "shamy.accounts",
     "shamy.access",
     "shamy.audit",
@@ -96,6 +97,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's "database is locked" first: a 503 page that
+    # keeps what was typed (shamy/core/middleware.py).
+    "shamy.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "shamy.urls"
@@ -121,8 +125,15 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+# How long a write waits for another writer's lock before the request answers 503 (keeping what
+# was typed): SQLite's busy timeout, PostgreSQL's lock_timeout. Without it PostgreSQL would wait
+# for ever, and the proxy's own timeout would drop the request and its form.
+DB_LOCK_TIMEOUT_SECONDS = env_int("DB_LOCK_TIMEOUT_SECONDS", 20)
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options.setdefault("options", f"-c lock_timeout={DB_LOCK_TIMEOUT_SECONDS}s")
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -133,7 +144,7 @@ else:
                 # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait on the
                 # busy timeout instead of failing with "database is locked" mid-transaction.
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": DB_LOCK_TIMEOUT_SECONDS,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
                     "PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
@@ -178,6 +189,12 @@ TASKS = {
         ),
     }
 }
+
+# The task worker's heartbeat (shamy/health/tasks.py) runs this often; /readyz fails when the last
+# one is older than the maximum age. A worker busy with one long task holds the heartbeat back
+# too: keep the maximum above the longest task (a large import).
+TASK_WORKER_HEARTBEAT_SECONDS = env_int("TASK_WORKER_HEARTBEAT_SECONDS", 60)
+TASK_WORKER_HEARTBEAT_MAX_AGE = env_int("TASK_WORKER_HEARTBEAT_MAX_AGE", 600)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -316,6 +333,10 @@ PERMISSIONS_POLICY = {
     "usb": "",
 }
 SESSION_COOKIE_HTTPONLY = True
+# A failed CSRF check answers the site's own 403 page, in the reader's language.
+CSRF_FAILURE_VIEW = "shamy.core.views.csrf_failure"
+# Load balancers and orchestrators probe over plain HTTP: they get the answer, not a 301.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

@@ -8,7 +8,7 @@ from shamy.api.urls import api
 
 urlpatterns = [
     path("", include("shamy.home.urls")),
-    path("", include("shamy.core.urls")),
+    path("", include("shamy.health.urls")),
     path("accounts/", include("shamy.accounts.urls")),
     path("registry/", include("shamy.registry.urls")),
     path("audit/", include("shamy.audit.urls")),
@@ -28,6 +28,12 @@ urlpatterns = [
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in the site's layout and the reader's language (shamy/core/views.py).
+handler400 = "shamy.core.views.bad_request"
+handler403 = "shamy.core.views.permission_denied"
+handler404 = "shamy.core.views.page_not_found"
+handler500 = "shamy.core.views.server_error"
 
 if settings.SHAMY_BENCH:
     urlpatterns.append(path("bench/", include("shamy.home.bench_urls")))

@@ -289,7 +289,7 @@ def about_indicator(indicator: Indicator, year: int, reference_year: int) -> lis
         licence = str(trends.LICENCE)
         definition = str(trends.DEFINITION)
     else:
-        source = indicator.source
+        source = indicator.source_text
         if basis == "imported":
             licence = _("as published by the source named")
         else:

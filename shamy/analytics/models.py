@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shamy.analytics.sources import source_text
 from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
 from shamy.registry.models import District, Region, School
@@ -63,6 +64,10 @@ class Indicator(models.Model):
     @property
     def definition_text(self) -> str:
         return localized(self.definition)
+
+    @property
+    def source_text(self) -> str:
+        return source_text(self.source)
 
 
 class Level(models.TextChoices):
@@ -199,6 +204,10 @@ class Target(models.Model):
     @property
     def label(self) -> str:
         return localized(self.name) or self.code
+
+    @property
+    def source_text(self) -> str:
+        return source_text(self.source)
 
 
 class AnalyticsSettings(models.Model):

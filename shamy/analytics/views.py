@@ -187,8 +187,10 @@ def region_detail(request: AuthedHttpRequest, region: Region) -> HttpResponse:
         ),
         "filters": filters,
         "query": query.urlencode(),
+        # Districts link to their schools only for those who may browse the registry.
+        "schools_link": request.access.registry.any,
     }
-    key = _html_key(scope, request, filters, "region", str(region.pk))
+    key = _html_key(scope, request, filters, "region", str(region.pk), str(context["schools_link"]))
     panels = cache.get(key)
     if panels is None:
         export_query = query.copy()
@@ -367,10 +369,6 @@ def gaps(request: AuthedHttpRequest) -> HttpResponse:
     sort = sort if sort in GAP_SORTS else "parity"
     ranked = largest_gaps(scope=scope, filters=filters, indicators=chosen or indicators, sort=sort)
     page = Paginator(ranked, GAPS_PER_PAGE).get_page(request.GET.get("page"))
-    query = QueryDict(mutable=True)
-    for name, value in (("year", filters.year), ("programme", filters.programme), ("indicator", code), ("sort", sort)):
-        if value:
-            query[name] = str(value)
     form = GapsFilterForm(
         indicators=indicators,
         programmes=programmes,
@@ -379,17 +377,19 @@ def gaps(request: AuthedHttpRequest) -> HttpResponse:
         sort=sort,
         programme_required=bool(scope.programme_ids),
     )
-    context = {
-        "form": form,
-        "page": page,
-        "start": page.start_index(),
-        "query": query.urlencode(),
-        "filters": filters,
-        "sort": sort,
-        "scope": scope,
-        "threshold": threshold(),
-    }
+    context = {"form": form, "page": page, "start": page.start_index(), "filters": filters, "sort": sort}
+    context |= {"query": _gaps_query(filters, code, sort), "scope": scope, "threshold": threshold()}
     return render(request, "analytics/gaps.html", context)
+
+
+def _gaps_query(filters: Filters, indicator: str, sort: str) -> str:
+    """The gaps page's filters as a query string, for the pagination links."""
+    query = QueryDict(mutable=True)
+    for name, value in (("year", filters.year), ("programme", filters.programme), ("indicator", indicator)):
+        if value:
+            query[name] = str(value)
+    query["sort"] = sort
+    return query.urlencode()
 
 
 @vary_on_headers("HX-Request")

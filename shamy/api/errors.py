@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from shamy.core.views import RETRY_AFTER_SECONDS
 
 
 class ErrorOut(Schema):
@@ -58,13 +61,23 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return _error(api, request, exc.status_code, "error", str(exc))
 
+    def unavailable(request: HttpRequest, exc: Any) -> HttpResponse:
+        # "database is locked" (SQLite past its busy timeout) or a lost connection: the request
+        # may simply be sent again, which Retry-After says.
+        response = _error(
+            api, request, 503, "unavailable", _("The database is busy or unavailable. Try again in a few seconds.")
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     api.add_exception_handler(AuthenticationError, not_authenticated)
     api.add_exception_handler(AuthorizationError, forbidden)
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(ValidationError, invalid)
     api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(OperationalError, unavailable)
 
 
 # Documented on every authenticated operation so the OpenAPI schema shows the error shape.
-ERROR_RESPONSES: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
+ERROR_RESPONSES: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut, 503: ErrorOut}

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from shamy.core.views import database_unavailable
+
+logger = logging.getLogger(__name__)
 
 
 class UserLanguageMiddleware:
@@ -107,3 +113,24 @@ class SecurityHeadersMiddleware:
             return False
         user = getattr(request, "user", None)
         return bool(user is not None and user.is_authenticated)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view failing on a locked or unreachable database answers 503, keeping what was typed.
+
+    ``OperationalError`` is what SQLite raises after its busy timeout ("database is locked") and
+    what PostgreSQL raises for a lost connection or a lock timeout: a moment of unavailability,
+    not a bug. Errors raised outside a view reach ``handler500``, which does the same.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError):
+            return None
+        logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exception)
+        return database_unavailable(request)

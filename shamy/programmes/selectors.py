@@ -134,6 +134,25 @@ def calendar_school_ids(*, actor: Access | Actor, school_ids: list[int]) -> set[
     return set(School.objects.restrict(actor, "calendar").filter(pk__in=school_ids).values_list("pk", flat=True))
 
 
+def cohort_school_rows(*, access: Access, cohort: Cohort, people: list[Any]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The cohort page's rows: each cohort school with its people and whether the viewer may open
+    its calendar; and the people attached to no school (link facilitators)."""
+    schools = cohort_schools(cohort=cohort)
+    by_school: dict[int, list[Any]] = {}
+    links = []
+    for membership in people:
+        if membership.school_id:
+            by_school.setdefault(membership.school_id, []).append(membership)
+        else:
+            links.append(membership)
+    calendars = calendar_school_ids(actor=access, school_ids=[row.school_id for row in schools])
+    rows = [
+        {"cohort_school": row, "people": by_school.get(row.school_id, []), "calendar": row.school_id in calendars}
+        for row in schools
+    ]
+    return rows, links
+
+
 def school_search_for_cohort(*, actor: Actor, cohort: Cohort, query: str, limit: int = 20) -> list[School]:
     """Registry schools matching a name (Kazakh/Russian, case-insensitive), BIN or KATO code
     that are not yet in the cohort (rule "enrol": coordinators search the whole registry)."""

@@ -137,24 +137,12 @@ def stage_create(request: AuthedHttpRequest, programme: Programme) -> HttpRespon
 
 @checked(Cohort, kwarg="cohort_id", shape=selectors.with_programme)
 def cohort_detail(request: AuthedHttpRequest, cohort: Cohort) -> HttpResponse:
-    schools = selectors.cohort_schools(cohort=cohort)
     people = (
         selectors.cohort_people(actor=request.user, cohort=cohort)
         if can_view_cohort_people(request.user, cohort)
         else []
     )
-    by_school: dict[int, list[object]] = {}
-    links = []
-    for membership in people:
-        if membership.school_id:
-            by_school.setdefault(membership.school_id, []).append(membership)
-        else:
-            links.append(membership)
-    calendars = selectors.calendar_school_ids(actor=request.access, school_ids=[row.school_id for row in schools])
-    rows = [
-        {"cohort_school": row, "people": by_school.get(row.school_id, []), "calendar": row.school_id in calendars}
-        for row in schools
-    ]
+    rows, links = selectors.cohort_school_rows(access=request.access, cohort=cohort, people=list(people))
     return render(
         request,
         "programmes/cohort_detail.html",

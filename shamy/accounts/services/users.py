@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shamy.accounts.models import ApiToken, User
 from shamy.audit.services.entries import audit_record, snapshot
+from shamy.core.db import short_lock_wait
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "shamy_"  # noqa: S105 (a public prefix, not a secret)
+# How long recording a token's last use may wait for another writer's lock before it is skipped.
+TOKEN_TOUCH_LOCK_WAIT_SECONDS = 0.25
 
 
 @transaction.atomic
@@ -96,5 +102,19 @@ def api_token_authenticate(raw: str) -> User | None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        _token_touch(token, now)
     return token.user
+
+
+def _token_touch(token: ApiToken, now: datetime.datetime) -> None:
+    """Record when a token was last used, best effort: a read never fails or waits for this.
+
+    Under another writer's lock the update gives up after a fraction of a second and is skipped
+    (the next call a minute later tries again); its own savepoint keeps a surrounding transaction
+    usable on PostgreSQL.
+    """
+    try:
+        with short_lock_wait(TOKEN_TOUCH_LOCK_WAIT_SECONDS), transaction.atomic():
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    except DatabaseError:
+        logger.info("Token %s: last use not recorded (database busy)", token.pk)

@@ -104,7 +104,16 @@ def test_audit_page_shows_changed_fields(client, cast):
     _entries(cast)
     page = _client(client, cast, "aigerim").get(reverse("audit:entry-list")).content.decode()
     assert "registry.school.updated" in page
-    assert "<code>pupils</code>: 40 → 46" in page
+    assert "<code>pupils</code>: <code>40</code> → <code>46</code>" in page
+
+
+def test_audit_page_names_an_entry_without_a_person_in_the_readers_language(client, cast):
+    from shamy.audit.services.entries import audit_record
+
+    audit_record(actor=None, action="registry.demo.loaded", target=None)
+    page = _client(client, cast, "aigerim").get(reverse("audit:entry-list")).content.decode()
+    assert "Жүйе (автоматты түрде)" in page  # aigerim reads Kazakh
+    assert ">system<" not in page
 
 
 def test_audit_page_htmx_request_returns_only_the_rows(client, cast):

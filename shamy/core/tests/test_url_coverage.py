@@ -19,7 +19,8 @@ it to a matrix; nothing needs registering here.
 Exempt, and only these:
 
 * Django's admin (``admin:*``), for operators, outside the product's permission model;
-* the JavaScript translation catalogue and ``/healthz``: public by design;
+* the JavaScript translation catalogue: public by design (``/healthz`` and ``/readyz`` are
+  listed by ``shamy/health/tests``);
 * the JSON API's names, listed in ``API_URL_NAMES``: token-authenticated and covered by
   ``shamy/api/tests/test_api.py``;
 * the public sign-in, sign-out and password-reset pages, listed in ``PUBLIC_ACCOUNT_URL_NAMES``
@@ -46,7 +47,7 @@ SHAMY_DIR = Path(shamy.__file__).resolve().parent
 REPOSITORY_DIR = SHAMY_DIR.parent
 
 EXEMPT_NAMESPACES = frozenset({"admin"})
-PUBLIC_URL_NAMES = frozenset({"javascript-catalog", "core:healthz"})
+PUBLIC_URL_NAMES = frozenset({"javascript-catalog"})
 API_URL_NAMES = frozenset(
     {
         "api:api-root",

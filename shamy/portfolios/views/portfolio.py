@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shamy.access.http import AuthedHttpRequest
-from shamy.core.rules import allowed, checked, requires
+from shamy.core.rules import allowed, checked, require, requires
 from shamy.portfolios import export, permissions, quotes, selectors
 from shamy.portfolios.forms import SectionForm
 from shamy.portfolios.models import DevelopmentProject, Draft, Portfolio, PortfolioSection
@@ -138,9 +138,10 @@ def _insert(
 def section_edit(request: AuthedHttpRequest, section: PortfolioSection) -> HttpResponse:
     key, project = f"section:{section.pk}", section.portfolio.project
     if not allowed(request.access, section, "edit"):
-        if section.portfolio.is_submitted and allowed(request.access, project, "edit"):
+        require(request.access, project, "edit")  # 403 for whoever may not edit the project at all
+        if section.portfolio.is_submitted:
             return _locked(request, section)
-        raise PermissionDenied
+        require(request.access, section, "edit")  # 403
     if request.method == "POST" and request.POST.get("discard") == "1":
         draft_services.draft_discard(actor=request.user, key=key)
         return redirect("portfolios:section-edit", section.pk)
@@ -149,15 +150,9 @@ def section_edit(request: AuthedHttpRequest, section: PortfolioSection) -> HttpR
         return _insert(request, section, key, project, evidence)
     form, restored = _section_form(request, section, key, evidence)
     if request.method == "POST" and form.is_valid():
-        try:
-            portfolio_services.section_save(actor=request.user, section=section, **form.cleaned_data)
-        except portfolio_services.SectionConflict as conflict:
-            return _conflict(request, conflict, form, project, key, evidence)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The section has been saved."))
-            return redirect(reverse("portfolios:portfolio-detail", args=[project.pk]) + f"#section-{section.pk}")
+        saved = _section_save(request, form, section, key, evidence)
+        if saved is not None:
+            return saved
     context = {
         "form": form,
         "section": section,
@@ -167,6 +162,22 @@ def section_edit(request: AuthedHttpRequest, section: PortfolioSection) -> HttpR
         "sources": selectors.section_sources(project=project),
     }
     return render(request, "portfolios/section_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _section_save(
+    request: AuthedHttpRequest, form: Any, section: PortfolioSection, key: str, evidence: Any
+) -> HttpResponse | None:
+    """Save a valid section form: the redirect, the conflict page, or ``None`` with the form's errors."""
+    project = section.portfolio.project
+    try:
+        portfolio_services.section_save(actor=request.user, section=section, **form.cleaned_data)
+    except portfolio_services.SectionConflict as conflict:
+        return _conflict(request, conflict, form, project, key, evidence)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    messages.success(request, _("The section has been saved."))
+    return redirect(reverse("portfolios:portfolio-detail", args=[project.pk]) + f"#section-{section.pk}")
 
 
 @require_POST

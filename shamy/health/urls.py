@@ -1,8 +1,9 @@
 from django.urls import path
 
-from shamy.core import views
+from shamy.health import views
 
-app_name = "core"
+app_name = "health"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]

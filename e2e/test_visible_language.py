@@ -1,0 +1,154 @@
+"""No English on a Kazakh or Russian page (issue 11, point 6).
+
+Every demo persona signs in, switches to Kazakh and then Russian, and walks every page of its menu
+(and its start and profile pages). On each, the text a reader sees (``innerText`` of the page,
+plus placeholders) is split into words; a word in Latin letters that is not a code (all capitals:
+PDF, KATO, PISA), a number, an address or a name on the allow-list below is a leak, reported
+with the page, the language and the sentence around it.
+
+Text a page marks as not in its language is not counted, because it is marked: codes
+(``<code>``, ``<kbd>``, ``<samp>``), ``translate="no"``, and elements whose ``lang`` differs from
+the page's (a commons item written in English, the English column of a three-language table).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page
+
+from e2e.world import sign_in
+from shamy.accounts.models import User
+from shamy.programmes.demo import PROGRAMME_DEMO_LOGINS
+from shamy.registry.demo.loader import DEMO_LOGINS, DEMO_PASSWORD
+
+# Proper names and product names written in Latin letters in every language, and the language
+# codes (kk, ru, en) where a code is what is meant.
+ALLOWED = {
+    "English",  # the language switcher names each language in itself (its endonym)
+    "kk",
+    "ru",
+    "en",
+    "Atom",  # the feed format
+    "Windows",  # "Windows-1251", an encoding's name
+    "Shamy",
+    "HertsCam",
+    "Moodle",
+    "Mahara",
+    "DHIS2",
+    "Open",
+    "Badges",  # "Open Badges", the standard's name
+    "Excel",
+    "CSV",
+    "XLSX",
+    "geokz",
+    "Alexander",
+    "Rodionov",
+    "OCHA",
+    "HDX",
+    "COD-AB",
+    "CC",
+    "BY",
+    "iCalendar",
+    "Google",
+    "Outlook",
+    "Swagger",
+    "Bearer",
+    "JSON",
+    "OpenAPI",
+    "GeoJSON",
+    "QR",
+    "eddsa-rdfc-2022",
+    "Ed25519",
+}
+
+# Whole names whose words are not English prose: a licence's title, a term glossed in brackets.
+ALLOWED_PHRASES = (
+    "Open Data Commons Public Domain Dedication and License",
+    "(soft skills)",
+)
+
+TEXT_JS = """
+() => {
+  const lang = document.documentElement.lang;
+  for (const el of document.querySelectorAll('code, kbd, samp, [translate=no], body [lang]')) {
+    if (el.matches('[lang]') && el.getAttribute('lang') === lang) continue;
+    el.textContent = ' ';  // the page is left right after: blanking what is marked is harmless
+  }
+  const texts = [document.body.innerText];
+  for (const el of document.querySelectorAll('[placeholder]')) texts.push(el.getAttribute('placeholder'));
+  return texts.join('\\n');
+}
+"""
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+SKIP_TOKEN = re.compile(r"\S*(@|://|www\.|\.kz|\.org|\.com|/)\S*|\.[a-z]+\b")  # e-mails, addresses, paths, .ics
+
+
+def english_words(text: str) -> list[str]:
+    """Lines holding Latin-letter words that are neither codes nor allowed names."""
+    found = []
+    for line in text.splitlines():
+        cleaned = line
+        for phrase in ALLOWED_PHRASES:
+            cleaned = cleaned.replace(phrase, " ")
+        cleaned = SKIP_TOKEN.sub(" ", cleaned)
+        words = [word for word in WORD.findall(cleaned) if word not in ALLOWED and not word.isupper() and len(word) > 1]
+        if words:
+            found.append(f"{', '.join(words)}  ← {line.strip()[:120]!r}")
+    return found
+
+
+def test_the_leak_finder_finds_english_and_passes_names_and_codes():
+    assert english_words("Мектептер тізімі · KATO 191010 · PDF · analyst@demo.shamy.kz") == []
+    assert english_words("Шекаралар: geokz, Alexander Rodionov (CC BY 4.0)") == []
+    assert english_words("Күнтізбеме қосу (.ics) · Икемді дағдылар (soft skills)") == []
+    assert english_words("Барлығы 12\nVersion *") == ["Version  ← 'Version *'"]
+    assert english_words("Source: Shamy registry") == ["Source, registry  ← 'Source: Shamy registry'"]
+
+
+@pytest.fixture
+def demo(transactional_db) -> list[str]:
+    from django.core.management import call_command
+
+    from shamy.analytics.testing import seed_indicators
+
+    seed_indicators()  # data migrations' rows are flushed by earlier transactional tests
+    call_command("seed_demo", scale=0.05, verbosity=0)  # the programme demo needs four big rural schools
+    call_command("seed_demo_programmes", verbosity=0)
+    call_command("seed_demo_portfolios", verbosity=0)
+    call_command("seed_demo_assessment", verbosity=0)
+    emails = [login.email for login in DEMO_LOGINS] + [login.email for login in PROGRAMME_DEMO_LOGINS]
+    present = set(User.objects.filter(email__in=emails, is_active=True).values_list("email", flat=True))
+    assert len(present) >= 8, present  # the walk proves nothing without the personas
+    return [email for email in emails if email in present]
+
+
+def _menu(page: Page) -> list[str]:
+    paths = page.eval_on_selector_all(".site-nav a[href^='/']", "links => links.map(a => a.getAttribute('href'))")
+    return list(dict.fromkeys(["/", "/accounts/profile/", *paths]))
+
+
+def test_kazakh_and_russian_pages_show_no_english(page: Page, demo: list[str]):
+    leaks: dict[str, list[str]] = {}
+    visited = 0
+    for email in demo:
+        for language in ("kk", "ru"):
+            User.objects.filter(email=email).update(language=language)
+            page.context.clear_cookies()
+            sign_in(page, email, DEMO_PASSWORD)
+            for path in _menu(page):
+                response = page.goto(path)
+                assert response is not None and response.status == 200, (
+                    f"{email} {path}: {response and response.status}"
+                )
+                assert page.evaluate("document.documentElement.lang") == language
+                visited += 1
+                found = english_words(page.evaluate(TEXT_JS))
+                if found:
+                    leaks[f"{language} {email} {path}"] = found
+    assert visited >= 40, visited
+    assert not leaks, "English on kk/ru pages:\n" + "\n".join(
+        f"{where}:\n  " + "\n  ".join(lines) for where, lines in leaks.items()
+    )

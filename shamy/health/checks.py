@@ -1,0 +1,139 @@
+"""What ``/healthz`` and ``/readyz`` look at.
+
+Each check returns ``None`` when all is well, else a ``Problem``: a stable code for machines and a
+sentence for the operator (English, like the logs: these endpoints are read by load balancers,
+orchestrators and operators, not by the platform's users).
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, ProgrammingError, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db.backend import DatabaseBackend
+
+from shamy.core.db import is_lock_error, short_lock_wait
+from shamy.health.models import Heartbeat
+from shamy.health.tasks import heartbeat_queue_if_missing
+
+# A probe answers within a few seconds: it does not queue behind a long write like a form does.
+LOCK_WAIT_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    detail: str
+
+
+def sqlite_file(name: str) -> Path | None:
+    """The file an SQLite database NAME points to, or None for an in-memory database."""
+    if name == ":memory:" or not name:
+        return None
+    if name.startswith("file:"):
+        parts = urlsplit(name)
+        if "mode=memory" in parts.query or parts.path in {"", ":memory:"}:
+            return None
+        return Path(unquote(parts.path))
+    return Path(name)
+
+
+def database_problem(using: str = DEFAULT_DB_ALIAS) -> Problem | None:
+    """Can the platform read and write a real table (the heartbeats) and commit, without waiting
+    more than a moment for a lock?
+
+    A missing SQLite file is reported, never created: connecting to it would make a new empty
+    database that every later request would then use.
+    """
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        path = sqlite_file(str(connection.settings_dict["NAME"]))
+        if path is not None and not path.is_file():
+            return Problem("missing", f"The SQLite database file {path} does not exist.")
+    try:
+        now = timezone.now()
+        with short_lock_wait(LOCK_WAIT_SECONDS, using), transaction.atomic(using=using):
+            beats = Heartbeat.objects.using(using)
+            if not beats.filter(name=Heartbeat.WEB).update(beat_at=now):
+                beats.create(name=Heartbeat.WEB, beat_at=now)
+    except OperationalError as error:
+        if is_lock_error(error):
+            return Problem("locked", f"Writes wait more than {LOCK_WAIT_SECONDS:g} s for a lock: {error}")
+        if "no such table" in str(error):
+            return Problem("not_migrated", f"A table is missing (migrations not applied?): {error}")
+        return Problem("unreachable", f"The database cannot be reached: {error}")
+    except ProgrammingError as error:
+        return Problem("not_migrated", f"A table is missing (migrations not applied?): {error}")
+    except DatabaseError as error:
+        return Problem("error", f"The database refused the check: {error}")
+    return None
+
+
+def migrations_problem(using: str = DEFAULT_DB_ALIAS) -> Problem | None:
+    """Every migration of the code is applied to the database (nothing left for ``migrate``)."""
+    try:
+        executor = MigrationExecutor(connections[using])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        return Problem("unreachable", f"The migration table cannot be read: {error}")
+    if not plan:
+        return None
+    names = [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+    shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+    return Problem("pending", f"{len(names)} migration(s) not applied: {shown}")
+
+
+def cache_problem() -> Problem | None:
+    """The cache stores and returns a value (with the database cache: its table exists)."""
+    key = f"health:readyz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "ok", timeout=30)
+        answer = cache.get(key)
+        cache.delete(key)
+    except Exception as error:  # noqa: BLE001 (any backend's failure means "not reachable")
+        return Problem("unreachable", f"The cache cannot be reached: {error}")
+    if answer != "ok":
+        return Problem("unreachable", "The cache did not return the value just stored.")
+    return None
+
+
+def worker_expected() -> bool:
+    """Tasks wait for a worker only with the database backend (immediate tasks run in the request)."""
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
+
+
+def worker_problem() -> Problem | None:
+    """A task worker has run the heartbeat task recently.
+
+    The heartbeat is a task on the same queue as the real work, so it is only fresh while a
+    worker takes tasks off the queue: a stopped worker, a worker that cannot reach the database,
+    and a queue stuck behind a long task all make it old. If no heartbeat task is waiting (first
+    start, or the chain was broken), one is queued here.
+    """
+    if not worker_expected():
+        return None
+    try:
+        beat = Heartbeat.objects.filter(name=Heartbeat.WORKER).first()
+        heartbeat_queue_if_missing(count_running=True, delay=False)
+    except DatabaseError as error:
+        return Problem("unreachable", f"The heartbeat cannot be read: {error}")
+    max_age = datetime.timedelta(seconds=settings.TASK_WORKER_HEARTBEAT_MAX_AGE)
+    if beat is None:
+        return Problem("no_heartbeat", "No task worker has run a heartbeat yet: is `manage.py db_worker` running?")
+    age = timezone.now() - beat.beat_at
+    if age > max_age:
+        return Problem(
+            "stale",
+            f"The task worker's last heartbeat is {int(age.total_seconds())} s old "
+            f"(at most {settings.TASK_WORKER_HEARTBEAT_MAX_AGE} s): no worker is taking tasks off the queue.",
+        )
+    return None
