@@ -233,10 +233,14 @@ def suppress_rates(by_region: list[RateRow], by_school: list[RateRow], minimum: 
             row.hidden = (table, index, "present") in hidden
 
 
+def _held(rows: QuerySet[Attendance]) -> QuerySet[Attendance]:
+    """Rows of gatherings that count: not cancelled and already started. A mark on a gathering
+    still ahead (given by mistake) counts for no hours and no rate until it takes place."""
+    return rows.filter(gathering__cancelled_at__isnull=True, gathering__starts_at__lte=timezone.now())
+
+
 def _marked(programme: Programme, until: datetime.datetime | None) -> QuerySet[Attendance]:
-    rows = Attendance.objects.filter(gathering__programme=programme, gathering__cancelled_at__isnull=True).exclude(
-        status=""
-    )
+    rows = _held(Attendance.objects.filter(gathering__programme=programme)).exclude(status="")
     if until is not None:
         rows = rows.filter(gathering__starts_at__lte=until)
     return rows
@@ -326,9 +330,9 @@ class HoursRow:
 def participation_hours(*, programme: Programme, school_ids: list[int] | None = None) -> list[HoursRow]:
     """Hours per person in a programme: the sum of the durations of the gatherings they
     attended (present or late), computed in the database in one query. Cancelled gatherings
-    count for nothing."""
+    and gatherings still ahead count for nothing."""
 
-    rows = Attendance.objects.filter(gathering__programme=programme, gathering__cancelled_at__isnull=True)
+    rows = _held(Attendance.objects.filter(gathering__programme=programme))
     if school_ids is not None:
         rows = rows.filter(school_id__in=school_ids)
     grouped = (
@@ -356,9 +360,9 @@ def participation_hours(*, programme: Programme, school_ids: list[int] | None = 
 
 
 def person_hours(*, person_id: int, programme: Programme | None = None) -> float:
-    """One person's participation hours (present or late) at gatherings not cancelled, summed
-    in the database."""
-    rows = Attendance.objects.filter(person_id=person_id, status__in=ATTENDED, gathering__cancelled_at__isnull=True)
+    """One person's participation hours (present or late) at gatherings held and not cancelled,
+    summed in the database."""
+    rows = _held(Attendance.objects.filter(person_id=person_id, status__in=ATTENDED))
     if programme is not None:
         rows = rows.filter(gathering__programme=programme)
     duration = rows.aggregate(total=Sum(_DURATION))["total"] or datetime.timedelta(0)

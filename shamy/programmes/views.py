@@ -58,6 +58,7 @@ def programme_create(request: AuthedHttpRequest) -> HttpResponse:
                 ends_on=data["ends_on"],
                 coordinator_email=data["coordinator_email"],
                 base_url=_base_url(request),
+                marking_opens_minutes=data["marking_opens_minutes"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -12,7 +12,7 @@ from shamy.access.context import access_for
 from shamy.access.roles import Role
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
-from shamy.programmes.models import Cohort, Programme, ProgrammeStatus
+from shamy.programmes.models import DEFAULT_MARKING_OPENS_MINUTES, Cohort, Programme, ProgrammeStatus
 from shamy.programmes.services.enrolment import invitation_create_unchecked
 
 
@@ -28,6 +28,7 @@ def programme_create(
     ends_on: datetime.date,
     coordinator_email: str,
     base_url: str | None = None,
+    marking_opens_minutes: int = DEFAULT_MARKING_OPENS_MINUTES,
 ) -> Programme:
     """Create a programme and invite its first coordinator by e-mail.
 
@@ -43,6 +44,7 @@ def programme_create(
         country=country,
         starts_on=starts_on,
         ends_on=ends_on,
+        marking_opens_minutes=marking_opens_minutes,
     )
     programme.full_clean()
     programme.save()

@@ -150,6 +150,18 @@ MATRIX = [
         expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1),
     ),
     Row(
+        "attendance:attendance-mark-everyone",
+        lambda c, s: reverse("attendance:attendance-mark-everyone", args=[s.session_a1.pk]),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1, ok=302),
+        method="post",
+    ),
+    # The confirm page of "clear the marks and cancel": those who manage the gathering.
+    Row(
+        "attendance:gathering-clear-cancel",
+        lambda c, s: reverse("attendance:gathering-clear-cancel", args=[s.session_a1.pk]),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1),
+    ),
+    Row(
         "attendance:attendance-mark",
         lambda c, s: reverse("attendance:attendance-mark", args=[s.attendance_talgat.pk]),
         expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1, ok=302),
