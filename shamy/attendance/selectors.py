@@ -26,14 +26,16 @@ from shamy.attendance.models import (
 )
 from shamy.core.suppression import complete
 from shamy.programmes.models import Cohort, Programme
-from shamy.registry.models import Person, Region, School
+from shamy.registry.models import District, Person, Region, School
 
 _DURATION = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
 
 
 def gathering_page(gatherings: QuerySet[Gathering]) -> QuerySet[Gathering]:
     """What a gathering's pages show with it (the ``shape`` of ``@checked``)."""
-    return gatherings.select_related("programme", "cohort", "school", "region", "series").prefetch_related("leads")
+    return gatherings.select_related("programme", "cohort", "school__district", "region", "series").prefetch_related(
+        "leads"
+    )
 
 
 def attendance_page(rows: QuerySet[Attendance]) -> QuerySet[Attendance]:
@@ -87,7 +89,7 @@ def _with_counts(gatherings: QuerySet[Gathering]) -> QuerySet[Gathering]:
         expected_count=Count("attendances", distinct=True),
         attended_count=Count("attendances", filter=Q(attendances__status__in=ATTENDED), distinct=True),
         marked_count=Count("attendances", filter=~Q(attendances__status=""), distinct=True),
-    ).select_related("school", "region", "cohort", "programme")
+    ).select_related("school__district", "region", "cohort", "programme")
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def my_gatherings(*, actor: Actor) -> QuerySet[Gathering]:
 def attendance_rows(*, gathering: Gathering) -> QuerySet[Attendance]:
     return (
         Attendance.objects.filter(gathering=gathering)
-        .select_related("person", "school")
+        .select_related("person", "school__district")
         .order_by("person__surname", "person__given_name", "id")
     )
 
@@ -179,6 +181,7 @@ class RateRow:
     people: int = 0  # distinct people marked
     region: int | None = None  # a school row's region
     hidden: bool = False  # suppressed for those who see aggregates only (see suppress_rates)
+    district: str = ""  # a school row's district: two schools of one name are told apart
 
     @property
     def marked(self) -> int:
@@ -246,12 +249,31 @@ def _marked(programme: Programme, until: datetime.datetime | None) -> QuerySet[A
     return rows
 
 
+_DISTRICT_NAMES = ("school__district__name_kk", "school__district__name_ru", "school__district__name_en")
+
+
+def _district_name(row: dict[str, Any]) -> str:
+    """The localized name of the district of a grouped row's school ("" without one)."""
+    return District(
+        name_kk=row["school__district__name_kk"] or "",
+        name_ru=row["school__district__name_ru"] or "",
+        name_en=row["school__district__name_en"] or "",
+    ).name
+
+
 def attendance_rates_by_school(*, programme: Programme, until: datetime.datetime | None = None) -> list[RateRow]:
     """Attendance by the school people take part for: one grouped query."""
 
     grouped = (
         _marked(programme, until)
-        .values("school_id", "school__name_kk", "school__name_ru", "school__region__kato", "school__region_id")
+        .values(
+            "school_id",
+            "school__name_kk",
+            "school__name_ru",
+            "school__region__kato",
+            "school__region_id",
+            *_DISTRICT_NAMES,
+        )
         .annotate(
             people=Count("person_id", distinct=True),
             present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
@@ -278,6 +300,7 @@ def attendance_rates_by_school(*, programme: Programme, until: datetime.datetime
                 row["absent"],
                 people=row["people"],
                 region=row["school__region_id"],
+                district=_district_name(row),
             )
         )
     return rows
@@ -325,6 +348,7 @@ class HoursRow:
     school: str
     hours: float
     attended: int
+    district: str = ""
 
 
 def participation_hours(*, programme: Programme, school_ids: list[int] | None = None) -> list[HoursRow]:
@@ -336,7 +360,9 @@ def participation_hours(*, programme: Programme, school_ids: list[int] | None = 
     if school_ids is not None:
         rows = rows.filter(school_id__in=school_ids)
     grouped = (
-        rows.values("person_id", "person__surname", "person__given_name", "school__name_kk", "school__name_ru")
+        rows.values(
+            "person_id", "person__surname", "person__given_name", "school__name_kk", "school__name_ru", *_DISTRICT_NAMES
+        )
         .annotate(
             duration=Sum(_DURATION, filter=Q(status__in=ATTENDED)),
             attended=Count("id", filter=Q(status__in=ATTENDED)),
@@ -354,6 +380,7 @@ def participation_hours(*, programme: Programme, school_ids: list[int] | None = 
                 school=school,
                 hours=round(duration.total_seconds() / 3600, 2),
                 attended=row["attended"],
+                district=_district_name(row),
             )
         )
     return result
