@@ -21,9 +21,9 @@ from shamy.programmes.models import CohortSchool
 from shamy.programmes.testing import ProgrammeCast, build_programme_cast
 
 
-def _session(cast: ProgrammeCast, starts_at: datetime.datetime, title: str, school=None) -> Gathering:
+def _session(cast: ProgrammeCast, starts_at: datetime.datetime, title: str, school=None, lead=None) -> Gathering:
     return gathering_create(
-        actor=cast.timur,
+        actor=lead or cast.timur,
         programme=cast.programme,
         cohort=cast.cohort_a,
         kind=GatheringKind.IN_SCHOOL,
@@ -31,7 +31,7 @@ def _session(cast: ProgrammeCast, starts_at: datetime.datetime, title: str, scho
         school=school or cast.school_a1,
         starts_at=starts_at,
         ends_at=starts_at + datetime.timedelta(hours=2),
-        leads=[cast.timur],
+        leads=[lead or cast.timur],
     )
 
 
@@ -87,12 +87,11 @@ def test_marking_is_closed_before_the_day_then_everyone_present_exceptions_clear
 
 def test_teacher_home_says_what_to_do_next(page: Page, world):
     cast, today, _later = world
-    project = project_create(
-        actor=cast.talgat,
-        cohort=cast.cohort_a,
-        title="Мәтінді түсіну",
-        theme=FocusTheme.objects.get(code="functional-literacy"),
+    theme, _created = FocusTheme.objects.get_or_create(
+        code="functional-literacy",
+        defaults={"name_kk": "Функционалдық сауаттылық", "name_ru": "Функциональная грамотность", "order": 1},
     )
+    project = project_create(actor=cast.talgat, cohort=cast.cohort_a, title="Мәтінді түсіну", theme=theme)
     sign_in(page, cast.talgat.email, PASSWORD)
     page.goto("/")
     block = page.locator("#home-teacher")
@@ -108,7 +107,9 @@ def test_same_named_schools_are_told_apart_by_district(page: Page, world):
         region=cast.region_a, district=district, name_kk=cast.school_a1.name_kk, name_ru=cast.school_a1.name_ru
     )
     CohortSchool.objects.create(cohort=cast.cohort_a, school=twin, joined_on=datetime.date(2024, 9, 1))
-    session = _session(cast, timezone.now() - datetime.timedelta(hours=1), "Егіз мектепте", school=twin)
+    session = _session(
+        cast, timezone.now() - datetime.timedelta(hours=1), "Егіз мектепте", school=twin, lead=cast.aliya
+    )
     Attendance.objects.create(gathering=session, person=PersonFactory(), school=twin, status=AttendanceStatus.PRESENT)
     Attendance.objects.filter(gathering__school=cast.school_a1).update(status=AttendanceStatus.PRESENT)
     sign_in(page, cast.aliya.email, PASSWORD)
