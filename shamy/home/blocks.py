@@ -162,7 +162,7 @@ def support_block(access: Access) -> Block | None:
         set(coordinated) | {m.programme_id for m in access.memberships if m.pk in links and m.programme_id}
     )
     programmes = {p.pk: p for p in Programme.objects.filter(pk__in=programme_ids).order_by("-starts_on", "id")}
-    rows = {
+    rows: dict[int, dict[str, Any]] = {
         pk: {"programme": programme, "stuck": 0, "present": 0, "marked": 0, "waiting": 0}
         for pk, programme in programmes.items()
     }
@@ -175,8 +175,8 @@ def support_block(access: Access) -> Block | None:
         .annotate(count=Count("id"))
         .order_by()
     )
-    for row in stuck:
-        rows[row["cohort__programme_id"]]["stuck"] = row["count"]
+    for stuck_row in stuck:
+        rows[stuck_row["cohort__programme_id"]]["stuck"] = stuck_row["count"]
     now = timezone.now()
     month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     attendance = (
@@ -189,8 +189,8 @@ def support_block(access: Access) -> Block | None:
         .annotate(marked=Count("id"), present=Count("id", filter=Q(status__in=ATTENDED)))
         .order_by()
     )
-    for row in attendance:
-        rows[row["gathering__programme_id"]].update(marked=row["marked"], present=row["present"])
+    for marks in attendance:
+        rows[marks["gathering__programme_id"]].update(marked=marks["marked"], present=marks["present"])
     open_submission = Submission.objects.filter(portfolio=OuterRef("pk"), status=SubmissionStatus.SUBMITTED)
     waiting = (
         Portfolio.objects.restrict(access, "view")
@@ -200,11 +200,11 @@ def support_block(access: Access) -> Block | None:
         .annotate(count=Count("id"))
         .order_by()
     )
-    for row in waiting:
-        rows[row["project__cohort__programme_id"]]["waiting"] = row["count"]
-    for row in rows.values():
-        row["rate"] = round(100 * row["present"] / row["marked"]) if row["marked"] else None
-        row["coordinates"] = row["programme"].pk in coordinated
+    for waiting_row in waiting:
+        rows[waiting_row["project__cohort__programme_id"]]["waiting"] = waiting_row["count"]
+    for summary in rows.values():
+        summary["rate"] = round(100 * summary["present"] / summary["marked"]) if summary["marked"] else None
+        summary["coordinates"] = summary["programme"].pk in coordinated
     return Block(
         "support",
         str(_("Your programmes' schools")),

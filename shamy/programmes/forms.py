@@ -146,6 +146,17 @@ class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
         return DEFAULT_MARKING_OPENS_MINUTES if value is None else int(value)
 
 
+class MarkingWindowForm(forms.Form):
+    """When a programme's attendance marking opens (the model field's label, range and help)."""
+
+    marking_opens_minutes = forms.IntegerField(
+        label=_("Attendance marking opens (minutes before the start)"),
+        min_value=0,
+        max_value=24 * 60,
+        help_text=_("Marks before that time are refused. At most 1440 minutes (one day)."),
+    )
+
+
 class CohortForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Cohort

@@ -202,3 +202,19 @@ def test_the_programme_form_sets_when_marking_opens(client, programme_cast):
     assert ProgrammeForm({}).fields["marking_opens_minutes"].required is False
     too_long = ProgrammeForm({"marking_opens_minutes": 5000})
     assert not too_long.is_valid() and "marking_opens_minutes" in too_long.errors
+
+
+def test_the_coordinator_changes_when_marking_opens_and_it_is_audited(client, programme_cast):
+    c = programme_cast
+    url = reverse("programmes:programme-marking", args=[c.programme.pk])
+    client.force_login(c.aliya)
+    assert client.post(url, {"marking_opens_minutes": "2000"}).status_code == 302
+    assert Programme.objects.get(pk=c.programme.pk).marking_opens_minutes == 60  # out of range: refused
+    assert client.post(url, {"marking_opens_minutes": "15"}).status_code == 302
+    assert Programme.objects.get(pk=c.programme.pk).marking_opens_minutes == 15
+    entry = AuditEntry.objects.get(action="programmes.programme.updated")
+    assert (entry.before, entry.after) == ({"marking_opens_minutes": 60}, {"marking_opens_minutes": 15})
+    page = client.get(reverse("programmes:programme-detail", args=[c.programme.pk])).content.decode()
+    assert 'name="marking_opens_minutes"' in page
+    client.force_login(c.timur)
+    assert client.post(url, {"marking_opens_minutes": "0"}).status_code == 403

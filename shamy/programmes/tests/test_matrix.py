@@ -45,6 +45,13 @@ MATRIX = [
         lambda c, s: reverse("programmes:cohort-create", args=[c.programme.pk]),
         expect.only({"aliya"}, visible=IN_P),
     ),
+    # Without a value the form is refused: the coordinator is sent back to the programme page.
+    Row(
+        "programmes:programme-marking",
+        lambda c, s: reverse("programmes:programme-marking", args=[c.programme.pk]),
+        expect.only({"aliya"}, visible=IN_P, ok=302),
+        method="post",
+    ),
     Row(
         "programmes:stage-create",
         lambda c, s: reverse("programmes:stage-create", args=[c.programme.pk]),
