@@ -8,7 +8,18 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
 from shamy.access.context import Access, Actor, access_for
@@ -410,3 +421,18 @@ def expectable_people(*, gathering: Gathering) -> QuerySet[Any]:
         .exclude(attendances__gathering=gathering)
         .order_by("surname", "given_name", "id")
     )
+
+
+def expectable_choices(*, gathering: Gathering, limit: int = 500) -> list[tuple[Person, School | None]]:
+    """The people who may be added to a gathering, each with the school they take part for, so
+    that two people of the same name can be told apart (two queries)."""
+    memberships = Membership.objects.active().filter(
+        programme_id=gathering.programme_id, user__person=OuterRef("pk"), school__isnull=False
+    )
+    people = list(
+        expectable_people(gathering=gathering).annotate(
+            school_for=Subquery(memberships.order_by("school_id").values("school_id")[:1])
+        )[:limit]
+    )
+    schools = School.objects.select_related("district").in_bulk({p.school_for for p in people if p.school_for})
+    return [(person, schools.get(person.school_for)) for person in people]  # type: ignore[attr-defined]

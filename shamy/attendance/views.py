@@ -230,7 +230,7 @@ def _detail_context(request: AuthedHttpRequest, gathering: Gathering) -> dict[st
     if context["can_view_attendance"]:
         context["rows"] = list(selectors.attendance_rows(gathering=gathering))
     if manage and not cancelled:
-        context["expectable"] = list(selectors.expectable_people(gathering=gathering)[:500])
+        context["expectable"] = selectors.expectable_choices(gathering=gathering)
     return context
 
 

@@ -108,3 +108,14 @@ def test_people_at_a_network_event_are_shown_with_their_school(client, programme
     client.force_login(c.timur)
     page = client.get(reverse("attendance:attendance-take", args=[scene.session_a1.pk])).content.decode()
     assert 'class="attendance-school muted"' not in page
+
+
+def test_the_list_of_people_to_expect_shows_their_school(client, programme_cast, scene):
+    c = programme_cast
+    network = scene.network_a
+    network.attendances.filter(person=c.person_talgat).delete()
+    client.force_login(c.madina)
+    page = client.get(reverse("attendance:gathering-detail", args=[network.pk])).content.decode()
+    label = f"{c.person_talgat.full_name} · {c.school_a1.name} ({OWN_DISTRICT})"
+    option = f'<option value="{c.person_talgat.pk}">{label}</option>'
+    assert option in page
