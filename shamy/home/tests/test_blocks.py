@@ -141,10 +141,15 @@ def test_link_facilitator_and_coordinator_see_who_is_stuck_attendance_and_portfo
 
 
 def test_analyst_gets_the_gaps_block_with_a_link_to_the_map(client, programme_cast):
+    # The cast's region A: a rural school of 46 pupils and 11 teachers, an urban one of 1250 and
+    # 84: the pupils-per-teacher ratio is far from parity there.
     for user in (programme_cast.dana, programme_cast.kairat):
-        blocks = _home(client, user)
-        assert "analyst" in blocks
-        assert reverse("analytics:dashboard") in client.get(reverse("home:home")).content.decode()
+        gaps = _home(client, user)["analyst"].context["gaps"]
+        assert gaps and gaps[0].region == programme_cast.region_a
+        assert gaps[0].indicator.code == "pupils_per_teacher" and gaps[0].parity < 0.5
+        page = client.get(reverse("home:home")).content.decode()
+        assert reverse("analytics:dashboard") in page
+        assert "indicator=pupils_per_teacher&amp;measure=parity" in page
 
 
 def test_administrator_sees_imports_in_progress(client, programme_cast):
