@@ -19,7 +19,7 @@ from shamy.programmes.testing import ProgrammeCast, build_programme_cast
 @pytest.fixture
 def session(transactional_db) -> tuple[ProgrammeCast, Gathering]:
     cast = build_programme_cast(build_cast())
-    start = timezone.now() + datetime.timedelta(hours=1)
+    start = timezone.now() + datetime.timedelta(minutes=30)  # marking opens an hour before
     gathering = gathering_create(
         actor=cast.timur,
         programme=cast.programme,

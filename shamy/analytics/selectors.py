@@ -214,7 +214,7 @@ def _add_attendance(
             school__isnull=False,
             gathering__cancelled_at__isnull=True,
             gathering__starts_at__gte=starts,
-            gathering__starts_at__lt=ends,
+            gathering__starts_at__lt=min(ends, timezone.now()),
         ),
         scope,
         "school__region_id",

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shamy.assessment.models import Rubric, section_criterion_codes
@@ -29,7 +30,11 @@ def attendance_percent(*, person_id: int, programme_id: int) -> float | None:
     """The person's attendance in the programme, per cent of marked places; None if none marked."""
     counts = (
         Attendance.objects.filter(
-            person_id=person_id, gathering__programme_id=programme_id, gathering__cancelled_at__isnull=True
+            person_id=person_id,
+            gathering__programme_id=programme_id,
+            gathering__cancelled_at__isnull=True,
+            # A mark on a gathering still ahead counts only once it has taken place.
+            gathering__starts_at__lte=timezone.now(),
         )
         .exclude(status="")
         .aggregate(marked=Count("id"), attended=Count("id", filter=Q(status__in=ATTENDED)))

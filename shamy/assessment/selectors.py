@@ -24,12 +24,12 @@ from shamy.assessment.services.submissions import current_rubric
 from shamy.portfolios.models import DevelopmentProject
 from shamy.programmes.models import Programme
 
-_LIST_RELATED = ("teacher", "school", "cohort__programme", "assessment", "rubric")
+_LIST_RELATED = ("teacher", "school__district", "cohort__programme", "assessment", "rubric")
 
 
 def submission_page(rows: QuerySet[Submission]) -> QuerySet[Submission]:
     """The ``shape`` of a checked submission: what its pages show."""
-    return rows.select_related("teacher", "school", "cohort__programme", "rubric", "project", "portfolio")
+    return rows.select_related("teacher", "school__district", "cohort__programme", "rubric", "project", "portfolio")
 
 
 def project_page(rows: QuerySet[DevelopmentProject]) -> QuerySet[DevelopmentProject]:
@@ -166,7 +166,7 @@ def moderations_to_mark(*, access: Access) -> QuerySet[Moderation]:
     return (
         Moderation.objects.restrict(access, "view")
         .filter(second_assessor_id=access.user_id, second_marked_at__isnull=True)
-        .select_related("submission__teacher", "submission__school")
+        .select_related("submission__teacher", "submission__school__district")
         .order_by("drawn_at", "id")
     )
 

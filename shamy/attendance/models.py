@@ -8,12 +8,13 @@ fills the row's ``status``.
 
 from __future__ import annotations
 
+import datetime
 from functools import cache
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from shamy.core.rules import RestrictedQuerySet
@@ -236,6 +237,16 @@ class Gathering(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    @property
+    def marking_opens_at(self) -> datetime.datetime:
+        """When attendance may first be marked: the programme's number of minutes before the
+        start (reads ``programme``: select it with the gathering)."""
+        return self.starts_at - datetime.timedelta(minutes=self.programme.marking_opens_minutes)
+
+    @property
+    def marking_is_open(self) -> bool:
+        return timezone.now() >= self.marking_opens_at
 
 
 class AttendanceQuerySet(RestrictedQuerySet["Attendance"]):

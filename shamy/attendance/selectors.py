@@ -8,7 +8,18 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
 from shamy.access.context import Access, Actor, access_for
@@ -27,14 +38,16 @@ from shamy.attendance.models import (
 from shamy.core.db import kazakh_order
 from shamy.core.suppression import complete
 from shamy.programmes.models import Cohort, Programme
-from shamy.registry.models import Person, Region, School
+from shamy.registry.models import District, Person, Region, School
 
 _DURATION = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
 
 
 def gathering_page(gatherings: QuerySet[Gathering]) -> QuerySet[Gathering]:
     """What a gathering's pages show with it (the ``shape`` of ``@checked``)."""
-    return gatherings.select_related("programme", "cohort", "school", "region", "series").prefetch_related("leads")
+    return gatherings.select_related("programme", "cohort", "school__district", "region", "series").prefetch_related(
+        "leads"
+    )
 
 
 def attendance_page(rows: QuerySet[Attendance]) -> QuerySet[Attendance]:
@@ -88,7 +101,7 @@ def _with_counts(gatherings: QuerySet[Gathering]) -> QuerySet[Gathering]:
         expected_count=Count("attendances", distinct=True),
         attended_count=Count("attendances", filter=Q(attendances__status__in=ATTENDED), distinct=True),
         marked_count=Count("attendances", filter=~Q(attendances__status=""), distinct=True),
-    ).select_related("school", "region", "cohort", "programme")
+    ).select_related("school__district", "region", "cohort", "programme")
 
 
 @dataclass(frozen=True)
@@ -141,7 +154,7 @@ def my_gatherings(*, actor: Actor) -> QuerySet[Gathering]:
 def attendance_rows(*, gathering: Gathering) -> QuerySet[Attendance]:
     return (
         Attendance.objects.filter(gathering=gathering)
-        .select_related("person", "school")
+        .select_related("person", "school__district")
         .order_by(kazakh_order("person__surname"), kazakh_order("person__given_name"), "id")
     )
 
@@ -180,6 +193,7 @@ class RateRow:
     people: int = 0  # distinct people marked
     region: int | None = None  # a school row's region
     hidden: bool = False  # suppressed for those who see aggregates only (see suppress_rates)
+    district: str = ""  # a school row's district: two schools of one name are told apart
 
     @property
     def marked(self) -> int:
@@ -234,13 +248,29 @@ def suppress_rates(by_region: list[RateRow], by_school: list[RateRow], minimum: 
             row.hidden = (table, index, "present") in hidden
 
 
+def _held(rows: QuerySet[Attendance]) -> QuerySet[Attendance]:
+    """Rows of gatherings that count: not cancelled and already started. A mark on a gathering
+    still ahead (given by mistake) counts for no hours and no rate until it takes place."""
+    return rows.filter(gathering__cancelled_at__isnull=True, gathering__starts_at__lte=timezone.now())
+
+
 def _marked(programme: Programme, until: datetime.datetime | None) -> QuerySet[Attendance]:
-    rows = Attendance.objects.filter(gathering__programme=programme, gathering__cancelled_at__isnull=True).exclude(
-        status=""
-    )
+    rows = _held(Attendance.objects.filter(gathering__programme=programme)).exclude(status="")
     if until is not None:
         rows = rows.filter(gathering__starts_at__lte=until)
     return rows
+
+
+_DISTRICT_NAMES = ("school__district__name_kk", "school__district__name_ru", "school__district__name_en")
+
+
+def _district_name(row: dict[str, Any]) -> str:
+    """The localized name of the district of a grouped row's school ("" without one)."""
+    return District(
+        name_kk=row["school__district__name_kk"] or "",
+        name_ru=row["school__district__name_ru"] or "",
+        name_en=row["school__district__name_en"] or "",
+    ).name
 
 
 def attendance_rates_by_school(*, programme: Programme, until: datetime.datetime | None = None) -> list[RateRow]:
@@ -248,7 +278,14 @@ def attendance_rates_by_school(*, programme: Programme, until: datetime.datetime
 
     grouped = (
         _marked(programme, until)
-        .values("school_id", "school__name_kk", "school__name_ru", "school__region__kato", "school__region_id")
+        .values(
+            "school_id",
+            "school__name_kk",
+            "school__name_ru",
+            "school__region__kato",
+            "school__region_id",
+            *_DISTRICT_NAMES,
+        )
         .annotate(
             people=Count("person_id", distinct=True),
             present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
@@ -275,6 +312,7 @@ def attendance_rates_by_school(*, programme: Programme, until: datetime.datetime
                 row["absent"],
                 people=row["people"],
                 region=row["school__region_id"],
+                district=_district_name(row),
             )
         )
     return rows
@@ -322,18 +360,21 @@ class HoursRow:
     school: str
     hours: float
     attended: int
+    district: str = ""
 
 
 def participation_hours(*, programme: Programme, school_ids: list[int] | None = None) -> list[HoursRow]:
     """Hours per person in a programme: the sum of the durations of the gatherings they
     attended (present or late), computed in the database in one query. Cancelled gatherings
-    count for nothing."""
+    and gatherings still ahead count for nothing."""
 
-    rows = Attendance.objects.filter(gathering__programme=programme, gathering__cancelled_at__isnull=True)
+    rows = _held(Attendance.objects.filter(gathering__programme=programme))
     if school_ids is not None:
         rows = rows.filter(school_id__in=school_ids)
     grouped = (
-        rows.values("person_id", "person__surname", "person__given_name", "school__name_kk", "school__name_ru")
+        rows.values(
+            "person_id", "person__surname", "person__given_name", "school__name_kk", "school__name_ru", *_DISTRICT_NAMES
+        )
         .annotate(
             duration=Sum(_DURATION, filter=Q(status__in=ATTENDED)),
             attended=Count("id", filter=Q(status__in=ATTENDED)),
@@ -351,15 +392,16 @@ def participation_hours(*, programme: Programme, school_ids: list[int] | None = 
                 school=school,
                 hours=round(duration.total_seconds() / 3600, 2),
                 attended=row["attended"],
+                district=_district_name(row),
             )
         )
     return result
 
 
 def person_hours(*, person_id: int, programme: Programme | None = None) -> float:
-    """One person's participation hours (present or late) at gatherings not cancelled, summed
-    in the database."""
-    rows = Attendance.objects.filter(person_id=person_id, status__in=ATTENDED, gathering__cancelled_at__isnull=True)
+    """One person's participation hours (present or late) at gatherings held and not cancelled,
+    summed in the database."""
+    rows = _held(Attendance.objects.filter(person_id=person_id, status__in=ATTENDED))
     if programme is not None:
         rows = rows.filter(gathering__programme=programme)
     duration = rows.aggregate(total=Sum(_DURATION))["total"] or datetime.timedelta(0)
@@ -380,3 +422,18 @@ def expectable_people(*, gathering: Gathering) -> QuerySet[Any]:
         .exclude(attendances__gathering=gathering)
         .order_by(kazakh_order("surname"), kazakh_order("given_name"), "id")
     )
+
+
+def expectable_choices(*, gathering: Gathering, limit: int = 500) -> list[tuple[Person, School | None]]:
+    """The people who may be added to a gathering, each with the school they take part for, so
+    that two people of the same name can be told apart (two queries)."""
+    memberships = Membership.objects.active().filter(
+        programme_id=gathering.programme_id, user__person=OuterRef("pk"), school__isnull=False
+    )
+    people = list(
+        expectable_people(gathering=gathering).annotate(
+            school_for=Subquery(memberships.order_by("school_id").values("school_id")[:1])
+        )[:limit]
+    )
+    schools = School.objects.select_related("district").in_bulk({p.school_for for p in people if p.school_for})
+    return [(person, schools.get(person.school_for)) for person in people]  # type: ignore[attr-defined]

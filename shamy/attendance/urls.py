@@ -16,6 +16,16 @@ urlpatterns = [
     path("gatherings/<int:gathering_id>/cancel/", views.gathering_cancel, name="gathering-cancel"),
     path("gatherings/<int:gathering_id>/restore/", views.gathering_restore, name="gathering-restore"),
     path("gatherings/<int:gathering_id>/attendance/", views.attendance_take, name="attendance-take"),
+    path(
+        "gatherings/<int:gathering_id>/attendance/everyone/",
+        views.attendance_mark_everyone,
+        name="attendance-mark-everyone",
+    ),
+    path(
+        "gatherings/<int:gathering_id>/clear-and-cancel/",
+        views.gathering_clear_and_cancel,
+        name="gathering-clear-cancel",
+    ),
     path("gatherings/<int:gathering_id>/materials/", views.material_upload, name="material-upload"),
     path("gatherings/<int:gathering_id>/recording/", views.recording_set, name="recording-set"),
     path("gatherings/<int:gathering_id>/presentations/", views.presentation_create, name="presentation-create"),

@@ -230,7 +230,7 @@ def _detail_context(request: AuthedHttpRequest, gathering: Gathering) -> dict[st
     if context["can_view_attendance"]:
         context["rows"] = list(selectors.attendance_rows(gathering=gathering))
     if manage and not cancelled:
-        context["expectable"] = list(selectors.expectable_people(gathering=gathering)[:500])
+        context["expectable"] = selectors.expectable_choices(gathering=gathering)
     return context
 
 
@@ -263,35 +263,93 @@ def expected_remove(request: AuthedHttpRequest, attendance: Attendance) -> HttpR
     return redirect("attendance:gathering-detail", gathering_id=attendance.gathering_id)
 
 
+def _take_context(gathering: Gathering, rows: list[Attendance], error: str = "") -> dict[str, Any]:
+    """What the attendance screen and its rows show: closed buttons carry the reason."""
+    is_open = gathering.marking_is_open
+    return {
+        "gathering": gathering,
+        "rows": rows,
+        "statuses": AttendanceStatus.choices,
+        "marking_open": is_open,
+        "closed_message": "" if is_open else marking.marking_not_open_message(gathering),
+        "unmarked": sum(1 for row in rows if not row.status),
+        "error": error,
+    }
+
+
 @checked(Gathering, "mark", kwarg="gathering_id", shape=selectors.gathering_page)
 def attendance_take(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
     if gathering.is_cancelled:
         messages.error(request, _("This gathering is cancelled: attendance is not taken."))
         return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
     rows = list(selectors.attendance_rows(gathering=gathering))
-    return render(
-        request,
-        "attendance/attendance_take.html",
-        {"gathering": gathering, "rows": rows, "statuses": AttendanceStatus.choices},
-    )
+    return render(request, "attendance/attendance_take.html", _take_context(gathering, rows))
 
 
 @require_POST
 @checked(Attendance, "mark", kwarg="attendance_id", shape=selectors.attendance_page)
 def attendance_mark(request: AuthedHttpRequest, attendance: Attendance) -> HttpResponse:
-    status = request.POST.get("status", "")
+    gathering = attendance.gathering
+    error = ""
     try:
-        attendance = marking.attendance_mark(actor=request.user, attendance=attendance, status=status)
-    except ValidationError as error:
-        return HttpResponse(" ".join(error.messages), status=400)
+        marking.attendance_mark(actor=request.user, attendance=attendance, status=request.POST.get("status", ""))
+    except ValidationError as problem:
+        error = " ".join(problem.messages)
+        if not request.htmx:  # type: ignore[attr-defined]
+            return HttpResponse(error, status=400)
     if request.htmx:  # type: ignore[attr-defined]
-        attendance = selectors.attendance_rows(gathering=attendance.gathering).get(pk=attendance.pk)
-        return render(
-            request,
-            "attendance/_attendance_row.html",
-            {"row": attendance, "statuses": AttendanceStatus.choices, "gathering": attendance.gathering},
-        )
-    return redirect("attendance:attendance-take", gathering_id=attendance.gathering_id)
+        # A refused tap answers 200 with the row and the reason, so htmx shows it in place.
+        row = selectors.attendance_rows(gathering=gathering).get(pk=attendance.pk)
+        context = {**_take_context(gathering, [row], error), "row": row}
+        return render(request, "attendance/_attendance_row.html", context)
+    return redirect("attendance:attendance-take", gathering_id=gathering.pk)
+
+
+@require_POST
+@checked(Gathering, "mark", kwarg="gathering_id", shape=selectors.gathering_page)
+def attendance_mark_everyone(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
+    """ "Everyone present": the people not marked yet; the exceptions are then tapped one by one."""
+    error = ""
+    try:
+        count = marking.attendance_mark_everyone(actor=request.user, gathering=gathering)
+    except ValidationError as problem:
+        error = " ".join(problem.messages)
+    if request.htmx:  # type: ignore[attr-defined]
+        rows = list(selectors.attendance_rows(gathering=gathering))
+        return render(request, "attendance/_attendance_list.html", _take_context(gathering, rows, error))
+    if error:
+        messages.error(request, error)
+    else:
+        message = ngettext("%(count)s person was marked present.", "%(count)s people were marked present.", count)
+        messages.success(request, message % {"count": count})
+    return redirect("attendance:attendance-take", gathering_id=gathering.pk)
+
+
+@checked(Gathering, "manage", kwarg="gathering_id", shape=selectors.gathering_page)
+def gathering_clear_and_cancel(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
+    """One flow to cancel a gathering whose attendance was marked: a page that lists the marks
+    to be cleared and asks why; confirming clears them and cancels."""
+    if gathering.is_cancelled:
+        return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+    form = CancelForm(request.POST or None, prefix="cancel")
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = gathering_services.gathering_clear_and_cancel(
+                actor=request.user, gathering=gathering, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            message = ngettext(
+                "%(count)s mark was cleared and the gathering cancelled.",
+                "%(count)s marks were cleared and the gathering cancelled.",
+                count,
+            )
+            messages.success(request, message % {"count": count})
+            return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+    marked = [row for row in selectors.attendance_rows(gathering=gathering) if row.status]
+    context = {"gathering": gathering, "form": form, "marked": marked}
+    return render(request, "attendance/clear_and_cancel.html", context)
 
 
 @require_POST

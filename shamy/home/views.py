@@ -7,11 +7,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from shamy.access.http import AuthedHttpRequest
+from shamy.home.blocks import blocks_for
 
 
 def home(request: AuthedHttpRequest) -> HttpResponse:
-    """The user's roles, each linking only to what the user may open (a teacher's school is shown,
-    not linked: programme roles do not open the registry)."""
+    """What each of the user's roles should do next (``home.blocks``), then the roles, each
+    linking only to what the user may open (a teacher's school is shown, not linked: programme
+    roles do not open the registry)."""
     memberships = request.access.memberships  # already read for this request, with region and school
     prefetch_related_objects(memberships, "programme", "cohort")
     scope = request.access.registry
@@ -22,5 +24,10 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "home/home.html",
-        {"memberships": memberships, "school_links": school_links, "region_links": region_links},
+        {
+            "blocks": blocks_for(request.access),
+            "memberships": memberships,
+            "school_links": school_links,
+            "region_links": region_links,
+        },
     )

@@ -59,7 +59,9 @@ def agreement_list(
     all still operated, handed over, or all. With their school, region, operator and checklist
     count (no query per row)."""
     today = today or timezone.localdate()
-    rows = OperatorAgreement.objects.restrict(actor, "view").select_related("school__region", "operator", "received_by")
+    rows = OperatorAgreement.objects.restrict(actor, "view").select_related(
+        "school__region", "school__district", "operator", "received_by"
+    )
     if filters.status == "approaching":
         rows = rows.filter(
             handed_over_on__isnull=True, planned_handover_on__lte=today + datetime.timedelta(days=APPROACHING_DAYS)
@@ -186,7 +188,7 @@ def training_day_list(
     rows = (
         TrainingDay.objects.restrict(actor, "view")
         .filter(schedule__programme=programme)
-        .select_related("schedule__school")
+        .select_related("schedule__school__district")
         .annotate(session_count=Count("sessions"))
     )
     if when == "upcoming":

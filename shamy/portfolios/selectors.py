@@ -246,7 +246,13 @@ def portfolio_list_submitted(*, actor: Actor) -> QuerySet[Portfolio]:
     return (
         Portfolio.objects.restrict(actor, "view")
         .filter(status=PortfolioStatus.SUBMITTED, project__cohort__programme_id__in=programmes)
-        .select_related("project__teacher", "project__school__region", "project__theme", "project__cohort__programme")
+        .select_related(
+            "project__teacher",
+            "project__school__region",
+            "project__school__district",
+            "project__theme",
+            "project__cohort__programme",
+        )
         .order_by("-submitted_at", "-id")
     )
 
@@ -274,7 +280,7 @@ class BoardIndex:
 
 def board_index(*, access: Access) -> BoardIndex:
     """Every school board the actor may open, and the programmes whose overviews they may read."""
-    links = CohortSchool.objects.restrict(access, "board").select_related("cohort__programme", "school")
+    links = CohortSchool.objects.restrict(access, "board").select_related("cohort__programme", "school__district")
     ordered = sorted(
         links, key=lambda link: (link.cohort.programme_id, link.cohort_id, kazakh_sort_key(link.school.name))
     )
@@ -333,7 +339,9 @@ def link_overview(*, actor: Actor, programme: Programme, weeks: int) -> list[Sch
         schools = School.objects.filter(pk__in=sorted(access_for(actor).link_school_ids(programme)))
     rows = {
         school.pk: SchoolProgress(school)
-        for school in schools.select_related("region").order_by("region__kato", kazakh_order("name_kk"), "id")
+        for school in schools.select_related("region", "district").order_by(
+            "region__kato", kazakh_order("name_kk"), "id"
+        )
     }
     projects = DevelopmentProject.objects.restrict(actor, "view").filter(
         cohort__programme=programme, school_id__in=sorted(rows)
@@ -371,6 +379,7 @@ class AggregateRow:
     submitted: int | None
     published: int | None
     stage_counts: list[int | None]
+    district: str = ""  # a school row's district: two schools of one name are told apart
 
 
 OVERVIEW_COLUMNS = ("total", "stuck", "endorsed", "submitted", "published")
@@ -452,7 +461,10 @@ def programme_overview(
         for region in Region.objects.filter(schools__cohort_links__cohort__programme=programme).distinct()
     }
     schools = {
-        school.pk: school for school in School.objects.filter(cohort_links__cohort__programme=programme).distinct()
+        school.pk: school
+        for school in School.objects.filter(cohort_links__cohort__programme=programme)
+        .select_related("district")
+        .distinct()
     }
 
     def build(row: dict[str, Any], label: str, region_id: int | None, school_id: int | None) -> AggregateRow:
@@ -476,6 +488,9 @@ def programme_overview(
         build(row, str(schools.get(row["school_id"], "")), row["school__region_id"], row["school_id"])
         for row in rows(["school__region_id", "school_id"])
     ]
+    for row in school_rows:
+        school = schools.get(row.school_id)  # type: ignore[arg-type]
+        row.district = school.district.name if school is not None and school.district is not None else ""
     nation = AggregateRow(
         label="",
         region_id=None,

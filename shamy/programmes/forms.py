@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shamy.access.models import Membership
 from shamy.access.roles import Role
-from shamy.programmes.models import Cohort, CohortSchool, MethodologyStage, Programme
+from shamy.programmes.models import DEFAULT_MARKING_OPENS_MINUTES, Cohort, CohortSchool, MethodologyStage, Programme
 
 # The order roles are offered in when inviting.
 ROLE_CHOICES = [
@@ -130,11 +130,31 @@ class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Programme
-        fields = ["name_kk", "name_ru", "name_en", "country", "starts_on", "ends_on"]
+        fields = ["name_kk", "name_ru", "name_en", "country", "starts_on", "ends_on", "marking_opens_minutes"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the model's default applies (one hour before the start).
+        self.fields["marking_opens_minutes"].required = False
+
+    def clean_marking_opens_minutes(self) -> int:
+        value = self.cleaned_data.get("marking_opens_minutes")
+        return DEFAULT_MARKING_OPENS_MINUTES if value is None else int(value)
+
+
+class MarkingWindowForm(forms.Form):
+    """When a programme's attendance marking opens (the model field's label, range and help)."""
+
+    marking_opens_minutes = forms.IntegerField(
+        label=_("Attendance marking opens (minutes before the start)"),
+        min_value=0,
+        max_value=24 * 60,
+        help_text=_("Marks before that time are refused. At most 1440 minutes (one day)."),
+    )
 
 
 class CohortForm(forms.ModelForm):  # type: ignore[type-arg]

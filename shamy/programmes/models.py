@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -36,6 +37,10 @@ class ProgrammeQuerySet(RestrictedQuerySet["Programme"]):
     """Rules in ``programmes/permissions.py``."""
 
 
+# Attendance marking opens this many minutes before a gathering starts, unless the programme says.
+DEFAULT_MARKING_OPENS_MINUTES = 60
+
+
 class Programme(Named, models.Model):
     """A teacher-leadership programme run by partners in a set of schools."""
 
@@ -50,6 +55,14 @@ class Programme(Named, models.Model):
     ends_on = models.DateField(_("ends on"))
     status = models.CharField(
         _("status"), max_length=10, choices=ProgrammeStatus.choices, default=ProgrammeStatus.ACTIVE
+    )
+    # Attendance at a gathering can be marked from this many minutes before it starts (a
+    # session on the 16th cannot be marked on the 5th by a wrong tap).
+    marking_opens_minutes = models.PositiveSmallIntegerField(
+        _("attendance marking opens (minutes before the start)"),
+        default=DEFAULT_MARKING_OPENS_MINUTES,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=_("Marks before that time are refused. At most 1440 minutes (one day)."),
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

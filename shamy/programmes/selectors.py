@@ -102,7 +102,7 @@ def cohort_people(*, actor: Actor, cohort: Cohort) -> list[Membership]:
             Prefetch(
                 "link_assignments",
                 queryset=LinkAssignment.objects.filter(cohort_school__cohort=cohort).select_related(
-                    "cohort_school__school"
+                    "cohort_school__school__district"
                 ),
             )
         )
@@ -170,7 +170,7 @@ def school_search_for_cohort(*, actor: Actor, cohort: Cohort, query: str, limit:
 
 
 def invitation_list(*, programme: Programme) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(programme=programme).select_related("cohort", "school", "invited_by")
+    return Invitation.objects.filter(programme=programme).select_related("cohort", "school__district", "invited_by")
 
 
 def school_to_enrol(*, actor: Actor, raw_id: str) -> School | None:

@@ -235,7 +235,8 @@ def build_programme_cast(cast: Cast) -> ProgrammeCast:
 class Scene:
     """Gatherings and records on top of the programme cast, for view and permission tests.
 
-    - ``session_a1``: in-school session at A1 (cohort A), led by timur; expects talgat, timur;
+    - ``session_a1``: in-school session at A1 (cohort A) that started half an hour ago, led by
+      timur; expects talgat, timur;
     - ``network_a``: network event in region A (cohort A), led by madina; expects talgat, timur;
       ``presentation``: talgat's progress presentation there;
     - ``session_b1``: in-school session at B1 (cohort B), led by aliya; expects tomiris;
@@ -268,6 +269,9 @@ def build_scene(c: ProgrammeCast) -> Scene:
     from shamy.programmes.services.enrolment import invitation_create
 
     soon = timezone.now() + datetime.timedelta(days=3)
+    # The in-school sessions started half an hour ago: attendance can be marked (it opens
+    # shortly before a gathering starts, never days ahead).
+    today = timezone.now() - datetime.timedelta(minutes=30)
     session_a1 = gathering_create(
         actor=c.timur,
         programme=c.programme,
@@ -275,8 +279,8 @@ def build_scene(c: ProgrammeCast) -> Scene:
         kind=GatheringKind.IN_SCHOOL,
         title="Мектептегі сессия",
         school=c.school_a1,
-        starts_at=soon,
-        ends_at=soon + datetime.timedelta(hours=2),
+        starts_at=today,
+        ends_at=today + datetime.timedelta(hours=2),
         leads=[c.timur],
     )
     network_a = gathering_create(
@@ -297,8 +301,8 @@ def build_scene(c: ProgrammeCast) -> Scene:
         kind=GatheringKind.IN_SCHOOL,
         title="Жетібай сессиясы",
         school=c.school_b1,
-        starts_at=soon,
-        ends_at=soon + datetime.timedelta(hours=2),
+        starts_at=today,
+        ends_at=today + datetime.timedelta(hours=2),
         leads=[c.aliya],
     )
     presentation = presentation_create(actor=c.talgat, gathering=network_a, title="Функционалдық сауаттылық")

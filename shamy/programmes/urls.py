@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.programme_create, name="programme-create"),
     path("<int:programme_id>/", views.programme_detail, name="programme-detail"),
     path("<int:programme_id>/cohorts/new/", views.cohort_create, name="cohort-create"),
+    path("<int:programme_id>/attendance-marking/", views.programme_marking, name="programme-marking"),
     path("<int:programme_id>/stages/new/", views.stage_create, name="stage-create"),
     path("stages/<int:stage_id>/edit/", views.stage_edit, name="stage-edit"),
     path("<int:programme_id>/invitations/", views.invitation_list, name="invitation-list"),

@@ -18,6 +18,7 @@ from shamy.programmes.forms import (
     InvitationAcceptForm,
     InvitationForm,
     LinkAssignForm,
+    MarkingWindowForm,
     ProgrammeForm,
     SchoolSearchForm,
     StageCreateForm,
@@ -58,6 +59,7 @@ def programme_create(request: AuthedHttpRequest) -> HttpResponse:
                 ends_on=data["ends_on"],
                 coordinator_email=data["coordinator_email"],
                 base_url=_base_url(request),
+                marking_opens_minutes=data["marking_opens_minutes"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -100,9 +102,26 @@ def programme_detail(request: AuthedHttpRequest, programme: Programme) -> HttpRe
             "can_manage": allowed(request.access, programme, "manage"),
             # The attendance report's rule is registered by the attendance app (named, not imported).
             "can_report": allowed(request.access, programme, "attendance-report"),
+            "marking_form": MarkingWindowForm(initial={"marking_opens_minutes": programme.marking_opens_minutes})
+            if allowed(request.access, programme, "manage")
+            else None,
         }
     )
     return render(request, "programmes/programme_detail.html", context)
+
+
+@require_POST
+@checked(Programme, "manage", kwarg="programme_id")
+def programme_marking(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
+    form = MarkingWindowForm(request.POST)
+    if form.is_valid():
+        programme_services.programme_set_marking_window(
+            actor=request.user, programme=programme, minutes=form.cleaned_data["marking_opens_minutes"]
+        )
+        messages.success(request, _("When attendance marking opens was saved."))
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors.get("marking_opens_minutes", [])))
+    return redirect("programmes:programme-detail", programme_id=programme.pk)
 
 
 @checked(MethodologyStage, "manage", kwarg="stage_id", shape=selectors.with_programme, name="stage")

@@ -21,6 +21,7 @@ from shamy.accounts.models import User
 from shamy.attendance.models import Attendance, Gathering, GatheringKind, GatheringSeries, Material
 from shamy.attendance.permissions import can_create_gathering, can_manage_gathering
 from shamy.attendance.selectors import attendance_is_marked
+from shamy.attendance.services.marking import attendance_clear_all
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core import files
 from shamy.programmes.models import Cohort, Programme
@@ -424,6 +425,28 @@ def gathering_cancel(*, actor: User, gathering: Gathering, reason: str) -> Gathe
     if attendance_is_marked(gathering=gathering):
         raise ValidationError(_("Attendance has already been marked, so this gathering can no longer be cancelled."))
     return _set_cancellation(actor, gathering, "attendance.gathering.cancelled", timezone.now(), reason)
+
+
+@transaction.atomic
+def gathering_clear_and_cancel(*, actor: User, gathering: Gathering, reason: str) -> int:
+    """Cancel a gathering whose attendance was marked (often by mistake, before it took place):
+    clear every mark, then cancel it, in one transaction, so it is both or neither.
+
+    Needs ``can_manage_gathering``. Each cleared mark is audited (``attendance.attendance.cleared``
+    with the mark before), then the cancellation (``attendance.gathering.cancelled``). Returns how
+    many marks were cleared. Raises PermissionDenied or ValidationError (no reason, already
+    cancelled).
+    """
+    locked = _locked(gathering)
+    if not can_manage_gathering(actor, locked):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the gathering is cancelled.")})
+    if locked.cancelled_at is not None:
+        raise ValidationError(_("This gathering is already cancelled."))
+    cleared = attendance_clear_all(actor=actor, gathering=locked)
+    gathering_cancel(actor=actor, gathering=locked, reason=reason)
+    return cleared
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from shamy.access.context import access_for
@@ -15,37 +15,96 @@ from shamy.attendance.permissions import can_give_feedback, can_manage_gathering
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.registry.models import Person
 
+_MARK_FIELDS = ["status", "marked_by", "marked_at"]
 
-@transaction.atomic
-def attendance_mark(*, actor: User, attendance: Attendance, status: str) -> Attendance:
-    """Mark one expected person present, late, excused or absent (or clear it with "").
 
-    Needs ``can_mark_attendance`` on the gathering (the people leading it, the coordinator).
-    The row is locked so two quick taps cannot interleave. Raises PermissionDenied or
-    ValidationError (unknown status, cancelled gathering).
-    """
-    if status and status not in AttendanceStatus.values:
-        raise ValidationError(_("Unknown attendance status."))
-    attendance = Attendance.objects.select_for_update().select_related("gathering__programme").get(pk=attendance.pk)
-    if not can_mark_attendance(actor, attendance.gathering):
-        raise PermissionDenied
-    if attendance.gathering.cancelled_at is not None:
+def marking_not_open_message(gathering: Gathering) -> str:
+    """Why a gathering's attendance cannot be marked yet, with the time it can (shown on the
+    attendance screen and returned when a mark is refused)."""
+    when = formats.date_format(timezone.localtime(gathering.marking_opens_at), "DATETIME_FORMAT")
+    return _("Attendance at this gathering can be marked from %(when)s, not before.") % {"when": when}
+
+
+def _check_markable(gathering: Gathering, status: str) -> None:
+    if gathering.cancelled_at is not None:
         raise ValidationError(_("This gathering is cancelled: attendance is not taken."))
-    if attendance.status == status:
-        return attendance
-    before = snapshot(attendance, ["status", "marked_by", "marked_at"])
+    # Clearing a mark is always allowed: it is how a mark given too early is undone.
+    if status and not gathering.marking_is_open:
+        raise ValidationError(marking_not_open_message(gathering))
+
+
+def _set_status(actor: User, attendance: Attendance, status: str) -> None:
+    """Write one (locked, checked) row's status and audit the change with before and after."""
+    before = snapshot(attendance, _MARK_FIELDS)
     attendance.status = status
     attendance.marked_by = actor if status else None
     attendance.marked_at = timezone.now() if status else None
-    attendance.save(update_fields=["status", "marked_by", "marked_at"])
+    attendance.save(update_fields=_MARK_FIELDS)
     audit_record(
         actor=actor,
-        action="attendance.attendance.marked",
+        action="attendance.attendance.marked" if status else "attendance.attendance.cleared",
         target=attendance,
         before=before,
-        after=snapshot(attendance, ["status", "marked_by", "marked_at"]),
+        after=snapshot(attendance, _MARK_FIELDS),
     )
+
+
+@transaction.atomic
+def attendance_mark(*, actor: User, attendance: Attendance, status: str) -> Attendance:
+    """Mark one expected person present, late, excused or absent, change the mark, or clear it
+    with "".
+
+    Needs ``can_mark_attendance`` on the gathering (the people leading it, the coordinator).
+    Marking opens the programme's ``marking_opens_minutes`` before the start; clearing is always
+    allowed. The row is locked so two quick taps cannot interleave; every change is audited
+    (``attendance.attendance.marked`` or ``.cleared``, before and after). Raises PermissionDenied
+    or ValidationError (unknown status, cancelled gathering, marking not open yet).
+    """
+    if status and status not in AttendanceStatus.values:
+        raise ValidationError(_("Unknown attendance status."))
+    attendance = (
+        Attendance.objects.select_for_update(of=("self",)).select_related("gathering__programme").get(pk=attendance.pk)
+    )
+    if not can_mark_attendance(actor, attendance.gathering):
+        raise PermissionDenied
+    _check_markable(attendance.gathering, status)
+    if attendance.status != status:
+        _set_status(actor, attendance, status)
     return attendance
+
+
+@transaction.atomic
+def attendance_mark_everyone(*, actor: User, gathering: Gathering, status: str = AttendanceStatus.PRESENT) -> int:
+    """Give everyone expected and not marked yet the same status (as Moodle's "set all to
+    present"); the exceptions are then marked one by one. Marks already given are kept.
+
+    Needs ``can_mark_attendance``; the same checks as ``attendance_mark``. Each changed row is
+    audited. Returns how many rows were marked. Raises PermissionDenied or ValidationError.
+    """
+    if status not in AttendanceStatus.values:
+        raise ValidationError(_("Unknown attendance status."))
+    gathering = Gathering.objects.select_for_update(of=("self",)).select_related("programme").get(pk=gathering.pk)
+    if not can_mark_attendance(actor, gathering):
+        raise PermissionDenied
+    _check_markable(gathering, status)
+    rows = list(Attendance.objects.select_for_update().filter(gathering=gathering, status="").order_by("id"))
+    for attendance in rows:
+        _set_status(actor, attendance, status)
+    return len(rows)
+
+
+@transaction.atomic
+def attendance_clear_all(*, actor: User, gathering: Gathering) -> int:
+    """Clear every mark of a gathering (e.g. marks given by mistake before it took place, or
+    before cancelling it). Needs ``can_mark_attendance``; each cleared row is audited with its
+    mark before. Returns how many marks were cleared. Raises PermissionDenied."""
+    gathering = Gathering.objects.select_for_update(of=("self",)).select_related("programme").get(pk=gathering.pk)
+    if not can_mark_attendance(actor, gathering):
+        raise PermissionDenied
+    rows = list(Attendance.objects.select_for_update().filter(gathering=gathering).exclude(status="").order_by("id"))
+    for attendance in rows:
+        _set_status(actor, attendance, "")
+    return len(rows)
 
 
 @transaction.atomic

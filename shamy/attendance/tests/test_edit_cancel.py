@@ -476,10 +476,10 @@ def test_cancel_without_a_reason_changes_nothing(client, programme_cast, scene):
     assert not AuditEntry.objects.filter(action="attendance.gathering.cancelled").exists()
 
 
-def test_detail_page_offers_no_cancel_once_attendance_is_marked(client, programme_cast, scene):
+def test_detail_page_offers_clear_and_cancel_once_attendance_is_marked(client, programme_cast, scene):
     c = programme_cast
     attendance_mark(actor=c.timur, attendance=scene.attendance_talgat, status=AttendanceStatus.PRESENT)
     client.force_login(c.timur)
     page = client.get(reverse("attendance:gathering-detail", args=[scene.session_a1.pk])).content.decode()
     assert 'name="cancel-reason"' not in page
-    assert "Қатысу белгіленіп қойған, сондықтан бұл іс-шараны енді тоқтатуға болмайды." in page
+    assert reverse("attendance:gathering-clear-cancel", args=[scene.session_a1.pk]) in page

@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from shamy.attendance.models import Attendance, AttendanceStatus, Gathering, GatheringKind
 from shamy.attendance.selectors import (
@@ -246,6 +247,9 @@ def test_expected_people_can_be_added_and_removed_until_marked(programme_cast, s
         attendance_expect(actor=c.madina, gathering=network, person=c.person_talgat)
     with pytest.raises(ValidationError):
         attendance_expect(actor=c.madina, gathering=network, person=c.teacher_a1)  # not in the programme
+    # The event takes place now (marking opens shortly before it starts).
+    now = timezone.now()
+    Gathering.objects.filter(pk=network.pk).update(starts_at=now, ends_at=now + datetime.timedelta(hours=2))
     attendance_mark(actor=c.madina, attendance=again, status=AttendanceStatus.PRESENT)
     with pytest.raises(ValidationError):
         attendance_unexpect(actor=c.madina, attendance=again)

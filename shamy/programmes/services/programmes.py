@@ -12,7 +12,8 @@ from shamy.access.context import access_for
 from shamy.access.roles import Role
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
-from shamy.programmes.models import Cohort, Programme, ProgrammeStatus
+from shamy.core.rules import require
+from shamy.programmes.models import DEFAULT_MARKING_OPENS_MINUTES, Cohort, Programme, ProgrammeStatus
 from shamy.programmes.services.enrolment import invitation_create_unchecked
 
 
@@ -28,6 +29,7 @@ def programme_create(
     ends_on: datetime.date,
     coordinator_email: str,
     base_url: str | None = None,
+    marking_opens_minutes: int = DEFAULT_MARKING_OPENS_MINUTES,
 ) -> Programme:
     """Create a programme and invite its first coordinator by e-mail.
 
@@ -43,12 +45,39 @@ def programme_create(
         country=country,
         starts_on=starts_on,
         ends_on=ends_on,
+        marking_opens_minutes=marking_opens_minutes,
     )
     programme.full_clean()
     programme.save()
     audit_record(actor=actor, action="programmes.programme.created", target=programme)
     invitation_create_unchecked(
         actor=actor, programme=programme, email=coordinator_email, role=Role.COORDINATOR, base_url=base_url
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_set_marking_window(*, actor: User, programme: Programme, minutes: int) -> Programme:
+    """Set how many minutes before a gathering starts its attendance can be marked (0 to 1440).
+
+    Needs the "manage" rule on the programme (its coordinator). Locks the row, runs full_clean()
+    and records ``programmes.programme.updated`` with the value before and after. Raises
+    PermissionDenied or ValidationError (out of range).
+    """
+    require(actor, programme, "manage")
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.marking_opens_minutes == minutes:
+        return programme
+    before = snapshot(programme, ["marking_opens_minutes"])
+    programme.marking_opens_minutes = minutes
+    programme.full_clean()
+    programme.save(update_fields=["marking_opens_minutes", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="programmes.programme.updated",
+        target=programme,
+        before=before,
+        after=snapshot(programme, ["marking_opens_minutes"]),
     )
     return programme
 

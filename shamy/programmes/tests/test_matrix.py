@@ -45,6 +45,13 @@ MATRIX = [
         lambda c, s: reverse("programmes:cohort-create", args=[c.programme.pk]),
         expect.only({"aliya"}, visible=IN_P),
     ),
+    # Without a value the form is refused: the coordinator is sent back to the programme page.
+    Row(
+        "programmes:programme-marking",
+        lambda c, s: reverse("programmes:programme-marking", args=[c.programme.pk]),
+        expect.only({"aliya"}, visible=IN_P, ok=302),
+        method="post",
+    ),
     Row(
         "programmes:stage-create",
         lambda c, s: reverse("programmes:stage-create", args=[c.programme.pk]),
@@ -147,6 +154,18 @@ MATRIX = [
     Row(
         "attendance:attendance-take",
         lambda c, s: reverse("attendance:attendance-take", args=[s.session_a1.pk]),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1),
+    ),
+    Row(
+        "attendance:attendance-mark-everyone",
+        lambda c, s: reverse("attendance:attendance-mark-everyone", args=[s.session_a1.pk]),
+        expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1, ok=302),
+        method="post",
+    ),
+    # The confirm page of "clear the marks and cancel": those who manage the gathering.
+    Row(
+        "attendance:gathering-clear-cancel",
+        lambda c, s: reverse("attendance:gathering-clear-cancel", args=[s.session_a1.pk]),
         expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1),
     ),
     Row(
