@@ -1,11 +1,17 @@
 """One JSON error shape for every API failure: ``{"detail": "...", "code": "..."}``.
 
 ``detail`` is a sentence for people, in the caller's language; ``code`` is stable for programs.
-Validation failures (422) add ``errors``: pydantic's list of ``{loc, msg, type}`` items.
+Validation failures (422) add ``errors``: pydantic's list of ``{loc, msg, type}`` items. An
+unexpected failure is a 500 in the same shape (``code`` "server_error"), logged like Django's own
+server errors, never Django's HTML error page.
+
+``document_errors`` adds these answers to every operation of the OpenAPI schema, so that each
+status the API can give is documented (schemathesis checks it in ``shamy/api/tests``).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -13,6 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+request_logger = logging.getLogger("django.request")
 
 
 class ErrorOut(Schema):
@@ -58,13 +66,64 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return _error(api, request, exc.status_code, "error", str(exc))
 
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Logged as Django logs an unhandled exception (same logger, so the same e-mails and
+        # error reports), then answered in the API's shape.
+        request_logger.error(
+            "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request}
+        )
+        return _error(
+            api,
+            request,
+            500,
+            "server_error",
+            _("Something went wrong on our side. It has been logged; try again later."),
+        )
+
     api.add_exception_handler(AuthenticationError, not_authenticated)
     api.add_exception_handler(AuthorizationError, forbidden)
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(ValidationError, invalid)
     api.add_exception_handler(HttpError, http_error)
+    # The most general handler: the ones above (and any added later for a narrower class) win,
+    # since ninja picks the handler of the nearest class in the exception's MRO.
+    api.add_exception_handler(Exception, server_error)
 
 
 # Documented on every authenticated operation so the OpenAPI schema shows the error shape.
 ERROR_RESPONSES: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the error answers every operation can give to an OpenAPI schema, where not declared.
+
+    * 500 on every operation (``server_error``);
+    * 422 where the operation takes parameters or a body (they are validated);
+    * 401 and 403 where it needs a token;
+    * 404 where its path names an object.
+    """
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (ErrorOut, ValidationErrorOut):
+        components.setdefault(model.__name__, model.model_json_schema(ref_template="#/components/schemas/{model}"))
+    error = {"$ref": f"#/components/schemas/{ErrorOut.__name__}"}
+    invalid = {"$ref": f"#/components/schemas/{ValidationErrorOut.__name__}"}
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            parameters = operation.get("parameters", [])
+            statuses: dict[str, tuple[str, dict[str, str]]] = {"500": ("Internal Server Error", error)}
+            if parameters or "requestBody" in operation:
+                statuses["422"] = ("Unprocessable Content", invalid)
+            if operation.get("security"):
+                statuses["401"] = ("Unauthorized", error)
+                statuses["403"] = ("Forbidden", error)
+            if any(parameter.get("in") == "path" for parameter in parameters):
+                statuses["404"] = ("Not Found", error)
+            responses = operation["responses"]
+            for status, (description, body) in statuses.items():
+                responses.setdefault(
+                    status, {"description": description, "content": {"application/json": {"schema": body}}}
+                )
+    return schema

@@ -24,6 +24,7 @@ from shamy.attendance.models import (
     Material,
     Presentation,
 )
+from shamy.core.inputs import parse_id
 from shamy.core.suppression import complete
 from shamy.programmes.models import Cohort, Programme
 from shamy.registry.models import Person, Region, School
@@ -100,11 +101,10 @@ class GatheringFilters:
     def from_query(cls, query: Any) -> GatheringFilters:
 
         kind = str(query.get("kind") or "")
-        school = str(query.get("school") or "")
         when = str(query.get("when") or "upcoming")
         return cls(
             kind=kind if kind in GatheringKind.values else "",
-            school=int(school) if school.isdigit() else None,
+            school=parse_id(query.get("school")),
             when=when if when in ("upcoming", "past", "all") else "upcoming",
         )
 

@@ -16,6 +16,7 @@ from ninja import Router
 from pydantic import BaseModel
 
 from shamy.access.context import access_for
+from shamy.core.inputs import ApiId
 from shamy.core.rules import allowed
 from shamy.fellowship.models import FellowshipCohort, Placement
 from shamy.fellowship.selectors import Reach, cohort_dashboard
@@ -103,7 +104,7 @@ def cohort_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/cohorts/{cohort_id}/reach", response=list[RegionReachOut], url_name="fellowship-cohort-reach")
-def cohort_reach(request: HttpRequest, cohort_id: int) -> list[dict[str, Any]]:
+def cohort_reach(request: HttpRequest, cohort_id: ApiId) -> list[dict[str, Any]]:
     """A cohort's reach by region: fellows placed and retained, early leavers, schools, children."""
     access = access_for(request.user)
     cohort = get_object_or_404(FellowshipCohort.objects.restrict(access, "view"), pk=cohort_id)
@@ -123,7 +124,7 @@ def cohort_reach(request: HttpRequest, cohort_id: int) -> list[dict[str, Any]]:
 
 
 @router.get("/cohorts/{cohort_id}/placements", response=list[PlacementOut], url_name="fellowship-placement-list")
-def placement_list(request: HttpRequest, cohort_id: int) -> list[dict[str, Any]]:
+def placement_list(request: HttpRequest, cohort_id: ApiId) -> list[dict[str, Any]]:
     """The cohort's placements the caller may see."""
     access = access_for(request.user)
     cohort = get_object_or_404(FellowshipCohort.objects.restrict(access, "view"), pk=cohort_id)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from shamy.access.context import Actor, access_for
 from shamy.analytics.selectors import threshold
 from shamy.attendance.models import ATTENDED, Attendance
+from shamy.core.inputs import parse_year
 from shamy.core.suppression import complete, primary
 from shamy.operators.cascade import Cascade, Edge, TrainerNode, count_cascade
 from shamy.operators.models import (
@@ -474,11 +475,9 @@ def school_year_from(value: str | None) -> int:
     """The school year asked for (its first calendar year), else the current one."""
     today = timezone.localdate()
     current = today.year if today.month >= 9 else today.year - 1
-    try:
-        year = int(value) if value else current
-    except ValueError:
-        return current
-    return year if 2000 <= year <= 2100 else current
+    year = parse_year(value, minimum=2000, maximum=2100, default=current)
+    assert year is not None  # the default
+    return year
 
 
 # --- Events ----------------------------------------------------------------------------------------
