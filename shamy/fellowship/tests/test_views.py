@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from shamy.accounts.services.users import api_token_create
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
 from shamy.fellowship.models import Application, Placement, PlacementRule, Stage, Vacancy
 from shamy.fellowship.services.school_years import token_hash
@@ -345,6 +346,9 @@ test_fellowship_matrix = matrix_test(
     [row for row in MATRIX if row.url_name != "fellowship:application-file"], ALL, cast="fellowship_cast"
 )
 test_fellowship_file_matrix = matrix_test(MATRIX_WITH_FILES, ALL, cast="fellowship_cast", scene="fellowship_files")
+test_fellowship_query_parameters = query_fuzz_test(
+    [row for row in MATRIX if row.url_name != "fellowship:application-file"], ALL, cast="fellowship_cast"
+)
 
 
 # --- journeys without a browser ----------------------------------------------------------------
