@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -99,7 +100,8 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     """Add the error answers every operation can give to an OpenAPI schema, where not declared.
 
     * 500 on every operation (``server_error``);
-    * 422 where the operation takes parameters or a body (they are validated);
+    * 422 where the operation takes parameters or a body (they are validated), and 400 where a
+      body cannot be parsed at all;
     * 401 and 403 where it needs a token;
     * 404 where its path names an object.
     """
@@ -116,6 +118,8 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
             statuses: dict[str, tuple[str, dict[str, str]]] = {"500": ("Internal Server Error", error)}
             if parameters or "requestBody" in operation:
                 statuses["422"] = ("Unprocessable Content", invalid)
+            if "requestBody" in operation:
+                statuses["400"] = ("Bad Request", error)  # a body that is not JSON at all
             if operation.get("security"):
                 statuses["401"] = ("Unauthorized", error)
                 statuses["403"] = ("Forbidden", error)
@@ -127,3 +131,10 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
                     status, {"description": description, "content": {"application/json": {"schema": body}}}
                 )
     return schema
+
+
+@login_not_required
+def unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any other path under /api/: a 404 in the API's shape, not the site's HTML page."""
+    body = {"detail": str(_("Not found, or not visible to your account.")), "code": "not_found"}
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})

@@ -315,7 +315,7 @@ def school_list(request: HttpRequest, query: Query[SchoolQuery]) -> dict[str, An
 
 
 @router.get(
-    "/schools/{int:school_id}",
+    "/schools/{school_id}",
     response={200: SchoolDetailOut, 404: ErrorOut, **ERROR_RESPONSES},
     url_name="school-detail",
 )
