@@ -20,6 +20,8 @@ from typing import Annotated, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field
 
@@ -114,6 +116,15 @@ class IntegerField(forms.IntegerField):
         if isinstance(value, str) and ascii_integer(value) is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
+
+
+def bounded_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """``Meta.formfield_callback`` of model forms: integer columns get the bounds of PostgreSQL's
+    column type (SQLite would store anything up to 64 bits) and read only ASCII digits."""
+    if isinstance(db_field, models.IntegerField) and not isinstance(db_field, models.AutoField):
+        low, high = BaseDatabaseOperations.integer_field_ranges[db_field.get_internal_type()]
+        kwargs = {"form_class": IntegerField, "min_value": low, "max_value": high, **kwargs}
+    return db_field.formfield(**kwargs)
 
 
 class IdField(IntegerField):

@@ -67,6 +67,7 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = ["full_name", "phone", "university", "graduated_year", "needs_housing", "motivation"]
+        formfield_callback = inputs.bounded_formfield
         widgets = {"motivation": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:

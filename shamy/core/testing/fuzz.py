@@ -11,9 +11,10 @@ and finds the parameters the view reads: it requests the page once and records e
 in a ``QueryDict`` (``request.GET.get("region")``, a form bound to ``request.GET``...), adding the
 keys of the row's own query string. Then:
 
-1. a sweep: every parameter at once set to each of ``SWEEP_VALUES``, the inputs that once gave
+1. each number in the page's path replaced by one past 64 bits (a 404, not a 500);
+2. a sweep: every parameter at once set to each of ``SWEEP_VALUES``, the inputs that once gave
    server errors ("²", "٣", 2**70, NUL...);
-2. hypothesis: a row and some of its parameters with generated values (those values, any integer,
+3. hypothesis: a row and some of its parameters with generated values (those values, any integer,
    any text, including other scripts and control characters).
 
 Any status of 500 or more, or an exception raised by the view, fails the test with the row, the
@@ -51,6 +52,8 @@ SWEEP_VALUES = (
     "%s",
     "' OR 1=1 --",
 )
+
+HUGE_ID = "99999999999999999999"  # for ids in paths
 
 _TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40)  # no lone surrogates
 FUZZ_VALUES = st.one_of(
@@ -136,6 +139,16 @@ class _Visitor:
             f"{row.id} as {persona} with {query!r}: {response.status_code} (a server error)"
         )
 
+    def huge_path_ids(self, row: Row, persona: str) -> None:
+        """Each number in the row's path replaced by one past 64 bits: a 404, never a 500."""
+        path, query = self.base(row)
+        segments = path.split("/")
+        for index, segment in enumerate(segments):
+            if segment.isascii() and segment.isdigit():
+                huge = "/".join([*segments[:index], HUGE_ID, *segments[index + 1 :]])
+                response = self.client(persona).get(huge, query)
+                assert response.status_code < 500, f"{row.id} as {persona}: {huge} gave {response.status_code}"
+
     def parameters(self, row: Row, persona: str) -> list[str]:
         path, query = self.base(row)
         with _recording_keys() as keys:
@@ -168,6 +181,8 @@ def query_fuzz_test(
         pages = [page for page in pages if page[2]]
         if not pages:
             return
+        for row, persona in targets:
+            visitor.huge_path_ids(row, persona)
         for row, persona, names in pages:
             for value in SWEEP_VALUES:
                 visitor.get(row, persona, dict.fromkeys(names, value))

@@ -155,3 +155,10 @@ def test_adding_a_cohort_school_that_is_not_a_number_is_refused(client, programm
 def test_public_filters_ignore_what_is_not_a_number(client, db, url_name, parameter, value):
     response = client.get(reverse(url_name), {parameter: value})
     assert response.status_code == 200
+
+
+def test_an_id_past_64_bits_in_a_path_is_a_404(client, cast):
+    # <int:project_id> matches any digits; @checked looked the project's portfolio up by it and the
+    # database driver overflowed.
+    response = _signed_in(client, cast.aigerim).get("/portfolios/projects/99999999999999999999/portfolio/")
+    assert response.status_code == 404
