@@ -104,7 +104,7 @@ class Filters:
         measure = str(query.get("measure") or "all")
         this_year = current_school_year()
         default_year = this_year if code in DATED or reference_year is None else reference_year
-        year = parse_year(query.get("year"), minimum=2000, maximum=this_year, default=default_year)
+        year = parse_year(query.get("year"), minimum=2000, maximum=this_year) or default_year
         programme = parse_id(query.get("programme"))
         if programme not in programme_ids:
             programme = None

@@ -67,7 +67,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return _error(api, request, exc.status_code, "error", str(exc))
 
-    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def server_error(request: HttpRequest, exc: Any) -> HttpResponse:
         # Logged as Django logs an unhandled exception (same logger, so the same e-mails and
         # error reports), then answered in the API's shape.
         request_logger.error(

@@ -475,9 +475,7 @@ def school_year_from(value: str | None) -> int:
     """The school year asked for (its first calendar year), else the current one."""
     today = timezone.localdate()
     current = today.year if today.month >= 9 else today.year - 1
-    year = parse_year(value, minimum=2000, maximum=2100, default=current)
-    assert year is not None  # the default
-    return year
+    return parse_year(value, minimum=2000, maximum=2100) or current
 
 
 # --- Events ----------------------------------------------------------------------------------------

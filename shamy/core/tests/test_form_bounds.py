@@ -19,8 +19,8 @@ def _form_classes() -> Iterator[type[forms.BaseForm]]:
     for module in pkgutil.walk_packages(shamy.__path__, "shamy."):
         if module.name.rsplit(".", 1)[-1] == "forms" or ".forms." in module.name:
             importlib.import_module(module.name)
-    seen: set[type] = set()
-    pending: list[type] = [forms.BaseForm]
+    seen: set[type[forms.BaseForm]] = set()
+    pending: list[type[forms.BaseForm]] = [forms.BaseForm]
     while pending:
         cls = pending.pop()
         for subclass in cls.__subclasses__():
