@@ -9,9 +9,13 @@ schema; examples are few per operation, so the suite stays quick.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
@@ -29,11 +33,19 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def administrator_headers(programme_cast, settings) -> dict[str, str]:
+def administrator_headers(programme_cast, settings) -> Iterator[dict[str, str]]:
     # Schemathesis' WSGI client sends "Host: localhost".
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     _token, raw = api_token_create(actor=programme_cast.aigerim, name="schemathesis")
-    return {"Authorization": f"Bearer {raw}"}
+    # As Django's test client does: a request must not close the connection that holds the test's
+    # transaction (on PostgreSQL the next request would find it closed).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {"Authorization": f"Bearer {raw}"}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
