@@ -50,7 +50,7 @@ class AssessForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    submissions: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    submissions: inputs.ModelMultipleChoiceField = inputs.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Portfolios")
     )  # type: ignore[arg-type]
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)

@@ -120,11 +120,32 @@ class IntegerField(forms.IntegerField):
 
 def bounded_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     """``Meta.formfield_callback`` of model forms: integer columns get the bounds of PostgreSQL's
-    column type (SQLite would store anything up to 64 bits) and read only ASCII digits."""
+    column type (SQLite would store anything up to 64 bits) and read only ASCII digits; many-to-many
+    choices check their ids (``ModelMultipleChoiceField``)."""
     if isinstance(db_field, models.IntegerField) and not isinstance(db_field, models.AutoField):
         low, high = BaseDatabaseOperations.integer_field_ranges[db_field.get_internal_type()]
         kwargs = {"form_class": IntegerField, "min_value": low, "max_value": high, **kwargs}
+    elif isinstance(db_field, models.ManyToManyField):
+        kwargs = {"form_class": ModelMultipleChoiceField, **kwargs}
     return db_field.formfield(**kwargs)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Django's, but ids that are not ASCII digits within 1..``MAX_ID`` are refused before the
+    database sees them: Django looks the chosen ids up with ``pk__in``, which is not range-checked,
+    and ``2**70`` overflowed the driver."""
+
+    def _check_values(self, value: Any) -> Any:
+        key = self.to_field_name or "pk"
+        model = self.queryset.model  # type: ignore[union-attr]
+        field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        if isinstance(field, models.IntegerField) and isinstance(value, list | tuple | set | frozenset):
+            for item in value:
+                if parse_id(item) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                    )
+        return super()._check_values(value)
 
 
 class IdField(IntegerField):

@@ -47,7 +47,7 @@ class ApplicationForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    accepted_regions = forms.ModelMultipleChoiceField(
+    accepted_regions = inputs.ModelMultipleChoiceField(
         label=_("Regions you would work in"),
         queryset=Region.objects.none(),
         required=False,
@@ -111,7 +111,7 @@ class MoveForm(forms.Form):
         label=_("Move the selected applications to"),
         choices=[(s.value, s.label) for s in Stage if s != Stage.DRAFT],
     )
-    applications = forms.ModelMultipleChoiceField(
+    applications = inputs.ModelMultipleChoiceField(
         queryset=Application.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 

@@ -52,7 +52,7 @@ class HandoverForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    schools = forms.ModelMultipleChoiceField(queryset=School.objects.none(), label=_("Schools"))
+    schools = inputs.ModelMultipleChoiceField(queryset=School.objects.none(), label=_("Schools"))
     title = forms.CharField(label=_("Title"), max_length=200)
     rule = forms.CharField(
         label=_("Recurrence rule (RRULE)"),

@@ -42,7 +42,7 @@ class ProjectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What in your practice or your school do you want to change, and why?"),
     )
-    collaborators = forms.ModelMultipleChoiceField(
+    collaborators = inputs.ModelMultipleChoiceField(
         label=_("Colleagues working with you"),
         queryset=Person.objects.none(),
         required=False,
@@ -128,7 +128,7 @@ class EndorseForm(forms.Form):
 class SectionForm(forms.Form):
     body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 12}))
     version = inputs.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=inputs.MAX_INTEGER)
-    evidence = forms.ModelMultipleChoiceField(
+    evidence = inputs.ModelMultipleChoiceField(
         label=_("Evidence in this section"),
         queryset=Evidence.objects.none(),
         required=False,

@@ -17,6 +17,9 @@ keys of the row's own query string. Then:
 3. hypothesis: a row and some of its parameters with generated values (those values, any integer,
    any text, including other scripts and control characters).
 
+4. last (they change things), each form POST of the matrix: the fields the view reads (recorded
+   the same way) with each of ``POST_SWEEP_VALUES``.
+
 Any status of 500 or more, or an exception raised by the view, fails the test with the row, the
 persona and the query. ``shamy/core/tests/test_url_coverage.py`` checks that every module with a
 ``MATRIX`` of pages also has this test.
@@ -35,7 +38,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shamy.core.testing.matrix import OK, Row
+from shamy.core.testing.matrix import OK, REDIRECT, Row
 
 # The inputs found to give server errors, and their relatives.
 SWEEP_VALUES = (
@@ -108,6 +111,22 @@ def fuzzed_rows(rows: Iterable[Row], personas: Collection[str]) -> list[tuple[Ro
     return chosen
 
 
+def posted_rows(rows: Iterable[Row], personas: Collection[str]) -> list[tuple[Row, str]]:
+    """(row, persona) for each form POST row: the first persona (in ``personas`` order) the matrix
+    lets through (200 or 302). Rows posting files are left out (their uploads have their own tests)."""
+    chosen = []
+    for row in rows:
+        if row.method != "post" or row.auth is not None or row.url_name.startswith("api:"):
+            continue
+        persona = next((p for p in personas if row.expected.get(p) in (OK, REDIRECT)), None)
+        if persona is not None:
+            chosen.append((row, persona))
+    return chosen
+
+
+POST_SWEEP_VALUES = ("²", "٣", str(2**70), "-1", "ǅ" * 300)
+
+
 class _Visitor:
     """Requests rows as their personas, one signed-in client per persona."""
 
@@ -149,6 +168,24 @@ class _Visitor:
                 response = self.client(persona).get(huge, query)
                 assert response.status_code < 500, f"{row.id} as {persona}: {huge} gave {response.status_code}"
 
+    def post_sweep(self, row: Row, persona: str) -> None:
+        """Post the row's data once, recording the fields read, then each field with each of
+        ``POST_SWEEP_VALUES``: any answer but a server error."""
+        args = (self.people,) if self.objects is None else (self.people, self.objects)
+        url = row.url(*args)
+        data = dict(row.data(*args)) if row.data is not None else {}
+        if not all(isinstance(value, str | int | float | bool | list) for value in data.values()):
+            return  # a file upload
+        with _recording_keys() as keys:
+            response = self.client(persona).post(url, data)
+        assert response.status_code < 500, f"POST {row.id} as {persona}: {response.status_code}"
+        for value in POST_SWEEP_VALUES:
+            hostile = {**data, **dict.fromkeys(sorted(keys | set(data)), value)}
+            response = self.client(persona).post(url, hostile)
+            assert response.status_code < 500, (
+                f"POST {row.id} as {persona} with {hostile!r}: {response.status_code} (a server error)"
+            )
+
     def parameters(self, row: Row, persona: str) -> list[str]:
         path, query = self.base(row)
         with _recording_keys() as keys:
@@ -170,19 +207,19 @@ def query_fuzz_test(
     ``cast`` and ``scene`` name the fixtures, as for ``matrix_test``. Hypothesis runs
     ``examples_per_row`` examples per page row (at least 20), after the sweep.
     """
+    rows = list(rows)
     targets = fuzzed_rows(rows, personas)
+    posts = posted_rows(rows, personas)
 
     @pytest.mark.django_db
     def test_query_parameters_never_give_a_server_error(request: pytest.FixtureRequest) -> None:
         people = request.getfixturevalue(cast)
         objects = request.getfixturevalue(scene) if scene is not None else None
         visitor = _Visitor(people, objects)
-        pages = [(row, persona, visitor.parameters(row, persona)) for row, persona in targets]
-        pages = [page for page in pages if page[2]]
-        if not pages:
-            return
         for row, persona in targets:
             visitor.huge_path_ids(row, persona)
+        pages = [(row, persona, visitor.parameters(row, persona)) for row, persona in targets]
+        pages = [page for page in pages if page[2]]
         for row, persona, names in pages:
             for value in SWEEP_VALUES:
                 visitor.get(row, persona, dict.fromkeys(names, value))
@@ -200,7 +237,11 @@ def query_fuzz_test(
             values = {name: data.draw(FUZZ_VALUES, label=name) for name in chosen}
             visitor.get(row, persona, values)
 
-        fuzz()
+        if pages:
+            fuzz()
+        # Last, as they change things: every posted field the view reads, with each hostile value.
+        for row, persona in posts:
+            visitor.post_sweep(row, persona)
 
     test_query_parameters_never_give_a_server_error.fuzzed_rows = targets  # type: ignore[attr-defined]
     return test_query_parameters_never_give_a_server_error

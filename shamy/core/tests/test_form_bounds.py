@@ -9,7 +9,9 @@ import importlib
 import pkgutil
 from collections.abc import Iterator
 
+import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 
 import shamy
 from shamy.core import inputs
@@ -57,3 +59,24 @@ def test_model_form_integers_take_postgresql_column_bounds():
     form = AnalyticsSettingsForm({"suppression_threshold": "40000", "registry_year": "٢٠٢٤"})
     assert not form.is_valid()
     assert {"suppression_threshold", "registry_year"} <= set(form.errors)
+
+
+def test_every_many_choice_field_checks_its_ids():
+    # Django's looks the chosen ids up with pk__in, not range-checked: 2**70 overflowed the driver.
+    unchecked = [
+        f"{cls.__module__}.{cls.__name__}.{name}"
+        for cls in _form_classes()
+        for name, field in getattr(cls, "base_fields", {}).items()
+        if isinstance(field, forms.ModelMultipleChoiceField) and not isinstance(field, inputs.ModelMultipleChoiceField)
+    ]
+    assert not unchecked, "Use shamy.core.inputs.ModelMultipleChoiceField: " + ", ".join(unchecked)
+
+
+def test_many_choice_field_refuses_ids_out_of_range(cast):
+    from shamy.registry.models import School
+
+    field = inputs.ModelMultipleChoiceField(queryset=School.objects.all())
+    assert list(field.clean([str(cast.school_a1.pk)])) == [cast.school_a1]
+    for value in (str(2**70), "²", "٣", "0"):
+        with pytest.raises(ValidationError):
+            field.clean([str(cast.school_a1.pk), value])

@@ -77,8 +77,9 @@ def _detail(c):
 
 
 def _rule_url(c):
-    rule = PlacementRule.objects.create(
-        cohort=c.cohort, fellow=c.fellow_other, vacancy=c.vacancy_b1, kind=PlacementRule.Kind.FORBID
+    # get_or_create: the query fuzz may have posted this very rule already (rule-create).
+    rule, _created = PlacementRule.objects.get_or_create(
+        cohort=c.cohort, fellow=c.fellow_other, vacancy=c.vacancy_b1, defaults={"kind": PlacementRule.Kind.FORBID}
     )
     return reverse("fellowship:rule-delete", kwargs={"cohort_id": c.cohort.pk, "rule_id": rule.pk})
 
