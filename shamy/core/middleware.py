@@ -51,7 +51,7 @@ class RefuseNulCharactersMiddleware:
     a search or filter carrying one was a server error on every page that reads parameters without
     a Django form (forms refuse NUL themselves). No field of the product has a use for it. The API
     gets its JSON error shape (422, like any invalid parameter); a JSON body whose strings hold
-    the escape ``\\u0000`` is refused the same way. Uploaded files are not looked at.
+    the escape ``\\u0000`` is refused the same way. Multipart bodies (uploads) are not looked at.
     """
 
     API_PREFIX = "/api/"
@@ -78,7 +78,10 @@ class RefuseNulCharactersMiddleware:
         if request.method != "POST":
             return None
         content_type = request.content_type or ""
-        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # Only url-encoded forms (what browsers send without files): parsing them caches the body,
+        # so a view can still read ``request.body``. A multipart body is left to the view, since
+        # reading it here would consume the upload stream; Django form fields refuse NUL anyway.
+        if content_type == "application/x-www-form-urlencoded":
             fields = request.POST.lists()
             if any("\x00" in key or "\x00" in value for key, values in fields for value in values):
                 return "body"

@@ -177,7 +177,9 @@ def test_a_nul_character_in_a_query_is_a_400_before_any_view_reads_it(client, ca
 def test_a_nul_character_in_a_form_field_is_a_400(client, programme_cast, scene):
     before = CohortSchool.objects.count()
     response = _signed_in(client, programme_cast.aliya).post(
-        reverse("programmes:cohort-school-add", args=[programme_cast.cohort_a.pk]), {"school": "1\x00"}
+        reverse("programmes:cohort-school-add", args=[programme_cast.cohort_a.pk]),
+        "school=1%00",
+        content_type="application/x-www-form-urlencoded",  # what a browser's form sends
     )
     assert response.status_code == 400
     assert CohortSchool.objects.count() == before
