@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -68,8 +69,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return _error(api, request, exc.status_code, "error", str(exc))
 
     def server_error(request: HttpRequest, exc: Any) -> HttpResponse:
-        # Logged as Django logs an unhandled exception (same logger, so the same e-mails and
-        # error reports), then answered in the API's shape.
+        # Signalled and logged as Django does for an unhandled exception (error reporters listen
+        # to the signal; the test client re-raises it), then answered in the API's shape.
+        got_request_exception.send(sender=None, request=request)
         request_logger.error(
             "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request}
         )

@@ -1,4 +1,5 @@
-"""No query string gives a server error: a fuzz test over every GET parameter of every page.
+"""No input gives a server error: a fuzz test over every GET parameter of every page, and the
+fields of every form POST, of an app's permission matrix.
 
 An app's matrix module adds one line beside its permission matrix::
 
@@ -15,8 +16,7 @@ keys of the row's own query string. Then:
 2. a sweep: every parameter at once set to each of ``SWEEP_VALUES``, the inputs that once gave
    server errors ("²", "٣", 2**70, NUL...);
 3. hypothesis: a row and some of its parameters with generated values (those values, any integer,
-   any text, including other scripts and control characters).
-
+   any text, including other scripts and control characters);
 4. last (they change things), each form POST of the matrix: the fields the view reads (recorded
    the same way) with each of ``POST_SWEEP_VALUES``.
 
