@@ -103,7 +103,7 @@ class CascadeOut(Out):
 
 
 class PageQuery(BaseModel):
-    when: str = Field("upcoming", pattern="^(upcoming|past|all)$")
+    when: str = Field("upcoming", pattern="^(upcoming|past|all)$", max_length=8)
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
@@ -231,7 +231,7 @@ class RegistrationPageOut(Out):
 
 
 class RegistrationQuery(BaseModel):
-    status: str = Field("", pattern="^(|confirmed|waiting|cancelled)$")
+    status: str = Field("", pattern="^(|confirmed|waiting|cancelled)$", max_length=9)
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 

@@ -72,3 +72,31 @@ def test_the_schema_documents_the_error_answers(client):
     for methods in paths.values():
         for operation in methods.values():
             assert "500" in operation["responses"], operation["operationId"]
+
+
+def _unbounded(schema: dict, components: dict) -> list[str]:
+    """Why a parameter's JSON schema is unbounded ("integer without maximum"...), else []."""
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    if "anyOf" in schema:
+        return [problem for option in schema["anyOf"] for problem in _unbounded(option, components)]
+    kind = schema.get("type")
+    if kind == "integer" and ("minimum" not in schema or "maximum" not in schema):
+        return ["an integer without both minimum and maximum"]
+    if kind == "string" and not ({"maxLength", "enum", "const", "format"} & set(schema)):
+        return ["a string without maxLength"]
+    return []
+
+
+def test_every_api_parameter_is_bounded():
+    # An unbounded id reached the database and overflowed its driver (a plain-text 500).
+    openapi = api.get_openapi_schema()
+    components = openapi.get("components", {}).get("schemas", {})
+    problems = [
+        f"{method.upper()} {path} {parameter['name']}: {problem}"
+        for path, methods in openapi["paths"].items()
+        for method, operation in methods.items()
+        for parameter in operation.get("parameters", [])
+        for problem in _unbounded(parameter["schema"], components)
+    ]
+    assert not problems, "Bound these parameters (shamy.core.inputs.ApiId, ApiCode...):\n" + "\n".join(problems)
