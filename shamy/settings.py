@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "shamy.core.middleware.KazakhByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads parameters: a NUL character is a 400, never PostgreSQL's error.
+    "shamy.core.middleware.RefuseNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shamy.core.middleware.SecurityHeadersMiddleware",

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
+from shamy.api.errors import unknown_path
 from shamy.api.urls import api
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("results/", include("shamy.results.urls")),
     path("commons/", include("shamy.commons.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", unknown_path),  # after the API: every other path under /api/ is a JSON 404
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]

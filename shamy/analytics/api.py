@@ -25,6 +25,7 @@ from shamy.analytics.indicators import Cell, Row
 from shamy.analytics.models import Indicator
 from shamy.analytics.reading import favoured
 from shamy.analytics.selectors import indicator_list, programmes_for, registry_year
+from shamy.core.inputs import MAX_ID, ApiCode
 from shamy.registry.models import Region
 
 router = Router(tags=["analytics"])
@@ -83,10 +84,16 @@ class ValuesOut(Out):
 
 
 class ValuesQuery(Schema):
-    year: int | None = Field(None, ge=2000, description="School year (first calendar year); default as the page.")
+    year: int | None = Field(
+        None, ge=2000, le=2100, description="School year (first calendar year); default as the page."
+    )
     level: Literal["region", "district"] = "region"
-    region: str | None = Field(None, description="KATO code of the region whose districts to list (level=district).")
-    programme: int | None = Field(None, description="Programme ID (coordinators and observers: one of theirs).")
+    region: str | None = Field(
+        None, max_length=64, description="KATO code of the region whose districts to list (level=district)."
+    )
+    programme: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Programme ID (coordinators and observers: one of theirs)."
+    )
 
 
 def _texts(value: Any) -> dict[str, str]:
@@ -144,7 +151,7 @@ def indicator_definitions(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/indicators/{code}/values", response={200: ValuesOut}, url_name="indicator-values")
-def indicator_values(request: HttpRequest, code: str, query: Query[ValuesQuery]) -> dict[str, Any]:
+def indicator_values(request: HttpRequest, code: ApiCode, query: Query[ValuesQuery]) -> dict[str, Any]:
     """One indicator's figures per region (or per district of ``region``) for a school year, with
     the caller's scope and the pages' suppression; the year actually used and the source."""
     scope = _scope(request)

@@ -46,6 +46,7 @@ from shamy.analytics.selectors import (
     threshold,
 )
 from shamy.analytics.templatetags.analytics_tags import plain
+from shamy.core.inputs import parse_id, parse_year
 from shamy.core.numbers import format_decimal
 from shamy.core.suppression import complete
 from shamy.core.translated import localized
@@ -104,12 +105,12 @@ class Filters:
         code = str(query.get("indicator") or "")
         code = code if code in indicator_codes else DEFAULT_INDICATOR
         measure = str(query.get("measure") or "all")
-        raw_year = str(query.get("year") or "")
         this_year = current_school_year()
         default_year = this_year if code in DATED or reference_year is None else reference_year
-        year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= this_year else default_year
-        raw_programme = str(query.get("programme") or "")
-        programme = int(raw_programme) if raw_programme.isdigit() and int(raw_programme) in programme_ids else None
+        year = parse_year(query.get("year"), minimum=2000, maximum=this_year) or default_year
+        programme = parse_id(query.get("programme"))
+        if programme not in programme_ids:
+            programme = None
         if programme is None and programme_required and programme_ids:
             programme = programme_ids[0]
         names = {name for name, _ru, _kato in trends.region_names()}

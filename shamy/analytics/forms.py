@@ -9,6 +9,7 @@ from shamy.analytics.dashboard import MEASURES, Filters, year_choices
 from shamy.analytics.models import AnalyticsSettings, Direction, Indicator, Unit
 from shamy.analytics.selectors import registry_year
 from shamy.analytics.trends import region_names, series_label
+from shamy.core import inputs
 
 
 class DashboardFilterForm(forms.Form):
@@ -58,6 +59,7 @@ class AnalyticsSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AnalyticsSettings
         fields = ["public_enabled", "suppression_threshold", "registry_year"]
+        formfield_callback = inputs.bounded_formfield
 
 
 class ImportedIndicatorForm(forms.Form):

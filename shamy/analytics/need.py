@@ -11,12 +11,13 @@ no data for any weighted component has no score and is listed last, unnumbered.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from shamy.core.inputs import parse_int
 
 COMPONENTS: dict[str, Any] = {
     "rural_share": _("Rural share of schools"),
@@ -33,7 +34,6 @@ SCALES: dict[str, Any] = {
 }
 DEFAULT_WEIGHTS = {key: 1 for key in COMPONENTS}
 MAX_WEIGHT = 10
-WHOLE = re.compile(r"\d{1,2}")
 
 
 def parse_weights(raw: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, str]]:
@@ -44,10 +44,11 @@ def parse_weights(raw: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, str
     for key in COMPONENTS:
         value = raw.get(key)
         text = "" if value is None else str(value).strip()
+        weight = parse_int(text, minimum=0, maximum=MAX_WEIGHT)
         if text == "":
             weights[key] = DEFAULT_WEIGHTS[key]
-        elif WHOLE.fullmatch(text) and int(text) <= MAX_WEIGHT:
-            weights[key] = int(text)
+        elif weight is not None:
+            weights[key] = weight
         else:
             errors[key] = str(_("Enter a whole number from 0 to %(max)s.") % {"max": MAX_WEIGHT})
     return weights, errors

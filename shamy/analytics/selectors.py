@@ -44,6 +44,7 @@ from shamy.analytics.indicators import INFERRED, Bucket, Row, TableCell, merge, 
 from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level, Scenario
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
+from shamy.core.inputs import parse_id
 from shamy.core.suppression import complete
 from shamy.programmes.models import CohortSchool, Programme
 from shamy.registry.models import (
@@ -625,9 +626,10 @@ def regions_for_analytics(*, actor: Actor) -> list[Region]:
 def region_for_analytics(*, actor: Actor, raw_id: str) -> Region | None:
     """The region chosen in a query string (None when none is chosen); 404 for a region whose
     aggregates the actor may not see."""
-    if not raw_id.isdigit():
+    region_id = parse_id(raw_id)
+    if region_id is None:
         return None
-    region = Region.objects.restrict(actor, "analytics").filter(pk=int(raw_id)).first()
+    region = Region.objects.restrict(actor, "analytics").filter(pk=region_id).first()
     if region is None:
         raise Http404
     return region

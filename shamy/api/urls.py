@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from shamy.api.auth import TokenAuth
-from shamy.api.errors import install_error_handlers
+from shamy.api.errors import document_errors, install_error_handlers
 
 
 def _exempt(patterns: list[URLPattern | URLResolver]) -> None:
@@ -32,6 +34,10 @@ class ShamyAPI(NinjaAPI):
         patterns = super()._get_urls()
         _exempt(patterns)
         return patterns
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_errors(schema)
 
 
 api = ShamyAPI(

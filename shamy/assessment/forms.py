@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shamy.assessment.models import Criterion, Decision, Recommendation
+from shamy.core import inputs
 
 
 class AssessForm(forms.Form):
@@ -23,7 +24,7 @@ class AssessForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10_000,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = inputs.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=inputs.MAX_SMALL_INTEGER)
 
     def __init__(self, *args: Any, criteria: list[Criterion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,7 +50,7 @@ class AssessForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    submissions: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    submissions: inputs.ModelMultipleChoiceField = inputs.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Portfolios")
     )  # type: ignore[arg-type]
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
@@ -63,7 +64,7 @@ class DecisionForm(forms.Form):
 
 
 class DrawForm(forms.Form):
-    share = forms.IntegerField(
+    share = inputs.IntegerField(
         label=_("Share to draw from each assessor, per cent"), min_value=1, max_value=100, initial=20
     )
 

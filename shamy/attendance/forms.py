@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shamy.attendance.models import Gathering, GatheringKind
+from shamy.core import inputs
 from shamy.programmes.models import Cohort, Programme
 from shamy.registry.models import Region, School
 
@@ -143,7 +144,7 @@ class SeriesForm(forms.Form):
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
     first_on = forms.DateField(label=_("First session"), widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
-    interval_weeks = forms.IntegerField(label=_("Every how many weeks"), min_value=1, max_value=8, initial=2)
+    interval_weeks = inputs.IntegerField(label=_("Every how many weeks"), min_value=1, max_value=8, initial=2)
     start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label=_("Place"), max_length=300, required=False)

@@ -36,6 +36,7 @@ from shamy.attendance.models import (
     Presentation,
 )
 from shamy.core.db import kazakh_order
+from shamy.core.inputs import parse_id
 from shamy.core.suppression import complete
 from shamy.programmes.models import Cohort, Programme
 from shamy.registry.models import District, Person, Region, School
@@ -114,11 +115,10 @@ class GatheringFilters:
     def from_query(cls, query: Any) -> GatheringFilters:
 
         kind = str(query.get("kind") or "")
-        school = str(query.get("school") or "")
         when = str(query.get("when") or "upcoming")
         return cls(
             kind=kind if kind in GatheringKind.values else "",
-            school=int(school) if school.isdigit() else None,
+            school=parse_id(query.get("school")),
             when=when if when in ("upcoming", "past", "all") else "upcoming",
         )
 

@@ -42,6 +42,7 @@ from shamy.attendance.permissions import (
 from shamy.attendance.services import gatherings as gathering_services
 from shamy.attendance.services import marking
 from shamy.core import files
+from shamy.core.inputs import parse_id
 from shamy.core.rules import checked
 from shamy.core.suppression import threshold
 from shamy.programmes.models import Programme
@@ -237,8 +238,8 @@ def _detail_context(request: AuthedHttpRequest, gathering: Gathering) -> dict[st
 @require_POST
 @checked(Gathering, "manage", kwarg="gathering_id", shape=selectors.gathering_page)
 def expected_add(request: AuthedHttpRequest, gathering: Gathering) -> HttpResponse:
-    raw = request.POST.get("person", "")
-    person = selectors.expectable_people(gathering=gathering).filter(pk=int(raw)).first() if raw.isdigit() else None
+    person_id = parse_id(request.POST.get("person"))
+    person = selectors.expectable_people(gathering=gathering).filter(pk=person_id).first() if person_id else None
     if person is None:
         messages.error(request, _("Choose a participant from the list."))
     else:

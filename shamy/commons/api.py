@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shamy.commons.models import Resource
 from shamy.commons.selectors import SearchFilters, public_item, resource_search
+from shamy.core.inputs import ApiCode, ApiId, ApiOffset, ApiSearch
 
 router = Router(tags=["commons"])
 MAX_LIMIT = 100
@@ -60,13 +61,13 @@ def _item(request: HttpRequest, item: Resource) -> dict[str, Any]:
 @router.get("/commons/items", response=ItemPageOut, auth=None, url_name="commons-item-list")
 def item_list(
     request: HttpRequest,
-    q: str = "",
-    language: str = "",
-    kind: str = "",
-    country: str = "",
-    theme: int | None = None,
-    limit: int = 20,
-    offset: int = 0,
+    q: ApiSearch = "",
+    language: ApiCode = "",
+    kind: ApiCode = "",
+    country: ApiCode = "",
+    theme: ApiId | None = None,
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 20,
+    offset: ApiOffset = 0,
 ) -> dict[str, Any]:
     """Published items, searched and filtered like the commons page (Kazakh letters folded,
     Russian and Kazakh word forms stemmed), best matches first."""
@@ -80,5 +81,5 @@ def item_list(
 
 
 @router.get("/commons/items/{public_id}", response=ItemOut, auth=None, url_name="commons-item-detail")
-def item_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
+def item_detail(request: HttpRequest, public_id: ApiCode) -> dict[str, Any]:
     return _item(request, public_item(public_id=public_id))

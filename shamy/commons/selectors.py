@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from shamy.access.context import Actor, access_for
 from shamy.commons import search
 from shamy.commons.models import Kind, Language, Resource, Status
+from shamy.core.inputs import parse_id
 from shamy.programmes.models import Programme
 from shamy.registry.models import Country
 
@@ -29,13 +30,12 @@ class SearchFilters:
 
     @classmethod
     def from_query(cls, data: Mapping[str, Any]) -> SearchFilters:
-        theme = str(data.get("theme") or "")
         country = str(data.get("country") or "")
         language = str(data.get("language") or "")
         kind = str(data.get("kind") or "")
         return cls(
             query=str(data.get("q") or "")[:200].strip(),
-            theme=int(theme) if theme.isdigit() else None,
+            theme=parse_id(data.get("theme")),
             country=country if country in Country.values else "",
             language=language if language in Language.values else "",
             kind=kind if kind in Kind.values else "",

@@ -34,6 +34,8 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from shamy.core.inputs import parse_id
+
 if TYPE_CHECKING:
     from shamy.access.context import Access, Actor
 
@@ -173,6 +175,10 @@ def checked(
         @functools.wraps(view)
         def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
             value = kwargs.pop(kwarg)
+            if isinstance(value, int) and parse_id(value) is None:
+                # <int:...> matches any run of digits; past the id range the database driver
+                # would overflow (a foreign key's lookup is not range-checked by Django).
+                raise Http404
             rows = model._default_manager.all()
             if not isinstance(rows, RestrictedQuerySet):
                 raise ImproperlyConfigured(f"{model._meta.label} has no RestrictedQuerySet.")
@@ -181,7 +187,7 @@ def checked(
                 rows = shape(rows)
             try:
                 obj = rows.get(**{field: value})
-            except (ObjectDoesNotExist, ValueError, TypeError):
+            except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
                 raise Http404 from None
             if action != visible and not allowed(request.access, obj, action):
                 raise PermissionDenied

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from shamy.access.context import access_for
 from shamy.core.db import kazakh_order
+from shamy.core.inputs import ApiId
 from shamy.core.rules import allowed
 from shamy.fellowship.models import FellowshipCohort, Placement
 from shamy.fellowship.selectors import Reach, cohort_dashboard
@@ -104,7 +105,7 @@ def cohort_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/cohorts/{cohort_id}/reach", response=list[RegionReachOut], url_name="fellowship-cohort-reach")
-def cohort_reach(request: HttpRequest, cohort_id: int) -> list[dict[str, Any]]:
+def cohort_reach(request: HttpRequest, cohort_id: ApiId) -> list[dict[str, Any]]:
     """A cohort's reach by region: fellows placed and retained, early leavers, schools, children."""
     access = access_for(request.user)
     cohort = get_object_or_404(FellowshipCohort.objects.restrict(access, "view"), pk=cohort_id)
@@ -124,7 +125,7 @@ def cohort_reach(request: HttpRequest, cohort_id: int) -> list[dict[str, Any]]:
 
 
 @router.get("/cohorts/{cohort_id}/placements", response=list[PlacementOut], url_name="fellowship-placement-list")
-def placement_list(request: HttpRequest, cohort_id: int) -> list[dict[str, Any]]:
+def placement_list(request: HttpRequest, cohort_id: ApiId) -> list[dict[str, Any]]:
     """The cohort's placements the caller may see."""
     access = access_for(request.user)
     cohort = get_object_or_404(FellowshipCohort.objects.restrict(access, "view"), pk=cohort_id)

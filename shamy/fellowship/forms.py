@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shamy.core import inputs
 from shamy.fellowship.models import (
     RUBRIC,
     RUBRIC_MAX,
@@ -46,7 +47,7 @@ class ApplicationForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    accepted_regions = forms.ModelMultipleChoiceField(
+    accepted_regions = inputs.ModelMultipleChoiceField(
         label=_("Regions you would work in"),
         queryset=Region.objects.none(),
         required=False,
@@ -66,6 +67,7 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = ["full_name", "phone", "university", "graduated_year", "needs_housing", "motivation"]
+        formfield_callback = inputs.bounded_formfield
         widgets = {"motivation": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
@@ -109,7 +111,7 @@ class MoveForm(forms.Form):
         label=_("Move the selected applications to"),
         choices=[(s.value, s.label) for s in Stage if s != Stage.DRAFT],
     )
-    applications = forms.ModelMultipleChoiceField(
+    applications = inputs.ModelMultipleChoiceField(
         queryset=Application.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
@@ -132,8 +134,8 @@ class ReviewForm(forms.Form):
 
 
 class RuleForm(forms.Form):
-    fellow = forms.IntegerField()
-    vacancy = forms.IntegerField()
+    fellow = inputs.IdField()
+    vacancy = inputs.IdField()
     kind = forms.ChoiceField(choices=PlacementRule.Kind.choices)
 
 
@@ -153,7 +155,7 @@ class CheckInForm(forms.Form):
 
 
 class TaughtClassForm(forms.Form):
-    school_year = forms.IntegerField(label=_("School year (first calendar year)"), min_value=2000, max_value=2100)
+    school_year = inputs.IntegerField(label=_("School year (first calendar year)"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("Class"), max_length=20, help_text=_("For example 7 Ә."))
     subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
     pupils = forms.CharField(
@@ -202,8 +204,12 @@ class AgreementForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name_kk"))
     status = forms.ChoiceField(label=_("Status"), choices=AgreementStatus.choices)
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    target_fellows = forms.IntegerField(label=_("Target number of fellows"), min_value=0, initial=0)
-    target_schools = forms.IntegerField(label=_("Target number of schools"), min_value=0, initial=0)
+    target_fellows = inputs.IntegerField(
+        label=_("Target number of fellows"), min_value=0, max_value=inputs.MAX_INTEGER, initial=0
+    )
+    target_schools = inputs.IntegerField(
+        label=_("Target number of schools"), min_value=0, max_value=inputs.MAX_INTEGER, initial=0
+    )
 
 
 class PlacementPeopleForm(forms.Form):

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
+from shamy.core.inputs import MAX_OFFSET, ApiId
 from shamy.core.rules import allowed
 from shamy.operators import permissions, selectors
 from shamy.operators.models import TrainingSession
@@ -102,9 +103,9 @@ class CascadeOut(Out):
 
 
 class PageQuery(BaseModel):
-    when: str = Field("upcoming", pattern="^(upcoming|past|all)$")
+    when: str = Field("upcoming", pattern="^(upcoming|past|all)$", max_length=8)
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @router.get(
@@ -135,7 +136,7 @@ def agreement_list(request: HttpRequest) -> list[dict[str, object]]:
     response={200: TrainingDayPageOut, **ERROR_RESPONSES},
     url_name="operator-training-day-list",
 )
-def training_day_list(request: HttpRequest, programme_id: int, query: Query[PageQuery]) -> dict[str, object]:
+def training_day_list(request: HttpRequest, programme_id: ApiId, query: Query[PageQuery]) -> dict[str, object]:
     programme = selectors.programme_for_training(user=request.user, programme_id=programme_id)
     days = selectors.training_day_list(actor=request.user, programme=programme, when=query.when)
     count = days.count()
@@ -180,7 +181,7 @@ def training_day_list(request: HttpRequest, programme_id: int, query: Query[Page
     response={200: CascadeOut, **ERROR_RESPONSES},
     url_name="operator-cascade",
 )
-def cascade(request: HttpRequest, programme_id: int) -> dict[str, object]:
+def cascade(request: HttpRequest, programme_id: ApiId) -> dict[str, object]:
     programme = selectors.programme_for_training(user=request.user, programme_id=programme_id)
     if not permissions.can_view_report(request.user, programme):
         raise PermissionDenied
@@ -230,16 +231,16 @@ class RegistrationPageOut(Out):
 
 
 class RegistrationQuery(BaseModel):
-    status: str = Field("", pattern="^(|confirmed|waiting|cancelled)$")
+    status: str = Field("", pattern="^(|confirmed|waiting|cancelled)$", max_length=9)
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ScanIn(BaseModel):
-    id: str
-    code: str
-    door: str = ""
-    scanned_at: str
+    id: str = Field(max_length=64)
+    code: str = Field(max_length=200)
+    door: str = Field("", max_length=100)
+    scanned_at: str = Field(max_length=64)
 
 
 class ScanBatchIn(BaseModel):
@@ -260,7 +261,7 @@ class ScanOut(Out):
     response={200: RegistrationPageOut, **ERROR_RESPONSES},
     url_name="operator-registration-list",
 )
-def registration_list(request: HttpRequest, event_id: int, query: Query[RegistrationQuery]) -> dict[str, object]:
+def registration_list(request: HttpRequest, event_id: ApiId, query: Query[RegistrationQuery]) -> dict[str, object]:
     """An event's registrations: names and e-mails, so only for its coordinator, its check-in
     volunteers and the system administrator (404 for an event you may not see)."""
     event = selectors.event_for_api(user=request.user, event_id=event_id)
@@ -292,7 +293,7 @@ def registration_list(request: HttpRequest, event_id: int, query: Query[Registra
     response={200: list[ScanOut], **ERROR_RESPONSES},
     url_name="operator-check-in-batch",
 )
-def check_in_batch(request: HttpRequest, event_id: int, batch: ScanBatchIn) -> list[dict[str, object]]:
+def check_in_batch(request: HttpRequest, event_id: ApiId, batch: ScanBatchIn) -> list[dict[str, object]]:
     """The offline devices' batch: each scan once by its ``id`` (a batch sent twice is stored once),
     a ticket checked in once whatever the door. Needs the event's check-in rule."""
     event = selectors.event_for_api(user=request.user, event_id=event_id)

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shamy.core import inputs
 from shamy.operators.models import ClosurePolicy, SessionKind, Topic, Trainer, validate_rule
 from shamy.operators.recurrence import EVERY_SECOND_SATURDAY
 from shamy.programmes.models import Programme
@@ -22,7 +23,7 @@ class AgreementForm(forms.Form):
     )
     programme = forms.ModelChoiceField(queryset=Programme.objects.none(), label=_("Operator's programme"))
     starts_on = forms.DateField(label=_("Agreement starts on"), widget=DATE)
-    term_years = forms.IntegerField(label=_("Term in years"), min_value=1, max_value=25, initial=5)
+    term_years = inputs.IntegerField(label=_("Term in years"), min_value=1, max_value=25, initial=5)
 
     def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,7 +52,7 @@ class HandoverForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    schools = forms.ModelMultipleChoiceField(queryset=School.objects.none(), label=_("Schools"))
+    schools = inputs.ModelMultipleChoiceField(queryset=School.objects.none(), label=_("Schools"))
     title = forms.CharField(label=_("Title"), max_length=200)
     rule = forms.CharField(
         label=_("Recurrence rule (RRULE)"),
@@ -92,7 +93,7 @@ class SessionForm(forms.Form):
     trainer = TrainerChoiceField(queryset=Trainer.objects.none(), label=_("Trainer"))
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
     room = forms.CharField(label=_("Room"), max_length=60, required=False)
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=1000, initial=25)
+    capacity = inputs.IntegerField(label=_("Capacity"), min_value=1, max_value=1000, initial=25)
     starts_at = forms.TimeField(label=_("Starts at"), widget=TIME)
     ends_at = forms.TimeField(label=_("Ends at"), widget=TIME)
 
@@ -103,7 +104,7 @@ class SessionForm(forms.Form):
 
 
 class BreakForm(forms.Form):
-    school_year = forms.IntegerField(label=_("School year (first calendar year)"), min_value=2000, max_value=2100)
+    school_year = inputs.IntegerField(label=_("School year (first calendar year)"), min_value=2000, max_value=2100)
     name_kk = forms.CharField(label=_("Name (Kazakh)"), max_length=100)
     name_ru = forms.CharField(label=_("Name (Russian)"), max_length=100)
     name_en = forms.CharField(label=_("Name (English)"), max_length=100, required=False)

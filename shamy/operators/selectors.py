@@ -16,6 +16,7 @@ from shamy.access.context import Actor, access_for
 from shamy.analytics.selectors import threshold
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
+from shamy.core.inputs import parse_year
 from shamy.core.suppression import complete, primary
 from shamy.operators.cascade import Cascade, Edge, TrainerNode, count_cascade
 from shamy.operators.models import (
@@ -482,11 +483,7 @@ def school_year_from(value: str | None) -> int:
     """The school year asked for (its first calendar year), else the current one."""
     today = timezone.localdate()
     current = today.year if today.month >= 9 else today.year - 1
-    try:
-        year = int(value) if value else current
-    except ValueError:
-        return current
-    return year if 2000 <= year <= 2100 else current
+    return parse_year(value, minimum=2000, maximum=2100) or current
 
 
 # --- Events ----------------------------------------------------------------------------------------

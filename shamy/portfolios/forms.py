@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shamy.core import inputs
 from shamy.portfolios.models import Evidence, FocusTheme, SummaryLanguage, Thread
 from shamy.portfolios.poster import POSTER_SIZES
 from shamy.portfolios.templatetags.portfolios_tags import autosave_status_id
@@ -41,7 +42,7 @@ class ProjectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What in your practice or your school do you want to change, and why?"),
     )
-    collaborators = forms.ModelMultipleChoiceField(
+    collaborators = inputs.ModelMultipleChoiceField(
         label=_("Colleagues working with you"),
         queryset=Person.objects.none(),
         required=False,
@@ -61,7 +62,7 @@ class ProjectForm(forms.Form):
 
 
 class StageForm(forms.Form):
-    stage = forms.IntegerField(widget=forms.HiddenInput)
+    stage = inputs.IdField(widget=forms.HiddenInput)
 
 
 class StepForm(forms.Form):
@@ -135,8 +136,8 @@ class EndorseForm(forms.Form):
 
 class SectionForm(forms.Form):
     body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 12}))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    evidence = forms.ModelMultipleChoiceField(
+    version = inputs.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=inputs.MAX_INTEGER)
+    evidence = inputs.ModelMultipleChoiceField(
         label=_("Evidence in this section"),
         queryset=Evidence.objects.none(),
         required=False,
@@ -175,7 +176,7 @@ class ThemeForm(forms.Form):
     name_kk = forms.CharField(label=_("Name (Kazakh)"), max_length=200)
     name_ru = forms.CharField(label=_("Name (Russian)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
-    order = forms.IntegerField(label=_("Order"), min_value=0, initial=100)
+    order = inputs.IntegerField(label=_("Order"), min_value=0, max_value=inputs.MAX_SMALL_INTEGER, initial=100)
     is_active = forms.BooleanField(label=_("Offered for new projects"), required=False, initial=True)
 
 

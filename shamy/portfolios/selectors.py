@@ -17,6 +17,7 @@ from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
 from shamy.accounts.models import User
 from shamy.core.db import kazakh_order
+from shamy.core.inputs import parse_id, parse_int
 from shamy.core.rules import allowed, require
 from shamy.core.suppression import complete, primary, threshold
 from shamy.core.text import kazakh_sort_key, search_query_key
@@ -316,10 +317,10 @@ def board_columns(*, actor: Actor, cohort: Cohort, school: School) -> list[Board
 
 def stuck_weeks(raw: str | None) -> int:
     """N of "no activity for N weeks" from a query parameter (default 3, 1..52)."""
-    value = str(raw or "").strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > 4:
+    value = parse_int(raw, minimum=0, maximum=9999)
+    if value is None:
         return DEFAULT_STUCK_WEEKS
-    return min(max(int(value), 1), MAX_STUCK_WEEKS)
+    return min(max(value, 1), MAX_STUCK_WEEKS)
 
 
 @dataclass
@@ -526,11 +527,10 @@ class PublicFilters:
 
     @classmethod
     def from_query(cls, query: Mapping[str, Any]) -> PublicFilters:
-        region = str(query.get("region") or "").strip()
         language = str(query.get("language") or "").strip()
         return cls(
             theme=str(query.get("theme") or "").strip()[:40],
-            region=int(region) if region.isascii() and region.isdigit() and len(region) < 12 else None,
+            region=parse_id(query.get("region")),
             language=language if language in SummaryLanguage.values else "",
             search=str(query.get("q") or "").strip()[:100],
         )

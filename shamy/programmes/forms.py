@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shamy.access.models import Membership
 from shamy.access.roles import Role
+from shamy.core import inputs
 from shamy.programmes.models import DEFAULT_MARKING_OPENS_MINUTES, Cohort, CohortSchool, MethodologyStage, Programme
 
 # The order roles are offered in when inviting.
@@ -161,6 +162,7 @@ class CohortForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Cohort
         fields = ["name_kk", "name_ru", "name_en", "starts_on", "ends_on", "facilitators_per_school"]
+        formfield_callback = inputs.bounded_formfield
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),

@@ -12,6 +12,7 @@ from shamy.access.context import Access, Actor, access_for
 from shamy.access.models import Membership
 from shamy.access.roles import Role
 from shamy.core.db import kazakh_order
+from shamy.core.inputs import parse_id
 from shamy.core.text import search_query_key
 from shamy.programmes.models import (
     Cohort,
@@ -175,7 +176,8 @@ def invitation_list(*, programme: Programme) -> QuerySet[Invitation]:
 
 def school_to_enrol(*, actor: Actor, raw_id: str) -> School | None:
     """The school picked from the search results, if the actor may enrol schools at all."""
-    return School.objects.restrict(actor, "enrol").filter(pk=int(raw_id)).first() if raw_id.isdigit() else None
+    school_id = parse_id(raw_id)
+    return School.objects.restrict(actor, "enrol").filter(pk=school_id).first() if school_id else None
 
 
 def with_programme(rows: QuerySet[Any]) -> QuerySet[Any]:

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from shamy.access.context import access_for
 from shamy.api.errors import ERROR_RESPONSES, ErrorOut
+from shamy.core.inputs import MAX_ID, MAX_OFFSET, ApiCode, ApiId
 from shamy.registry import selectors
 from shamy.registry.cache import REGISTRY_CACHE, scope_key
 from shamy.registry.models import (
@@ -165,8 +166,8 @@ SchoolSort = Literal[tuple(selectors.SchoolFilters.SORTS)]  # type: ignore[valid
 class SchoolQuery(Schema):
     """The school list page's filters, typed: an unknown value is a 422, not silently ignored."""
 
-    region: int | None = Field(None, description="Region ID.")
-    district: int | None = Field(None, description="District ID.")
+    region: int | None = Field(None, ge=1, le=MAX_ID, description="Region ID.")
+    district: int | None = Field(None, ge=1, le=MAX_ID, description="District ID.")
     locality: Locality | None = None
     small_class: bool | None = None
     language: InstructionLanguage | None = None
@@ -176,7 +177,7 @@ class SchoolQuery(Schema):
     q: str = Field("", max_length=100, description="Name (any case, Kazakh or Russian), BIN or KATO code.")
     sort: SchoolSort = "name"  # type: ignore[valid-type]
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def to_filters(self) -> selectors.SchoolFilters:
         query: dict[str, Any] = {
@@ -285,7 +286,7 @@ def region_list(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: RegionDetailOut, 404: ErrorOut, **ERROR_RESPONSES},
     url_name="region-detail",
 )
-def region_detail(request: HttpRequest, kato: str, country: Country = Country.KAZAKHSTAN) -> dict[str, Any]:
+def region_detail(request: HttpRequest, kato: ApiCode, country: Country = Country.KAZAKHSTAN) -> dict[str, Any]:
     """One region by KATO code, with its districts; counts cover only schools the caller may see."""
     region = get_object_or_404(Region.objects.restrict(request.user, "view"), kato=kato, country=country)
     row = next(row for row in selectors.region_list_with_counts(actor=request.user) if row.region.pk == region.pk)
@@ -314,11 +315,11 @@ def school_list(request: HttpRequest, query: Query[SchoolQuery]) -> dict[str, An
 
 
 @router.get(
-    "/schools/{int:school_id}",
+    "/schools/{school_id}",
     response={200: SchoolDetailOut, 404: ErrorOut, **ERROR_RESPONSES},
     url_name="school-detail",
 )
-def school_detail(request: HttpRequest, school_id: int) -> dict[str, Any]:
+def school_detail(request: HttpRequest, school_id: ApiId) -> dict[str, Any]:
     """One school; 404 when it does not exist or lies outside the caller's scope."""
     school = selectors.school_get_for_user(user=request.user, school_id=school_id)
     operator = school.operator

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from shamy.access.context import Actor
 from shamy.core.db import kazakh_order
+from shamy.core.inputs import parse_id
 from shamy.core.text import search_query_key
 from shamy.registry.cache import REGISTRY_CACHE, scope_key
 from shamy.registry.models import (
@@ -57,10 +58,6 @@ class SchoolFilters:
 
     @classmethod
     def from_query(cls, query: Mapping[str, Any]) -> SchoolFilters:
-        def integer(key: str) -> int | None:
-            raw = str(query.get(key) or "").strip()
-            return int(raw) if raw.isdigit() else None
-
         def choice(key: str, choices: type) -> str:
             raw = str(query.get(key) or "").strip()
             return raw if raw in choices.values else ""  # type: ignore[attr-defined]
@@ -68,8 +65,8 @@ class SchoolFilters:
         small = str(query.get("small_class") or "").strip()
         sort = str(query.get("sort") or "name").strip()
         return cls(
-            region=integer("region"),
-            district=integer("district"),
+            region=parse_id(query.get("region")),
+            district=parse_id(query.get("district")),
             locality=choice("locality", Locality),
             small_class={"1": True, "0": False}.get(small),
             language=choice("language", InstructionLanguage),

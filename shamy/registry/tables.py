@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 
 from shamy.access.context import Actor
+from shamy.core.inputs import parse_page
 from shamy.registry import selectors
 from shamy.registry.cache import REGISTRY_CACHE, scope_key
 
@@ -61,8 +62,7 @@ class SchoolTable:
 
 def page_number(raw: Any) -> int:
     """The requested page as the paginator will resolve it (so it can be part of a cache key)."""
-    text = str(raw or "").strip()
-    return int(text) if text.isdigit() else 1
+    return parse_page(raw)
 
 
 def school_table(*, actor: Actor, filters: selectors.SchoolFilters, page: Any, show_region: bool = True) -> SchoolTable:

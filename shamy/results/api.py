@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router
 from pydantic import BaseModel
 
+from shamy.core.inputs import ApiId
 from shamy.results.figures import Period, display, programme_figures
 from shamy.results.selectors import programme_for_results
 
@@ -39,7 +40,7 @@ class FrameworkOut(BaseModel):
 
 @router.get("/programmes/{programme_id}/results-framework", response=FrameworkOut, url_name="results-framework")
 def results_framework(
-    request: HttpRequest, programme_id: int, start: datetime.date | None = None, end: datetime.date | None = None
+    request: HttpRequest, programme_id: ApiId, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> dict[str, Any]:
     """The programme's outputs and outcomes with baseline, target, the figure for the period
     (suppressed like the results page and the donor report) and progress."""

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 from pydantic import BaseModel
 
+from shamy.core.inputs import ApiCode, ApiId
 from shamy.surveys.selectors import ResultFilters, survey_for_api, survey_results
 from shamy.surveys.stats import PairedResult
 
@@ -82,7 +83,7 @@ def _paired(result: PairedResult | None) -> dict[str, Any] | None:
 
 @router.get("/surveys/{survey_id}/results", response=ResultsOut, url_name="survey-results")
 def survey_results_read(
-    request: HttpRequest, survey_id: int, region: int | None = None, locality: str = "", role: str = ""
+    request: HttpRequest, survey_id: ApiId, region: ApiId | None = None, locality: ApiCode = "", role: ApiCode = ""
 ) -> dict[str, Any]:
     """A survey's aggregate results (coordinators, observers and national readers). Answers of
     anonymous surveys are suppressed below the analytics threshold, as on the page; no endpoint

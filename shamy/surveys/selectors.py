@@ -22,6 +22,7 @@ from django.utils import translation
 from shamy.access.context import Actor
 from shamy.access.models import Membership
 from shamy.analytics.selectors import threshold as suppression_threshold
+from shamy.core.inputs import parse_id
 from shamy.core.rules import require
 from shamy.surveys.answers import Value
 from shamy.surveys.models import (
@@ -130,10 +131,9 @@ class ResultFilters:
 
     @classmethod
     def from_query(cls, query: Mapping[str, Any]) -> ResultFilters:
-        region = str(query.get("region") or "")
         locality = str(query.get("locality") or "")
         return cls(
-            region_id=int(region) if region.isdigit() else None,
+            region_id=parse_id(query.get("region")),
             locality=locality if locality in ("urban", "rural") else "",
             role=str(query.get("role") or "")[:40],
         )

@@ -12,6 +12,7 @@ from shamy.accounts.models import ApiToken
 from shamy.accounts.services.users import api_token_create
 from shamy.audit.models import AuditEntry
 from shamy.core.testing.cast import PERSONAS
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import Expect, Row, matrix_test
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,7 @@ MATRIX = [
     ),
 ]
 test_accounts_view_permission_matrix = matrix_test(MATRIX, PERSONAS)
+test_accounts_query_parameters = query_fuzz_test(MATRIX, PERSONAS)
 
 
 def test_revoke_is_post_only(client, cast):

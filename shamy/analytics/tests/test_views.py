@@ -10,6 +10,7 @@ from shamy.analytics.models import AnalyticsSettings, Scenario
 from shamy.audit.models import AuditEntry
 from shamy.core.testing.cast import PERSONAS
 from shamy.core.testing.factories import DistrictFactory, SchoolFactory
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import (
     ANONYMOUS,
     REDIRECT,
@@ -90,6 +91,7 @@ MATRIX = [
     ),
 ]
 test_analytics_view_permission_matrix = matrix_test(MATRIX, PERSONAS)
+test_analytics_query_parameters = query_fuzz_test(MATRIX, PERSONAS)
 
 
 def test_every_analytics_url_is_in_the_matrix():

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from shamy.assessment.models import Assessment
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, OK, Expect, Row, Visit, matrix_test
 from shamy.programmes.testing import ALL_PERSONAS
 
@@ -65,3 +66,4 @@ MATRIX = [
 ]
 
 test_assessment_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="world")
+test_assessment_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="world")

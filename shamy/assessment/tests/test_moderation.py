@@ -18,6 +18,7 @@ from shamy.assessment.services.moderation import (
 )
 from shamy.assessment.tests.conftest import all_marks
 from shamy.core.testing.factories import MembershipFactory, UserFactory
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, OK, REDIRECT, Expect, Row, matrix_test
 from shamy.portfolios.models import PortfolioStatus
 from shamy.programmes.testing import ALL_PERSONAS
@@ -145,3 +146,4 @@ MATRIX = [
     ),
 ]
 test_moderation_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="moderated")
+test_moderation_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="moderated")

@@ -12,6 +12,7 @@ from shamy.audit.models import AuditEntry
 from shamy.audit.selectors import audit_entry_list
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.testing.cast import PERSONAS
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import Expect, Row, matrix_test
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,7 @@ MATRIX = [
     Row("audit:entry-list", lambda c: reverse("audit:entry-list"), expect.each(403, aigerim=200)),
 ]
 test_audit_view_permission_matrix = matrix_test(MATRIX, PERSONAS)
+test_audit_query_parameters = query_fuzz_test(MATRIX, PERSONAS)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

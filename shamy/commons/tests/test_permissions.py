@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from shamy.commons.models import Resource, Status
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
 from shamy.portfolios.services.sharing import consent_withdraw
 from shamy.programmes.testing import ALL_PERSONAS
@@ -56,6 +57,7 @@ MATRIX = [
     ),
 ]
 test_commons_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="commons_scene")
+test_commons_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="commons_scene")
 
 
 def _project_item_status(client, scene) -> int:

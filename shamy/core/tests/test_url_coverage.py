@@ -41,6 +41,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
 import shamy
+from shamy.core.testing.fuzz import fuzzed_rows
 from shamy.core.testing.matrix import Row
 
 SHAMY_DIR = Path(shamy.__file__).resolve().parent
@@ -170,3 +171,19 @@ def test_exemptions_name_real_urls():
                 continue
         else:
             raise AssertionError(f"exempt URL name {name} does not exist")
+
+
+def test_every_matrix_of_pages_has_a_query_parameter_fuzz_test():
+    # shamy.core.testing.fuzz: no page's GET parameter may give a server error (issue 12).
+    missing = []
+    for module in _matrix_modules():
+        rows = [row for row in getattr(module, "MATRIX", []) if isinstance(row, Row)]
+        if not fuzzed_rows(rows, {persona for row in rows for persona in row.expected}):
+            continue  # no page that anyone opens with 200 (an API matrix, POST-only rows...)
+        if not any(hasattr(value, "fuzzed_rows") for value in vars(module).values()):
+            missing.append(module.__name__)
+    assert not missing, (
+        "These matrix modules list pages but fuzz none of their GET parameters; add "
+        "`test_query_parameters = query_fuzz_test(MATRIX, PERSONAS, ...)` (shamy.core.testing.fuzz): "
+        + ", ".join(missing)
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
 from shamy.credentials.models import Certificate
 from shamy.programmes.testing import ALL_PERSONAS
@@ -112,6 +113,7 @@ MATRIX = [
 ]
 
 test_credentials_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="world")
+test_credentials_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="world")
 
 
 def _bearer(user) -> dict[str, str]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from shamy.accounts.services.users import api_token_create
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
 from shamy.fellowship.models import Application, Placement, PlacementRule, Stage, Vacancy
 from shamy.fellowship.services.school_years import token_hash
@@ -76,8 +77,9 @@ def _detail(c):
 
 
 def _rule_url(c):
-    rule = PlacementRule.objects.create(
-        cohort=c.cohort, fellow=c.fellow_other, vacancy=c.vacancy_b1, kind=PlacementRule.Kind.FORBID
+    # get_or_create: the query fuzz may have posted this very rule already (rule-create).
+    rule, _created = PlacementRule.objects.get_or_create(
+        cohort=c.cohort, fellow=c.fellow_other, vacancy=c.vacancy_b1, defaults={"kind": PlacementRule.Kind.FORBID}
     )
     return reverse("fellowship:rule-delete", kwargs={"cohort_id": c.cohort.pk, "rule_id": rule.pk})
 
@@ -345,6 +347,9 @@ test_fellowship_matrix = matrix_test(
     [row for row in MATRIX if row.url_name != "fellowship:application-file"], ALL, cast="fellowship_cast"
 )
 test_fellowship_file_matrix = matrix_test(MATRIX_WITH_FILES, ALL, cast="fellowship_cast", scene="fellowship_files")
+test_fellowship_query_parameters = query_fuzz_test(
+    [row for row in MATRIX if row.url_name != "fellowship:application-file"], ALL, cast="fellowship_cast"
+)
 
 
 # --- journeys without a browser ----------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.urls import clear_url_caches, reverse
 
 from shamy.core.testing.cast import PERSONAS
 from shamy.core.testing.factories import SchoolFactory
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import Expect, Row, matrix_test
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("shamy.home.tests.bench_urlconf")]
@@ -36,6 +37,7 @@ MATRIX = [
     Row("bench:schools", lambda c: reverse("bench:schools"), expect.each(200, olzhas=403)),
 ]
 test_bench_view_permission_matrix = matrix_test(MATRIX, PERSONAS)
+test_bench_query_parameters = query_fuzz_test(MATRIX, PERSONAS)
 
 
 def test_trivial_view_returns_a_few_bytes(client, cast):

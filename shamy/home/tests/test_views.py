@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from shamy.core.testing.cast import PERSONAS
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import Expect, Row, matrix_test
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +15,7 @@ MATRIX = [
     Row("home:home", lambda c: reverse("home:home"), expect.everyone()),
 ]
 test_home_view_permission_matrix = matrix_test(MATRIX, PERSONAS)
+test_home_query_parameters = query_fuzz_test(MATRIX, PERSONAS)
 
 
 def test_home_lists_the_users_roles(client, cast):

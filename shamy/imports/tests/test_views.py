@@ -8,6 +8,7 @@ from django.urls import reverse
 from shamy.audit.models import AuditEntry
 from shamy.core.testing.cast import PERSONAS
 from shamy.core.testing.factories import valid_bin
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import Expect, Row, matrix_test, namespace_url_names, url_names
 from shamy.imports.base import map_header
 from shamy.imports.files import read_csv, read_xlsx
@@ -57,6 +58,7 @@ def job(cast):
 
 
 test_import_view_permission_matrix = matrix_test(MATRIX, PERSONAS, scene="job")
+test_import_query_parameters = query_fuzz_test(MATRIX, PERSONAS, scene="job")
 
 
 def test_every_import_url_is_in_the_matrix():

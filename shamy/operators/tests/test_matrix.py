@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from shamy.accounts.services.users import api_token_create
 from shamy.attendance.models import Attendance
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import Expect, Row, Visit, matrix_test
 from shamy.operators.models import (
     DayStatus,
@@ -363,6 +364,7 @@ def test_api_check_in_batch_by_persona(client, programme_cast, operator_scene):
 COVERED_URL_NAMES = {"api:operator-check-in-batch"}
 
 test_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="operator_scene")
+test_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="operator_scene")
 
 
 def test_nothing_but_the_scene_exists_before_the_matrix(programme_cast, operator_scene):

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from shamy.core.testing.files import jpeg_with_gps
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import (
     FORBIDDEN,
     NOT_FOUND,
@@ -282,6 +283,7 @@ MATRIX = [
     ),
 ]
 test_portfolios_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="world")
+test_portfolios_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="world")
 
 # The certifier reaches project B only because its portfolio is submitted: the portfolio and
 # its evidence, never the project page with its journal and threads.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import Expect, Row, matrix_test, namespace_url_names, url_names
 from shamy.programmes.testing import ALL_PERSONAS
 
@@ -218,6 +219,7 @@ MATRIX = [
 ]
 
 test_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="scene")
+test_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="scene")
 
 
 def test_every_url_is_in_the_matrix():

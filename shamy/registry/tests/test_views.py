@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from shamy.core.testing.cast import PERSONAS
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import Expect, Row, matrix_test
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,7 @@ MATRIX = [
     ),
 ]
 test_registry_view_permission_matrix = matrix_test(MATRIX, PERSONAS)
+test_registry_query_parameters = query_fuzz_test(MATRIX, PERSONAS)
 
 
 def test_regional_analyst_sees_only_own_region_schools(client, cast):

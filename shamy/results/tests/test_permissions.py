@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, OK, REDIRECT, Expect, Row, Visit, matrix_test
 from shamy.programmes.testing import ALL_PERSONAS
 from shamy.results.models import DonorReport, ResultsIndicator
@@ -78,3 +79,4 @@ MATRIX = [
     ),
 ]
 test_results_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="results_scene")
+test_results_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="results_scene")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
 from shamy.programmes.testing import ALL_PERSONAS
 from shamy.surveys.models import Question, SurveyStatus
@@ -125,3 +126,4 @@ MATRIX = [
     ),
 ]
 test_surveys_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="survey_scene")
+test_surveys_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="survey_scene")
