@@ -15,6 +15,9 @@ from shamy.attendance.permissions import can_give_feedback, can_manage_gathering
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.registry.models import Person
 
+# What a mark changes, and what its audit entry records (device time and server time).
+MARK_FIELDS = ["status", "marked_by", "marked_at", "marked_on_device_at", "mark_key"]
+
 
 @transaction.atomic
 def attendance_mark(*, actor: User, attendance: Attendance, status: str) -> Attendance:
@@ -33,17 +36,19 @@ def attendance_mark(*, actor: User, attendance: Attendance, status: str) -> Atte
         raise ValidationError(_("This gathering is cancelled: attendance is not taken."))
     if attendance.status == status:
         return attendance
-    before = snapshot(attendance, ["status", "marked_by", "marked_at"])
+    before = snapshot(attendance, MARK_FIELDS)
+    now = timezone.now()
     attendance.status = status
     attendance.marked_by = actor if status else None
-    attendance.marked_at = timezone.now() if status else None
-    attendance.save(update_fields=["status", "marked_by", "marked_at"])
+    attendance.marked_at = now if status else None
+    attendance.marked_on_device_at, attendance.mark_key = now, None
+    attendance.save(update_fields=MARK_FIELDS)
     audit_record(
         actor=actor,
         action="attendance.attendance.marked",
         target=attendance,
         before=before,
-        after=snapshot(attendance, ["status", "marked_by", "marked_at"]),
+        after=snapshot(attendance, MARK_FIELDS),
     )
     return attendance
 
