@@ -14,6 +14,7 @@ from django.utils import timezone
 from shamy.access.context import Access, Actor, access_for
 from shamy.access.models import Membership
 from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.attendance.models import (
     ATTENDED,
     Attendance,
@@ -25,7 +26,7 @@ from shamy.attendance.models import (
     Presentation,
 )
 from shamy.core.suppression import complete
-from shamy.programmes.models import Cohort, Programme
+from shamy.programmes.models import Cohort, Programme, ProgrammeStatus
 from shamy.registry.models import Person, Region, School
 
 _DURATION = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
@@ -378,4 +379,21 @@ def expectable_people(*, gathering: Gathering) -> QuerySet[Any]:
         Person.objects.filter(pk__in=memberships.values("user__person"))
         .exclude(attendances__gathering=gathering)
         .order_by("surname", "given_name", "id")
+    )
+
+
+def gatherings_to_keep_offline(*, actor: User, days: int = 7) -> QuerySet[Gathering]:
+    """The gatherings whose attendance pages a facilitator's phone keeps for offline use: those
+    they lead and may mark, from today to ``days`` days ahead, not cancelled (issue 13)."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        Gathering.objects.restrict(actor, "view")
+        .filter(
+            leads=actor,
+            cancelled_at__isnull=True,
+            programme__status=ProgrammeStatus.ACTIVE,
+            starts_at__gte=today,
+            starts_at__lt=today + datetime.timedelta(days=days + 1),
+        )
+        .order_by("starts_at", "id")
     )
