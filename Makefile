@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/shamy
 
-.PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-credentials bench-placement clean
+.PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-credentials bench-placement bench-offline clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -103,6 +103,10 @@ bench-credentials: install
 
 bench-placement: install
 	$(PY) bench/placement.py $(PLACEMENT_BENCH_ARGS)
+
+# 500 queued attendance marks replayed over emulated 2G in Chromium (bench/offline_replay.py, issue 13).
+bench-offline: install
+	$(PY) bench/offline_replay.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

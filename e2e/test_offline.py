@@ -12,7 +12,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from e2e.world import sign_in, translated
 from shamy.attendance.models import Attendance, AttendanceStatus, Gathering, GatheringKind
@@ -53,11 +53,19 @@ def _open_for_offline(page: Page, gathering: Gathering, user_id: int) -> str:
     """Open the attendance page online until the service worker controls it and keeps a copy."""
     url = reverse("attendance:attendance-take", args=[gathering.pk])
     page.goto(url)
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)")
+    page.evaluate(
+        """() => navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller || new Promise(
+            resolve => navigator.serviceWorker.addEventListener("controllerchange", resolve)))"""
+    )
     page.reload()  # through the worker now: it keeps the page
-    page.wait_for_function(
-        "([name, url]) => caches.open(name).then(c => c.match(url)).then(hit => !!hit)",
-        arg=[f"shamy-pages-{user_id}", page.url],
+    # The worker stores its copy just after answering: wait (in the page) until it is there.
+    page.evaluate(
+        """async ([name, url]) => {
+            while (!(await caches.open(name).then(cache => cache.match(url)))) {
+                await new Promise(resolve => requestAnimationFrame(resolve));
+            }
+        }""",
+        [f"shamy-pages-{user_id}", page.url],
     )
     return url
 
@@ -167,3 +175,42 @@ def test_signing_out_with_queued_marks_warns_and_the_next_user_sees_nothing(page
     expect(page.locator("#queue-empty")).to_be_visible()
     assert not Attendance.objects.filter(gathering=gathering).exclude(status="").exists()
     assert not AppliedKey.objects.exists()
+
+
+def test_two_facilitators_marking_offline_the_later_tap_stands_and_both_are_on_record(
+    page: Page, browser: Browser, live_server, session
+):
+    cast, gathering = session
+    talgat_row = f"#attendance-{gathering.attendances.get(person=cast.person_talgat).pk}"
+    other = browser.new_context(base_url=live_server.url, locale="kk-KZ")
+    coordinator = other.new_page()
+    try:
+        sign_in(page, cast.timur.email, PASSWORD)
+        _open_for_offline(page, gathering, cast.timur.pk)
+        sign_in(coordinator, cast.aliya.email, PASSWORD)
+        _open_for_offline(coordinator, gathering, cast.aliya.pk)
+        page.context.set_offline(True)
+        other.set_offline(True)
+        page.locator(talgat_row).get_by_role("button", name=translated("kk", "Present")).click()
+        expect(page.locator(f"{talgat_row} .sync-state")).not_to_be_empty()
+        coordinator.locator(talgat_row).get_by_role("button", name=translated("kk", "Absent")).click()  # later
+        expect(coordinator.locator(f"{talgat_row} .sync-state")).not_to_be_empty()
+
+        other.set_offline(False)  # the later tap arrives first ...
+        expect(coordinator.locator(f"{talgat_row} .sync-state")).to_have_text(translated("kk", "Saved"))
+        page.context.set_offline(False)  # ... and the earlier one after it: the rule keeps the later
+        expect(page.locator(f"{talgat_row} .sync-state")).to_contain_text(cast.aliya.get_full_name())
+        expect(page.locator(talgat_row)).to_have_attribute("data-status", "absent")
+    finally:
+        other.close()
+    row = Attendance.objects.get(gathering=gathering, person=cast.person_talgat)
+    assert (row.status, row.marked_by) == ("absent", cast.aliya)
+    actions = list(
+        AuditEntry.objects.filter(target_id=str(row.pk), action__startswith="attendance.attendance.mark")
+        .order_by("id")
+        .values_list("action", "actor")
+    )
+    assert actions == [
+        ("attendance.attendance.marked", cast.aliya.pk),
+        ("attendance.attendance.mark_overruled", cast.timur.pk),
+    ]

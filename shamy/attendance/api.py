@@ -61,6 +61,7 @@ class MarkResultOut(Out):
     )
     first_outcome: OutcomeName = Field(description="For a duplicate, what the first arrival gave.")
     detail: str = Field(description="A sentence for people, in the caller's language.")
+    first_detail: str = Field(description="For a duplicate, what the first arrival said.")
     status: str | None = Field(None, description="The mark that stands on the person's row now.")
 
 

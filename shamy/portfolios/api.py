@@ -55,6 +55,7 @@ class JournalResultOut(Out):
     )
     first_outcome: OutcomeName
     detail: str
+    first_detail: str = Field(description="For a duplicate, what the first arrival said.")
     entry: int | None = Field(None, description="The journal entry's id.")
 
 

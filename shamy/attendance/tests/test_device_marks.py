@@ -10,7 +10,8 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from shamy.accounts.services.users import api_token_create
 from shamy.attendance.models import Attendance
@@ -44,6 +45,12 @@ def _mark(scene, person, status="present", *, key=None, at=None) -> dict[str, ob
     }
 
 
+def _in(user, message: str) -> str:
+    """``message`` in the account's language (the API answers in it)."""
+    with translation.override(user.language):
+        return gettext(message)
+
+
 def _post(client, body, headers=None):
     return client.post(URL, json.dumps(body), content_type="application/json", **(headers or {}))
 
@@ -62,6 +69,7 @@ def test_a_mark_is_applied_once_and_its_audit_entry_has_device_and_server_time(c
     assert first.json()["results"][0]["status"] == "present"
     again = second.json()["results"][0]
     assert (again["outcome"], again["first_outcome"], again["status"]) == ("duplicate", "applied", "present")
+    assert again["first_detail"] == first.json()["results"][0]["detail"] != again["detail"]
     row = Attendance.objects.get(pk=scene.attendance_talgat.pk)
     assert row.status == "present" and row.marked_by == c.timur
     assert row.marked_on_device_at == device_at
@@ -141,7 +149,7 @@ def test_a_mark_for_a_gathering_cancelled_meanwhile_is_refused_with_a_message(cl
     response = _post(client, {"marks": [mark]}, _bearer(c.timur))
     result = response.json()["results"][0]
     assert result["outcome"] == "refused"
-    assert "cancelled" in result["detail"]
+    assert result["detail"] == _in(c.timur, "The gathering was cancelled meanwhile: the mark was not saved.")
     assert Attendance.objects.get(pk=scene.attendance_talgat.pk).status == ""
     assert not AppliedKey.objects.exists()  # refused: nothing written, a resend is judged again
     assert not AuditEntry.objects.filter(action__startswith="attendance.attendance.mark").exists()
@@ -177,9 +185,15 @@ def test_who_may_send_marks_is_who_may_take_attendance(client, programme_cast, s
     if persona in MARKERS:
         assert result["outcome"] == "applied"
     elif persona in SEES_SESSION_A1:
-        assert (result["outcome"], result["detail"]) == ("refused", "You may not mark attendance at this gathering.")
+        assert (result["outcome"], result["detail"]) == (
+            "refused",
+            _in(user, "You may not mark attendance at this gathering."),
+        )
     else:
-        assert result["outcome"] == "refused" and "not found" in result["detail"]
+        assert (result["outcome"], result["detail"]) == (
+            "refused",
+            _in(user, "This gathering is not found, or not visible to your account."),
+        )
     marked = Attendance.objects.get(pk=scene.attendance_talgat.pk).status
     assert marked == ("present" if persona in MARKERS else "")
 

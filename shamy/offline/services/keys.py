@@ -28,6 +28,7 @@ class ItemResult:
     detail: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     first_outcome: str = ""
+    first_detail: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +36,7 @@ class ItemResult:
             "outcome": self.outcome,
             "first_outcome": self.first_outcome or self.outcome,
             "detail": self.detail,
+            "first_detail": self.first_detail or self.detail,
             **self.extra,
         }
 
@@ -64,6 +66,7 @@ def _duplicate(existing: AppliedKey) -> ItemResult:
         key=existing.key,
         outcome=Outcome.DUPLICATE,
         first_outcome=existing.outcome,
+        first_detail=existing.detail,
         detail=_("Already received on %(date)s: not saved a second time.") % {"date": received},
         extra=dict(existing.result),
     )

@@ -35,12 +35,15 @@
       var row = person && rowOf(person);
       if (!row) return;
       delete keys[result.key];
-      if (result.outcome === "applied" || result.outcome === "duplicate") {
+      // A repeat (another tab, or the worker, sent it first) answers with the first outcome.
+      var outcome = result.outcome === "duplicate" ? result.first_outcome : result.outcome;
+      var detail = result.outcome === "duplicate" ? result.first_detail : result.detail;
+      if (outcome === "applied") {
         if (result.status !== undefined && result.status !== null) press(row, result.status);
         say(row, "saved", strings.saved);
-      } else if (result.outcome === "conflict") {
+      } else if (outcome === "conflict") {
         if (result.status !== undefined && result.status !== null) press(row, result.status);
-        say(row, "conflict", strings.conflict.replace("{reason}", result.detail));
+        say(row, "conflict", strings.conflict.replace("{reason}", detail));
       }
     });
     // What is still on the device for this gathering: pressed as tapped, and saying so.

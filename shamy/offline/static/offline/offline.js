@@ -110,6 +110,12 @@
     });
   }
 
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (data.type === "sent" && String(data.user) === String(user)) changed(data.results || []);
+    });
+  }
   window.addEventListener("online", send);
   window.addEventListener("offline", function () { changed([]); });
   document.addEventListener("DOMContentLoaded", function () { send(); });

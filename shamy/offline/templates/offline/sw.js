@@ -95,6 +95,12 @@ self.addEventListener("message", function (event) {
 self.addEventListener("sync", function (event) {
   if (event.tag !== "shamy-queue") return;
   event.waitUntil(self.ShamyQueue.getMeta("session").then(function (meta) {
-    if (meta && meta.user) return self.ShamyQueue.send(meta.user, meta.csrf);
+    if (!meta || !meta.user) return;
+    return self.ShamyQueue.send(meta.user, meta.csrf).then(function (results) {
+      // The open pages show what the server answered (they did not send these themselves).
+      return self.clients.matchAll({ type: "window" }).then(function (windows) {
+        windows.forEach(function (client) { client.postMessage({ type: "sent", user: meta.user, results: results }); });
+      });
+    });
   }));
 });
