@@ -57,6 +57,7 @@ def test_an_entry_sent_twice_is_kept_once_with_device_and_server_time(client, pr
     assert (entry.written_on, entry.written_on_device_at, entry.author) == (timezone.localdate(at), at, c.talgat)
     assert entry.arrived_at_stage is None
     audit = AuditEntry.objects.get(action="portfolios.journal_entry.created", target_id=str(entry.pk))
+    assert audit.after is not None
     assert audit.after["written_on_device_at"] == at.isoformat() and "received_at" in audit.after
     assert AppliedKey.objects.filter(user=c.talgat).count() == 1
 
