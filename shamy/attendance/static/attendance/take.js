@@ -31,7 +31,8 @@
   function show(items, results) {
     var waiting = items.filter(function (item) { return item.state === "waiting"; }).length;
     results.forEach(function (result) {
-      var person = keys[result.key];
+      var item = result.item;
+      var person = keys[result.key] || (item && item.group === "gathering:" + gathering && item.payload.person);
       var row = person && rowOf(person);
       if (!row) return;
       delete keys[result.key];

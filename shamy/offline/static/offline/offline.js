@@ -12,12 +12,14 @@
   var csrf = body.dataset.csrf || "";
   var listeners = [];
   var sending = null;
+  var queued = 0;  // this user's items on the device, as the badge last counted them
 
   function format(text, count) { return text.replace("{count}", String(count)); }
 
   function badge(items) {
     var waiting = items.filter(function (item) { return item.state === "waiting"; }).length;
     var refused = items.length - waiting;
+    queued = items.length;
     var link = document.getElementById("queue-badge");
     if (!link) return;
     link.hidden = items.length === 0;
@@ -92,21 +94,24 @@
     }).catch(function () { /* the pages still work online */ });
   }
 
-  // Signing out: warn while items are queued, then clear this user's queue and cached pages.
+  // Signing out: warn while items are queued, then clear this user's queue and cached pages. The
+  // worker drops the pages (it outlives this page); the queue is cleared here before leaving.
   var logout = document.getElementById("logout-form");
   if (logout) {
     logout.addEventListener("submit", function (event) {
+      if (queued && !window.confirm(format(strings.signOutWarning, queued))) {
+        event.preventDefault();
+        return;
+      }
+      localStorage.removeItem("shamy-pages-" + user);
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage({ type: "forget", user: user });
+      }
+      if (!queued) return;  // nothing of theirs in the queue: sign out at once
       event.preventDefault();
-      Queue.list(user).then(function (items) {
-        if (items.length && !window.confirm(format(strings.signOutWarning, items.length))) return;
-        var forget = [Queue.clear(user), Queue.setMeta({ name: "session", user: "", csrf: "" })];
-        if (window.caches) forget.push(caches.delete("shamy-pages-" + user));
-        localStorage.removeItem("shamy-pages-" + user);
-        if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-          navigator.serviceWorker.controller.postMessage({ type: "forget", user: user });
-        }
-        return Promise.all(forget).catch(function () {}).then(function () { logout.submit(); });
-      });
+      var forget = [Queue.clear(user), Queue.setMeta({ name: "session", user: "", csrf: "" })];
+      if (window.caches) forget.push(caches.delete("shamy-pages-" + user));
+      Promise.all(forget).catch(function () {}).then(function () { logout.submit(); });
     });
   }
 
@@ -118,6 +123,7 @@
   }
   window.addEventListener("online", send);
   window.addEventListener("offline", function () { changed([]); });
-  document.addEventListener("DOMContentLoaded", function () { send(); });
-  if (document.readyState !== "loading") send();
+  // After the page's own scripts (deferred, like this one) have set up their listeners.
+  if (document.readyState === "complete") send();
+  else document.addEventListener("DOMContentLoaded", function () { send(); });
 })();

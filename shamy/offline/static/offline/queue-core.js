@@ -134,7 +134,10 @@
         }
         return response.json();
       }).then(function (answer) {
+        var byKey = {};
+        batch.forEach(function (item) { byKey[item.key] = item; });
         return Promise.all(answer.results.map(function (result) {
+          result.item = byKey[result.key];  // what was sent, for the page that shows it
           var done = result.outcome !== "refused";
           var next = done ? Queue.remove(result.key) : Queue.update(result.key, { state: "refused", detail: result.detail });
           return next.then(function () { return result; });

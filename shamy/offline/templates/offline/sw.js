@@ -88,7 +88,10 @@ self.addEventListener("message", function (event) {
       }));
     }));
   } else if (data.type === "forget" && data.user) {
-    event.waitUntil(caches.delete(pagesCache(data.user)));
+    event.waitUntil(Promise.all([
+      caches.delete(pagesCache(data.user)),
+      self.ShamyQueue.setMeta({ name: "session", user: "", csrf: "" })
+    ]));
   }
 });
 
