@@ -11,7 +11,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/shamy
 # development, so they turn it on unless the caller says otherwise (`make run DEBUG=0`).
 export DEBUG ?= 1
 
-.PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-credentials bench-placement clean
+.PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-credentials bench-placement bench-offline clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -106,6 +106,10 @@ bench-credentials: install
 
 bench-placement: install
 	$(PY) bench/placement.py $(PLACEMENT_BENCH_ARGS)
+
+# 500 queued attendance marks replayed over emulated 2G in Chromium (bench/offline_replay.py, issue 13).
+bench-offline: install
+	$(PY) bench/offline_replay.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

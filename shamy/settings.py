@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "shamy.accounts",
     "shamy.access",
     "shamy.audit",
+    "shamy.offline",
     "shamy.registry",
     "shamy.imports",
     "shamy.programmes",

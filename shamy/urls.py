@@ -10,6 +10,7 @@ from shamy.api.urls import api
 urlpatterns = [
     path("", include("shamy.home.urls")),
     path("", include("shamy.health.urls")),
+    path("", include("shamy.offline.urls")),
     path("accounts/", include("shamy.accounts.urls")),
     path("registry/", include("shamy.registry.urls")),
     path("audit/", include("shamy.audit.urls")),

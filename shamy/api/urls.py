@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
+from ninja.security import SessionAuth
 
 from shamy.api.auth import TokenAuth
 from shamy.api.errors import document_errors, install_error_handlers
@@ -46,7 +47,10 @@ api = ShamyAPI(
     description=(
         "Read access to the Shamy registry, the equity indicators (the dashboard's figures, with its "
         "scopes and suppression), the fellowship, survey results, results frameworks and the knowledge "
-        "commons. Authenticate with a token from your account page (the commons needs none)."
+        "commons; batches of writes queued on a device while offline (attendance marks, project journal "
+        "entries), each applied once by its idempotency key. Authenticate with a token from your account "
+        "page (the commons needs none); the offline batches also accept the signed-in session with its "
+        "CSRF token."
     ),
     auth=TokenAuth(),
     renderer=UnicodeJSONRenderer(),
@@ -57,9 +61,11 @@ api = ShamyAPI(
 install_error_handlers(api)
 
 from shamy.analytics.api import router as analytics_router  # noqa: E402
+from shamy.attendance.api import router as attendance_router  # noqa: E402
 from shamy.commons.api import router as commons_router  # noqa: E402
 from shamy.fellowship.api import router as fellowship_router  # noqa: E402
 from shamy.operators.api import router as operators_router  # noqa: E402
+from shamy.portfolios.api import router as portfolios_router  # noqa: E402
 from shamy.registry.api import router as registry_router  # noqa: E402
 from shamy.results.api import router as results_router  # noqa: E402
 from shamy.surveys.api import router as surveys_router  # noqa: E402
@@ -75,3 +81,7 @@ api.add_router("/fellowship/", fellowship_router)
 api.add_router("/", surveys_router)
 api.add_router("/", results_router)
 api.add_router("/", commons_router)
+# The offline queue of a signed-in page replays through these with its session (CSRF-checked);
+# other clients use a token.
+api.add_router("/", attendance_router, auth=[TokenAuth(), SessionAuth()])
+api.add_router("/", portfolios_router, auth=[TokenAuth(), SessionAuth()])

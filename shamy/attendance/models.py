@@ -279,6 +279,11 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
+    # The conflict rule of offline capture: of two marks of one row, the one made later on its
+    # device stands (ties: the greater idempotency key). A mark made online counts at the server's
+    # time and has no key. Kept when a mark is cleared, so an older mark cannot come back.
+    marked_on_device_at = models.DateTimeField(_("marked on the device at"), null=True, blank=True)
+    mark_key = models.UUIDField(_("idempotency key of the mark"), null=True, blank=True)
 
     objects = AttendanceQuerySet.as_manager()
 

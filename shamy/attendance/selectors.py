@@ -25,6 +25,7 @@ from django.utils import timezone
 from shamy.access.context import Access, Actor, access_for
 from shamy.access.models import Membership
 from shamy.access.roles import Role
+from shamy.accounts.models import User
 from shamy.attendance.models import (
     ATTENDED,
     Attendance,
@@ -38,7 +39,7 @@ from shamy.attendance.models import (
 from shamy.core.db import kazakh_order
 from shamy.core.inputs import parse_id
 from shamy.core.suppression import complete
-from shamy.programmes.models import Cohort, Programme
+from shamy.programmes.models import Cohort, Programme, ProgrammeStatus
 from shamy.registry.models import District, Person, Region, School
 
 _DURATION = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
@@ -437,3 +438,20 @@ def expectable_choices(*, gathering: Gathering, limit: int = 500) -> list[tuple[
     )
     schools = School.objects.select_related("district").in_bulk({p.school_for for p in people if p.school_for})
     return [(person, schools.get(person.school_for)) for person in people]  # type: ignore[attr-defined]
+
+
+def gatherings_to_keep_offline(*, actor: User, days: int = 7) -> QuerySet[Gathering]:
+    """The gatherings whose attendance pages a facilitator's phone keeps for offline use: those
+    they lead and may mark, from today to ``days`` days ahead, not cancelled (issue 13)."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        Gathering.objects.restrict(actor, "view")
+        .filter(
+            leads=actor,
+            cancelled_at__isnull=True,
+            programme__status=ProgrammeStatus.ACTIVE,
+            starts_at__gte=today,
+            starts_at__lt=today + datetime.timedelta(days=days + 1),
+        )
+        .order_by("starts_at", "id")
+    )

@@ -6,6 +6,7 @@ app_name = "attendance"
 urlpatterns = [
     path("", views.my_sessions, name="my-sessions"),
     path("calendar.ics", views.calendar_mine, name="my-calendar"),
+    path("offline-pages.json", views.offline_pages, name="offline-pages"),
     path("schools/<int:school_id>/calendar.ics", views.school_calendar, name="school-calendar"),
     path("programmes/<int:programme_id>/", views.gathering_list, name="gathering-list"),
     path("programmes/<int:programme_id>/new/", views.gathering_create, name="gathering-create"),

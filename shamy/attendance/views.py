@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -276,6 +276,15 @@ def _take_context(gathering: Gathering, rows: list[Attendance], error: str = "")
         "unmarked": sum(1 for row in rows if not row.status),
         "error": error,
     }
+
+
+def offline_pages(request: AuthedHttpRequest) -> JsonResponse:
+    """The pages the service worker keeps for offline use: the user's sessions and the attendance
+    pages of the gatherings they lead today and in the next 7 days (with their expected people)."""
+    gatherings = selectors.gatherings_to_keep_offline(actor=request.user)
+    urls = [reverse("attendance:my-sessions"), reverse("offline:queue")]
+    urls += [reverse("attendance:attendance-take", args=[gathering.pk]) for gathering in gatherings]
+    return JsonResponse({"urls": urls})
 
 
 @checked(Gathering, "mark", kwarg="gathering_id", shape=selectors.gathering_page)

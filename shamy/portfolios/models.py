@@ -147,6 +147,26 @@ class JournalEntry(models.Model):
     written_on = models.DateField(_("date"), default=timezone.localdate)
     text = models.TextField(_("reflection"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written offline on a device and sent later: when it was written there and, when the project
+    # had moved stage meanwhile, the stage the writer saw and the stage it had on arrival (the
+    # entry is kept either way; the page shows the note in the reader's language).
+    written_on_device_at = models.DateTimeField(_("written on the device at"), null=True, blank=True)
+    written_at_stage = models.ForeignKey(
+        "programmes.MethodologyStage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stage when written"),
+    )
+    arrived_at_stage = models.ForeignKey(
+        "programmes.MethodologyStage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stage when it arrived"),
+    )
 
     class Meta:
         verbose_name = _("journal entry")

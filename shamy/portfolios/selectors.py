@@ -183,7 +183,7 @@ def project_detail_context(*, user: Actor, project: DevelopmentProject) -> dict[
         "next_stage": stages[index + 1] if index + 1 < len(stages) else None,
         "previous_stage": stages[index - 1] if index > 0 else None,
         "steps": list(project.steps.all()),
-        "journal": list(project.journal.select_related("author")),
+        "journal": list(project.journal.select_related("author", "written_at_stage", "arrived_at_stage")),
         "evidence": list(project.evidence.all()),
         "comments": list(comments),
         # The school's own thread first, then the link facilitator's (the order of ``Thread``).

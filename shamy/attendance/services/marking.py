@@ -15,7 +15,8 @@ from shamy.attendance.permissions import can_give_feedback, can_manage_gathering
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.registry.models import Person
 
-_MARK_FIELDS = ["status", "marked_by", "marked_at"]
+# What a mark changes, and what its audit entry records (device time and server time).
+MARK_FIELDS = ["status", "marked_by", "marked_at", "marked_on_device_at", "mark_key"]
 
 
 def marking_not_open_message(gathering: Gathering) -> str:
@@ -35,17 +36,20 @@ def _check_markable(gathering: Gathering, status: str) -> None:
 
 def _set_status(actor: User, attendance: Attendance, status: str) -> None:
     """Write one (locked, checked) row's status and audit the change with before and after."""
-    before = snapshot(attendance, _MARK_FIELDS)
+    before = snapshot(attendance, MARK_FIELDS)
+    now = timezone.now()
     attendance.status = status
     attendance.marked_by = actor if status else None
-    attendance.marked_at = timezone.now() if status else None
-    attendance.save(update_fields=_MARK_FIELDS)
+    attendance.marked_at = now if status else None
+    # A tap made online counts at the server's time (the rule against marks queued offline).
+    attendance.marked_on_device_at, attendance.mark_key = now, None
+    attendance.save(update_fields=MARK_FIELDS)
     audit_record(
         actor=actor,
         action="attendance.attendance.marked" if status else "attendance.attendance.cleared",
         target=attendance,
         before=before,
-        after=snapshot(attendance, _MARK_FIELDS),
+        after=snapshot(attendance, MARK_FIELDS),
     )
 
 

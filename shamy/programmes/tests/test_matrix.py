@@ -153,6 +153,11 @@ MATRIX = [
         method="post",
     ),
     Row(
+        "attendance:offline-pages",
+        lambda c, s: reverse("attendance:offline-pages"),
+        expect.everyone(),  # each their own: the gatherings they lead (shamy/offline/tests/test_views.py)
+    ),
+    Row(
         "attendance:attendance-take",
         lambda c, s: reverse("attendance:attendance-take", args=[s.session_a1.pk]),
         expect.only({"aliya", "timur"}, visible=SEES_SESSION_A1),

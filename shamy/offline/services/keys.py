@@ -1,0 +1,120 @@
+"""Apply a queued write at most once per idempotency key (the offline replay's guarantee)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from shamy.offline.models import AppliedKey, Outcome
+
+if TYPE_CHECKING:
+    from shamy.accounts.models import User
+
+
+@dataclass
+class ItemResult:
+    """The answer for one queued write: ``outcome`` (applied, conflict, duplicate, refused), a
+    sentence for people in the caller's language, and fields of the kind's own (``extra``)."""
+
+    key: uuid.UUID
+    outcome: str
+    detail: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    first_outcome: str = ""
+    first_detail: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": str(self.key),
+            "outcome": self.outcome,
+            "first_outcome": self.first_outcome or self.outcome,
+            "detail": self.detail,
+            "first_detail": self.first_detail or self.detail,
+            **self.extra,
+        }
+
+
+class Refused(Exception):  # noqa: N818 (an outcome, not an error of the program)
+    """Raised by an apply function: nothing is written and the key is not kept."""
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+def device_time(value: datetime.datetime, *, now: datetime.datetime | None = None) -> datetime.datetime:
+    """The device's clock as the server takes it: aware (a naive time is the server's zone), and
+    never later than the server's own clock, so a phone whose clock runs ahead cannot win every
+    later conflict."""
+    now = now or timezone.now()
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return min(value, now)
+
+
+def _duplicate(existing: AppliedKey) -> ItemResult:
+    received = formats.date_format(timezone.localtime(existing.received_at), "SHORT_DATETIME_FORMAT")
+    return ItemResult(
+        key=existing.key,
+        outcome=Outcome.DUPLICATE,
+        first_outcome=existing.outcome,
+        first_detail=existing.detail,
+        detail=_("Already received on %(date)s: not saved a second time.") % {"date": received},
+        extra=dict(existing.result),
+    )
+
+
+class _Rollback(Exception):  # noqa: N818
+    def __init__(self, result: ItemResult) -> None:
+        self.result = result
+
+
+def apply_once(
+    *,
+    actor: User,
+    key: uuid.UUID,
+    kind: str,
+    device_at: datetime.datetime | None,
+    apply: Callable[[], ItemResult],
+) -> ItemResult:
+    """Run ``apply`` once for ``(actor, key)``: a key seen before answers ``duplicate`` with the
+    first outcome and writes nothing.
+
+    The key is inserted in the same transaction as the write, under the unique constraint
+    ``offline_key_once_per_user``: of two requests racing with one key, the second waits for
+    the first (a row lock on PostgreSQL, the write lock on SQLite) and then finds it. ``apply``
+    raising :class:`Refused` rolls everything back, the key included (a resend is judged again).
+    """
+    existing = AppliedKey.objects.filter(user=actor, key=key).first()
+    if existing is not None:
+        return _duplicate(existing)
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    row = AppliedKey.objects.create(
+                        user=actor, key=key, kind=kind, outcome=Outcome.REFUSED, device_at=device_at
+                    )
+            except IntegrityError:
+                return _duplicate(AppliedKey.objects.get(user=actor, key=key))
+            try:
+                result = apply()
+            except Refused as refused:
+                raise _Rollback(
+                    ItemResult(key=key, outcome=Outcome.REFUSED, detail=refused.detail, extra=refused.extra)
+                ) from refused
+            row.outcome = result.outcome
+            row.detail = result.detail[:300]
+            row.result = result.extra
+            row.save(update_fields=["outcome", "detail", "result"])
+            return result
+    except _Rollback as rollback:
+        return rollback.result
