@@ -271,7 +271,10 @@ def build_scene(c: ProgrammeCast) -> Scene:
     soon = timezone.now() + datetime.timedelta(days=3)
     # The in-school sessions started half an hour ago: attendance can be marked (it opens
     # shortly before a gathering starts, never days ahead).
-    today = timezone.now() - datetime.timedelta(minutes=30)
+    # Half an hour ago, but never before local midnight: the session stays "today" when the
+    # suite runs just after midnight in Almaty.
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = max(timezone.now() - datetime.timedelta(minutes=30), midnight + datetime.timedelta(minutes=1))
     session_a1 = gathering_create(
         actor=c.timur,
         programme=c.programme,

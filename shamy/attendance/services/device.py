@@ -96,10 +96,9 @@ def _apply(actor: User, mark: DeviceMark, gatherings: _Gatherings) -> ItemResult
             _("The gathering was cancelled meanwhile: the mark was not saved."),
             status=row.status,
         )
-    # The programme's marking window, judged by when the tap was made (issue 11): a mark given on
-    # a phone before marking opened stays refused even if it arrives after.
-    opens = row.gathering.marking_opens_at
-    if mark.status and (not row.gathering.marking_is_open or mark.device_at < opens):
+    # The programme's marking window (issue 11), judged at the server: a phone's clock may be
+    # wrong, and the screen offers no button before marking opens.
+    if mark.status and not row.gathering.marking_is_open:
         raise Refused(marking_not_open_message(row.gathering), status=row.status)
     incoming = (mark.device_at, mark.key)
     standing = _standing(row)

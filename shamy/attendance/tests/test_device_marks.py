@@ -155,6 +155,25 @@ def test_a_mark_for_a_gathering_cancelled_meanwhile_is_refused_with_a_message(cl
     assert not AuditEntry.objects.filter(action__startswith="attendance.attendance.mark").exists()
 
 
+def test_a_mark_queued_for_a_gathering_whose_marking_has_not_opened_is_refused(client, programme_cast, scene):
+    """The marking window of issue 11 holds for the offline queue too."""
+    from shamy.attendance.services.marking import marking_not_open_message
+
+    c = programme_cast
+    gathering = scene.session_a1
+    type(gathering).objects.filter(pk=gathering.pk).update(
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        ends_at=timezone.now() + datetime.timedelta(days=3, hours=2),
+    )
+    gathering.refresh_from_db()
+    result = _post(client, {"marks": [_mark(scene, c.person_talgat)]}, _bearer(c.timur)).json()["results"][0]
+    assert result["outcome"] == "refused"
+    with translation.override(c.timur.language):
+        assert result["detail"] == marking_not_open_message(gathering)
+    assert Attendance.objects.get(pk=scene.attendance_talgat.pk).status == ""
+    assert not AppliedKey.objects.exists()
+
+
 def test_refusals_answer_in_the_callers_language(client, programme_cast, scene):
     c = programme_cast
     c.timur.language = "ru"
