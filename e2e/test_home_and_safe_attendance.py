@@ -39,7 +39,10 @@ def _session(cast: ProgrammeCast, starts_at: datetime.datetime, title: str, scho
 def world(transactional_db) -> tuple[ProgrammeCast, Gathering, Gathering]:
     cast = build_programme_cast(build_cast())
     now = timezone.now()
-    today = _session(cast, now - datetime.timedelta(minutes=20), "Бүгінгі сессия")
+    # Started twenty minutes ago, but never before local midnight (the run may be just after it).
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    started = max(now - datetime.timedelta(minutes=20), midnight + datetime.timedelta(minutes=1))
+    today = _session(cast, started, "Бүгінгі сессия")
     later = _session(cast, now + datetime.timedelta(days=11), "Желтоқсандағы сессия")
     return cast, today, later
 

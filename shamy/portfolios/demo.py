@@ -15,6 +15,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -155,6 +156,12 @@ def portfolio_demo_load(*, report: Callable[[str], None] | None = None) -> Portf
 
 def _load(pilot: Programme, rng: random.Random, say: Callable[[str], None]) -> None:
     stages = list(MethodologyStage.objects.filter(programme=pilot).order_by("order", "id"))
+    # The themes come from a data migration; a database emptied since (by tests) lacks them.
+    seeded = import_module("shamy.portfolios.migrations.0002_seed_focus_themes")
+    for order, (code, kk, ru, en) in enumerate(seeded.THEMES, start=1):
+        FocusTheme.objects.get_or_create(
+            code=code, defaults={"name_kk": kk, "name_ru": ru, "name_en": en, "order": order * 10}
+        )
     themes = {theme.code: theme for theme in FocusTheme.objects.filter(code__in=list(TITLES))}
     memberships = list(
         Membership.objects.filter(programme=pilot, role=Role.TEACHER, cohort__isnull=False, user__person__isnull=False)
