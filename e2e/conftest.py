@@ -147,7 +147,8 @@ def _open_page(request: pytest.FixtureRequest, browser: Browser, base_url: str, 
     context.add_init_script(_REPORT_CSP_VIOLATIONS)
     violations: list[str] = []
     page = context.new_page()
-    page.csp_violations = violations  # type: ignore[attr-defined]  (e2e/test_security.py reads it)
+    # e2e/test_security.py reads it.
+    page.csp_violations = violations  # type: ignore[attr-defined]
     page.on("console", lambda message: violations.append(message.text) if _is_csp_violation(message.text) else None)
     page.on("pageerror", lambda error: violations.append(str(error)) if _is_csp_violation(str(error)) else None)
     yield page

@@ -30,7 +30,8 @@ def test_inline_code_is_blocked_and_reported(page: Page):
     assert page.evaluate("() => window.injected === undefined && window.handler === undefined")
     reported = list(page.csp_violations)  # type: ignore[attr-defined]
     assert any("script-src" in text for text in reported), reported
-    page.csp_violations.clear()  # type: ignore[attr-defined]  (expected here: not a journey failure)
+    # Expected here: not a journey failure.
+    page.csp_violations.clear()  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db(transaction=True)
