@@ -140,7 +140,8 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
                 statuses["403"] = ("Forbidden", error)
             if any(parameter.get("in") == "path" for parameter in parameters):
                 statuses["404"] = ("Not Found", error)
-            responses = operation["responses"]
+            # ninja writes the declared statuses as numbers: one key per status, as JSON has it.
+            responses = operation["responses"] = {str(key): value for key, value in operation["responses"].items()}
             for status, (description, body) in statuses.items():
                 responses.setdefault(
                     status, {"description": description, "content": {"application/json": {"schema": body}}}

@@ -132,6 +132,7 @@ class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Programme
         fields = ["name_kk", "name_ru", "name_en", "country", "starts_on", "ends_on", "marking_opens_minutes"]
+        formfield_callback = inputs.bounded_formfield
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
@@ -150,7 +151,7 @@ class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
 class MarkingWindowForm(forms.Form):
     """When a programme's attendance marking opens (the model field's label, range and help)."""
 
-    marking_opens_minutes = forms.IntegerField(
+    marking_opens_minutes = inputs.IntegerField(
         label=_("Attendance marking opens (minutes before the start)"),
         min_value=0,
         max_value=24 * 60,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -340,6 +341,20 @@ def test_openapi_schema_lists_typed_endpoints(client, db):
     assert schools["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("SchoolPageOut")
     assert {"401", "403", "422"} <= set(schools["responses"])
     assert schema["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
+
+
+def test_openapi_json_has_no_duplicate_keys(client, db):
+    """Swagger UI (and any YAML reader) refuses a mapping with a key twice ("duplicated mapping
+    key"): a status declared by an operation and added by the error documentation once only."""
+    duplicates = []
+
+    def pairs(items):
+        keys = [key for key, _value in items]
+        duplicates.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(items)
+
+    json.loads(client.get(reverse("api:openapi-json")).content, object_pairs_hook=pairs)
+    assert duplicates == []
 
 
 def test_docs_page_loads_only_self_hosted_assets(client, db):

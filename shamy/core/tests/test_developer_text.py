@@ -15,11 +15,12 @@ from shamy.analytics import geo
 from shamy.analytics.briefs import brief_html
 from shamy.analytics.dashboard import Filters
 from shamy.analytics.selectors import indicator_list
+from shamy.core import inputs
 
 
 class _Form(forms.Form):
     body = forms.CharField(label="Text")
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = inputs.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
 
 
 def test_a_hidden_field_renders_without_a_label():
