@@ -346,7 +346,7 @@ def test_openapi_schema_lists_typed_endpoints(client, db):
 def test_openapi_json_has_no_duplicate_keys(client, db):
     """Swagger UI (and any YAML reader) refuses a mapping with a key twice ("duplicated mapping
     key"): a status declared by an operation and added by the error documentation once only."""
-    duplicates = []
+    duplicates: list[str] = []
 
     def pairs(items):
         keys = [key for key, _value in items]
