@@ -37,6 +37,9 @@ def _answer_on_phone(phone: Page, email: str, value: str) -> None:
     sign_in(phone, email, PASSWORD)
     phone.goto("/surveys/")
     phone.get_by_role("link", name=translated("kk", "Answer"), exact=True).first.click()
+    # htmx binds the autosave when the page has loaded: a tap before that saves nothing until the
+    # next change (a loaded machine showed it).
+    phone.wait_for_load_state("load")
     phone.locator(f"input[type=radio][value='{value}']").first.check()
     # Every change is saved as a draft on the server before anything is sent.
     expect(phone.locator("#save-status")).to_contain_text(re.compile(r"\d\d:\d\d"))
