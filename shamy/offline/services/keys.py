@@ -50,14 +50,23 @@ class Refused(Exception):  # noqa: N818 (an outcome, not an error of the program
         self.extra = extra
 
 
+# The earliest device time taken as it is: a phone claiming an earlier one has a broken clock.
+EARLIEST_DEVICE_TIME = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
 def device_time(value: datetime.datetime, *, now: datetime.datetime | None = None) -> datetime.datetime:
-    """The device's clock as the server takes it: aware (a naive time is the server's zone), and
-    never later than the server's own clock, so a phone whose clock runs ahead cannot win every
-    later conflict."""
+    """The device's clock as the server takes it: aware (a naive time is the server's zone), in
+    UTC (PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 text may carry), never before
+    2000 and never later than the server's own clock, so a phone whose clock runs ahead cannot win
+    every later conflict."""
     now = now or timezone.now()
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
-    return min(value, now)
+    try:
+        value = value.astimezone(datetime.UTC)
+    except OverflowError:  # e.g. 0001-01-01 with a positive offset: before year 1 in UTC
+        return EARLIEST_DEVICE_TIME
+    return min(max(value, EARLIEST_DEVICE_TIME), now)
 
 
 def _duplicate(existing: AppliedKey) -> ItemResult:
