@@ -290,7 +290,7 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
-        ordering = ["gathering_id", "person__surname", "person__given_name", "id"]
+        ordering = ["gathering_id", "person__sort_name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["gathering", "person"], name="attendance_unique_person"),
         ]

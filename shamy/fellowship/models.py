@@ -9,6 +9,8 @@ cohort as a ``programmes.CohortSchool`` (so the equity analytics' coverage count
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shamy.core.rules import RestrictedQuerySet
+from shamy.core.text import SORT_NAME_LENGTH, kazakh_sort_name
 
 
 class Subject(models.TextChoices):
@@ -334,16 +337,25 @@ class Fellow(models.Model):
     graduated_on = models.DateField(_("graduated from the fellowship"), null=True, blank=True)
     alumni_token_hash = models.CharField(max_length=64, blank=True)
     is_demo = models.BooleanField(default=False)
+    # The full name in the Kazakh alphabet's order for a plain ORDER BY (shamy.core.text); kept by save().
+    sort_name = models.CharField(max_length=SORT_NAME_LENGTH, editable=False, default="")
 
     objects = FellowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fellow")
         verbose_name_plural = _("fellows")
-        ordering = ["cohort_id", "full_name", "id"]
+        ordering = ["cohort_id", "sort_name", "id"]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sort_name = kazakh_sort_name(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
 
 
 class PlacementQuerySet(RestrictedQuerySet["Placement"]):

@@ -354,7 +354,7 @@ class Trainer(models.Model):
     class Meta:
         verbose_name = _("trainer")
         verbose_name_plural = _("trainers")
-        ordering = ["generation", "person__surname", "id"]
+        ordering = ["generation", "person__sort_name", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(generation=0) & Q(certified_by__isnull=True) & Q(partner__isnull=False))

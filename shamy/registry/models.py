@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,6 +10,7 @@ from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
 from shamy.core.rules import RestrictedQuerySet
+from shamy.core.text import SORT_NAME_LENGTH, kazakh_sort_name
 from shamy.core.translated import localized
 from shamy.registry.validators import validate_bin, validate_iin
 
@@ -307,6 +310,13 @@ class PersonQuerySet(ScopedQuerySet):
     school_path = "employments__school_id"
     distinct_on_restrict = True
 
+    def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        # Bulk inserts skip save(): the stored sort key is filled here instead.
+        objs = list(objs)
+        for person in objs:
+            person.sort_name = person.sort_name_from_names()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Person(models.Model):
     """Someone who works in schools or for a partner. Names are never translated."""
@@ -335,6 +345,10 @@ class Person(models.Model):
         verbose_name=_("account"),
     )
     search_text = models.TextField(editable=False, default="")
+    # Surname then given name in the Kazakh alphabet's order, spelt so that a plain ORDER BY
+    # follows it on both databases (shamy.core.text.kazakh_sort_name); kept by save() and
+    # bulk_create().
+    sort_name = models.CharField(max_length=SORT_NAME_LENGTH, editable=False, default="")
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -344,10 +358,20 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["surname", "given_name", "id"]
+        ordering = ["sort_name", "id"]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sort_name = self.sort_name_from_names()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"surname", "given_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
+
+    def sort_name_from_names(self) -> str:
+        return kazakh_sort_name(self.surname, self.given_name)
 
     @property
     def full_name(self) -> str:

@@ -13,7 +13,16 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+from django.apps import apps
 from django.conf import settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from shamy.core.testing.factories import PersonFactory
+from shamy.core.text import KAZAKH_ALPHABET, kazakh_sort_key, kazakh_sort_name
+from shamy.registry.models import Person
 
 SHAMY = Path(settings.BASE_DIR) / "shamy"
 NAME_FIELDS = ("surname", "given_name", "patronymic", "full_name")
@@ -43,3 +52,73 @@ def test_the_check_finds_a_plain_ordering(tmp_path):
     sample = tmp_path / "selectors.py"
     sample.write_text('rows.order_by("person__surname", "id")\nrows.order_by(kazakh_order("surname"))\n')
     assert _plain_name_orderings(sample, tmp_path) == ["selectors.py:1: order_by('person__surname')"]
+
+
+def _plain_default_orderings() -> list[str]:
+    found = []
+    for model in apps.get_models():
+        for entry in model._meta.ordering:
+            if isinstance(entry, str) and entry.lstrip("-").split("__")[-1] in NAME_FIELDS:
+                found.append(f"{model._meta.label}: ordering {entry!r}")
+    return found
+
+
+def test_default_orderings_of_people_follow_the_kazakh_alphabet():
+    # A model's Meta.ordering applies wherever a query names no order: it sorts by a stored
+    # kazakh_sort_name key (Person.sort_name), never by a name field's code points.
+    assert not _plain_default_orderings(), "\n".join(_plain_default_orderings())
+
+
+@st.composite
+def names(draw):
+    letters = st.sampled_from(KAZAKH_ALPHABET + KAZAKH_ALPHABET.upper() + " -'1")
+    return draw(st.text(letters, min_size=1, max_size=12))
+
+
+@hypothesis_settings(max_examples=300)
+@given(st.lists(st.tuples(names(), names()), min_size=2, max_size=30))
+def test_stored_key_orders_like_the_kazakh_sort_key(people):
+    by_key = sorted(people, key=lambda p: kazakh_sort_name(*p))
+    expected = sorted(people, key=lambda p: (kazakh_sort_key(p[0]), kazakh_sort_key(p[1])))
+    assert [(kazakh_sort_key(s), kazakh_sort_key(g)) for s, g in by_key] == [
+        (kazakh_sort_key(s), kazakh_sort_key(g)) for s, g in expected
+    ]
+
+
+def test_the_stored_key_is_lowercase_ascii():
+    key = kazakh_sort_name("Әлімова-Ұлы Ё", "Гүлнар 2")
+    assert key and set(key) <= set("0123456789abcdefghijklmnopqrstuvwxyz")
+
+
+@pytest.mark.django_db
+def test_people_without_an_order_come_in_kazakh_order():
+    surnames = ["Ілиясова", "Айтжанов", "Әлімова", "Ыбыраев", "Қасымов", "Карпов", "Үсенов", "Ұлан", "Абаев"]
+    for surname in surnames:
+        PersonFactory(surname=surname, given_name="Асқар")
+    PersonFactory(surname="Абаев", given_name="Ғалым")
+    PersonFactory(surname="Абаев", given_name="Әсет")
+    listed = [(p.surname, p.given_name) for p in Person.objects.all()]
+    assert listed == [
+        ("Абаев", "Асқар"),
+        ("Абаев", "Әсет"),
+        ("Абаев", "Ғалым"),
+        ("Айтжанов", "Асқар"),
+        ("Әлімова", "Асқар"),
+        ("Карпов", "Асқар"),
+        ("Қасымов", "Асқар"),
+        ("Ұлан", "Асқар"),
+        ("Үсенов", "Асқар"),
+        ("Ыбыраев", "Асқар"),
+        ("Ілиясова", "Асқар"),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_key_follows_renames_and_bulk_inserts():
+    person = PersonFactory(surname="Ілиясова", given_name="Асқар")
+    person.surname = "Абаев"
+    person.save(update_fields=["surname"])
+    person.refresh_from_db()
+    assert person.sort_name == kazakh_sort_name("Абаев", "Асқар")
+    made = Person.objects.bulk_create([Person(surname="Әлімова", given_name="Гүлнар")])
+    assert Person.objects.get(pk=made[0].pk).sort_name == kazakh_sort_name("Әлімова", "Гүлнар")

@@ -28,7 +28,7 @@ from shamy.access.services.memberships import membership_grant
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record
 from shamy.core.signals import bulk_data_changed
-from shamy.core.text import search_key
+from shamy.core.text import SORT_SEPARATOR, kazakh_sort_name, search_key
 from shamy.registry.demo.identifiers import BinGenerator, IinGenerator
 from shamy.registry.demo.plan import (
     DemoPlan,
@@ -423,6 +423,7 @@ def _people_create(plan: DemoPlan, schools: list[School], say: Callable[[str], N
 
     # Names and dates repeat a lot: fold each name and adapt each date once.
     fold = functools.cache(search_key)
+    sort_part = functools.cache(kazakh_sort_name)
     adapt_date = functools.cache(ops.adapt_datefield_value)
 
     def as_json(values: list[str]) -> Any:
@@ -466,6 +467,7 @@ def _people_create(plan: DemoPlan, schools: list[School], say: Callable[[str], N
                     # Equal to search_key(surname, given name, patronymic): NFKC and casefold work
                     # part by part on these names, and none is empty.
                     f"{fold(fields['surname'])} {fold(fields['given_name'])} {fold(fields['patronymic'])}",
+                    f"{sort_part(fields['surname'])}{SORT_SEPARATOR}{sort_part(fields['given_name'])}",
                     True,
                     now,
                     now,
@@ -503,6 +505,7 @@ PERSON_COLUMNS = (
     "subjects",
     "qualification",
     "search_text",
+    "sort_name",
     "is_demo",
     "created_at",
     "updated_at",
