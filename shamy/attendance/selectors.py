@@ -161,11 +161,22 @@ def attendance_rows(*, gathering: Gathering) -> QuerySet[Attendance]:
 
 
 def presentations_for(*, gathering: Gathering) -> list[Presentation]:
-    return list(
+    """The gathering's presentations, each with ``presenter_school``: the school the presenter came
+    from (their row on the gathering's list), so colleagues at a network event can tell them apart."""
+    presentations = list(
         Presentation.objects.filter(gathering=gathering)
         .select_related("presenter")
         .prefetch_related(Prefetch("feedback", queryset=Feedback.objects.select_related("author")))
     )
+    schools = {
+        row.person_id: row.school
+        for row in Attendance.objects.filter(
+            gathering=gathering, person_id__in={p.presenter_id for p in presentations}
+        ).select_related("school__district")
+    }
+    for presentation in presentations:
+        presentation.presenter_school = schools.get(presentation.presenter_id)  # type: ignore[attr-defined]
+    return presentations
 
 
 def attendance_is_marked(*, gathering: Gathering) -> bool:

@@ -276,3 +276,27 @@ def test_observers_see_no_rate_of_a_small_group_nor_one_worked_out_from_it():
     third = RateRow(3, "Third region", 4, 0, 0, 0, people=2)
     suppress_rates([third], [alone], 10)
     assert alone.hidden and third.hidden
+
+
+def test_a_presentation_names_the_presenters_school(client, programme_cast, scene):
+    # At a network event teachers from many schools present: each presentation says where its
+    # presenter comes from (their school on the event's list), in every language.
+    from django.urls import reverse
+    from django.utils import translation
+
+    from shamy.attendance.models import Attendance
+
+    c = programme_cast
+    presenter = scene.presentation.presenter
+    row = Attendance.objects.select_related("school").get(gathering=scene.network_a, person=presenter)
+    assert row.school is not None
+    url = reverse("attendance:gathering-detail", args=[scene.network_a.pk])
+    for language in ("kk", "ru", "en"):
+        with translation.override(language):
+            name = row.school.name
+        type(c.aigerim).objects.filter(pk=c.aigerim.pk).update(language=language)  # the account's language wins
+        client.force_login(c.aigerim)
+        html = client.get(url).content.decode()
+        section = html[html.index(f'id="presentation-{scene.presentation.pk}"') :]
+        section = section[: section.index("</section>")]
+        assert f"{scene.presentation.presenter.full_name} · {name}" in section
