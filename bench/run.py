@@ -150,6 +150,9 @@ def django_environment(database_url: str, static_root: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "SHAMY_BENCH": "1",
         "SHAMY_DEMO_ALLOWED": "1",
+        # The demo's certificates are signed with development keys (derived from SECRET_KEY): with
+        # DEBUG off they are refused unless allowed, and seed_demo_assessment would stop.
+        "CREDENTIALS_DEV_KEYS": "1",
         # As in production (README): one cache shared by the workers, in PostgreSQL.
         "CACHE_BACKEND": "database",
         "STATIC_ROOT": static_root,
