@@ -158,22 +158,48 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
-# A database cache is shared by every gunicorn worker, so invalidation reaches all of them.
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "shamy_cache",
-            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
-        }
-        if env_str("CACHE_BACKEND", "locmem") == "database"
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "shamy",
-            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000)},
-        }
-    )
-}
+# Several app servers must share one cache: the registry and analytics caches are versioned
+# (shamy/core/versioned_cache.py), and a write on one server reaches the others only through it.
+# SHAMY_REDIS_URL (redis://host:6379/0) selects Redis, through Django's own Redis backend wrapped
+# so that a Redis outage is a cache miss, not an error (shamy/core/cache.py; /readyz reports it).
+# Without it, CACHE_BACKEND=database shares the cache through the database, and the default
+# (locmem) is per process: fine for one development server, warned about by `check --deploy`.
+SHAMY_REDIS_URL = env_str("SHAMY_REDIS_URL")
+_CACHE_BACKEND = env_str("CACHE_BACKEND", "redis" if SHAMY_REDIS_URL else "locmem")
+if _CACHE_BACKEND not in {"redis", "database", "locmem"}:
+    raise ImproperlyConfigured("CACHE_BACKEND must be 'redis', 'database' or 'locmem'.")
+if _CACHE_BACKEND == "redis" and not SHAMY_REDIS_URL:
+    raise ImproperlyConfigured("CACHE_BACKEND=redis needs SHAMY_REDIS_URL (redis://host:port/db).")
+if _CACHE_BACKEND == "redis":
+    _cache: dict[str, object] = {
+        "BACKEND": "shamy.core.cache.TolerantRedisCache",
+        "LOCATION": SHAMY_REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "shamy"),
+        "OPTIONS": {
+            # A Redis that does not answer costs a request at most this long, then the process
+            # leaves it alone for CACHE_RETRY_AFTER_SECONDS (pages come from the database).
+            "socket_connect_timeout": env_int("CACHE_CONNECT_TIMEOUT_MS", 500) / 1000,
+            "socket_timeout": env_int("CACHE_SOCKET_TIMEOUT_MS", 1000) / 1000,
+            "RETRY_AFTER_SECONDS": env_int("CACHE_RETRY_AFTER_SECONDS", 2),
+        },
+    }
+elif _CACHE_BACKEND == "database":
+    _cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "shamy_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+    }
+else:
+    _cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "shamy",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000)},
+    }
+CACHES = {"default": _cache}
+# Sessions live in the database (Django's default engine, stated here on purpose): every app
+# server reads the same session whichever one signed the user in, and a cache outage signs
+# nobody out. The sign-in lockout counts in the database too (axes' database handler).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # How long a cached registry table (school list, region page, API school list) may live. Every
 # write to schools, districts or regions makes the cached ones stale at once anyway; 0 turns the
 # cache off (`make bench` measures both).

@@ -18,7 +18,10 @@ def shared_cache(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
                 "The cache is in each process's memory: with several gunicorn workers, a write seen "
                 "by one worker leaves the others showing cached school tables and analytics panels "
                 "for up to their lifetime.",
-                hint="Set CACHE_BACKEND=database and run `manage.py createcachetable`.",
+                hint=(
+                    "Set SHAMY_REDIS_URL (one Redis shared by every server), or CACHE_BACKEND=database and "
+                    "run `manage.py createcachetable`."
+                ),
                 id="shamy.W001",
             )
         ]

@@ -6,7 +6,8 @@ the filters, the page. Any write to the data behind it bumps the version, so eve
 at once and the next request recomputes it; nothing is ever deleted one key at a time.
 
 The version lives in the ``default`` cache, which production shares between workers
-(``CACHE_BACKEND=database``), so a write in one worker reaches every other worker's next request.
+(``SHAMY_REDIS_URL``, or ``CACHE_BACKEND=database``), so a write in one worker or server reaches every
+other one's next request.
 If the version itself is evicted (a full cache culls entries), it starts again from the clock in
 microseconds, never from a number an earlier version could have reached, so entries stored under
 an old version can never become current again.

@@ -3,18 +3,26 @@
 Each check returns ``None`` when all is well, else a ``Problem``: a stable code for machines and a
 sentence for the operator (English, like the logs: these endpoints are read by load balancers,
 orchestrators and operators, not by the platform's users).
+
+``/readyz`` runs :data:`READINESS_CHECKS` in order, each under its own name in the answer: to
+check one more part of the deployment, write a function returning ``Problem | None`` and add a
+:class:`ReadinessCheck` to the list (``in_use`` says when the part is not configured at all, which
+reads "not used"; ``needs_database`` skips it while the database itself fails).
 """
 
 from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, ProgrammingError, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -93,9 +101,16 @@ def migrations_problem(using: str = DEFAULT_DB_ALIAS) -> Problem | None:
 
 
 def cache_problem() -> Problem | None:
-    """The cache stores and returns a value (with the database cache: its table exists)."""
+    """The cache stores and returns a value (with the database cache: its table exists).
+
+    The shared Redis cache answers every failure as a miss (shamy/core/cache.py), so it is asked
+    directly first: a Redis that is down is named, with redis-py's reason.
+    """
     key = f"health:readyz:{uuid.uuid4().hex}"
+    ping = getattr(cache, "ping", None)
     try:
+        if callable(ping):
+            ping()
         cache.set(key, "ok", timeout=30)
         answer = cache.get(key)
         cache.delete(key)
@@ -137,3 +152,62 @@ def worker_problem() -> Problem | None:
             f"(at most {settings.TASK_WORKER_HEARTBEAT_MAX_AGE} s): no worker is taking tasks off the queue.",
         )
     return None
+
+
+def storage_problem() -> Problem | None:
+    """The media storage (Django's default storage: the local disk, or the object store when one
+    is configured) takes a small file, gives it back and deletes it."""
+    name = f"health/readyz-{uuid.uuid4().hex}.txt"
+    try:
+        saved = default_storage.save(name, ContentFile(b"ok"))
+        try:
+            with default_storage.open(saved, "rb") as stored:
+                answer = stored.read()
+        finally:
+            default_storage.delete(saved)
+    except Exception as error:  # noqa: BLE001 (any storage's failure means "not usable")
+        return Problem("unreachable", f"The media storage cannot be written or read: {error}")
+    if answer != b"ok":
+        return Problem("unreachable", "The media storage did not return the file just stored.")
+    return None
+
+
+@dataclass(frozen=True)
+class ReadinessCheck:
+    """One named part of ``/readyz``."""
+
+    name: str
+    problem: Callable[[], Problem | None]
+    needs_database: bool = False
+    in_use: Callable[[], bool] | None = None
+
+
+READINESS_CHECKS: list[ReadinessCheck] = [
+    ReadinessCheck("database", database_problem),
+    ReadinessCheck("migrations", migrations_problem, needs_database=True),
+    ReadinessCheck("cache", cache_problem),
+    ReadinessCheck("storage", storage_problem),
+    # Immediate task backend: tasks run inside the request, there is no worker to watch.
+    ReadinessCheck("worker", worker_problem, needs_database=True, in_use=worker_expected),
+]
+
+
+def readiness() -> tuple[bool, dict[str, object]]:
+    """Run every readiness check: (ready, {name: "ok" | "not used" | {"status", "detail"}})."""
+    results: dict[str, object] = {}
+    ready = True
+    database_ok = True
+    for check in READINESS_CHECKS:
+        if check.needs_database and not database_ok:
+            continue
+        problem = check.problem()
+        if check.name == "database":
+            database_ok = problem is None
+        if problem is not None:
+            ready = False
+            results[check.name] = {"status": problem.code, "detail": problem.detail}
+        elif check.in_use is not None and not check.in_use():
+            results[check.name] = "not used"
+        else:
+            results[check.name] = "ok"
+    return ready, results

@@ -11,14 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from shamy.health.checks import (
-    Problem,
-    cache_problem,
-    database_problem,
-    migrations_problem,
-    worker_expected,
-    worker_problem,
-)
+from shamy.health.checks import database_problem, readiness
 
 
 @never_cache
@@ -34,19 +27,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_not_required
 def readyz(request: HttpRequest) -> HttpResponse:
-    """200 when the database works, every migration is applied, the cache answers and (with the
-    database task backend) a task worker's heartbeat is recent."""
-    problems: dict[str, Problem | None] = {"database": database_problem()}
-    if problems["database"] is None:
-        problems["migrations"] = migrations_problem()
-    problems["cache"] = cache_problem()
-    if problems["database"] is None:
-        problems["worker"] = worker_problem()
-    checks: dict[str, object] = {
-        name: "ok" if problem is None else {"status": problem.code, "detail": problem.detail}
-        for name, problem in problems.items()
-    }
-    if "worker" in checks and not worker_expected():
-        checks["worker"] = "not used"  # immediate task backend: tasks run inside the request
-    ready = all(problem is None for problem in problems.values())
+    """200 when every part of the deployment answers (``READINESS_CHECKS``: the database and its
+    migrations, the cache, the media storage, the task worker's heartbeat), else 503 naming the
+    failing parts."""
+    ready, checks = readiness()
     return JsonResponse({"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503)

@@ -1,4 +1,5 @@
-"""/readyz: migrations applied, cache reachable, task worker alive; each failure is a real state.
+"""/readyz: migrations applied, cache reachable, storage usable, task worker alive; each failure is a
+real state (a killed redis-server, a media directory that cannot exist, a stopped worker).
 
 The worker test runs django-tasks' own ``db_worker`` on the heartbeat the probe queued: the
 heartbeat is fresh only because a worker really took a task off the queue.
@@ -15,6 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from shamy.core.testing.servers import RedisServer
+from shamy.health import checks as health_checks
+from shamy.health.checks import Problem, ReadinessCheck
 from shamy.health.models import Heartbeat
 from shamy.health.tasks import health_worker_heartbeat
 
@@ -35,7 +39,7 @@ def test_readyz_is_ok_when_migrated_cache_up_and_tasks_run_in_process(client):
     assert status == 200
     assert body == {
         "status": "ok",
-        "checks": {"database": "ok", "migrations": "ok", "cache": "ok", "worker": "not used"},
+        "checks": {"database": "ok", "migrations": "ok", "cache": "ok", "storage": "ok", "worker": "not used"},
     }
 
 
@@ -58,6 +62,62 @@ def test_readyz_is_503_when_the_cache_cannot_be_reached(client, settings):
     status, body = _readyz(client)
     assert status == 503
     assert body["checks"]["cache"]["status"] == "unreachable"
+    assert body["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_readyz_names_a_dead_redis_and_is_ready_again_once_it_is_back(client, settings, tmp_path):
+    redis = RedisServer(tmp_path / "redis").start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "shamy.core.cache.TolerantRedisCache",
+            "LOCATION": redis.url,
+            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3, "RETRY_AFTER_SECONDS": 30},
+        }
+    }
+    try:
+        status, body = _readyz(client)
+        assert (status, body["checks"]["cache"]) == (200, "ok"), body
+        redis.kill()
+        status, body = _readyz(client)
+        assert status == 503
+        assert body["checks"]["cache"]["status"] == "unreachable"
+        assert "Connection refused" in body["checks"]["cache"]["detail"]
+        assert body["checks"]["database"] == "ok"
+        # The pages themselves go on (cache misses), and the probe does not wait out the retry pause.
+        redis.start()
+        status, body = _readyz(client)
+        assert status == 200, body
+    finally:
+        redis.kill()
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_when_the_media_storage_cannot_be_written(client, settings, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the media directory should be")
+    settings.MEDIA_ROOT = blocker / "media"
+    status, body = _readyz(client)
+    assert status == 503
+    assert body["checks"]["storage"]["status"] == "unreachable"
+    assert "media storage" in body["checks"]["storage"]["detail"]
+    assert body["checks"]["cache"] == "ok"
+
+
+@pytest.mark.django_db
+def test_readyz_leaves_nothing_in_the_media_storage(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    assert _readyz(client)[0] == 200
+    assert [path for path in (tmp_path / "media").rglob("*") if path.is_file()] == []
+
+
+@pytest.mark.django_db
+def test_a_check_added_to_the_list_is_reported_by_name(client, monkeypatch):
+    extra = ReadinessCheck("replica", lambda: Problem("lagging", "Replay is 90 s behind."), needs_database=True)
+    monkeypatch.setattr(health_checks, "READINESS_CHECKS", [*health_checks.READINESS_CHECKS, extra])
+    status, body = _readyz(client)
+    assert status == 503
+    assert body["checks"]["replica"] == {"status": "lagging", "detail": "Replay is 90 s behind."}
     assert body["checks"]["database"] == "ok"
 
 
