@@ -17,10 +17,12 @@ from django.urls import reverse
 from PIL import Image
 from storages.backends.s3 import S3Storage
 
+from shamy.attendance.models import Material
 from shamy.core import files
 from shamy.core.testing.files import jpeg_with_gps
 from shamy.portfolios.models import Evidence
 from shamy.portfolios.tests.conftest import make_project
+from shamy.programmes.testing import PDF_BYTES, build_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +119,26 @@ def test_a_missing_object_is_a_404_not_a_server_error(client, programme_cast, s3
     evidence = Evidence.objects.get(project=project)
     default_storage.delete(evidence.file.name)
     assert client.get(reverse("portfolios:evidence-file", args=[evidence.pk])).status_code == 404
+
+
+def test_a_gathering_material_on_the_bucket_downloads_for_participants_only(client, programme_cast, s3_bucket):
+    scene = build_scene(programme_cast)  # timur adds the session's agenda (a PDF) through the service
+    material = Material.objects.get(pk=scene.material.pk)
+    key = f"media/{material.file.name}"
+    assert key in s3_bucket.keys()
+    assert material.file.size == len(PDF_BYTES)  # read from the bucket (HEAD), not from a disk
+
+    client.force_login(programme_cast.talgat)  # a participant of the session
+    response = client.get(reverse("attendance:material-download", args=[material.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+
+    client.force_login(programme_cast.tomiris)  # cohort B: not this session's
+    assert client.get(reverse("attendance:material-download", args=[material.pk])).status_code == 404
+    assert _anonymous_get(f"{s3_bucket.endpoint}/{s3_bucket.name}/{key}") == 403
 
 
 # A local path (``.path``, ``MEDIA_ROOT``, ``open(<name>)``) works on the disk and fails on a
