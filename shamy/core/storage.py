@@ -12,9 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.config import Config
+
 S3_BACKEND = "storages.backends.s3.S3Storage"
 # Larger downloads spool to a temporary file on disk instead of the worker's memory.
 S3_MAX_MEMORY_BYTES = 5 * 1024 * 1024
+# An unreachable store fails a page (or /readyz's storage check) in seconds, not after boto3's
+# default minute-long connect timeout and its retries.
+S3_CONNECT_TIMEOUT_SECONDS = 5
+S3_READ_TIMEOUT_SECONDS = 60
+S3_MAX_ATTEMPTS = 3
 
 
 def s3_storage(
@@ -53,9 +60,14 @@ def s3_storage(
         options["access_key"] = access_key
         options["secret_key"] = secret_key
     # Most S3-compatible servers (MinIO, Ceph, moto) address buckets by path; AWS takes either.
-    style = addressing_style or ("path" if endpoint_url else "")
-    if style:
-        options["addressing_style"] = style
+    style = addressing_style or ("path" if endpoint_url else None)
+    options["client_config"] = Config(
+        s3={"addressing_style": style},
+        signature_version="s3v4",
+        connect_timeout=S3_CONNECT_TIMEOUT_SECONDS,
+        read_timeout=S3_READ_TIMEOUT_SECONDS,
+        retries={"max_attempts": S3_MAX_ATTEMPTS, "mode": "standard"},
+    )
     return {"BACKEND": S3_BACKEND, "OPTIONS": options}
 
 
