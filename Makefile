@@ -11,7 +11,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/shamy
 # development, so they turn it on unless the caller says otherwise (`make run DEBUG=0`).
 export DEBUG ?= 1
 
-.PHONY: demo install run worker test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-credentials bench-placement bench-offline clean
+.PHONY: demo install run worker backup restore test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-credentials bench-placement bench-offline clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,17 @@ run: install
 
 worker: install
 	$(MANAGE) db_worker
+
+# The database (pg_dump -Fc in one snapshot, or SQLite's backup API) and every uploaded file (disk
+# or bucket) into $(BACKUP_DIR)/<UTC timestamp>/ with a manifest of checksums (README.md, "Backups").
+BACKUP_DIR ?= var/backups
+backup: install
+	$(MANAGE) backup --dir $(BACKUP_DIR)
+
+# Into a NEW database: INTO=<database name or SQLite file>, else the configured one (which must be empty).
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp> [INTO=<new database>]"; exit 2; }
+	$(MANAGE) restore $(BACKUP) $(if $(INTO),--into $(INTO))
 
 # Each app keeps its own catalogue in shamy/<app>/locale (English needs none: msgids are English).
 messages: install

@@ -47,3 +47,23 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's standalone S3 server on a free loopback port, for this test process
+    (``shamy.core.testing.s3``)."""
+    from shamy.core.testing.s3 import moto_server
+
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint, settings):
+    """A fresh private bucket, made the default storage for this test."""
+    from shamy.core.testing.s3 import new_bucket
+
+    bucket = new_bucket(s3_endpoint)
+    settings.STORAGES = {**settings.STORAGES, "default": bucket.storage}
+    return bucket

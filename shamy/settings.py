@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from shamy.core.env import env_bool, env_int, env_list, env_str
+from shamy.core.storage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SHAMY_VAR_DIR", str(BASE_DIR / "var")))
@@ -283,8 +284,24 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files: the local disk under MEDIA_ROOT, or a private S3-compatible bucket when
+# SHAMY_S3_BUCKET is set (shamy/core/storage.py; README.md, "Files on object storage").
+SHAMY_S3_BUCKET = env_str("SHAMY_S3_BUCKET")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_storage(
+            bucket=SHAMY_S3_BUCKET,
+            endpoint_url=env_str("SHAMY_S3_ENDPOINT_URL"),
+            region=env_str("SHAMY_S3_REGION", "us-east-1"),
+            access_key=env_str("SHAMY_S3_ACCESS_KEY_ID"),
+            secret_key=env_str("SHAMY_S3_SECRET_ACCESS_KEY"),
+            prefix=env_str("SHAMY_S3_PREFIX"),
+            addressing_style=env_str("SHAMY_S3_ADDRESSING_STYLE"),
+            url_seconds=env_int("SHAMY_S3_URL_SECONDS", 300),
+        )
+        if SHAMY_S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -407,7 +407,8 @@ def file_response(
     it, so nothing but a stored file of an already-checked object can be served. The response
     never runs as a page (``Content-Security-Policy: sandbox``, ``nosniff``), is cached only by
     the user's browser, and names the file safely (``filename`` or the stored name). A missing
-    file is a 404.
+    file is a 404. On object storage the bytes stream from the private bucket through the app;
+    no bucket URL is ever given out (docs/architecture.md, "Files on object storage").
     """
     if field_file.instance is not checked or checked.pk is None:
         raise ValueError("file_response serves a file of the checked, saved object only")
