@@ -22,6 +22,7 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 
 from shamy.core.db import is_lock_error, short_lock_wait
+from shamy.core.replicas import ReplicaState, replica_configured, replica_state
 from shamy.health.models import Heartbeat
 from shamy.health.tasks import heartbeat_queue_if_missing
 
@@ -137,3 +138,25 @@ def worker_problem() -> Problem | None:
             f"(at most {settings.TASK_WORKER_HEARTBEAT_MAX_AGE} s): no worker is taking tasks off the queue.",
         )
     return None
+
+
+def replica_problem() -> tuple[Problem | None, ReplicaState | None]:
+    """The read replica (when one is configured) answers as a standby, at most
+    ``REPLICA_MAX_LAG_SECONDS`` behind the primary; also returns what it said (its lag), or None
+    without a replica. While it fails, heavy reads go to the primary (shamy/core/replicas.py)."""
+    if not replica_configured():
+        return None, None
+    state = replica_state()
+    if state.error:
+        return Problem("unreachable", state.error), state
+    if state.lag_seconds > settings.REPLICA_MAX_LAG_SECONDS:
+        paused = " (WAL replay is paused)" if state.replay_paused else ""
+        return (
+            Problem(
+                "lagging",
+                f"The replica is {state.lag_seconds:g} s behind the primary{paused} "
+                f"(at most {settings.REPLICA_MAX_LAG_SECONDS} s): heavy reads go to the primary.",
+            ),
+            state,
+        )
+    return None, state

@@ -16,6 +16,7 @@ from shamy.health.checks import (
     cache_problem,
     database_problem,
     migrations_problem,
+    replica_problem,
     worker_expected,
     worker_problem,
 )
@@ -34,8 +35,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_not_required
 def readyz(request: HttpRequest) -> HttpResponse:
-    """200 when the database works, every migration is applied, the cache answers and (with the
-    database task backend) a task worker's heartbeat is recent."""
+    """200 when the database works, every migration is applied, the cache answers, (with the
+    database task backend) a task worker's heartbeat is recent and (with a read replica) the
+    replica answers, at most ``REPLICA_MAX_LAG_SECONDS`` behind; its lag is reported either way."""
     problems: dict[str, Problem | None] = {"database": database_problem()}
     if problems["database"] is None:
         problems["migrations"] = migrations_problem()
@@ -48,5 +50,15 @@ def readyz(request: HttpRequest) -> HttpResponse:
     }
     if "worker" in checks and not worker_expected():
         checks["worker"] = "not used"  # immediate task backend: tasks run inside the request
+    replica, replica_said = replica_problem()
+    if replica_said is None:
+        checks["replica"] = "not used"  # no REPLICA_DATABASE_URL: every read goes to the primary
+    else:
+        problems["replica"] = replica
+        checks["replica"] = (
+            {"status": "ok", "lag_seconds": replica_said.lag_seconds}
+            if replica is None
+            else {"status": replica.code, "detail": replica.detail, "lag_seconds": replica_said.lag_seconds}
+        )
     ready = all(problem is None for problem in problems.values())
     return JsonResponse({"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503)
