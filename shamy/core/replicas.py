@@ -66,7 +66,9 @@ SELECT pg_is_in_recovery(),
 
 _heavy: contextvars.ContextVar[bool] = contextvars.ContextVar("shamy_heavy_reads", default=False)
 _pinned: contextvars.ContextVar[bool] = contextvars.ContextVar("shamy_pinned_to_primary", default=False)
-_wrote: contextvars.ContextVar[bool] = contextvars.ContextVar("shamy_wrote", default=False)
+# Inside a request (the pin middleware): a list that gets an entry when the request writes; outside
+# one (tasks, commands) None, and a write pins nothing.
+_writes: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("shamy_request_writes", default=None)
 _used: contextvars.ContextVar[bool] = contextvars.ContextVar("shamy_replica_used", default=False)
 
 
@@ -157,13 +159,20 @@ def pinned_to_primary(pinned: bool = True) -> Iterator[None]:
 
 
 def note_write() -> None:
-    """A write happened in this request (audited services call it): pin the user to the primary."""
-    _wrote.set(True)
+    """A write happened in this request (audited services call it): the rest of the request reads
+    the primary, and its browser is pinned to the primary. Outside a request it does nothing."""
+    writes = _writes.get()
+    if writes is not None:
+        writes.append("write")
+
+
+def _request_wrote() -> bool:
+    return bool(_writes.get())
 
 
 def read_alias() -> str:
     """Where a read goes now (the order of the checks is cheapest first)."""
-    if not (replica_configured() and _heavy.get()) or _pinned.get() or _wrote.get():
+    if not (replica_configured() and _heavy.get()) or _pinned.get() or _request_wrote():
         return DEFAULT_DB_ALIAS
     if connections[DEFAULT_DB_ALIAS].in_atomic_block:
         return DEFAULT_DB_ALIAS
@@ -230,7 +239,7 @@ def carry_over(chunks: Iterable[T]) -> Iterator[T]:
     state is read now, while the view runs.)"""
     if not _heavy.get():
         return iter(chunks)
-    return _produce_as(iter(chunks), pinned=_pinned.get() or _wrote.get())
+    return _produce_as(iter(chunks), pinned=_pinned.get() or _request_wrote())
 
 
 def _produce_as(iterator: Iterator[T], *, pinned: bool) -> Iterator[T]:
@@ -282,11 +291,11 @@ class ReplicaPinMiddleware:
             if PIN_COOKIE in request.COOKIES
             else False
         )
-        wrote = _wrote.set(False)
+        writes = _writes.set([])
         try:
             with pinned_to_primary(pinned):
                 response = self.get_response(request)
-            if request.method not in SAFE_METHODS or _wrote.get():
+            if request.method not in SAFE_METHODS or _request_wrote():
                 response.set_signed_cookie(
                     PIN_COOKIE,
                     "1",
@@ -297,5 +306,5 @@ class ReplicaPinMiddleware:
                     secure=settings.SESSION_COOKIE_SECURE,
                 )
         finally:
-            _wrote.reset(wrote)
+            _writes.reset(writes)
         return response

@@ -81,14 +81,19 @@ def test_use_replica_is_also_a_decorator(fake_replica):
 def test_a_pinned_request_or_one_that_wrote_reads_the_primary(fake_replica):
     with use_replica(), pinned_to_primary():
         assert read_alias() == DEFAULT_DB_ALIAS
-    token = replicas._wrote.set(False)
-    try:
+    note_write()  # outside a request: nothing to pin (a task's or a command's write)
+    with use_replica():
+        assert read_alias() == REPLICA
+
+    def writes_then_reads(request) -> HttpResponse:
         with use_replica():
-            assert read_alias() == REPLICA
-            note_write()
-            assert read_alias() == DEFAULT_DB_ALIAS
-    finally:
-        replicas._wrote.reset(token)
+            before = read_alias()
+            note_write()  # what audit_record does
+            return HttpResponse(f"{before} {read_alias()}")
+
+    response = _middleware(writes_then_reads)(RequestFactory().get("/x/"))
+    assert response.content.decode() == f"{REPLICA} {DEFAULT_DB_ALIAS}"
+    assert PIN_COOKIE in response.cookies
 
 
 @pytest.mark.django_db
