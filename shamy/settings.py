@@ -158,6 +158,30 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Read replica (README.md, "Read replica"; shamy/core/replicas.py) --------------------------
+# A PostgreSQL streaming replica (deploy/replica.sh) for the heavy reads: analytics and exports.
+# Without REPLICA_DATABASE_URL there is no "replica" alias, no router and no pin middleware.
+REPLICA_DATABASE_URL = env_str("REPLICA_DATABASE_URL")
+# After a write, that browser reads the primary for this long (read-your-writes; a signed cookie).
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+# Reads leave a replica further behind than this (and /readyz answers 503).
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
+# How often each process asks the replica whether it is up and how far behind.
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5)
+if REPLICA_DATABASE_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("REPLICA_DATABASE_URL needs a PostgreSQL DATABASE_URL (a streaming replica of it).")
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    # A replica that is down is skipped after one short wait, not the operating system's.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # Tests: the replica streams the whole primary cluster, the test database included, so its
+    # alias reads the primary's test database by name (no database of its own is created).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["shamy.core.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "shamy.core.replicas.ReplicaPinMiddleware"
+    )
+
 # --- Cache ----------------------------------------------------------------------------------
 # Several app servers must share one cache: the registry and analytics caches are versioned
 # (shamy/core/versioned_cache.py), and a write on one server reaches the others only through it.

@@ -26,6 +26,7 @@ from shamy.analytics.models import Indicator
 from shamy.analytics.reading import favoured
 from shamy.analytics.selectors import indicator_list, programmes_for, registry_year
 from shamy.core.inputs import MAX_ID, ApiCode
+from shamy.core.replicas import use_replica
 from shamy.registry.models import Region
 
 router = Router(tags=["analytics"])
@@ -146,56 +147,58 @@ def _indicator_out(indicator: Indicator) -> dict[str, Any]:
 @router.get("/indicators", response={200: list[IndicatorOut]}, url_name="indicator-list")
 def indicator_definitions(request: HttpRequest) -> list[dict[str, Any]]:
     """Every indicator: code, names and definition in kk, ru and en, unit, direction and source."""
-    _scope(request)
-    return [_indicator_out(indicator) for indicator in indicator_list()]
+    with use_replica():  # a heavy read: the replica when there is one
+        _scope(request)
+        return [_indicator_out(indicator) for indicator in indicator_list()]
 
 
 @router.get("/indicators/{code}/values", response={200: ValuesOut}, url_name="indicator-values")
 def indicator_values(request: HttpRequest, code: ApiCode, query: Query[ValuesQuery]) -> dict[str, Any]:
     """One indicator's figures per region (or per district of ``region``) for a school year, with
     the caller's scope and the pages' suppression; the year actually used and the source."""
-    scope = _scope(request)
-    indicators = indicator_list()
-    indicator = next((item for item in indicators if item.code == code), None)
-    if indicator is None:
-        raise Http404
-    programmes = programmes_for(request.user)
-    if scope.programme_ids:
-        programmes = [programme for programme in programmes if programme.pk in scope.programme_ids]
-    programme_ids = [programme.pk for programme in programmes]
-    if query.programme is not None and query.programme not in programme_ids:
-        raise Http404
-    filters = Filters.from_query(
-        {"indicator": code, "year": str(query.year or ""), "programme": str(query.programme or "")},
-        indicator_codes=[item.code for item in indicators],
-        programme_ids=programme_ids,
-        programme_required=bool(scope.programme_ids),
-        reference_year=registry_year(),
-    )
-    reference = registry_year()
-    if query.level == "district":
-        region = get_object_or_404(Region, kato=query.region or "")
-        if not scope.allows_region(region.pk):
+    with use_replica():  # a heavy read: the replica when there is one
+        scope = _scope(request)
+        indicators = indicator_list()
+        indicator = next((item for item in indicators if item.code == code), None)
+        if indicator is None:
             raise Http404
-        page = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
-        table, basis, total_place = page.table, page.basis, region
-    else:
-        board = build_dashboard(scope=scope, filters=filters, indicator=indicator)
-        table, basis, total_place = board.table, board.basis, None
-    direction = str(indicator.direction)
-    with translation.override("en"):
-        about = dict(exports.about_indicator(indicator, filters.year, reference))
-        source, licence, definition = about["Source"], about["Licence"], about["Definition"]
-    return {
-        "indicator": indicator.code,
-        "year": filters.year,
-        "year_basis": basis,
-        "registry_year": reference,
-        "level": query.level,
-        "programme": filters.programme,
-        "source": source,
-        "licence": licence,
-        "definition": definition,
-        "places": [_place(place, row, direction) for place, row in table.rows],
-        "total": _place(total_place, table.national, direction),
-    }
+        programmes = programmes_for(request.user)
+        if scope.programme_ids:
+            programmes = [programme for programme in programmes if programme.pk in scope.programme_ids]
+        programme_ids = [programme.pk for programme in programmes]
+        if query.programme is not None and query.programme not in programme_ids:
+            raise Http404
+        filters = Filters.from_query(
+            {"indicator": code, "year": str(query.year or ""), "programme": str(query.programme or "")},
+            indicator_codes=[item.code for item in indicators],
+            programme_ids=programme_ids,
+            programme_required=bool(scope.programme_ids),
+            reference_year=registry_year(),
+        )
+        reference = registry_year()
+        if query.level == "district":
+            region = get_object_or_404(Region, kato=query.region or "")
+            if not scope.allows_region(region.pk):
+                raise Http404
+            page = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
+            table, basis, total_place = page.table, page.basis, region
+        else:
+            board = build_dashboard(scope=scope, filters=filters, indicator=indicator)
+            table, basis, total_place = board.table, board.basis, None
+        direction = str(indicator.direction)
+        with translation.override("en"):
+            about = dict(exports.about_indicator(indicator, filters.year, reference))
+            source, licence, definition = about["Source"], about["Licence"], about["Definition"]
+        return {
+            "indicator": indicator.code,
+            "year": filters.year,
+            "year_basis": basis,
+            "registry_year": reference,
+            "level": query.level,
+            "programme": filters.programme,
+            "source": source,
+            "licence": licence,
+            "definition": definition,
+            "places": [_place(place, row, direction) for place, row in table.rows],
+            "total": _place(total_place, table.national, direction),
+        }

@@ -45,6 +45,7 @@ from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue,
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
 from shamy.core.inputs import parse_id
+from shamy.core.replicas import fresh_for_cache
 from shamy.core.suppression import complete
 from shamy.programmes.models import CohortSchool, Programme
 from shamy.registry.models import (
@@ -410,16 +411,17 @@ def panel_for(
     )
     panel = cache.get(cache_key)
     if panel is None:
-        panel = _build_panel(
-            scope=scope,
-            level=level,
-            region_id=region_id,
-            year=year,
-            programme_id=programme_id,
-            staff=staff,
-            attendance=attendance,
-            extra=extra,
-        )
+        with fresh_for_cache():  # a lagging replica's sums must not be cached as current
+            panel = _build_panel(
+                scope=scope,
+                level=level,
+                region_id=region_id,
+                year=year,
+                programme_id=programme_id,
+                staff=staff,
+                attendance=attendance,
+                extra=extra,
+            )
         cache.set(cache_key, panel, CACHE_SECONDS)
     return panel
 
@@ -464,7 +466,8 @@ def analytics_settings() -> dict[str, Any]:
     key = f"analytics:{cache_version()}:settings"
     values = cache.get(key)
     if values is None:
-        values = AnalyticsSettings.current().as_dict()
+        with fresh_for_cache():
+            values = AnalyticsSettings.current().as_dict()
         cache.set(key, values, CACHE_SECONDS)
     return dict(values)
 

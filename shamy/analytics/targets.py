@@ -14,6 +14,7 @@ from shamy.access.context import AnalyticsScope
 from shamy.analytics.cache import cache_version
 from shamy.analytics.models import Target, TargetMetric
 from shamy.analytics.selectors import CACHE_SECONDS, _scoped, regions_in_scope
+from shamy.core.replicas import fresh_for_cache
 from shamy.registry.models import FutureSchool, Internet, Locality, Region, School
 
 
@@ -100,7 +101,9 @@ def target_progress(*, scope: AnalyticsScope, today: datetime.date | None = None
         counts = {}
         if annotations:
             queryset = _scoped(School.objects.all(), scope, "region_id")
-            counts = {row["region_id"]: row for row in queryset.order_by().values("region_id").annotate(**annotations)}
+            with fresh_for_cache():  # a lagging replica's counts must not be cached as current
+                rows = queryset.order_by().values("region_id").annotate(**annotations)
+                counts = {row["region_id"]: row for row in rows}
         cache.set(key, counts, CACHE_SECONDS)
     result = []
     for target in targets:

@@ -59,6 +59,7 @@ from shamy.analytics.selectors import (
 from shamy.analytics.services.scenarios import scenario_create
 from shamy.analytics.services.settings import analytics_settings_update
 from shamy.analytics.services.values import indicator_create
+from shamy.core.replicas import fresh_for_cache, replica_reads
 from shamy.core.rules import checked, requires
 from shamy.registry.models import Region
 
@@ -125,8 +126,9 @@ def _render_dashboard(request: HttpRequest, scope: AnalyticsScope, *, public: bo
     key = _html_key(scope, request, filters, "dashboard", str(public))
     panels = cache.get(key)
     if panels is None:
-        context.update(_dashboard_panels(scope, filters, indicator))
-        panels = render_to_string("analytics/_panels.html", context, request)
+        with fresh_for_cache():
+            context.update(_dashboard_panels(scope, filters, indicator))
+            panels = render_to_string("analytics/_panels.html", context, request)
         cache.set(key, panels, CACHE_SECONDS)
     return _page_or_panels(request, "analytics/dashboard.html", context, panels)
 
@@ -157,12 +159,14 @@ def _page_or_panels(request: HttpRequest, template: str, context: dict[str, Any]
     return render(request, template, context)
 
 
+@replica_reads
 @vary_on_headers("HX-Request")
 def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     scope = require_analytics(request.access)
     return _render_dashboard(request, scope)
 
 
+@replica_reads
 @login_not_required
 @vary_on_headers("HX-Request")
 def public_dashboard(request: HttpRequest) -> HttpResponse:
@@ -172,6 +176,7 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
     return _render_dashboard(request, PUBLIC_ANALYTICS, public=True)
 
 
+@replica_reads
 @vary_on_headers("HX-Request")
 @requires(can_view_analytics)
 @checked(Region, visible="analytics", kwarg="region_id")
@@ -199,8 +204,9 @@ def region_detail(request: AuthedHttpRequest, region: Region) -> HttpResponse:
             f"districts_{fmt}": reverse("analytics:export", args=["districts", fmt]) + "?" + export_query.urlencode()
             for fmt in ("svg", "csv", "xlsx")
         }
-        context["page"] = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
-        panels = render_to_string("analytics/_region_panels.html", context, request)
+        with fresh_for_cache():
+            context["page"] = build_region_page(scope=scope, region=region, filters=filters, indicator=indicator)
+            panels = render_to_string("analytics/_region_panels.html", context, request)
         cache.set(key, panels, CACHE_SECONDS)
     return _page_or_panels(request, "analytics/region_detail.html", context, panels)
 
@@ -208,12 +214,14 @@ def region_detail(request: AuthedHttpRequest, region: Region) -> HttpResponse:
 EXPORTS = {"map", "bars", "table", "trend", "trend-share", "districts"}
 
 
+@replica_reads
 def export(request: AuthedHttpRequest, panel: str, fmt: str) -> HttpResponse:
     """Every chart as SVG and its data as CSV or XLSX, with the same filters as the page."""
     scope = require_analytics(request.access)
     return _export(request, scope, panel, fmt)
 
 
+@replica_reads
 @login_not_required
 def public_export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse:
     if not AnalyticsSettings.current().public_enabled or panel == "districts":
@@ -325,6 +333,7 @@ def _board_export(
     return exports.svg_response(render_to_string(template, context, request), f"{panel}-{indicator.code}")
 
 
+@replica_reads
 def indicator_definitions(request: AuthedHttpRequest) -> HttpResponse:
     require_analytics(request.access)
     return render(
@@ -357,6 +366,7 @@ def indicator_create_view(request: AuthedHttpRequest) -> HttpResponse:
 GAPS_PER_PAGE = 40
 
 
+@replica_reads
 def gaps(request: AuthedHttpRequest) -> HttpResponse:
     """Where the gap is largest: every region × indicator ranked by its distance from parity (or by
     the absolute gap within each indicator), from the dashboard's own suppressed tables."""
@@ -392,6 +402,7 @@ def _gaps_query(filters: Filters, indicator: str, sort: str) -> str:
     return query.urlencode()
 
 
+@replica_reads
 @vary_on_headers("HX-Request")
 def need_ranking(request: AuthedHttpRequest) -> HttpResponse:
     scope = require_analytics(request.access)
@@ -399,6 +410,7 @@ def need_ranking(request: AuthedHttpRequest) -> HttpResponse:
     return _need(request, scope, weights=weights, scenario=None, errors=errors)
 
 
+@replica_reads
 @requires(can_view_analytics)
 @checked(Scenario, kwarg="token", field="share_token")
 def scenario_shared(request: AuthedHttpRequest, scenario: Scenario) -> HttpResponse:
@@ -450,6 +462,7 @@ def scenario_save(request: AuthedHttpRequest) -> HttpResponse:
     return redirect("analytics:scenario-shared", token=scenario.share_token)
 
 
+@replica_reads
 def target_list(request: AuthedHttpRequest) -> HttpResponse:
     scope = require_analytics(request.access)
     return render(request, "analytics/targets.html", {"progress": targets.target_progress(scope=scope)})
@@ -472,6 +485,7 @@ def settings_edit(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "analytics/settings.html", {"form": form})
 
 
+@replica_reads
 def brief(request: AuthedHttpRequest) -> HttpResponse:
     """A printable PDF brief of the nation, or of one region (``?region=``), for a school year."""
     scope = require_analytics(request.access)

@@ -30,6 +30,7 @@ from typing import Any
 from django.http import HttpResponse, StreamingHttpResponse
 
 from shamy.core.files import content_disposition
+from shamy.core.replicas import carry_over
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,7 +99,7 @@ def csv_stream_response(
     header: Sequence[Any], rows: Iterable[Sequence[Any]], filename: str, *, delimiter: str = ","
 ) -> StreamingHttpResponse:
     """A CSV download sent line by line as ``rows`` produces them (large exports from an iterator)."""
-    lines = csv_lines(header, rows, delimiter=delimiter)
+    lines = carry_over(csv_lines(header, rows, delimiter=delimiter))  # on the replica if the view's reads were
     response = StreamingHttpResponse((line.encode("utf-8") for line in lines), content_type=CSV_TYPE)
     response["Content-Disposition"] = content_disposition(f"{filename}.csv")
     return response

@@ -34,6 +34,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 
+from shamy.core.replicas import fresh_for_cache
+
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 10 * 60  # a safety net: every write already makes old entries unreachable
@@ -93,6 +95,7 @@ class CacheVersion:
         key = self.key(*parts)
         value: T | None = cache.get(key)
         if value is None:
-            value = compute()
+            with fresh_for_cache():  # from the replica only if it holds every write up to now
+                value = compute()
             cache.set(key, value, timeout)
         return value

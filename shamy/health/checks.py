@@ -30,6 +30,7 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 
 from shamy.core.db import is_lock_error, short_lock_wait
+from shamy.core.replicas import ReplicaState, replica_configured, replica_state
 from shamy.health.models import Heartbeat
 from shamy.health.tasks import heartbeat_queue_if_missing
 
@@ -154,6 +155,28 @@ def worker_problem() -> Problem | None:
     return None
 
 
+def replica_problem() -> tuple[Problem | None, ReplicaState | None]:
+    """The read replica (when one is configured) answers as a standby, at most
+    ``REPLICA_MAX_LAG_SECONDS`` behind the primary; also returns what it said (its lag), or None
+    without a replica. While it fails, heavy reads go to the primary (shamy/core/replicas.py)."""
+    if not replica_configured():
+        return None, None
+    state = replica_state()
+    if state.error:
+        return Problem("unreachable", state.error), state
+    if state.lag_seconds > settings.REPLICA_MAX_LAG_SECONDS:
+        paused = " (WAL replay is paused)" if state.replay_paused else ""
+        return (
+            Problem(
+                "lagging",
+                f"The replica is {state.lag_seconds:g} s behind the primary{paused} "
+                f"(at most {settings.REPLICA_MAX_LAG_SECONDS} s): heavy reads go to the primary.",
+            ),
+            state,
+        )
+    return None, state
+
+
 def storage_problem() -> Problem | None:
     """The media storage (Django's default storage: the local disk, or the object store when one
     is configured) takes a small file, gives it back and deletes it."""
@@ -210,4 +233,13 @@ def readiness() -> tuple[bool, dict[str, object]]:
             results[check.name] = "not used"
         else:
             results[check.name] = "ok"
+    # The read replica reports its lag whether or not it is within bounds.
+    replica, said = replica_problem()
+    if said is None:
+        results["replica"] = "not used"  # no REPLICA_DATABASE_URL: every read goes to the primary
+    elif replica is None:
+        results["replica"] = {"status": "ok", "lag_seconds": said.lag_seconds}
+    else:
+        ready = False
+        results["replica"] = {"status": replica.code, "detail": replica.detail, "lag_seconds": said.lag_seconds}
     return ready, results

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from shamy.access.http import AuthedHttpRequest
 from shamy.core import files
 from shamy.core.exports import csv_response, xlsx_response
+from shamy.core.replicas import replica_reads
 from shamy.core.rules import allowed, checked, requires
 from shamy.programmes.models import Programme
 from shamy.results.figures import programme_figures
@@ -98,6 +99,7 @@ def report_pdf(request: AuthedHttpRequest, programme: Programme) -> HttpResponse
     return response
 
 
+@replica_reads  # an export is a heavy read: the replica when there is one
 @checked(Programme, "results", kwarg="programme_id")
 def report_export(request: AuthedHttpRequest, programme: Programme, fmt: str) -> HttpResponse:
     figures = programme_figures(programme=programme, period=PeriodForm(request.GET or None).period(programme))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from shamy.access.http import AuthedHttpRequest
 from shamy.core.exports import csv_response, xlsx_response
+from shamy.core.replicas import replica_reads
 from shamy.core.rules import allowed, checked
 from shamy.programmes.models import Programme
 from shamy.surveys import answering, selectors
@@ -238,6 +239,7 @@ def results(request: AuthedHttpRequest, survey: Survey) -> HttpResponse:
     return render(request, "surveys/results.html", context)
 
 
+@replica_reads  # an export is a heavy read: the replica when there is one
 @checked(Survey, "results", kwarg="survey_id", shape=SHAPE)
 def results_export(request: AuthedHttpRequest, survey: Survey, fmt: str) -> HttpResponse:
     outcome = selectors.survey_results(survey=survey, filters=selectors.ResultFilters.from_query(request.GET))

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from shamy.audit.models import AuditEntry
+from shamy.core.replicas import note_write
 from shamy.core.text import search_key
 
 if TYPE_CHECKING:
@@ -93,6 +94,7 @@ def audit_record(
         after = snapshot(target)
     entry = _entry(actor=actor, action=action, target=target, before=before, after=after, target_label=target_label)
     entry.save(force_insert=True)
+    note_write()  # this request's browser reads the primary for a while (shamy/core/replicas.py)
     return entry
 
 
@@ -100,4 +102,5 @@ def audit_record_many(*, actor: User | None, action: str, targets: Sequence[mode
     """Record the creation of many saved objects at once (one entry each, as :func:`audit_record`
     would write them, in one bulk insert). Call inside the transaction of the change itself."""
     entries = [_entry(actor=actor, action=action, target=t, before=None, after=snapshot(t)) for t in targets]
+    note_write()
     return AuditEntry.objects.bulk_create(entries, batch_size=500)

@@ -43,7 +43,8 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     return subprocess.run(  # noqa: S603 (fixed arguments: this interpreter and constant scripts)
         [sys.executable, *args],
         cwd=BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "shamy.settings", "DEBUG": "1", **env},
+        # The probes are about the primary database alone (a replica needs a PostgreSQL primary).
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "shamy.settings", "DEBUG": "1", "REPLICA_DATABASE_URL": "", **env},
         capture_output=True,
         text=True,
         timeout=180,
