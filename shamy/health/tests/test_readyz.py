@@ -74,7 +74,7 @@ def test_readyz_is_503_when_the_cache_cannot_be_reached(client, settings):
     assert body["checks"]["database"] == "ok"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")
 def test_readyz_names_a_dead_redis_and_is_ready_again_once_it_is_back(client, settings, tmp_path):
     redis = RedisServer(tmp_path / "redis").start()
     settings.CACHES = {
@@ -101,7 +101,7 @@ def test_readyz_names_a_dead_redis_and_is_ready_again_once_it_is_back(client, se
         redis.kill()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")
 def test_readyz_is_503_when_the_media_storage_cannot_be_written(client, settings, tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the media directory should be")
@@ -113,14 +113,14 @@ def test_readyz_is_503_when_the_media_storage_cannot_be_written(client, settings
     assert body["checks"]["cache"] == "ok"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")
 def test_readyz_leaves_nothing_in_the_media_storage(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     assert _readyz(client)[0] == 200
     assert [path for path in (tmp_path / "media").rglob("*") if path.is_file()] == []
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")
 def test_a_check_added_to_the_list_is_reported_by_name(client, monkeypatch):
     extra = ReadinessCheck("search", lambda: Problem("lagging", "The index is 90 s behind."), needs_database=True)
     monkeypatch.setattr(health_checks, "READINESS_CHECKS", [*health_checks.READINESS_CHECKS, extra])
