@@ -66,10 +66,16 @@ def test_pre_survey_built_answered_on_phones_post_shows_change_and_report_downlo
     form.locator("textarea[name=text_en]").fill("I learn from colleagues")
     form.get_by_role("button", name=translated("kk", "Add the question")).click()
     expect(page.locator("ol.card-list strong")).to_have_text("Мен әріптестерімнен үйренемін")
+    # The builder after creation: the Russian wording is corrected on the question's edit page.
+    page.get_by_role("link", name=translated("kk", "Edit"), exact=True).click()
+    page.locator("textarea[name=text_ru]").fill("Я многому учусь у коллег")
+    page.get_by_role("button", name=translated("kk", "Save")).click()
+    expect(page.locator("ol.card-list strong")).to_have_text("Мен әріптестерімнен үйренемін")
     page.get_by_role("button", name=translated("kk", "Open for answers")).click()
     pre = Survey.objects.get()
     assert pre.title == {"kk": "Бастапқы сауалнама", "ru": "Входная анкета", "en": "Baseline survey"}
     assert pre.questions.get().text["en"] == "I learn from colleagues"
+    assert pre.questions.get().text["ru"] == "Я многому учусь у коллег"
 
     _answer_on_phone(phone_page, c.talgat.email, "2")
     _answer_on_phone(phone_page, c.tomiris.email, "3")

@@ -11,8 +11,11 @@ class CredentialsConfig(AppConfig):
         from shamy.analytics.cache import analytics_invalidate
         from shamy.credentials import analytics
         from shamy.credentials.models import Certificate
+        from shamy.credentials.selectors import certified_teachers
+        from shamy.results.figures import register_certified_counter
 
         analytics.register()
+        register_certified_counter(certified_teachers)
 
         def invalidate(**kwargs: object) -> None:
             analytics_invalidate()

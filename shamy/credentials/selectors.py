@@ -3,10 +3,11 @@ issuer's controller document, its keys, the status lists), which anyone may read
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from shamy.access.context import Access
@@ -40,6 +41,22 @@ def certification_cohorts(*, programme_ids: list[int]) -> QuerySet[Cohort]:
 
 def recent_runs(*, access: Access) -> list[CertificateRun]:
     return list(CertificateRun.objects.restrict(access, "view").select_related("cohort")[:10])
+
+
+def certified_teachers(programme_id: int, start: datetime.datetime, end: datetime.datetime) -> dict[str, int]:
+    """Distinct teachers of a programme certified between ``start`` and ``end`` (issued then, not
+    revoked), by the locality of their certified portfolio's school, and ``"all"`` (a teacher counts
+    once). The rule of the analytics' "certified teachers" (``shamy/credentials/analytics.py``) on
+    a programme's period; the results page and the donor report read it."""
+    rows = Certificate.objects.filter(
+        programme_id=programme_id, issued_at__gte=start, issued_at__lte=end, revoked_at__isnull=True
+    )
+    counts = {
+        row["submission__school__locality"]: row["n"]
+        for row in rows.order_by().values("submission__school__locality").annotate(n=Count("teacher_id", distinct=True))
+    }
+    counts["all"] = rows.values("teacher_id").distinct().count()
+    return counts
 
 
 def certificate_by_number(number: str) -> Certificate | None:

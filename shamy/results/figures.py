@@ -11,6 +11,7 @@ the survey is anonymous or not (these pages are read by donors).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +88,43 @@ def _people(value: float | None, people: int, minimum: int, unit: str, source: A
     return Figure(value, unit, source, people=people)
 
 
+# Certified teachers come from the credentials app, which sits above this one: it registers its
+# counter in its AppConfig.ready (as it registers its figures with the analytics), and this module
+# imports nothing from it. A counter takes (programme id, start, end) and returns distinct teachers
+# certified in that time by the locality of their certified portfolio's school, and all of them:
+# {"urban": n, "rural": m, "all": k}.
+CertifiedCounter = Callable[[int, datetime.datetime, datetime.datetime], dict[str, int]]
+CERTIFIED_COUNTERS: list[CertifiedCounter] = []
+
+
+def register_certified_counter(counter: CertifiedCounter) -> None:
+    if counter not in CERTIFIED_COUNTERS:
+        CERTIFIED_COUNTERS.append(counter)
+
+
+def _certified(programme: Programme, period: Period, minimum: int) -> tuple[Figure, Figure, Figure]:
+    """Certified teachers in the period, all and by urban/rural school, each under the suppression
+    rule; when one locality is suppressed the other is too (the total would give it away)."""
+    source = SOURCES["certified"]
+    if not CERTIFIED_COUNTERS:
+        return Figure(None, COUNT, source), Figure(None, COUNT, source), Figure(None, COUNT, source)
+    counts: dict[str, int] = {}
+    for counter in CERTIFIED_COUNTERS:
+        for locality, n in counter(programme.pk, period.start, period.end).items():
+            counts[locality] = counts.get(locality, 0) + n
+    total = counts.get("all", 0)
+    urban, rural = counts.get("urban", 0), counts.get("rural", 0)
+    if min(urban, rural) < minimum:
+        urban_figure = Figure(None, COUNT, source, suppressed=True, people=urban)
+        rural_figure = Figure(None, COUNT, source, suppressed=True, people=rural)
+    else:
+        urban_figure, rural_figure = (
+            Figure(urban, COUNT, source, people=urban),
+            Figure(rural, COUNT, source, people=rural),
+        )
+    return _people(total, total, minimum, COUNT, source), urban_figure, rural_figure
+
+
 @dataclass
 class SurveyOutcome:
     survey: Survey
@@ -106,6 +144,9 @@ class ProgrammeFigures:
     hours: Figure
     hours_per_teacher: Figure
     portfolios: Figure
+    certified: Figure
+    certified_urban: Figure
+    certified_rural: Figure
     published: Figure
     surveys: list[SurveyOutcome]
     framework: list[tuple[ResultsIndicator, Figure, float | None]]
@@ -122,7 +163,13 @@ class ProgrammeFigures:
         ]
 
     def outcomes(self) -> list[tuple[str, Figure]]:
-        return [(_("Portfolios submitted"), self.portfolios), (_("Projects published"), self.published)]
+        return [
+            (_("Portfolios submitted"), self.portfolios),
+            (_("Certified teachers"), self.certified),
+            (_("Certified teachers, urban schools"), self.certified_urban),
+            (_("Certified teachers, rural schools"), self.certified_rural),
+            (_("Projects published"), self.published),
+        ]
 
     def all_displayed(self) -> dict[str, str]:
         """Every figure by a stable key, formatted: what the page and the PDF must both show."""
@@ -141,6 +188,7 @@ SOURCES = {
     "attendance": gettext_lazy("Attendance records (gatherings not cancelled)"),
     "portfolios": gettext_lazy("Portfolios submitted in the period"),
     "published": gettext_lazy("Public project summaries published with consent"),
+    "certified": gettext_lazy("Certificates issued in the period and not revoked (school of the certified portfolio)"),
 }
 
 
@@ -250,6 +298,7 @@ def programme_figures(*, programme: Programme, period: Period, summaries: int = 
     )
     published = published_qs.count()
     chosen = list(published_qs.select_related("project", "project__school").order_by("-published_at")[:summaries])
+    certified, certified_urban, certified_rural = _certified(programme, period, minimum)
     cache: dict[int, SurveyResults] = {}
     outcomes = []
     for survey in (
@@ -277,6 +326,9 @@ def programme_figures(*, programme: Programme, period: Period, summaries: int = 
             hours / participants if participants else None, participants, minimum, HOURS, SOURCES["attendance"]
         ),
         portfolios=Figure(portfolios, COUNT, SOURCES["portfolios"]),
+        certified=certified,
+        certified_urban=certified_urban,
+        certified_rural=certified_rural,
         published=Figure(published, COUNT, SOURCES["published"]),
         surveys=outcomes,
         framework=[],
@@ -290,6 +342,7 @@ def programme_figures(*, programme: Programme, period: Period, summaries: int = 
         Source.HOURS: figures.hours,
         Source.HOURS_PER_TEACHER: figures.hours_per_teacher,
         Source.PORTFOLIOS: figures.portfolios,
+        Source.CERTIFIED: figures.certified,
         Source.PUBLISHED: figures.published,
     }
     indicators = ResultsIndicator.objects.filter(programme=programme).select_related(

@@ -28,6 +28,7 @@ class Source(models.TextChoices):
     HOURS = "hours", _("Participation hours (attendance)")
     HOURS_PER_TEACHER = "hours_per_teacher", _("Participation hours per teacher (attendance)")
     PORTFOLIOS = "portfolios", _("Portfolios submitted for certification")
+    CERTIFIED = "certified", _("Certified teachers (certificates issued, not revoked)")
     PUBLISHED = "published", _("Project summaries published")
     SURVEY_MEAN = "survey_mean", _("Survey question: mean answer")
     SURVEY_CHANGE = "survey_change", _("Survey question: mean change before → after")

@@ -4,12 +4,14 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from shamy.programmes.models import Cohort, Programme
 from shamy.registry.models import Region, School
-from shamy.surveys.models import AUDIENCE_ROLES, Phase, Question, QuestionKind, Survey
+from shamy.surveys.models import AUDIENCE_ROLES, Phase, Question, QuestionKind, Survey, SurveyStatus
 
 LANGUAGE_LABELS = (("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English")))
 
@@ -75,6 +77,41 @@ class SurveyForm(forms.Form):
         return data
 
 
+DRAFT_ONLY_FIELDS = ("phase", "anonymous", "audience_role", "cohort", "school", "public_link", "opens_at")
+
+
+def survey_initial(survey: Survey) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        f"{name}_{code}": getattr(survey, name).get(code, "")
+        for name in ("title", "intro")
+        for code, _l in LANGUAGE_LABELS
+    }
+    for name in ("phase", "anonymous", "audience_role", "public_link"):
+        initial[name] = getattr(survey, name)
+    initial |= {"cohort": survey.cohort_id, "school": survey.school_id}
+    initial |= {"opens_at": timezone.localtime(survey.opens_at), "closes_at": timezone.localtime(survey.closes_at)}
+    return initial
+
+
+class SurveyEditForm(SurveyForm):
+    """The creation form on an existing survey: once it has been opened only the texts and the
+    closing date are editable (the other fields are shown disabled); a post survey's phase is fixed."""
+
+    def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
+        super().__init__(*args, programme=survey.programme, initial=survey_initial(survey), **kwargs)
+        if survey.phase == Phase.POST or survey.pre_survey_id is not None:
+            del self.fields["phase"]
+        for name in DRAFT_ONLY_FIELDS:
+            if name in self.fields and survey.status != SurveyStatus.DRAFT:
+                self.fields[name].disabled = True
+
+    def changes(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        wanted = [name for name in (*DRAFT_ONLY_FIELDS, "closes_at") if name in self.fields]
+        changes = {name: data[name] for name in wanted if not self.fields[name].disabled}
+        return changes | {"title": translated(data, "title"), "intro": translated(data, "intro")}
+
+
 class PostSurveyForm(forms.Form):
     opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
     closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
@@ -135,13 +172,16 @@ class QuestionForm(forms.Form):
 
     field_order = ["kind", "text_kk", "text_ru", "text_en"]
 
-    def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, survey: Survey, before: Question | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _translated_fields(self, "text", _("Question"), textarea=True, required=True)
         self.order_fields(self.field_order)
-        self.fields["show_if"].queryset = survey.questions.exclude(  # type: ignore[attr-defined]
+        earlier = survey.questions.exclude(
             kind__in=[QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.MATRIX]
         )
+        if before is not None:  # skip logic refers only to earlier questions
+            earlier = earlier.filter(Q(position__lt=before.position) | Q(position=before.position, pk__lt=before.pk))
+        self.fields["show_if"].queryset = earlier  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -151,6 +191,22 @@ class QuestionForm(forms.Form):
             value.strip() for value in (data.get("show_if_values") or "").split(",") if value.strip()
         ]
         return data
+
+
+def _option_lines(options: list[dict[str, Any]]) -> str:
+    lines = []
+    for item in options:
+        label = item.get("label") or {}
+        lines.append(" | ".join(label.get(code, "") for code, _l in LANGUAGE_LABELS).rstrip(" |"))
+    return "\n".join(lines)
+
+
+def question_initial(question: Question) -> dict[str, Any]:
+    initial: dict[str, Any] = {f"text_{code}": question.text.get(code, "") for code, _l in LANGUAGE_LABELS}
+    initial |= {"kind": question.kind, "required": question.required, "show_if": question.show_if_id}
+    initial |= {"choices": _option_lines(question.choices), "rows": _option_lines(question.rows)}
+    initial["show_if_values"] = ", ".join(str(value) for value in question.show_if_values)
+    return initial
 
 
 class ResultFilterForm(forms.Form):

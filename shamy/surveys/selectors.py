@@ -26,6 +26,7 @@ from shamy.core.inputs import parse_id
 from shamy.core.rules import require
 from shamy.surveys.answers import Value
 from shamy.surveys.models import (
+    AUDIENCE_ROLES,
     CHOICE_KINDS,
     LIKERT_POINTS,
     NUMERIC_KINDS,
@@ -132,10 +133,11 @@ class ResultFilters:
     @classmethod
     def from_query(cls, query: Mapping[str, Any]) -> ResultFilters:
         locality = str(query.get("locality") or "")
+        role = str(query.get("role") or "")
         return cls(
             region_id=parse_id(query.get("region")),
             locality=locality if locality in ("urban", "rural") else "",
-            role=str(query.get("role") or "")[:40],
+            role=role if role in dict(AUDIENCE_ROLES) else "",
         )
 
     @property

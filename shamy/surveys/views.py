@@ -22,7 +22,15 @@ from shamy.core.replicas import replica_reads
 from shamy.core.rules import allowed, checked
 from shamy.programmes.models import Programme
 from shamy.surveys import answering, selectors
-from shamy.surveys.forms import PostSurveyForm, QuestionForm, ResultFilterForm, SurveyForm, translated
+from shamy.surveys.forms import (
+    PostSurveyForm,
+    QuestionForm,
+    ResultFilterForm,
+    SurveyEditForm,
+    SurveyForm,
+    question_initial,
+    translated,
+)
 from shamy.surveys.models import Question, Survey, SurveyStatus
 from shamy.surveys.results_export import result_rows
 from shamy.surveys.services import responses
@@ -93,6 +101,50 @@ def survey_detail(request: AuthedHttpRequest, survey: Survey) -> HttpResponse:
         "public_url": request.build_absolute_uri(public) if survey.public_link and manage else "",
     }
     return render(request, "surveys/survey_detail.html", context)
+
+
+@checked(Survey, "manage", kwarg="survey_id", shape=SHAPE)
+def survey_edit_view(request: AuthedHttpRequest, survey: Survey) -> HttpResponse:
+    form = SurveyEditForm(request.POST or None, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_update(actor=request.user, survey=survey, changes=form.changes())
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(request, _("The survey is saved."))
+            return redirect("surveys:survey-detail", survey_id=survey.pk)
+    return render(request, "surveys/survey_form.html", {"form": form, "programme": survey.programme, "survey": survey})
+
+
+@checked(Question, "manage", kwarg="question_id", shape=lambda rows: rows.select_related("survey__programme"))
+def question_edit_view(request: AuthedHttpRequest, question: Question) -> HttpResponse:
+    form = QuestionForm(
+        request.POST or None, survey=question.survey, before=question, initial=question_initial(question)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {"kind": data["kind"], "required": data["required"], "show_if": data["show_if"]}
+        fields |= {"choices": data["choices_list"], "rows": data["rows_list"], "show_if_values": data["show_if_list"]}
+        try:
+            services.question_update(actor=request.user, question=question, text=translated(data, "text"), **fields)
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+        else:
+            return redirect("surveys:survey-detail", survey_id=question.survey_id)
+    return render(
+        request, "surveys/question_form.html", {"form": form, "question": question, "survey": question.survey}
+    )
+
+
+@require_POST
+@checked(Question, "manage", kwarg="question_id", shape=lambda rows: rows.select_related("survey"))
+def question_move_view(request: AuthedHttpRequest, question: Question) -> HttpResponse:
+    try:
+        services.question_move(actor=request.user, question=question, up=request.POST.get("direction") != "down")
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return redirect("surveys:survey-detail", survey_id=question.survey_id)
 
 
 @require_POST

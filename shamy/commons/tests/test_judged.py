@@ -46,3 +46,20 @@ def test_recall_at_10_on_the_judged_queries():
     recall, misses = recall_at_10()
     print(f"\nrecall@10 over {len(QUERIES)} judged queries: {recall:.3f}; missed: {misses}")
     assert recall >= MINIMUM_RECALL_AT_10, misses
+
+
+def test_the_kept_rules_measure_best_among_postgresql_configurations():
+    from django.db import connection
+
+    from shamy.commons.compare import compare
+
+    if connection.vendor != "postgresql":
+        with pytest.raises(RuntimeError):  # PostgreSQL's text search only: `make test-pg` runs it
+            compare()
+        return
+    measured = {row.name: row for row in compare()}
+    assert set(measured) == {"rules", "simple", "simple+fold", "russian", "russian+fold", "hunspell"}
+    best = max(row.recall for row in measured.values() if row.recall is not None)
+    assert measured["rules"].recall == best
+    assert (measured["russian+fold"].recall or 0) > (measured["russian"].recall or 0)  # folding Kazakh letters helps
+    assert Resource.objects.count() == 0  # nothing kept

@@ -59,3 +59,31 @@ def test_search_finds_items_ranked_and_only_published(commons_scene):
     assert list(found) == []  # the pending session plan is not public
     found, _terms = resource_search(filters=SearchFilters(language="kk"))
     assert list(found) == [scene.published]
+
+
+@pytest.mark.django_db
+def test_the_embedded_index_follows_every_write():
+    """SQLite: the FTS5 index (migration 0003) is kept by triggers on insert, update and delete;
+    PostgreSQL matches the same stems through its GIN index."""
+    from django.db import connection
+
+    from shamy.commons.demo import judged_resources
+    from shamy.commons.models import Resource
+    from shamy.commons.services.resources import reindex
+
+    Resource.objects.bulk_create(judged_resources(is_demo=False))
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'commons_resource'")
+            triggers = {row[0] for row in cursor.fetchall()}
+        assert triggers == {"commons_resource_fts_insert", "commons_resource_fts_update", "commons_resource_fts_delete"}
+    item = Resource.objects.get(title__startswith="Функционалдық")
+    found, _terms = resource_search(filters=SearchFilters(query="сауаттылык"))
+    assert item in found
+    item.title, item.summary = "Ботаника", "Өсімдіктер әлемі"
+    reindex(item)
+    item.save()
+    assert item not in resource_search(filters=SearchFilters(query="сауаттылык"))[0]
+    assert list(resource_search(filters=SearchFilters(query="осимдиктер"))[0]) == [item]
+    item.delete()
+    assert not resource_search(filters=SearchFilters(query="осимдиктер"))[0].exists()

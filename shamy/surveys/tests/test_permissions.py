@@ -52,6 +52,31 @@ MATRIX = [
         label="draft",
     ),
     Row(
+        "surveys:survey-edit",
+        lambda c, s: reverse("surveys:survey-edit", args=[s.draft.pk]),
+        expect.only({"aliya"}, visible=SEES_DRAFT),
+    ),
+    Row(
+        "surveys:survey-edit",
+        lambda c, s: reverse("surveys:survey-edit", args=[s.pre.pk]),
+        expect.only({"aliya"}, visible=SEES_OPEN, ok=REDIRECT),
+        method="post",
+        data=lambda c, s: {"title_kk": "Жаңа атау", "closes_at": "2030-01-20T09:00"},
+        label="post",
+    ),
+    Row(
+        "surveys:question-edit",
+        lambda c, s: reverse("surveys:question-edit", args=[s.draft_question.pk]),
+        expect.only({"aliya"}, visible=SEES_DRAFT),
+    ),
+    Row(
+        "surveys:question-move",
+        lambda c, s: reverse("surveys:question-move", args=[s.draft_question.pk]),
+        expect.only({"aliya"}, visible=SEES_DRAFT, ok=REDIRECT),
+        method="post",
+        data=lambda c, s: {"direction": "up"},
+    ),
+    Row(
         "surveys:question-add",
         lambda c, s: reverse("surveys:question-add", args=[s.draft.pk]),
         expect.only({"aliya"}, visible=SEES_DRAFT, ok=REDIRECT),
