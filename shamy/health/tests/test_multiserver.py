@@ -124,7 +124,17 @@ def _server_env(database: ServerDatabase, redis: RedisServer, tmp: Path, media_r
     inherited = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SQLITE_PATH", "CACHE_BACKEND", "SHAMY_REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        # REPLICA_DATABASE_URL names the run's own database, not the test database the servers
+        # share: the replica's routing has its own tests (shamy/core/tests/test_replica_streaming.py).
+        if key
+        not in {
+            "DATABASE_URL",
+            "SQLITE_PATH",
+            "CACHE_BACKEND",
+            "SHAMY_REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "REPLICA_DATABASE_URL",
+        }
     }
     return {
         **inherited,
