@@ -150,6 +150,9 @@ def django_environment(database_url: str, static_root: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "SHAMY_BENCH": "1",
         "SHAMY_DEMO_ALLOWED": "1",
+        # The assessment demo issues signed certificates: a throwaway key derived from the secret
+        # above signs them (DEBUG is off, so development keys must be asked for).
+        "CREDENTIALS_DEV_KEYS": "1",
         # As in production (README): one cache shared by the workers, in PostgreSQL.
         "CACHE_BACKEND": "database",
         "STATIC_ROOT": static_root,

@@ -20,6 +20,7 @@ from playwright.sync_api import Page
 
 from e2e.world import sign_in
 from shamy.accounts.models import User
+from shamy.operators.demo import OPERATOR_DEMO_LOGINS
 from shamy.programmes.demo import PROGRAMME_DEMO_LOGINS
 from shamy.registry.demo.loader import DEMO_LOGINS, DEMO_PASSWORD
 
@@ -119,9 +120,13 @@ def demo(transactional_db) -> list[str]:
     call_command("seed_demo_programmes", verbosity=0)
     call_command("seed_demo_portfolios", verbosity=0)
     call_command("seed_demo_assessment", verbosity=0)
+    call_command("seed_demo_operators", verbosity=0)  # the school operator's coordinator and trainer
     emails = [login.email for login in DEMO_LOGINS] + [login.email for login in PROGRAMME_DEMO_LOGINS]
+    emails += [login.email for login in OPERATOR_DEMO_LOGINS]
     present = set(User.objects.filter(email__in=emails, is_active=True).values_list("email", flat=True))
     assert len(present) >= 8, present  # the walk proves nothing without the personas
+    operators = {login.email for login in OPERATOR_DEMO_LOGINS}
+    assert operators <= present, operators - present
     return [email for email in emails if email in present]
 
 
