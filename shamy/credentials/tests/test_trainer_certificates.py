@@ -93,3 +93,23 @@ def test_without_an_issuer_the_certificate_is_refused_but_certification_stands(p
     with pytest.raises(ValidationError):
         trainer_certificate_issue(actor=c.aliya, trainer=s.partner_trainer)
     assert s.partner_trainer.pk is not None and not Certificate.objects.exists()
+
+
+def test_the_demo_command_certifies_every_trainer_of_the_operator_demo_once(programme_cast, scene, capsys):
+    from django.core.management import CommandError, call_command
+
+    from shamy.operators.demo import PROGRAMME_NAME_EN
+    from shamy.programmes.models import Programme
+
+    with pytest.raises(CommandError, match="seed_demo_operators"):
+        call_command("seed_demo_trainer_certificates")
+    Programme.objects.filter(pk=programme_cast.programme.pk).update(is_demo=True, name_en=PROGRAMME_NAME_EN)
+    call_command("seed_demo_trainer_certificates")
+    assert "issued: 2" in capsys.readouterr().out
+    assert set(Certificate.objects.values_list("trainer_id", flat=True)) == {
+        scene.partner_trainer.pk,
+        scene.trainer_timur.pk,
+    }
+    call_command("seed_demo_trainer_certificates")
+    assert "nothing changed" in capsys.readouterr().out
+    assert Certificate.objects.count() == 2
