@@ -476,6 +476,14 @@ class _Loader:
         trainer_user = self.account(
             logins["trainer"].email, f"{trainer_person.given_name} {trainer_person.surname}", trainer_person
         )
+        # Certified before the account existed: the trainer role as certification grants it.
+        programme_membership_grant(
+            actor=None,
+            user=trainer_user,
+            programme=programme,
+            role=Role.TRAINER,
+            starts_on=programme.starts_on,
+        )
         programme_membership_grant(
             actor=None,
             user=trainer_user,

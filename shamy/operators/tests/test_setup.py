@@ -194,3 +194,35 @@ def test_the_survey_average_is_hidden_below_the_smallest_group(programme_cast, o
     figures = selectors.event_figures(event=event)
     assert figures.feedback_average == 4.25 and not figures.feedback_hidden
     assert EventSession.objects.filter(event=event).count() == 1
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_setup_pages_take_the_same_queries_for_few_and_many_rows(client, programme_cast, operator_scene):
+    from shamy.core.testing.factories import UserFactory
+
+    c, s = programme_cast, operator_scene
+    client.force_login(c.aliya)
+    urls = [
+        reverse("operators:volunteers", args=[s.event.pk]),
+        reverse("operators:topics", args=[c.programme.pk]),
+        reverse("operators:event-detail", args=[s.event.pk]),
+    ]
+    for url in urls:  # warm the per-process caches (the analytics' threshold setting)
+        _queries(client, url)
+    before = [_queries(client, url) for url in urls]
+    day = datetime.date(2028, 3, 28)
+    for n in range(15):
+        s.event.volunteers.add(UserFactory())
+        Topic.objects.create(programme=c.programme, code=f"topic-{n}", name={"kk": f"Тақырып {n}"})
+        EventSession.objects.create(
+            event=s.event, title={"kk": f"Сессия {n}"}, starts_at=at(day, 10), ends_at=at(day, 11)
+        )
+    assert [_queries(client, url) for url in urls] == before
