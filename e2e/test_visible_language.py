@@ -116,7 +116,9 @@ def demo(transactional_db) -> list[str]:
     from shamy.analytics.testing import seed_indicators
 
     seed_indicators()  # data migrations' rows are flushed by earlier transactional tests
-    call_command("seed_demo", scale=0.05, verbosity=0)  # the programme demo needs four big rural schools
+    # 0.1 as in the phone walk: the programme demo needs four big rural schools, the operator demo its
+    # Astana and Atyrau schools.
+    call_command("seed_demo", scale=0.1, verbosity=0)
     call_command("seed_demo_programmes", verbosity=0)
     call_command("seed_demo_portfolios", verbosity=0)
     call_command("seed_demo_assessment", verbosity=0)
