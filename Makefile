@@ -38,6 +38,7 @@ demo: install
 	$(MANAGE) seed_demo_portfolios
 	$(MANAGE) seed_demo_assessment
 	$(MANAGE) seed_demo_operators
+	$(MANAGE) seed_demo_trainer_certificates
 	$(MANAGE) seed_demo_fellowship
 	$(MANAGE) seed_demo_surveys
 	$(MANAGE) seed_demo_results

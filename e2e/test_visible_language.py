@@ -20,6 +20,7 @@ from playwright.sync_api import Page
 
 from e2e.world import sign_in
 from shamy.accounts.models import User
+from shamy.operators.demo import OPERATOR_DEMO_LOGINS
 from shamy.programmes.demo import PROGRAMME_DEMO_LOGINS
 from shamy.registry.demo.loader import DEMO_LOGINS, DEMO_PASSWORD
 
@@ -115,13 +116,19 @@ def demo(transactional_db) -> list[str]:
     from shamy.analytics.testing import seed_indicators
 
     seed_indicators()  # data migrations' rows are flushed by earlier transactional tests
-    call_command("seed_demo", scale=0.05, verbosity=0)  # the programme demo needs four big rural schools
+    # 0.1 as in the phone walk: the programme demo needs four big rural schools, the operator demo its
+    # Astana and Atyrau schools.
+    call_command("seed_demo", scale=0.1, verbosity=0)
     call_command("seed_demo_programmes", verbosity=0)
     call_command("seed_demo_portfolios", verbosity=0)
     call_command("seed_demo_assessment", verbosity=0)
+    call_command("seed_demo_operators", verbosity=0)  # the school operator's coordinator and trainer
     emails = [login.email for login in DEMO_LOGINS] + [login.email for login in PROGRAMME_DEMO_LOGINS]
+    emails += [login.email for login in OPERATOR_DEMO_LOGINS]
     present = set(User.objects.filter(email__in=emails, is_active=True).values_list("email", flat=True))
     assert len(present) >= 8, present  # the walk proves nothing without the personas
+    operators = {login.email for login in OPERATOR_DEMO_LOGINS}
+    assert operators <= present, operators - present
     return [email for email in emails if email in present]
 
 

@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     CERTIFIER = "certifier", _("Certifier")
     OBSERVER = "observer", _("Observer or donor")
     FELLOW = "fellow", _("Fellow")
+    TRAINER = "trainer", _("Certified trainer")
 
 
 # --- The foundation ---------------------------------------------------------------------------
@@ -33,6 +34,9 @@ NATIONAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.MINISTRY_ANALYST})
 # A fellow (fellowship programmes) holds the role through a membership naming the programme and
 # the fellow's cohort; their school comes from their placement, not the membership, so the role is
 # in none of the school sets below and reaches no other fellow's data through them.
+# A certified trainer (school operators' programmes) holds the role from the day they are certified
+# after a training-of-trainers course; the membership names the programme only: a trainer trains
+# in the operator's schools and in state schools alike, so the role is in none of the school sets.
 PROGRAMME_ONLY_ROLES = frozenset(
     {
         Role.COORDINATOR,
@@ -42,6 +46,7 @@ PROGRAMME_ONLY_ROLES = frozenset(
         Role.CERTIFIER,
         Role.OBSERVER,
         Role.FELLOW,
+        Role.TRAINER,
     }
 )
 # Everything a programme membership can be: the programme-only roles and the principal taking part.

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from shamy.analytics.indicators import Spec, register_computed
 from shamy.analytics.selectors import register_panel_provider
-from shamy.credentials.models import Certificate
+from shamy.credentials.models import Certificate, CertificateKind
 
 CERTIFIED = "certified_teachers"
 
@@ -27,6 +27,7 @@ def certificates_in_year(year: int) -> QuerySet[Certificate]:
         issued_at__gte=datetime.datetime(year, 9, 1, tzinfo=zone),
         issued_at__lt=datetime.datetime(year + 1, 9, 1, tzinfo=zone),
         revoked_at__isnull=True,
+        kind=CertificateKind.PORTFOLIO,  # teachers certified; trainers' certificates count in operators
     )
 
 

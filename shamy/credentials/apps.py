@@ -23,3 +23,15 @@ class CredentialsConfig(AppConfig):
         # The analytics' cached panels count certified teachers (issued, revoked).
         post_save.connect(invalidate, sender=Certificate, dispatch_uid="credentials-certificate-save", weak=False)
         post_delete.connect(invalidate, sender=Certificate, dispatch_uid="credentials-certificate-delete", weak=False)
+
+        from shamy.operators.signals import trainer_certified
+
+        def issue_trainer_certificate(*, trainer: object, actor: object, **kwargs: object) -> None:
+            """A trainer certified in a programme with a certifying issuer gets the signed
+            certificate at once (same transaction: no trainer without it, no orphan certificate)."""
+            from shamy.credentials.services.certificates import trainer_certificate_issue, trainer_issuer
+
+            if trainer_issuer(trainer.programme_id) is not None:  # type: ignore[attr-defined]
+                trainer_certificate_issue(actor=None, trainer=trainer)  # type: ignore[arg-type]
+
+        trainer_certified.connect(issue_trainer_certificate, dispatch_uid="credentials-trainer-certified", weak=False)

@@ -27,19 +27,33 @@ def issuer_profile(issuer: Issuer) -> dict[str, Any]:
 
 
 def achievement(certificate: Certificate, language: str = "en") -> dict[str, Any]:
-    from shamy.credentials.models import absolute
+    from shamy.credentials.models import CertificateKind, absolute
 
     with translation.override(language):
-        narrative = _(
-            "A portfolio of an action-research development project, assessed against the programme's "
-            "rubric by a link facilitator and approved by the certifying university; at least the "
-            "required attendance of the programme's sessions."
-        )
-        description = _("Non-positional teacher leadership: leading a development project with colleagues.")
+        if certificate.kind == CertificateKind.TRAINER:
+            narrative = _(
+                "Certified as a trainer of the school operator's programme after a training-of-trainers "
+                "course, by an international partner or by an earlier certified trainer; trains teachers "
+                "and further trainers in the operator's schools and in state schools."
+            )
+            description = _("Trainer of teachers in the training-of-trainers cascade.")
+            name = _("Certified trainer: %(programme)s") % {
+                "programme": localized(certificate.programme_name, language)
+            }
+            identifier = f"/credentials/achievements/{certificate.programme_id}/trainer"
+        else:
+            narrative = _(
+                "A portfolio of an action-research development project, assessed against the programme's "
+                "rubric by a link facilitator and approved by the certifying university; at least the "
+                "required attendance of the programme's sessions."
+            )
+            description = _("Non-positional teacher leadership: leading a development project with colleagues.")
+            name = localized(certificate.programme_name, language)
+            identifier = f"/credentials/achievements/{certificate.programme_id}"
     return {
-        "id": absolute(f"/credentials/achievements/{certificate.programme_id}"),
+        "id": absolute(identifier),
         "type": ["Achievement"],
-        "name": localized(certificate.programme_name, language),
+        "name": name,
         "description": description,
         "criteria": {"narrative": narrative},
     }
@@ -48,13 +62,14 @@ def achievement(certificate: Certificate, language: str = "en") -> dict[str, Any
 def build_credential(certificate: Certificate) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential. Every property is defined by the VC 2.0 or OB 3.0 context
     (checked again before signing), so all of it is signed."""
+    earned = achievement(certificate)
     document: dict[str, Any] = {
         "@context": [CREDENTIALS_V2, OB_V3],
         "id": certificate.iri,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": issuer_profile(certificate.issuer),
         "validFrom": timestamp(certificate.issued_at),
-        "name": f"{localized(certificate.programme_name, 'en')} · {certificate.number}",
+        "name": f"{earned['name']} · {certificate.number}",
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [
@@ -65,7 +80,7 @@ def build_credential(certificate: Certificate) -> dict[str, Any]:
                     "identityType": "name",
                 }
             ],
-            "achievement": achievement(certificate),
+            "achievement": earned,
             "narrative": certificate.project_title,
         },
         "credentialStatus": {

@@ -43,9 +43,11 @@ from shamy.assessment.services.moderation import moderation_mark, moderation_sam
 from shamy.assessment.services.rubrics import TEACHER_LEADERSHIP_CRITERIA, TEACHER_LEADERSHIP_TITLE, rubric_create
 from shamy.assessment.services.submissions import portfolio_snapshot, submission_create
 from shamy.audit.services.entries import audit_record
-from shamy.credentials.models import Certificate
-from shamy.credentials.services.certificates import certificate_issue, certificate_revoke
+from shamy.credentials.models import Certificate, Issuer
+from shamy.credentials.services.certificates import certificate_issue, certificate_revoke, trainer_certificate_issue
 from shamy.credentials.services.issuers import issuer_create
+from shamy.operators.demo import PROGRAMME_NAME_EN as OPERATOR_PROGRAMME_NAME_EN
+from shamy.operators.models import Trainer
 from shamy.portfolios.models import DevelopmentProject, FocusTheme, PortfolioStatus
 from shamy.portfolios.services.projects import project_create
 from shamy.programmes.models import LinkAssignment, Programme
@@ -277,3 +279,48 @@ def _load_earlier(earlier: Programme, rng: random.Random, say: Callable[[str], N
     if certificates:
         certificate_revoke(actor=None, certificate=certificates[-1], reason=REVOKED_REASON)
     say(f"finished programme: {len(certificates)} certificates, one revoked")
+
+
+# --- Trainer certificates of the school-operator demo (issue 16) -----------------------------------
+
+OPERATOR_ISSUER_SLUG = "binom-demo"
+OPERATOR_ISSUER_NAME = {
+    "kk": "BINOM мектептер желісі",
+    "ru": "Сеть школ BINOM",
+    "en": "BINOM Schools",
+}
+
+
+def trainer_certificates_demo_load() -> tuple[bool, int]:
+    """Give the operator demo's programme a certifying issuer (the operator, with a development
+    key) and issue the signed certificate of every trainer it certified. Needs
+    ``seed_demo_operators`` first. Returns (already loaded, certificates issued now)."""
+    programme = Programme.objects.filter(is_demo=True, name_en=OPERATOR_PROGRAMME_NAME_EN).first()
+    if programme is None:
+        raise AssessmentDemoRefused("Load the school-operator demo first: python manage.py seed_demo_operators")
+    if Issuer.objects.filter(slug=OPERATOR_ISSUER_SLUG).exists():
+        return True, 0
+    with transaction.atomic():
+        issuer_create(
+            actor=None,
+            programme=programme,
+            slug=OPERATOR_ISSUER_SLUG,
+            name=OPERATOR_ISSUER_NAME,
+            signatory_name="Әсел Жұмабаева",
+            signatory_title={
+                "kk": "Оқыту орталығының директоры",
+                "ru": "Директор учебного центра",
+                "en": "Director of the training centre",
+            },
+            series_prefix="BINOM-T",
+        )
+        trainers = Trainer.objects.filter(programme=programme, certificate__isnull=True).order_by("generation", "pk")
+        issued = [trainer_certificate_issue(actor=None, trainer=trainer) for trainer in trainers]
+        Certificate.objects.filter(pk__in=[c.pk for c in issued]).update(is_demo=True)
+        audit_record(
+            actor=None,
+            action="credentials.demo.trainer_certificates_loaded",
+            target=programme,
+            after={"certificates": len(issued)},
+        )
+    return False, len(issued)

@@ -129,6 +129,11 @@ class CertificateRunQuerySet(RestrictedQuerySet["CertificateRun"]):
     """Rules in ``credentials/permissions.py``."""
 
 
+class CertificateKind(models.TextChoices):
+    PORTFOLIO = "portfolio", _("Teacher leadership portfolio")
+    TRAINER = "trainer", _("Certified trainer")
+
+
 class Certificate(models.Model):
     """A certificate: what the PDF prints and the signed credential carries, frozen at issue."""
 
@@ -136,8 +141,26 @@ class Certificate(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("issuer"))
     key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed with"))
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=CertificateKind.choices, default=CertificateKind.PORTFOLIO
+    )
+    # A teacher's certificate is for an approved portfolio; a trainer's for the certification after a
+    # training-of-trainers course (school operators' programmes). Exactly one of the two is set.
     submission = models.OneToOneField(
-        "assessment.Submission", on_delete=models.PROTECT, related_name="certificate", verbose_name=_("submission")
+        "assessment.Submission",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificate",
+        verbose_name=_("submission"),
+    )
+    trainer = models.OneToOneField(
+        "operators.Trainer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificate",
+        verbose_name=_("certified trainer"),
     )
     teacher = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, related_name="certificates", verbose_name=_("teacher")
@@ -166,6 +189,12 @@ class Certificate(models.Model):
         ordering = ["-issued_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["status_list", "status_index"], name="certificate_unique_status_entry"),
+            models.CheckConstraint(
+                condition=(Q(kind="portfolio") & Q(submission__isnull=False) & Q(trainer__isnull=True))
+                | (Q(kind="trainer") & Q(trainer__isnull=False) & Q(submission__isnull=True)),
+                name="certificate_kind_matches_subject",
+                violation_error_message=_("A certificate is for either an approved portfolio or a certified trainer."),
+            ),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
                 name="certificate_revocation_has_reason",

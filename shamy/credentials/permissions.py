@@ -2,7 +2,7 @@
 what the certificate itself shows.
 
 =====================  ================================================================
-teacher                their own certificates: PDF, credential JSON, LinkedIn link
+teacher, trainer       their own certificates: PDF, credential JSON, LinkedIn link
 certifier              their programme's certificates; approves, issues, revokes; cohort ZIPs
 coordinator            their programme's certificates (read); cohort ZIPs
 the public             /verify/<number>/, the issuer, key and status list documents
@@ -76,7 +76,7 @@ def can_certify(user: Actor) -> bool:
 
 
 def can_list_certificates(user: Actor) -> bool:
-    return bool(_programmes(user, Role.CERTIFIER, Role.COORDINATOR, Role.TEACHER))
+    return bool(_programmes(user, Role.CERTIFIER, Role.COORDINATOR, Role.TEACHER, Role.TRAINER))
 
 
 def certifier_programme_ids(user: Actor) -> list[int]:

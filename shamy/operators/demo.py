@@ -476,6 +476,14 @@ class _Loader:
         trainer_user = self.account(
             logins["trainer"].email, f"{trainer_person.given_name} {trainer_person.surname}", trainer_person
         )
+        # Certified before the account existed: the trainer role as certification grants it.
+        programme_membership_grant(
+            actor=None,
+            user=trainer_user,
+            programme=programme,
+            role=Role.TRAINER,
+            starts_on=programme.starts_on,
+        )
         programme_membership_grant(
             actor=None,
             user=trainer_user,
@@ -778,7 +786,10 @@ def operator_demo_load(report: Callable[[str], None] | None = None) -> OperatorD
         return OperatorDemoSummary(operator_demo_counts(), time.monotonic() - started, already_loaded=True)
     with transaction.atomic():
         _Loader(report or (lambda _text: None)).load()
-        audit_record(actor=None, action=AUDIT_ACTION, target_label=PROGRAMME_NAME_EN)
+        # The programme itself as the target: the audit log names it as every other entry does (in
+        # the language the entry was written in, Kazakh by default), not by its English key.
+        programme = Programme.objects.get(is_demo=True, name_en=PROGRAMME_NAME_EN)
+        audit_record(actor=None, action=AUDIT_ACTION, target=programme)
     return OperatorDemoSummary(operator_demo_counts(), time.monotonic() - started, already_loaded=False)
 
 

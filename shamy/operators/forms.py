@@ -4,16 +4,30 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shamy.core import inputs
 from shamy.operators.models import ClosurePolicy, SessionKind, Topic, Trainer, validate_rule
 from shamy.operators.recurrence import EVERY_SECOND_SATURDAY
 from shamy.programmes.models import Programme
-from shamy.registry.models import Organisation, OrganisationKind, Person, School
+from shamy.registry.models import Organisation, OrganisationKind, Person, Region, School
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})
+LANGUAGES = ("kk", "ru", "en")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def texts(data: dict[str, Any], prefix: str) -> dict[str, str]:
+    """``{"kk": …, "ru": …, "en": …}`` from the form's ``<prefix>_kk`` … fields (removed from ``data``)."""
+    return {language: data.pop(f"{prefix}_{language}", "") or "" for language in LANGUAGES}
 
 
 class AgreementForm(forms.Form):
@@ -146,3 +160,91 @@ class RegistrationForm(forms.Form):
 class CodeForm(forms.Form):
     code = forms.CharField(label=_("Ticket code"), max_length=64)
     door = forms.CharField(label=_("Door"), max_length=40, required=False)
+
+
+class TopicForm(forms.Form):
+    """A training topic, named in each language (shown in the reader's language)."""
+
+    code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("Latin letters, digits and hyphens."))
+    name_kk = forms.CharField(label=_("Name (Kazakh)"), max_length=200)
+    name_ru = forms.CharField(label=_("Name (Russian)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+
+
+class SessionEditForm(forms.Form):
+    topic = forms.ModelChoiceField(queryset=Topic.objects.none(), label=_("Topic"))
+    room = forms.CharField(label=_("Room"), max_length=60, required=False)
+    capacity = inputs.IntegerField(label=_("Capacity"), min_value=1, max_value=1000)
+    starts_at = forms.TimeField(label=_("Starts at"), widget=TIME)
+    ends_at = forms.TimeField(label=_("Ends at"), widget=TIME)
+
+    def __init__(self, *args: Any, topics: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = topics  # type: ignore[attr-defined]
+
+
+class EventForm(forms.Form):
+    title_kk = forms.CharField(label=_("Title (Kazakh)"), max_length=200)
+    title_ru = forms.CharField(label=_("Title (Russian)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    slug = forms.SlugField(
+        label=_("Address of the public page"),
+        max_length=60,
+        help_text=_("Latin letters, digits and hyphens, e.g. summit-2026."),
+    )
+    description_kk = forms.CharField(
+        label=_("Description (Kazakh)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description_ru = forms.CharField(
+        label=_("Description (Russian)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    region = forms.ModelChoiceField(queryset=Region.objects.order_by("name_kk"), label=_("Region"))
+    place = forms.CharField(label=_("Place"), max_length=300)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
+    capacity = inputs.IntegerField(label=_("Capacity"), min_value=1, max_value=100_000, initial=600)
+    state_quota = inputs.IntegerField(
+        label=_("Places kept for state-school teachers"), min_value=0, max_value=100_000, initial=0
+    )
+    registration_open = forms.BooleanField(label=_("Registration open"), required=False, initial=True)
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["title"] = texts(data, "title")
+        data["description"] = texts(data, "description")
+        return data
+
+    @classmethod
+    def initial_for(cls, event: Any) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            name: getattr(event, name)
+            for name in ("slug", "region", "place", "capacity", "state_quota", "registration_open")
+        }
+        for language in LANGUAGES:
+            initial[f"title_{language}"] = event.title.get(language, "")
+            initial[f"description_{language}"] = (event.description or {}).get(language, "")
+        initial["starts_at"] = timezone.localtime(event.starts_at)
+        initial["ends_at"] = timezone.localtime(event.ends_at)
+        return initial
+
+
+class EventSessionForm(forms.Form):
+    title_kk = forms.CharField(label=_("Title (Kazakh)"), max_length=200)
+    title_ru = forms.CharField(label=_("Title (Russian)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    track = forms.CharField(label=_("Track"), max_length=100, required=False)
+    speakers = forms.CharField(label=_("Speakers"), max_length=300, required=False)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["title"] = texts(data, "title")
+        return data
+
+
+class VolunteerForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of the volunteer's account"))

@@ -179,6 +179,17 @@ def can_certify_trainer(user: Actor, programme: Programme) -> bool:
     return can_schedule_training(user, programme)
 
 
+def can_manage_events(user: Actor, programme: Programme) -> bool:
+    """Create and change the programme's events (the summit), their sessions and check-in
+    volunteers: the programme's coordinator, while the programme is active."""
+    return _active(programme) and access_for(user).is_coordinator(programme.pk)
+
+
+def can_manage_session(user: Actor, session: TrainingSession) -> bool:
+    """Change a training session (topic, trainer, room, capacity, times): the coordinator."""
+    return can_schedule_training(user, session.gathering.programme)
+
+
 # --- Object rules for the views (``@checked``) ----------------------------------------------------------
 
 
@@ -217,6 +228,21 @@ def may_rate(access: Access, session: TrainingSession) -> bool:
     return can_rate_session(access.user, session)
 
 
+@object_rule("operators.TrainingSession", "manage")
+def may_manage_session(access: Access, session: TrainingSession) -> bool:
+    return can_manage_session(access.user, session)
+
+
+@object_rule("programmes.Programme", "manage-events")
+def may_create_event(access: Access, programme: Programme) -> bool:
+    return can_manage_events(access.user, programme)
+
+
+@object_rule("programmes.Programme", "manage-topics")
+def may_manage_topics(access: Access, programme: Programme) -> bool:
+    return can_schedule_training(access.user, programme)
+
+
 @object_rule("operators.TrainingSession", "certify")
 def may_certify_from(access: Access, session: TrainingSession) -> bool:
     """Certify trainers from a training-of-trainers course: the programme's coordinator."""
@@ -249,6 +275,12 @@ def may_check_in(access: Access, event: Event) -> bool:
     if access.user is None:
         return False
     return access.is_coordinator(event.programme_id) or event.volunteers.filter(pk=access.user.pk).exists()
+
+
+@object_rule("operators.Event", "manage")
+def may_manage_event(access: Access, event: Event) -> bool:
+    """Edit the event, its sessions and its volunteers: the programme's coordinator."""
+    return can_manage_events(access.user, event.programme)
 
 
 @object_rule("operators.Event", "registrations")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shamy.access.context import Actor, access_for
+from shamy.accounts.models import User
 from shamy.analytics.selectors import threshold
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
@@ -503,6 +504,20 @@ def event_sessions(*, event: Event) -> QuerySet[EventSession]:
     return EventSession.objects.filter(event=event).order_by("starts_at", "track", "id")
 
 
+def event_session(*, event: Event, session_id: int) -> EventSession:
+    """One session of an (already checked) event; 404 if it belongs to another."""
+    return get_object_or_404(EventSession.objects.select_related("event__programme"), pk=session_id, event=event)
+
+
+def event_volunteers(*, event: Event) -> QuerySet[User]:
+    return event.volunteers.order_by("full_name", "email", "id")
+
+
+def event_volunteer(*, event: Event, user_id: int) -> User:
+    """One volunteer of an (already checked) event; 404 if not one of its volunteers."""
+    return get_object_or_404(event.volunteers.all(), pk=user_id)
+
+
 def ticket(*, code: str) -> Registration:
     """A ticket by its code: the code is the holder's key (it is in their e-mail and QR code)."""
     return get_object_or_404(Registration.objects.select_related("event", "school"), code=code)
@@ -525,6 +540,8 @@ class EventFigures:
     state_attended: int
     feedback_average: float | None
     feedback_count: int
+    feedback_hidden: bool = False  # fewer answers than the platform's smallest group: no average
+    minimum: int = 0
 
     @property
     def state_share(self) -> float | None:
@@ -544,10 +561,16 @@ def event_figures(*, event: Event) -> EventFigures:
     feedback = EventFeedback.objects.filter(registration__event=event).aggregate(
         average=Avg("score"), count=Count("id")
     )
+    # The survey's average, like every rating average on the platform, is shown only when it
+    # comes from at least the analytics' smallest group (one setting, ``threshold()``).
+    minimum = threshold()
+    hidden = 0 < feedback["count"] < minimum
     return EventFigures(
         **counts,
-        feedback_average=round(feedback["average"], 2) if feedback["average"] is not None else None,
+        feedback_average=round(feedback["average"], 2) if feedback["average"] is not None and not hidden else None,
         feedback_count=feedback["count"],
+        feedback_hidden=hidden,
+        minimum=minimum,
     )
 
 

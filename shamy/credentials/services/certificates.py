@@ -16,9 +16,11 @@ from shamy.attendance.selectors import person_hours
 from shamy.audit.services.entries import audit_record
 from shamy.credentials import keys, permissions
 from shamy.credentials.credential import build_credential
-from shamy.credentials.models import Certificate, Issuer, IssuerKey, StatusList
+from shamy.credentials.models import Certificate, CertificateKind, Issuer, IssuerKey, StatusList
 from shamy.credentials.services.issuers import status_list_create
 from shamy.credentials.vc import dataintegrity, statuslist
+from shamy.operators import permissions as operator_permissions
+from shamy.operators.models import Trainer
 
 
 def _next_number(issuer: Issuer, year: int) -> str:
@@ -67,13 +69,10 @@ def certificate_issue(*, actor: User | None, submission: Submission) -> Certific
     issuer = Issuer.objects.filter(programme=programme).order_by("id").first()
     if issuer is None:
         raise ValidationError(_("This programme has no certifying issuer yet."))
-    key, private = signing_key(issuer)
     now = timezone.now()
-    status, index = _status_entry(issuer)
     certificate = Certificate(
-        number=_next_number(issuer, now.year),
         issuer=issuer,
-        key=key,
+        kind=CertificateKind.PORTFOLIO,
         submission=submission,
         teacher=submission.teacher,
         programme=programme,
@@ -82,9 +81,20 @@ def certificate_issue(*, actor: User | None, submission: Submission) -> Certific
         project_title=submission.title,
         hours=Decimal(str(person_hours(person_id=submission.teacher_id, programme=programme))),
         issued_at=now.replace(microsecond=0),
-        status_list=status,
-        status_index=index,
     )
+    return _sign_and_save(actor, certificate)
+
+
+def _sign_and_save(actor: User | None, certificate: Certificate) -> Certificate:
+    """Number the certificate in its issuer's series, give it a status list entry, sign its
+    credential with the issuer's current key, save and audit it (one chain for every kind)."""
+    issuer = certificate.issuer
+    key, private = signing_key(issuer)
+    status, index = _status_entry(issuer)
+    certificate.number = _next_number(issuer, certificate.issued_at.year)
+    certificate.key = key
+    certificate.status_list = status
+    certificate.status_index = index
     certificate.credential = dataintegrity.sign(
         build_credential(certificate),
         key=private,  # type: ignore[arg-type]
@@ -95,6 +105,57 @@ def certificate_issue(*, actor: User | None, submission: Submission) -> Certific
     certificate.save()
     audit_record(actor=actor, action="credentials.certificate.issued", target=certificate)
     return certificate
+
+
+def trainer_issuer(programme_id: int) -> Issuer | None:
+    """The programme's certifying issuer (the first one), if it has one."""
+    return Issuer.objects.filter(programme_id=programme_id).order_by("id").first()
+
+
+@transaction.atomic
+def trainer_certificate_issue(*, actor: User | None, trainer: Trainer) -> Certificate:
+    """Issue the signed certificate of a certified trainer (school operators: certified after a
+    training-of-trainers course, by an international partner or by an earlier trainer), on the
+    same chain as a teacher's: a number in the programme issuer's series, a status list entry,
+    an Open Badges 3.0 credential signed with eddsa-rdfc-2022, the PDF and the public
+    verification page. The credential's narrative names the course and who certified.
+
+    Needs the right to certify trainers in the programme (its coordinator; ``actor=None``: the
+    certification itself, which checked it, or a command). Idempotent. Records
+    ``credentials.certificate.issued``. Raises PermissionDenied or ValidationError (no issuer).
+    """
+    trainer = Trainer.objects.select_related(
+        "programme", "person", "partner", "certified_by__person", "course__topic"
+    ).get(pk=trainer.pk)
+    programme = trainer.programme
+    if actor is not None and not operator_permissions.can_certify_trainer(actor, programme):
+        raise PermissionDenied
+    existing = Certificate.objects.filter(trainer=trainer).first()
+    if existing is not None:
+        return existing
+    issuer = trainer_issuer(programme.pk)
+    if issuer is None:
+        raise ValidationError(_("This programme has no certifying issuer yet."))
+    course = trainer.course
+    certificate = Certificate(
+        issuer=issuer,
+        kind=CertificateKind.TRAINER,
+        trainer=trainer,
+        teacher=trainer.person,
+        programme=programme,
+        holder_name=trainer.person.full_name,
+        programme_name={"kk": programme.name_kk, "ru": programme.name_ru, "en": programme.name_en},
+        # What the certificate names as the achievement's ground: the course (by its topic's
+        # Kazakh name, the certificate's language of record), else the partner.
+        project_title=(
+            (course.topic.name.get("kk") or course.topic.label)
+            if course is not None
+            else (trainer.partner.name_kk if trainer.partner is not None else "")
+        )[:300],
+        hours=Decimal(str(person_hours(person_id=trainer.person_id, programme=programme))),
+        issued_at=timezone.now().replace(microsecond=0),
+    )
+    return _sign_and_save(actor, certificate)
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ from shamy.core.rules import allowed
 from shamy.operators.models import (
     Event,
     EventFeedback,
+    EventSession,
     OperatorAgreement,
     Registration,
     RegistrationStatus,
@@ -40,8 +41,10 @@ from shamy.operators.models import (
     ScanOutcome,
     SchoolSide,
 )
+from shamy.operators.permissions import can_manage_events
 from shamy.operators.tickets import ticket_pdf
-from shamy.registry.models import Ownership, School
+from shamy.programmes.models import Programme
+from shamy.registry.models import Ownership, Region, School
 
 _STATUS_FIELDS = ["status", "cancelled_at", "promoted_at"]
 
@@ -368,3 +371,208 @@ def event_feedback_add(*, registration: Registration, score: int, comment: str =
     feedback.save()
     audit_record(actor=None, action="operators.event_feedback.created", target=feedback)
     return feedback
+
+
+# --- Setting up an event ---------------------------------------------------------------------------
+
+_EVENT_FIELDS = [
+    "slug",
+    "title",
+    "description",
+    "region",
+    "place",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "state_quota",
+    "registration_open",
+]
+
+
+def _texts(value: Mapping[str, str]) -> dict[str, str]:
+    """A ``{language: text}`` of what was typed, without empty languages."""
+    return {language: text.strip() for language, text in value.items() if text and text.strip()}
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor: User | None,
+    programme: Programme,
+    slug: str,
+    title: Mapping[str, str],
+    region: Region,
+    place: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    capacity: int,
+    state_quota: int = 0,
+    description: Mapping[str, str] | None = None,
+    registration_open: bool = True,
+) -> Event:
+    """Create an event of an operator's programme (the yearly summit): its public address, title
+    and description in kk/ru/en, place, times, capacity and the places kept for state-school
+    teachers.
+
+    Needs ``can_manage_events`` (the programme's coordinator). Records ``operators.event.created``.
+    Raises PermissionDenied or ValidationError (no title, end before start, quota above capacity,
+    address taken).
+    """
+    if actor is not None and not can_manage_events(actor, programme):
+        raise PermissionDenied
+    event = Event(
+        programme=programme,
+        slug=slug.strip().lower(),
+        title=_texts(title),
+        description=_texts(description or {}),
+        region=region,
+        place=place.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        state_quota=state_quota,
+        registration_open=registration_open,
+    )
+    if not event.title:
+        raise ValidationError({"title": _("Give the event a title in at least one language.")})
+    event.full_clean()
+    event.save()
+    audit_record(actor=actor, action="operators.event.created", target=event)
+    return event
+
+
+@transaction.atomic
+def event_update(*, actor: User | None, event: Event, changes: Mapping[str, Any]) -> list[Registration]:
+    """Change an event. The event is locked; the capacity cannot drop below the places already
+    confirmed. A larger capacity or a smaller quota moves the waiting list up by itself (those
+    moved up are e-mailed after commit, as on a cancellation).
+
+    Needs ``can_manage_events``. Records ``operators.event.updated`` with the fields before and
+    after (nothing when nothing changed). Returns those moved up. Raises PermissionDenied,
+    TypeError (a field that cannot be changed) or ValidationError.
+    """
+    unknown = set(changes) - set(_EVENT_FIELDS)
+    if unknown:
+        raise TypeError("Fields that cannot be changed: " + ", ".join(sorted(unknown)))
+    event = Event.objects.select_for_update().select_related("programme").get(pk=event.pk)
+    if actor is not None and not can_manage_events(actor, event.programme):
+        raise PermissionDenied
+    before = snapshot(event, _EVENT_FIELDS)
+    for name, value in changes.items():
+        if name in ("title", "description"):
+            value = _texts(value)
+        elif name in ("slug", "place"):
+            value = value.strip().lower() if name == "slug" else value.strip()
+        setattr(event, name, value)
+    if not event.title:
+        raise ValidationError({"title": _("Give the event a title in at least one language.")})
+    confirmed = places(event).confirmed
+    if event.capacity < confirmed:
+        raise ValidationError(
+            {
+                "capacity": _("%(count)s places are already confirmed; the capacity cannot be smaller.")
+                % {"count": confirmed}
+            }
+        )
+    event.full_clean()
+    after = snapshot(event, _EVENT_FIELDS)
+    if after == before:
+        return []
+    event.save(update_fields=_EVENT_FIELDS)
+    audit_record(actor=actor, action="operators.event.updated", target=event, before=before, after=after)
+    promoted = _promote(event, timezone.now())
+    for person in promoted:
+        transaction.on_commit(partial(_send_ticket, person.pk, "promoted"))
+    return promoted
+
+
+@transaction.atomic
+def event_session_create(
+    *,
+    actor: User | None,
+    event: Event,
+    title: Mapping[str, str],
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    track: str = "",
+    speakers: str = "",
+) -> EventSession:
+    """Add a session to an event's programme (a track, a title in kk/ru/en, speakers), within the
+    event's times. Needs ``can_manage_events``. Records ``operators.event_session.created``.
+    Raises PermissionDenied or ValidationError."""
+    if actor is not None and not can_manage_events(actor, event.programme):
+        raise PermissionDenied
+    session = EventSession(
+        event=event,
+        title=_texts(title),
+        track=track.strip(),
+        speakers=speakers.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    if not session.title:
+        raise ValidationError({"title": _("Give the session a title in at least one language.")})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The session must end after it starts.")})
+    if starts_at < event.starts_at or ends_at > event.ends_at:
+        raise ValidationError(_("A session takes place within the event's times."))
+    session.full_clean()
+    session.save()
+    audit_record(actor=actor, action="operators.event_session.created", target=session)
+    return session
+
+
+@transaction.atomic
+def event_session_delete(*, actor: User | None, session: EventSession) -> None:
+    """Remove a session from an event's programme. Needs ``can_manage_events``. Records
+    ``operators.event_session.deleted`` with what it held."""
+    if actor is not None and not can_manage_events(actor, session.event.programme):
+        raise PermissionDenied
+    audit_record(
+        actor=actor, action="operators.event_session.deleted", target=session, before=snapshot(session), after=None
+    )
+    session.delete()
+
+
+@transaction.atomic
+def volunteer_add(*, actor: User | None, event: Event, email: str) -> User:
+    """Make the holder of an active account (found by e-mail) a check-in volunteer of the event:
+    they may then open its check-in page and search its registrations at the door.
+
+    Needs ``can_manage_events``. Records ``operators.volunteer.added``. Raises PermissionDenied or
+    ValidationError (no such account, already a volunteer)."""
+    if actor is not None and not can_manage_events(actor, event.programme):
+        raise PermissionDenied
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError({"email": _("No active account has this e-mail address.")})
+    if event.volunteers.filter(pk=user.pk).exists():
+        raise ValidationError({"email": _("This person is already a volunteer of the event.")})
+    event.volunteers.add(user)
+    audit_record(
+        actor=actor,
+        action="operators.volunteer.added",
+        target=event,
+        before=None,
+        after={"volunteer_id": user.pk},
+    )
+    return user
+
+
+@transaction.atomic
+def volunteer_remove(*, actor: User | None, event: Event, user: User) -> None:
+    """Take a volunteer off the event's check-in (their scans stay). Needs
+    ``can_manage_events``. Records ``operators.volunteer.removed``. Raises PermissionDenied or
+    ValidationError (not a volunteer)."""
+    if actor is not None and not can_manage_events(actor, event.programme):
+        raise PermissionDenied
+    if not event.volunteers.filter(pk=user.pk).exists():
+        raise ValidationError(_("This person is not a volunteer of the event."))
+    event.volunteers.remove(user)
+    audit_record(
+        actor=actor,
+        action="operators.volunteer.removed",
+        target=event,
+        before={"volunteer_id": user.pk},
+        after={"volunteer_id": None},
+    )

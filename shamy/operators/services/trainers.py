@@ -9,12 +9,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shamy.access.context import access_for
+from shamy.access.roles import Role
 from shamy.accounts.models import User
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.audit.services.entries import audit_record
 from shamy.operators.models import SessionKind, SessionRating, Trainer, TrainingSession
 from shamy.operators.permissions import can_certify_trainer, can_rate_session
+from shamy.operators.signals import trainer_certified
 from shamy.programmes.models import Programme
+from shamy.programmes.services.enrolment import programme_membership_grant
 from shamy.registry.models import Organisation, OrganisationKind, Person
 
 
@@ -31,6 +34,9 @@ def trainer_certify(
     is_demo: bool = False,
 ) -> Trainer:
     """Certify a trainer.
+
+    The person's account, if they have one, gets the programme's trainer role (``Role.TRAINER``),
+    and ``signals.trainer_certified`` is sent: the credentials app issues the signed certificate.
 
     Without ``certified_by`` the person is one of an international ``partner``'s own trainers
     (generation 0). Otherwise they completed a training-of-trainers ``course`` led by
@@ -74,6 +80,15 @@ def trainer_certify(
     trainer.full_clean()
     trainer.save()
     audit_record(actor=actor, action="operators.trainer.certified", target=trainer)
+    account = User.objects.filter(person=person, is_active=True).first()
+    if account is not None:
+        # The trainer role (``access.roles.Role.TRAINER``): a programme membership from the day of
+        # certification, through the programmes app's audited grant.
+        programme_membership_grant(
+            actor=None, audit_actor=actor, user=account, programme=programme, role=Role.TRAINER, starts_on=certified_on
+        )
+    # The signed certificate (credentials app), when the programme has a certifying issuer.
+    trainer_certified.send(sender=Trainer, trainer=trainer, actor=actor)
     return trainer
 
 

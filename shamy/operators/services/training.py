@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,6 +35,7 @@ from shamy.operators.models import (
 from shamy.operators.permissions import (
     can_manage_breaks,
     can_manage_day,
+    can_manage_session,
     can_register_participants,
     can_schedule_training,
     can_sign_up,
@@ -357,6 +359,86 @@ def session_create(
     session.full_clean()
     session.save()
     audit_record(actor=actor, action="operators.session.created", target=session)
+    return session
+
+
+_SESSION_FIELDS = ["topic", "room", "capacity"]
+SESSION_EDITABLE_FIELDS = frozenset({"topic", "room", "capacity", "starts_at", "ends_at"})
+
+
+def _session_state(
+    session: TrainingSession, starts_at: datetime.datetime, ends_at: datetime.datetime
+) -> dict[str, Any]:
+    times = {
+        "starts_at": starts_at.astimezone(datetime.UTC).isoformat(),
+        "ends_at": ends_at.astimezone(datetime.UTC).isoformat(),
+    }
+    return (snapshot(session, _SESSION_FIELDS) or {}) | times
+
+
+@transaction.atomic
+def session_update(*, actor: User | None, session: TrainingSession, changes: Mapping[str, Any]) -> TrainingSession:
+    """Change a training session's topic, room, capacity or times. The trainer stays (the
+    cascade counts who trained whom; a different trainer is a different session). Times and room
+    go to the session's gathering through the attendance app's ``gathering_update`` (which
+    refuses new times once attendance is marked); the same checks as on creation hold: a room
+    holds one session at a time, a trainer leads one at a time, a session of a training day stays
+    on its day, the capacity is not below the people signed up.
+
+    Needs ``can_manage_session`` (the programme's coordinator). Records
+    ``operators.session.updated`` with the fields before and after. Raises PermissionDenied,
+    TypeError (a field that cannot be changed) or ValidationError.
+    """
+    unknown = set(changes) - SESSION_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError("Fields that cannot be changed: " + ", ".join(sorted(unknown)))
+    session = (
+        TrainingSession.objects.select_for_update(of=("self",))
+        .select_related("gathering__programme", "day", "trainer")
+        .get(pk=session.pk)
+    )
+    gathering = session.gathering
+    if actor is not None and not can_manage_session(actor, session):
+        raise PermissionDenied
+    topic = changes.get("topic", session.topic)
+    if topic.programme_id != gathering.programme_id:
+        raise ValidationError({"topic": _("The topic and the trainer must belong to this programme.")})
+    starts_at = changes.get("starts_at", gathering.starts_at)
+    ends_at = changes.get("ends_at", gathering.ends_at)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The session must end after it starts.")})
+    if session.day is not None and (
+        timezone.localtime(starts_at).date() != session.day.on or timezone.localtime(ends_at).date() != session.day.on
+    ):
+        raise ValidationError(_("A session of a training day takes place on that day."))
+    others = TrainingSession.objects.filter(_overlapping(starts_at, ends_at)).exclude(pk=session.pk)
+    if others.filter(trainer_id=session.trainer_id).exists():
+        raise ValidationError({"trainer": _("This trainer leads another session at that time.")})
+    room = str(changes.get("room", session.room)).strip()
+    if room and others.filter(gathering__school=gathering.school, room__iexact=room).exists():
+        raise ValidationError({"room": _("This room is taken at that time.")})
+    capacity = int(changes.get("capacity", session.capacity))
+    signed = Attendance.objects.filter(gathering_id=gathering.pk).count()
+    if capacity < signed:
+        raise ValidationError(
+            {"capacity": _("%(count)s people are signed up; the capacity cannot be smaller.") % {"count": signed}}
+        )
+    before = _session_state(session, gathering.starts_at, gathering.ends_at)
+    gathering_changes: dict[str, Any] = {}
+    if (starts_at, ends_at) != (gathering.starts_at, gathering.ends_at):
+        gathering_changes |= {"starts_at": starts_at, "ends_at": ends_at}
+    if room != gathering.place:
+        gathering_changes["place"] = room
+    if topic.pk != session.topic_id and gathering.title == session.topic.label:
+        gathering_changes["title"] = topic.label
+    if gathering_changes:
+        gathering_update(actor=actor, gathering=gathering, changes=gathering_changes)  # type: ignore[arg-type]
+    session.topic, session.room, session.capacity = topic, room, capacity
+    session.full_clean()
+    session.save(update_fields=_SESSION_FIELDS)
+    after = _session_state(session, starts_at, ends_at)
+    if after != before:
+        audit_record(actor=actor, action="operators.session.updated", target=session, before=before, after=after)
     return session
 
 

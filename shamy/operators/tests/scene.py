@@ -21,6 +21,7 @@ from shamy.attendance.models import Attendance, AttendanceStatus
 from shamy.core.testing.factories import OrganisationFactory, PersonFactory
 from shamy.operators.models import (
     Event,
+    EventSession,
     OperatorAgreement,
     Registration,
     Topic,
@@ -59,6 +60,7 @@ class OperatorScene:
     signup_talgat: Attendance
     event: Event
     registration: Registration
+    event_session: EventSession
 
 
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -157,6 +159,13 @@ def build_operator_scene(c: ProgrammeCast) -> OperatorScene:
         state_quota=2,
     )
     event.volunteers.add(c.madina)
+    event_session = EventSession.objects.create(
+        event=event,
+        track="A",
+        title={"kk": "Ашылу", "ru": "Открытие", "en": "Opening"},
+        starts_at=at(datetime.date(2028, 3, 28), 9),
+        ends_at=at(datetime.date(2028, 3, 28), 10),
+    )
     registration = registration_create(
         event=event, full_name="Талғат Әбенов", email="talgat@example.kz", language="kk", school=c.school_a1, send=False
     )
@@ -175,4 +184,5 @@ def build_operator_scene(c: ProgrammeCast) -> OperatorScene:
         signup_talgat=signup,
         event=event,
         registration=registration,
+        event_session=event_session,
     )

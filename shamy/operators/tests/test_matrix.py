@@ -15,10 +15,13 @@ from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import Expect, Row, Visit, matrix_test
 from shamy.operators.models import (
     DayStatus,
+    Event,
+    EventSession,
     HandoverCheck,
     Registration,
     Scan,
     SchoolBreak,
+    Topic,
     Trainer,
     TrainingDay,
     TrainingSession,
@@ -310,6 +313,165 @@ MATRIX += [
         method="post",
     ),
 ]
+
+
+def _event_data(c, s) -> dict[str, object]:
+    return {
+        "title_kk": "Саммит 2029",
+        "title_ru": "Саммит 2029",
+        "slug": "summit-2029",
+        "region": c.region_b.pk,
+        "place": "Атырау",
+        "starts_at": "2029-03-28T09:00",
+        "ends_at": "2029-03-28T18:00",
+        "capacity": 600,
+        "state_quota": 300,
+        "registration_open": "on",
+    }
+
+
+def _event_created(visit: Visit) -> None:
+    made = Event.objects.filter(slug="summit-2029").exists()
+    assert made == (visit.persona == "aliya"), visit.persona
+
+
+def _event_edited(visit: Visit) -> None:
+    event = Event.objects.get(pk=visit.scene.event.pk)
+    assert (event.capacity == 600) == (visit.persona == "aliya"), visit.persona
+
+
+def _volunteer_added(visit: Visit) -> None:
+    added = visit.scene.event.volunteers.filter(pk=visit.cast.timur.pk).exists()
+    assert added == (visit.persona == "aliya"), visit.persona
+
+
+def _volunteer_removed(visit: Visit) -> None:
+    kept = visit.scene.event.volunteers.filter(pk=visit.cast.madina.pk).exists()
+    assert kept == (visit.persona != "aliya"), visit.persona
+
+
+def _session_data(c, s) -> dict[str, object]:
+    return {"topic": s.topic.pk, "room": "202", "capacity": 10, "starts_at": "10:00", "ends_at": "12:00"}
+
+
+def _session_edited(visit: Visit) -> None:
+    session = TrainingSession.objects.get(pk=visit.scene.session.pk)
+    assert (session.room == "202") == (visit.persona == "aliya"), visit.persona
+
+
+# Setting up events, their programme and volunteers; topics and sessions: the coordinator only.
+MATRIX += [
+    Row(
+        "operators:event-create",
+        lambda c, s: reverse("operators:event-create", args=[c.programme.pk]),
+        expect.only({"aliya"}, visible=IN_P),
+    ),
+    Row(
+        "operators:event-create",
+        lambda c, s: reverse("operators:event-create", args=[c.programme.pk]),
+        expect.only({"aliya"}, visible=IN_P, ok=302),
+        method="post",
+        label="create",
+        data=_event_data,
+        check=_event_created,
+    ),
+    Row(
+        "operators:event-edit",
+        lambda c, s: reverse("operators:event-edit", args=[s.event.pk]),
+        expect.only({"aliya"}, visible=SEES_EVENT),
+    ),
+    Row(
+        "operators:event-edit",
+        lambda c, s: reverse("operators:event-edit", args=[s.event.pk]),
+        expect.only({"aliya"}, visible=SEES_EVENT, ok=302),
+        method="post",
+        label="save",
+        data=lambda c, s: {**_event_data(c, s), "slug": "summit"},
+        check=_event_edited,
+    ),
+    Row(
+        "operators:event-session-create",
+        lambda c, s: reverse("operators:event-session-create", args=[s.event.pk]),
+        expect.only({"aliya"}, visible=SEES_EVENT),
+    ),
+    Row(
+        "operators:event-session-create",
+        lambda c, s: reverse("operators:event-session-create", args=[s.event.pk]),
+        expect.only({"aliya"}, visible=SEES_EVENT, ok=302),
+        method="post",
+        label="add",
+        data=lambda c, s: {
+            "title_kk": "Панель",
+            "title_ru": "Панель",
+            "track": "B",
+            "starts_at": "2028-03-28T11:00",
+            "ends_at": "2028-03-28T12:00",
+        },
+        check=_unchanged(EventSession, track="B"),
+    ),
+    Row(
+        "operators:event-session-delete",
+        lambda c, s: reverse("operators:event-session-delete", args=[s.event.pk, s.event_session.pk]),
+        expect.only({"aliya"}, visible=SEES_EVENT, ok=302),
+        method="post",
+        check=lambda v: _assert(
+            EventSession.objects.filter(pk=v.scene.event_session.pk).exists() == (v.persona != "aliya")
+        ),
+    ),
+    Row(
+        "operators:volunteers",
+        lambda c, s: reverse("operators:volunteers", args=[s.event.pk]),
+        expect.only({"aliya"}, visible=SEES_EVENT),
+    ),
+    Row(
+        "operators:volunteers",
+        lambda c, s: reverse("operators:volunteers", args=[s.event.pk]),
+        expect.only({"aliya"}, visible=SEES_EVENT, ok=302),
+        method="post",
+        label="add",
+        data=lambda c, s: {"email": c.timur.email},
+        check=_volunteer_added,
+    ),
+    Row(
+        "operators:volunteer-remove",
+        lambda c, s: reverse("operators:volunteer-remove", args=[s.event.pk, c.madina.pk]),
+        expect.only({"aliya"}, visible=SEES_EVENT, ok=302),
+        method="post",
+        check=_volunteer_removed,
+    ),
+    Row(
+        "operators:topics",
+        lambda c, s: reverse("operators:topics", args=[c.programme.pk]),
+        expect.only({"aliya"}, visible=IN_P),
+    ),
+    Row(
+        "operators:topics",
+        lambda c, s: reverse("operators:topics", args=[c.programme.pk]),
+        expect.only({"aliya"}, visible=IN_P, ok=302),
+        method="post",
+        label="add",
+        data=lambda c, s: {"code": "leadership", "name_kk": "Көшбасшылық", "name_ru": "Лидерство"},
+        check=_unchanged(Topic, code="leadership"),
+    ),
+    Row(
+        "operators:session-edit",
+        lambda c, s: reverse("operators:session-edit", args=[s.session.pk]),
+        expect.only({"aliya"}, visible=SEES_SESSION),
+    ),
+    Row(
+        "operators:session-edit",
+        lambda c, s: reverse("operators:session-edit", args=[s.session.pk]),
+        expect.only({"aliya"}, visible=SEES_SESSION, ok=302),
+        method="post",
+        label="save",
+        data=_session_data,
+        check=_session_edited,
+    ),
+]
+
+
+def _assert(condition: bool) -> None:
+    assert condition
 
 
 def _is_pdf(visit: Visit) -> None:

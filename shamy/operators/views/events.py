@@ -21,7 +21,10 @@ from shamy.core.middleware import permissions_policy
 from shamy.core.rules import checked
 from shamy.operators import forms, selectors, tickets
 from shamy.operators.models import Event
+from shamy.operators.permissions import can_manage_events
 from shamy.operators.services import events as event_services
+from shamy.operators.views.training import attempt
+from shamy.programmes.models import Programme
 
 
 def _message(request: Any, action: Any, done: str) -> None:
@@ -98,8 +101,91 @@ def ticket_feedback(request: Any, code: str) -> HttpResponse:
 
 @checked(Event, kwarg="event_id", name="event")
 def event_detail(request: AuthedHttpRequest, event: Event) -> HttpResponse:
-    context = {"event": event, "figures": selectors.event_figures(event=event)}
+    context = {
+        "event": event,
+        "figures": selectors.event_figures(event=event),
+        "sessions": selectors.event_sessions(event=event),
+        "can_manage": can_manage_events(request.user, event.programme),
+    }
     return render(request, "operators/event_detail.html", context)
+
+
+# --- Setting up an event (the programme's coordinator) -----------------------------------------------
+
+
+@checked(Programme, "manage-events", kwarg="programme_id")
+def event_create(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
+    form = forms.EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        event = attempt(form, lambda: event_services.event_create(actor=request.user, programme=programme, **data))
+        if event is not None:
+            messages.success(request, _("The event is created."))
+            return redirect("operators:event-detail", event.pk)
+    return render(request, "operators/event_form.html", {"form": form, "programme": programme, "event": None})
+
+
+@checked(Event, "manage", kwarg="event_id", name="event")
+def event_edit(request: AuthedHttpRequest, event: Event) -> HttpResponse:
+    form = forms.EventForm(request.POST or None, initial=forms.EventForm.initial_for(event))
+    if request.method == "POST" and form.is_valid():
+        changes = form.service_data()
+        promoted = attempt(form, lambda: event_services.event_update(actor=request.user, event=event, changes=changes))
+        if not form.errors:
+            messages.success(request, _("The event is saved."))
+            if promoted:
+                messages.info(request, _("%(count)s people moved up from the waiting list.") % {"count": len(promoted)})
+            return redirect("operators:event-detail", event.pk)
+    return render(request, "operators/event_form.html", {"form": form, "programme": event.programme, "event": event})
+
+
+@checked(Event, "manage", kwarg="event_id", name="event")
+def event_session_create(request: AuthedHttpRequest, event: Event) -> HttpResponse:
+    start = timezone.localtime(event.starts_at)
+    form = forms.EventSessionForm(request.POST or None, initial={"starts_at": start, "ends_at": start})
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        session = attempt(form, lambda: event_services.event_session_create(actor=request.user, event=event, **data))
+        if session is not None:
+            messages.success(request, _("The session is added."))
+            return redirect("operators:event-detail", event.pk)
+    return render(request, "operators/event_session_form.html", {"form": form, "event": event})
+
+
+@require_POST
+@checked(Event, "manage", kwarg="event_id", name="event")
+def event_session_delete(request: AuthedHttpRequest, event: Event, session_id: int) -> HttpResponse:
+    session = selectors.event_session(event=event, session_id=session_id)
+    _message(
+        request,
+        lambda: event_services.event_session_delete(actor=request.user, session=session),
+        _("The session is removed."),
+    )
+    return redirect("operators:event-detail", event.pk)
+
+
+@checked(Event, "manage", kwarg="event_id", name="event")
+def volunteers(request: AuthedHttpRequest, event: Event) -> HttpResponse:
+    form = forms.VolunteerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if attempt(form, lambda: event_services.volunteer_add(actor=request.user, event=event, email=email)):
+            messages.success(request, _("The volunteer is added."))
+            return redirect("operators:volunteers", event.pk)
+    context = {"event": event, "form": form, "volunteers": selectors.event_volunteers(event=event)}
+    return render(request, "operators/volunteers.html", context)
+
+
+@require_POST
+@checked(Event, "manage", kwarg="event_id", name="event")
+def volunteer_remove(request: AuthedHttpRequest, event: Event, user_id: int) -> HttpResponse:
+    user = selectors.event_volunteer(event=event, user_id=user_id)
+    _message(
+        request,
+        lambda: event_services.volunteer_remove(actor=request.user, event=event, user=user),
+        _("The volunteer is removed."),
+    )
+    return redirect("operators:volunteers", event.pk)
 
 
 @permissions_policy(camera="self")  # the QR reader; every other page keeps the camera off

@@ -41,7 +41,7 @@ _SESSION: dict[str, Any] = {
 }
 
 
-def _attempt(form: Any, action: Callable[[], Any]) -> Any:
+def attempt(form: Any, action: Callable[[], Any]) -> Any:
     """Run a service; a ValidationError becomes the form's errors and None is returned."""
     try:
         return action()
@@ -89,7 +89,7 @@ def agreement_create(request: AuthedHttpRequest) -> HttpResponse:
     form = forms.AgreementForm(request.POST or None, programmes=selectors.programmes_for_agreements())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        agreement = _attempt(
+        agreement = attempt(
             form,
             lambda: agreement_services.agreement_create(
                 actor=request.user,
@@ -143,7 +143,7 @@ def handover_check(request: AuthedHttpRequest, agreement: OperatorAgreement, ite
 def handover_record(request: AuthedHttpRequest, agreement: OperatorAgreement) -> HttpResponse:
     form = forms.HandoverForm(request.POST or None, initial={"handed_over_on": agreement.planned_handover_on})
     if request.method == "POST" and form.is_valid():
-        done = _attempt(
+        done = attempt(
             form,
             lambda: agreement_services.handover_record(actor=request.user, agreement=agreement, **form.cleaned_data),
         )
@@ -158,7 +158,7 @@ def break_list(request: AuthedHttpRequest) -> HttpResponse:
     form = forms.BreakForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        created = _attempt(
+        created = attempt(
             form,
             lambda: training_services.school_break_create(
                 actor=request.user,
@@ -185,6 +185,7 @@ def training_home(request: AuthedHttpRequest) -> HttpResponse:
             programme,
             permissions.can_view_report(request.user, programme),
             selectors.events_of(actor=request.user, programme=programme),
+            permissions.can_manage_events(request.user, programme),
         )
         for programme in programmes
     ]
@@ -222,7 +223,7 @@ def schedule_create(request: AuthedHttpRequest, programme: Programme) -> HttpRes
             return len(schools)
 
         with transaction.atomic():
-            count = _attempt(form, create_all)
+            count = attempt(form, create_all)
         if count:
             messages.success(request, _("The training days are scheduled."))
             return redirect("operators:day-list", programme.pk)
@@ -292,7 +293,7 @@ def session_create(request: AuthedHttpRequest, day: TrainingDay) -> HttpResponse
         zone = timezone.get_current_timezone()
         data["starts_at"] = datetime.datetime.combine(day.on, data["starts_at"], tzinfo=zone)
         data["ends_at"] = datetime.datetime.combine(day.on, data["ends_at"], tzinfo=zone)
-        session = _attempt(
+        session = attempt(
             form,
             lambda: training_services.session_create(actor=request.user, programme=programme, day=day, **data),
         )
@@ -300,6 +301,47 @@ def session_create(request: AuthedHttpRequest, day: TrainingDay) -> HttpResponse
             messages.success(request, _("The session is added."))
             return redirect("operators:day-detail", day.pk)
     return render(request, "operators/session_form.html", {"form": form, "day": day})
+
+
+@checked(TrainingSession, "manage", **_SESSION)
+def session_edit(request: AuthedHttpRequest, session: TrainingSession) -> HttpResponse:
+    gathering = session.gathering
+    initial = {
+        "topic": session.topic,
+        "room": session.room,
+        "capacity": session.capacity,
+        "starts_at": timezone.localtime(gathering.starts_at).time(),
+        "ends_at": timezone.localtime(gathering.ends_at).time(),
+    }
+    form = forms.SessionEditForm(
+        request.POST or None, topics=selectors.topics_of(programme=gathering.programme), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        on, zone = timezone.localtime(gathering.starts_at).date(), timezone.get_current_timezone()
+        changes["starts_at"] = datetime.datetime.combine(on, changes["starts_at"], tzinfo=zone)
+        changes["ends_at"] = datetime.datetime.combine(on, changes["ends_at"], tzinfo=zone)
+        if attempt(
+            form, lambda: training_services.session_update(actor=request.user, session=session, changes=changes)
+        ):
+            messages.success(request, _("The session is saved."))
+            return _back_to_session(session)
+    return render(request, "operators/session_edit.html", {"form": form, "session": session})
+
+
+@checked(Programme, "manage-topics", kwarg="programme_id")
+def topics(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
+    form = forms.TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        name = forms.texts(data, "name")
+        if attempt(
+            form, lambda: training_services.topic_create(actor=request.user, programme=programme, name=name, **data)
+        ):
+            messages.success(request, _("The topic is added."))
+            return redirect("operators:topics", programme.pk)
+    context = {"programme": programme, "form": form, "topics": selectors.topics_of(programme=programme)}
+    return render(request, "operators/topics.html", context)
 
 
 def _back_to_session(session: TrainingSession) -> HttpResponse:
@@ -350,7 +392,7 @@ def trainer_certify(request: AuthedHttpRequest, session: TrainingSession) -> Htt
     programme = session.gathering.programme
     form = forms.TrainerForm(request.POST or None, people=selectors.course_graduates(course=session))
     if request.method == "POST" and form.is_valid():
-        trainer = _attempt(
+        trainer = attempt(
             form,
             lambda: trainer_services.trainer_certify(
                 actor=request.user,
