@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from shamy.core.rules import RestrictedQuerySet
+from shamy.core.translated import localized
 
 
 class GatheringKind(models.TextChoices):
@@ -130,6 +131,10 @@ class Gathering(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=GatheringKind.choices)
     title = models.CharField(_("title"), max_length=200)
+    # The title in kk/ru/en when it comes from translated content (an operator's training topic):
+    # shown in the reader's language (display_title); ``title`` keeps one language for search and
+    # calendars.
+    title_translations = models.JSONField(_("title in each language"), default=dict, blank=True)
     school = models.ForeignKey(
         "registry.School",
         on_delete=models.PROTECT,
@@ -227,8 +232,9 @@ class Gathering(models.Model):
 
     @property
     def display_title(self) -> str:
-        """The title in the page's language when it only names the kind (see title_for_display)."""
-        return title_for_display(self.title, self.kind)
+        """The title in the page's language: from ``title_translations`` when the title comes from
+        translated content, else the kind's name when it only names the kind (title_for_display)."""
+        return localized(self.title_translations) or title_for_display(self.title, self.kind)
 
     @property
     def duration_hours(self) -> float:

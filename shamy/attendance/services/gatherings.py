@@ -105,12 +105,14 @@ def _create(
     expected: Sequence[tuple[Person, int | None]] | None,
     series: GatheringSeries | None = None,
     is_demo: bool = False,
+    title_translations: Mapping[str, str] | None = None,
 ) -> Gathering:
     gathering = Gathering(
         programme=programme,
         cohort=cohort,
         kind=kind,
         title=title.strip(),
+        title_translations={code: text.strip() for code, text in (title_translations or {}).items() if text.strip()},
         school=school if kind == GatheringKind.IN_SCHOOL else None,
         region=region if kind == GatheringKind.NETWORK else None,
         starts_at=starts_at,
@@ -159,9 +161,12 @@ def gathering_create(
     leads: Iterable[User] = (),
     expected: Sequence[tuple[Person, int | None]] | None = None,
     is_demo: bool = False,
+    title_translations: Mapping[str, str] | None = None,
 ) -> Gathering:
     """Schedule one gathering. ``expected`` pairs each person with the school they take part
-    for; ``None`` expects the default audience (:func:`default_expected`).
+    for; ``None`` expects the default audience (:func:`default_expected`). ``title_translations``
+    ({language: title}) is for a title taken from translated content (pages show it in the
+    reader's language).
 
     Needs ``can_create_gathering`` (``actor=None`` for operator commands). Raises
     PermissionDenied or ValidationError (kind without its school/region/link, end before start,
@@ -191,6 +196,7 @@ def gathering_create(
         leads=leads,
         expected=expected,
         is_demo=is_demo,
+        title_translations=title_translations,
     )
 
 
@@ -311,10 +317,10 @@ def gathering_set_recording(*, actor: User, gathering: Gathering, recording_url:
 # What an edit may change. The kind stays fixed (it decides who is expected); the recording
 # link has its own service.
 GATHERING_EDITABLE_FIELDS = frozenset(
-    {"title", "starts_at", "ends_at", "place", "online_url", "agenda", "school", "region"}
+    {"title", "title_translations", "starts_at", "ends_at", "place", "online_url", "agenda", "school", "region"}
 )
 _TIMES = frozenset({"starts_at", "ends_at"})
-_STRIPPED = frozenset({"title", "place", "online_url", "agenda"})
+_STRIPPED = frozenset({"title", "place", "online_url", "agenda"})  # title_translations: a mapping, kept as given
 
 
 def _locked(gathering: Gathering) -> Gathering:

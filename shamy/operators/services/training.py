@@ -338,6 +338,8 @@ def session_create(
         programme=programme,
         kind=GatheringKind.IN_SCHOOL,
         title=title.strip() or topic.label,
+        # A session named after its topic reads in each reader's language.
+        title_translations=None if title.strip() else topic.name,
         school=school,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -429,8 +431,8 @@ def session_update(*, actor: User | None, session: TrainingSession, changes: Map
         gathering_changes |= {"starts_at": starts_at, "ends_at": ends_at}
     if room != gathering.place:
         gathering_changes["place"] = room
-    if topic.pk != session.topic_id and gathering.title == session.topic.label:
-        gathering_changes["title"] = topic.label
+    if topic.pk != session.topic_id and (gathering.title_translations or gathering.title == session.topic.label):
+        gathering_changes |= {"title": topic.label, "title_translations": dict(topic.name)}
     if gathering_changes:
         gathering_update(actor=actor, gathering=gathering, changes=gathering_changes)  # type: ignore[arg-type]
     session.topic, session.room, session.capacity = topic, room, capacity

@@ -226,3 +226,25 @@ def test_the_setup_pages_take_the_same_queries_for_few_and_many_rows(client, pro
             event=s.event, title={"kk": f"Сессия {n}"}, starts_at=at(day, 10), ends_at=at(day, 11)
         )
     assert [_queries(client, url) for url in urls] == before
+
+
+def test_a_session_named_after_its_topic_reads_in_each_language(client, programme_cast, operator_scene):
+    # The session's gathering (attendance pages, home blocks, calendars) takes the topic's names.
+    c, s = programme_cast, operator_scene
+    topic = Topic.objects.create(
+        programme=c.programme, code="reading", name={"kk": "Оқу", "ru": "Чтение", "en": "Reading"}
+    )
+    gathering = s.session.gathering
+    # Made without a title of its own: named after its topic in every language, and follows a new topic.
+    assert gathering.title_translations == s.session.topic.name
+    session_update(actor=c.aliya, session=s.session, changes={"topic": topic})
+    gathering.refresh_from_db()
+    assert gathering.title_translations == {"kk": "Оқу", "ru": "Чтение", "en": "Reading"}
+    url = reverse("attendance:gathering-detail", args=[gathering.pk])
+    for language, title in (("kk", "Оқу"), ("ru", "Чтение"), ("en", "Reading")):
+        with translation.override(language):
+            assert gathering.display_title == title
+        type(c.aliya).objects.filter(pk=c.aliya.pk).update(language=language)
+        client.force_login(c.aliya)
+        html = client.get(url).content.decode()
+        assert f"<h1>{title}" in html or f">{title}<" in html, language
