@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -23,7 +24,12 @@ from shamy.fellowship.models import (
     Subject,
     TeachingLanguage,
 )
+from shamy.fellowship.services.support import TRAINING_KINDS
 from shamy.registry.models import Region
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
 
 
 class ApplicationStartForm(forms.Form):
@@ -219,3 +225,32 @@ class PlacementPeopleForm(forms.Form):
         help_text=_("They sign in with it to write check-ins."),
     )
     mentor_email = forms.EmailField(label=_("Mentor's e-mail"), required=False)
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("Date of the visit"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_at = forms.TimeField(
+        label=_("Started at"), initial=datetime.time(10, 0), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    hours = forms.DecimalField(
+        label=_("Length in hours"), min_value=Decimal("0.25"), max_value=Decimal(8), decimal_places=2, initial=2
+    )
+    notes = forms.CharField(
+        label=_("Notes of the visit"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you observed, what you agreed with the fellow, what to follow up."),
+    )
+
+
+class TrainingForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of training"),
+        choices=[(kind.value, kind.label) for kind in TRAINING_KINDS],
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_url = forms.URLField(
+        label=_("Online link"), required=False, assume_scheme="https", help_text=_("Needed for a webinar.")
+    )

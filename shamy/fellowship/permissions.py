@@ -178,6 +178,20 @@ def may_record_classes(access: Access, placement: Placement) -> bool:
     )
 
 
+@object_rule("fellowship.Placement", "record-visit")
+def may_record_visit(access: Access, placement: Placement) -> bool:
+    """A mentor visit: the placement's mentor records it, or a coordinator of the programme (who
+    may then mark the visit's attendance on the attendance app's screen too). Only while the
+    placement is active."""
+    if access.user_id is None or placement.status != "active":
+        return False
+    return placement.mentor_id == access.user_id or access.is_coordinator(placement.fellow.cohort.cohort.programme_id)
+
+
+def can_record_visit(user: Actor, placement: Placement) -> bool:
+    return may_record_visit(access_for(user), placement)
+
+
 def can_check_in(user: Actor, placement: Placement) -> bool:
     return may_check_in(access_for(user), placement)
 

@@ -34,7 +34,9 @@ from shamy.fellowship.forms import (
     ReviewForm,
     RuleForm,
     TaughtClassForm,
+    TrainingForm,
     VacancyForm,
+    VisitForm,
 )
 from shamy.fellowship.models import (
     PIPELINE,
@@ -48,7 +50,7 @@ from shamy.fellowship.models import (
 )
 from shamy.fellowship.permissions import may_open_fellowship, may_post_vacancies
 from shamy.fellowship.services import placement as placement_services
-from shamy.fellowship.services import recruitment, school_years
+from shamy.fellowship.services import recruitment, school_years, support
 
 # Spam resistance without third parties: a honeypot field, and at most this many new
 # applications from one address per hour.
@@ -159,6 +161,12 @@ def cohort_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @checked(FellowshipCohort, "read", kwarg="cohort_id", shape=selectors.with_cohort, name="cohort")
 def cohort_detail(request: AuthedHttpRequest, cohort: FellowshipCohort) -> HttpResponse:
+    return _cohort_page(request, cohort)
+
+
+def _cohort_page(
+    request: AuthedHttpRequest, cohort: FellowshipCohort, training_form: TrainingForm | None = None
+) -> HttpResponse:
     total, regions = selectors.cohort_dashboard(cohort)
     alumni = selectors.alumni_figures(cohort)
     can_manage = allowed(request.access, cohort, "manage")
@@ -172,8 +180,25 @@ def cohort_detail(request: AuthedHttpRequest, cohort: FellowshipCohort) -> HttpR
         "expansion": selectors.expansion(cohort.cohort.programme_id),
         "funnel": selectors.funnel(cohort) if can_manage else None,
         "agreement_form": AgreementForm() if can_manage else None,
+        "support": selectors.cohort_support(cohort),
+        "training_form": (training_form or TrainingForm()) if can_manage else None,
     }
     return render(request, "fellowship/cohort_detail.html", context)
+
+
+@require_POST
+@checked(FellowshipCohort, "manage", kwarg="cohort_id", shape=selectors.with_cohort, name="cohort")
+def training_schedule(request: AuthedHttpRequest, cohort: FellowshipCohort) -> HttpResponse:
+    form = TrainingForm(request.POST)
+    if form.is_valid():
+        try:
+            gathering = support.training_schedule(actor=request.user, cohort=cohort, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Training scheduled: mark attendance on its page."))
+            return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+    return _cohort_page(request, cohort, training_form=form)
 
 
 @require_POST
@@ -342,6 +367,9 @@ def _placement_page(request: AuthedHttpRequest, placement: Placement, **forms: o
         "class_form": forms.get("class_form") or TaughtClassForm(),
         "leave_form": forms.get("leave_form") or LeaveForm(),
         "people_form": PlacementPeopleForm(),
+        "support": selectors.placement_support(placement),
+        "may_visit": allowed(request.access, placement, "record-visit"),
+        "visit_form": forms.get("visit_form") or VisitForm(),
     }
     return render(request, "fellowship/placement_detail.html", context)
 
@@ -360,6 +388,21 @@ def placement_check_in(request: AuthedHttpRequest, placement: Placement) -> Http
     school_years.check_in_record(actor=request.user, placement=placement, **form.cleaned_data)
     messages.success(request, _("Check-in saved."))
     return redirect("fellowship:placement-detail", placement_id=placement.pk)
+
+
+@require_POST
+@checked(Placement, "record-visit", kwarg="placement_id", shape=selectors.with_placement_people)
+def placement_visit(request: AuthedHttpRequest, placement: Placement) -> HttpResponse:
+    form = VisitForm(request.POST)
+    if form.is_valid():
+        try:
+            support.mentor_visit_record(actor=request.user, placement=placement, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect("fellowship:placement-detail", placement_id=placement.pk)
+    return _placement_page(request, placement, visit_form=form)
 
 
 @require_POST

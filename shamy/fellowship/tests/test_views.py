@@ -72,6 +72,18 @@ def _mentor_set_only_by_managers(visit: Visit) -> None:
     assert (mentor == visit.cast.asel) == (visit.persona in MANAGERS)
 
 
+def _visited_only_by(visit: Visit, personas: set[str]) -> None:
+    from shamy.fellowship.models import SupportVisit
+
+    assert SupportVisit.objects.filter(placement=visit.cast.placement).exists() == (visit.persona in personas)
+
+
+def _trained_only_by_managers(visit: Visit) -> None:
+    from shamy.attendance.models import Gathering
+
+    assert Gathering.objects.filter(title="Жазғы дайындық").exists() == (visit.persona in MANAGERS)
+
+
 def _detail(c):
     return reverse("fellowship:application-detail", kwargs={"application_id": c.application.pk})
 
@@ -258,6 +270,27 @@ MATRIX = [
         expect.only({"dias", "bolat"}, visible=PLACEMENT_READERS, ok=REDIRECT),
         method="post",
         data=lambda c: {"year": 1, "kind": "mid_term", "progress": 4, "notes": "Жақсы"},
+    ),
+    Row(
+        "fellowship:placement-visit",
+        _placement_action("fellowship:placement-visit"),
+        expect.only({"gulnara"}, visible=PLACEMENT_READERS, ok=REDIRECT),
+        method="post",
+        data=lambda c: {"visited_on": "2025-03-04", "starts_at": "10:00", "hours": "2", "notes": "Сабаққа қатыстым"},
+        check=lambda visit: _visited_only_by(visit, {"gulnara"}),
+    ),
+    Row(
+        "fellowship:training-schedule",
+        lambda c: reverse("fellowship:training-schedule", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only(MANAGERS, visible=SEE_COHORT, ok=REDIRECT),
+        method="post",
+        data=lambda c: {
+            "kind": "induction",
+            "title": "Жазғы дайындық",
+            "starts_at": "2025-07-01T09:00",
+            "ends_at": "2025-07-01T15:00",
+        },
+        check=_trained_only_by_managers,
     ),
     Row(
         "fellowship:placement-class",
