@@ -254,3 +254,43 @@ class TrainingForm(forms.Form):
     online_url = forms.URLField(
         label=_("Online link"), required=False, assume_scheme="https", help_text=_("Needed for a webinar.")
     )
+
+
+class FellowshipCohortForm(forms.Form):
+    """A fellowship cohort, new or edited (``programmes`` only when new)."""
+
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Region.objects.none())
+    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=200)
+    name_ru = forms.CharField(label=_("Name in Russian"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    target_fellows = inputs.IntegerField(
+        label=_("Target number of fellows"), min_value=0, max_value=inputs.MAX_INTEGER, initial=0
+    )
+    applications_open = forms.BooleanField(label=_("Applications open"), required=False)
+    applications_close_on = forms.DateField(
+        label=_("Applications close on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, programmes: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if programmes is None:
+            del self.fields["programme"]
+        else:
+            self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:
+            self.add_error("ends_on", _("The cohort ends after it starts."))
+        return data
+
+
+class VacancyEditForm(forms.Form):
+    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    grades = forms.CharField(label=_("Grades"), max_length=20, help_text=_("For example 5–9."))
+    language = forms.ChoiceField(label=_("Language of instruction"), choices=TeachingLanguage.choices)
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    housing = forms.BooleanField(label=_("Housing offered"), required=False)
+    is_open = forms.BooleanField(label=_("Open to fellows"), required=False)

@@ -163,6 +163,10 @@ class Agreement(models.Model):
         return f"{self.region} · {self.get_status_display()}"
 
 
+class VacancyQuerySet(RestrictedQuerySet["Vacancy"]):
+    """Rules in ``fellowship/permissions.py``."""
+
+
 class Vacancy(models.Model):
     """A post a school (or its regional department) offers to a fellow."""
 
@@ -180,6 +184,8 @@ class Vacancy(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VacancyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("vacancy")

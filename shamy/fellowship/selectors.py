@@ -588,3 +588,29 @@ def cohort_support(cohort: FellowshipCohort) -> CohortSupport:
         fellows_visited=len({fellow for fellow, _s, _e in visits}),
         training_hours=round(sum(t.hours * t.attended for t in trainings), 2),
     )
+
+
+# --- editing -------------------------------------------------------------------------------------
+
+
+def programmes_coordinated(access: Access) -> QuerySet[Any]:
+    """Active programmes the actor coordinates: where they may open a fellowship cohort."""
+    from shamy.access.roles import Role
+    from shamy.programmes.models import Programme, ProgrammeStatus
+
+    ids = sorted({m.programme_id for m in access.memberships if m.role == Role.COORDINATOR and m.programme_id})
+    return Programme.objects.filter(status=ProgrammeStatus.ACTIVE, pk__in=ids).order_by("name_kk")
+
+
+def cohort_initial(fellowship: FellowshipCohort) -> dict[str, Any]:
+    cohort = fellowship.cohort
+    return {
+        "name_kk": cohort.name_kk,
+        "name_ru": cohort.name_ru,
+        "name_en": cohort.name_en,
+        "starts_on": cohort.starts_on,
+        "ends_on": cohort.ends_on,
+        "target_fellows": fellowship.target_fellows,
+        "applications_open": fellowship.applications_open,
+        "applications_close_on": fellowship.applications_close_on,
+    }

@@ -27,6 +27,7 @@ from shamy.fellowship.forms import (
     ApplyForm,
     AssignReviewerForm,
     CheckInForm,
+    FellowshipCohortForm,
     LeaveForm,
     MoveForm,
     PathwayForm,
@@ -35,6 +36,7 @@ from shamy.fellowship.forms import (
     RuleForm,
     TaughtClassForm,
     TrainingForm,
+    VacancyEditForm,
     VacancyForm,
     VisitForm,
 )
@@ -47,10 +49,11 @@ from shamy.fellowship.models import (
     Placement,
     PlacementRule,
     Stage,
+    Vacancy,
 )
-from shamy.fellowship.permissions import may_open_fellowship, may_post_vacancies
+from shamy.fellowship.permissions import may_create_cohort, may_open_fellowship, may_post_vacancies
+from shamy.fellowship.services import editing, recruitment, school_years, support
 from shamy.fellowship.services import placement as placement_services
-from shamy.fellowship.services import recruitment, school_years, support
 
 # Spam resistance without third parties: a honeypot field, and at most this many new
 # applications from one address per hour.
@@ -156,7 +159,51 @@ def apply_withdraw(request: HttpRequest, token: str) -> HttpResponse:
 
 @requires(may_open_fellowship)
 def cohort_list(request: AuthedHttpRequest) -> HttpResponse:
-    return render(request, "fellowship/cohort_list.html", {"home": selectors.fellowship_home(request.access)})
+    context = {"home": selectors.fellowship_home(request.access), "can_create": may_create_cohort(request.access)}
+    return render(request, "fellowship/cohort_list.html", context)
+
+
+@requires(may_create_cohort)
+def cohort_create(request: AuthedHttpRequest) -> HttpResponse:
+    form = FellowshipCohortForm(request.POST or None, programmes=selectors.programmes_coordinated(request.access))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = editing.fellowship_cohort_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Cohort created."))
+            return redirect("fellowship:cohort-detail", cohort_id=cohort.pk)
+    return render(request, "fellowship/cohort_form.html", {"form": form, "cohort": None})
+
+
+@checked(FellowshipCohort, "manage", kwarg="cohort_id", shape=selectors.with_cohort, name="cohort")
+def cohort_edit(request: AuthedHttpRequest, cohort: FellowshipCohort) -> HttpResponse:
+    form = FellowshipCohortForm(request.POST or None, initial=selectors.cohort_initial(cohort))
+    if request.method == "POST" and form.is_valid():
+        try:
+            editing.fellowship_cohort_update(actor=request.user, fellowship=cohort, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Cohort saved."))
+            return redirect("fellowship:cohort-detail", cohort_id=cohort.pk)
+    return render(request, "fellowship/cohort_form.html", {"form": form, "cohort": cohort})
+
+
+@checked(Vacancy, "edit", kwarg="vacancy_id", shape=lambda rows: rows.select_related("school", "programme"))
+def vacancy_edit(request: AuthedHttpRequest, vacancy: Vacancy) -> HttpResponse:
+    initial = {name: getattr(vacancy, name) for name in editing.VACANCY_FIELDS}
+    form = VacancyEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            editing.vacancy_update(actor=request.user, vacancy=vacancy, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Vacancy saved."))
+            return redirect("fellowship:vacancy-list")
+    return render(request, "fellowship/vacancy_form.html", {"form": form, "vacancy": vacancy})
 
 
 @checked(FellowshipCohort, "read", kwarg="cohort_id", shape=selectors.with_cohort, name="cohort")

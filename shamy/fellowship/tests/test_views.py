@@ -84,6 +84,25 @@ def _trained_only_by_managers(visit: Visit) -> None:
     assert Gathering.objects.filter(title="Жазғы дайындық").exists() == (visit.persona in MANAGERS)
 
 
+def _vacancy_changed_only_by_its_editors(visit: Visit) -> None:
+    grades = Vacancy.objects.get(pk=visit.cast.vacancy_b1.pk).grades
+    assert (grades == "8–11") == (visit.persona in {"aigerim", "gulnara", "saule"})
+
+
+def _cohort_created_only_by_coordinators(visit: Visit) -> None:
+    from shamy.fellowship.models import FellowshipCohort
+
+    created = FellowshipCohort.objects.filter(cohort__name_ru="Когорта F2", target_fellows=12).exists()
+    assert created == (visit.persona == "gulnara")
+
+
+def _cohort_changed_only_by_managers(visit: Visit) -> None:
+    from shamy.fellowship.models import FellowshipCohort
+
+    cohort = FellowshipCohort.objects.select_related("cohort").get(pk=visit.cast.cohort.pk)
+    assert (cohort.target_fellows == 14) == (visit.persona in MANAGERS)
+
+
 def _detail(c):
     return reverse("fellowship:application-detail", kwargs={"application_id": c.application.pk})
 
@@ -348,6 +367,62 @@ MATRIX = [
         },
         label="post",
         check=_posted_only_for_own_schools,
+    ),
+    Row(
+        "fellowship:vacancy-edit",
+        lambda c: reverse("fellowship:vacancy-edit", kwargs={"vacancy_id": c.vacancy_b1.pk}),
+        expect.only({"aigerim", "gulnara", "saule"}),
+    ),
+    Row(
+        "fellowship:vacancy-edit",
+        lambda c: reverse("fellowship:vacancy-edit", kwargs={"vacancy_id": c.vacancy_b1.pk}),
+        expect.only({"aigerim", "gulnara", "saule"}, ok=REDIRECT),
+        method="post",
+        data=lambda c: {"subject": "physics", "grades": "8–11", "language": "ru", "starts_on": "2027-09-01"},
+        label="save",
+        check=_vacancy_changed_only_by_its_editors,
+    ),
+    Row(
+        "fellowship:cohort-create",
+        lambda c: reverse("fellowship:cohort-create"),
+        expect.each(FORBIDDEN, gulnara=OK),
+    ),
+    Row(
+        "fellowship:cohort-create",
+        lambda c: reverse("fellowship:cohort-create"),
+        expect.each(FORBIDDEN, gulnara=REDIRECT),
+        method="post",
+        data=lambda c: {
+            "programme": c.programme.pk,
+            "name_kk": "F2 когорта",
+            "name_ru": "Когорта F2",
+            "starts_on": "2026-08-01",
+            "ends_on": "2028-06-30",
+            "target_fellows": 12,
+        },
+        label="create",
+        check=_cohort_created_only_by_coordinators,
+    ),
+    Row(
+        "fellowship:cohort-edit",
+        lambda c: reverse("fellowship:cohort-edit", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only(MANAGERS, visible=SEE_COHORT),
+    ),
+    Row(
+        "fellowship:cohort-edit",
+        lambda c: reverse("fellowship:cohort-edit", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only(MANAGERS, visible=SEE_COHORT, ok=REDIRECT),
+        method="post",
+        data=lambda c: {
+            "name_kk": "F1 когорта (өзгертілген)",
+            "name_ru": "Когорта F1",
+            "starts_on": "2024-06-01",
+            "ends_on": "2026-06-30",
+            "target_fellows": 14,
+            "applications_open": "on",
+        },
+        label="save",
+        check=_cohort_changed_only_by_managers,
     ),
     Row(
         "fellowship:agreement-save",
