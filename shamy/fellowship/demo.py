@@ -367,7 +367,7 @@ def _load(builder: _Builder) -> Programme:
     rng = builder.rng
     regions = {r.kato: r for r in Region.objects.filter(kato__in=[KARAGANDY, PAVLODAR, KOSTANAI, AKTOBE, ABAI])}
     programme = Programme.objects.create(
-        name_kk="Qazaqstan үшін ұстаз: ауыл мектебінде екі жыл (демо)",
+        name_kk="Қазақстан үшін ұстаз: ауыл мектебінде екі жыл (демо)",
         name_ru="Учитель для Казахстана: два года в сельской школе (демо)",
         name_en=NAME_EN,
         starts_on=datetime.date(2021, 6, 1),

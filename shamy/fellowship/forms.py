@@ -112,6 +112,15 @@ class ApplicationForm(forms.ModelForm):
         return data
 
 
+class ApplicationCorrectionForm(ApplicationForm):
+    """The coordinator's correction of a submitted application: the answers, not the files."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("cv", "diploma", "website"):
+            del self.fields[name]
+
+
 class MoveForm(forms.Form):
     to_stage = forms.ChoiceField(
         label=_("Move the selected applications to"),

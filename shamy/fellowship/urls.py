@@ -30,6 +30,7 @@ urlpatterns = [
     path("placements/<int:placement_id>/people/", views.placement_people, name="placement-people"),
     path("placements/<int:placement_id>/graduate/", views.placement_graduate, name="placement-graduate"),
     path("applications/<int:application_id>/", views.application_detail, name="application-detail"),
+    path("applications/<int:application_id>/edit/", views.application_edit, name="application-edit"),
     path("applications/<int:application_id>/score/", views.application_score, name="application-score"),
     path("applications/<int:application_id>/reviewers/", views.review_assign, name="review-assign"),
     path("applications/<int:application_id>/<str:kind>/", views.application_file, name="application-file"),

@@ -22,6 +22,7 @@ from shamy.core.rules import allowed, checked, requires
 from shamy.fellowship import selectors
 from shamy.fellowship.forms import (
     AgreementForm,
+    ApplicationCorrectionForm,
     ApplicationForm,
     ApplicationStartForm,
     ApplyForm,
@@ -308,6 +309,26 @@ def application_detail(request: AuthedHttpRequest, application: Application) -> 
         "assign_form": AssignReviewerForm(),
     }
     return render(request, "fellowship/application_detail.html", context)
+
+
+@checked(Application, "assign", kwarg="application_id", shape=selectors.with_application_cohort)
+def application_edit(request: AuthedHttpRequest, application: Application) -> HttpResponse:
+    regions = selectors.signed_regions(application.cohort.cohort.programme_id)
+    form = ApplicationCorrectionForm(request.POST or None, instance=application, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recruitment.application_correct(
+                actor=request.user,
+                application=application,
+                data=form.applicant_data(),
+                accepted_region_ids=[r.pk for r in form.cleaned_data["accepted_regions"]],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Application corrected."))
+            return redirect("fellowship:application-detail", application_id=application.pk)
+    return render(request, "fellowship/application_form.html", {"form": form, "application": application})
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from shamy.audit.models import AuditEntry
-from shamy.fellowship.models import FellowshipCohort, Placement, Vacancy
+from shamy.fellowship.models import Application, FellowshipCohort, Placement, Vacancy
 from shamy.fellowship.services.editing import fellowship_cohort_create, fellowship_cohort_update, vacancy_update
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,40 @@ def test_the_forms_keep_what_was_typed_when_refused(client, fellowship_cast):
     assert response.status_code == 200
     assert "9–11 қосымша" in response.content.decode()
     assert Vacancy.objects.get(pk=c.vacancy_b1.pk).grades == "7–11"
+
+
+def test_a_coordinator_corrects_a_submitted_application_and_the_waiting_fellow_follows(fellowship_cast):
+    from shamy.fellowship.models import Fellow, Stage
+    from shamy.fellowship.services.recruitment import application_correct
+
+    c = fellowship_cast
+    application = c.application
+    fellow = Fellow.objects.create(cohort=c.cohort, application=application, full_name="Айдана Төлеген")
+    data = {"full_name": "Айдана Төлегенова", "subjects": ["chemistry"], "languages": ["kk"], "ranked_regions": []}
+    application_correct(actor=c.gulnara, application=application, data=data, accepted_region_ids=[c.region_a.pk])
+    application.refresh_from_db()
+    fellow.refresh_from_db()
+    assert application.full_name == "Айдана Төлегенова" and application.subjects == ["chemistry"]
+    assert (fellow.full_name, fellow.subjects, fellow.languages) == ("Айдана Төлегенова", ["chemistry"], ["kk"])
+    assert list(fellow.accepted_regions.all()) == [c.region_a]
+    entry = AuditEntry.objects.get(action="fellowship.application.corrected")
+    assert entry.actor == c.gulnara and entry.before["full_name"] == "Айдана Төлеген"
+    for outsider in (c.asel, c.dias, c.dana):
+        with pytest.raises(PermissionDenied):
+            application_correct(actor=outsider, application=application, data=data, accepted_region_ids=[])
+    application.stage = Stage.DRAFT
+    application.save()
+    with pytest.raises(ValidationError):
+        application_correct(actor=c.gulnara, application=application, data=data, accepted_region_ids=[])
+
+
+def test_the_correction_form_keeps_what_was_typed_when_refused(client, fellowship_cast):
+    c = fellowship_cast
+    client.force_login(c.gulnara)
+    response = client.post(
+        reverse("fellowship:application-edit", kwargs={"application_id": c.application.pk}),
+        {"full_name": "Жаңа есім", "graduated_year": "1800", "subjects": ["physics"]},
+    )
+    assert response.status_code == 200
+    assert "Жаңа есім" in response.content.decode()
+    assert Application.objects.get(pk=c.application.pk).full_name == "Айдана Төлеген"

@@ -103,6 +103,11 @@ def _cohort_changed_only_by_managers(visit: Visit) -> None:
     assert (cohort.target_fellows == 14) == (visit.persona in MANAGERS)
 
 
+def _corrected_only_by_managers(visit: Visit) -> None:
+    corrected = Application.objects.get(pk=visit.cast.application.pk).full_name == "Жанар Сейітова"
+    assert corrected == (visit.persona in MANAGERS)
+
+
 def _detail(c):
     return reverse("fellowship:application-detail", kwargs={"application_id": c.application.pk})
 
@@ -367,6 +372,25 @@ MATRIX = [
         },
         label="post",
         check=_posted_only_for_own_schools,
+    ),
+    Row(
+        "fellowship:application-edit",
+        lambda c: reverse("fellowship:application-edit", kwargs={"application_id": c.application.pk}),
+        expect.only(MANAGERS, visible={"aigerim", "gulnara", "asel"}),
+    ),
+    Row(
+        "fellowship:application-edit",
+        lambda c: reverse("fellowship:application-edit", kwargs={"application_id": c.application.pk}),
+        expect.only(MANAGERS, visible={"aigerim", "gulnara", "asel"}, ok=REDIRECT),
+        method="post",
+        data=lambda c: {
+            "full_name": "Жанар Сейітова",
+            "subjects": ["mathematics"],
+            "languages": ["kk"],
+            "accepted_regions": [c.region_a.pk],
+        },
+        label="correct",
+        check=_corrected_only_by_managers,
     ),
     Row(
         "fellowship:vacancy-edit",
