@@ -37,7 +37,7 @@ DEEPER = (
     "main a[href^='/programmes/'][href$='/']:not([href='/programmes/'])",
     "main a[href*='/attendance/programmes/'][href$='/report/']",
     "main a[href^='/attendance/gatherings/']",
-    "main a[href^='/fellowship/cohorts/']:not([href$='/new/'])",
+    "main tr:last-child a[href^='/fellowship/cohorts/']",  # the cohort recruiting now: it has applications
     "main a[href^='/fellowship/cohorts/'][href$='/applications/']",
     "main a[href^='/fellowship/cohorts/'][href$='/placement/']",
     "main a[href^='/fellowship/placements/']",
