@@ -14,13 +14,13 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import DESKTOP
+from shamy.fellowship.demo import FELLOWSHIP_DEMO_LOGINS
 from shamy.operators.demo import OPERATOR_DEMO_LOGINS
 from shamy.programmes.demo import PROGRAMME_DEMO_LOGINS
 from shamy.registry.demo.loader import DEMO_LOGINS, DEMO_PASSWORD
 
-# The programme demo needs four rural schools with 14+ teachers in each pilot region (0.1 is enough).
-# The fellowship demo needs the national scale (it refuses a smaller one), so its two personas are
-# not walked here; their pages use the same header and tables.
+# The programme demo needs four rural schools with 14+ teachers in each pilot region (0.1 is enough);
+# the fellowship demo takes the largest rural schools there are at any scale.
 PHONE_SCALE = 0.1
 
 # Boxes allowed to pan sideways on purpose, as CSS selectors. None today: the analytics map is an
@@ -37,6 +37,11 @@ DEEPER = (
     "main a[href^='/programmes/'][href$='/']:not([href='/programmes/'])",
     "main a[href*='/attendance/programmes/'][href$='/report/']",
     "main a[href^='/attendance/gatherings/']",
+    "main tr:last-child a[href^='/fellowship/cohorts/']",  # the cohort recruiting now: it has applications
+    "main a[href^='/fellowship/cohorts/'][href$='/applications/']",
+    "main a[href^='/fellowship/cohorts/'][href$='/placement/']",
+    "main a[href^='/fellowship/placements/']",
+    "main a[href^='/fellowship/applications/']",
 )
 
 SIDEWAYS_JS = """
@@ -61,6 +66,7 @@ def _personas() -> list[str]:
     emails = [login.email for login in DEMO_LOGINS]
     emails += [login.email for login in PROGRAMME_DEMO_LOGINS]
     emails += [login.email for login in OPERATOR_DEMO_LOGINS]
+    emails += [login.email for login in FELLOWSHIP_DEMO_LOGINS]
     return list(dict.fromkeys(emails))
 
 
@@ -78,6 +84,7 @@ def demo(transactional_db) -> list[str]:
         "seed_demo_surveys",
         "seed_demo_results",
         "seed_demo_commons",
+        "seed_demo_fellowship",
     ):
         call_command(command, verbosity=0)
     return _personas()

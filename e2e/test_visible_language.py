@@ -20,6 +20,7 @@ from playwright.sync_api import Page
 
 from e2e.world import sign_in
 from shamy.accounts.models import User
+from shamy.fellowship.demo import FELLOWSHIP_DEMO_LOGINS
 from shamy.operators.demo import OPERATOR_DEMO_LOGINS
 from shamy.programmes.demo import PROGRAMME_DEMO_LOGINS
 from shamy.registry.demo.loader import DEMO_LOGINS, DEMO_PASSWORD
@@ -123,13 +124,25 @@ def demo(transactional_db) -> list[str]:
     call_command("seed_demo_portfolios", verbosity=0)
     call_command("seed_demo_assessment", verbosity=0)
     call_command("seed_demo_operators", verbosity=0)  # the school operator's coordinator and trainer
+    call_command("seed_demo_fellowship", verbosity=0)
     emails = [login.email for login in DEMO_LOGINS] + [login.email for login in PROGRAMME_DEMO_LOGINS]
-    emails += [login.email for login in OPERATOR_DEMO_LOGINS]
+    emails += [login.email for login in OPERATOR_DEMO_LOGINS] + [login.email for login in FELLOWSHIP_DEMO_LOGINS]
     present = set(User.objects.filter(email__in=emails, is_active=True).values_list("email", flat=True))
-    assert len(present) >= 8, present  # the walk proves nothing without the personas
-    operators = {login.email for login in OPERATOR_DEMO_LOGINS}
-    assert operators <= present, operators - present
+    assert len(present) >= 12, present  # the walk proves nothing without the personas
+    for logins in (OPERATOR_DEMO_LOGINS, FELLOWSHIP_DEMO_LOGINS):
+        wanted = {login.email for login in logins}
+        assert wanted <= present, wanted - present
     return [email for email in emails if email in present]
+
+
+# Pages below the menu walked too, the first link of each kind once per persona and language: the
+# fellowship's cohort dashboard, its placement run and a placement's page.
+FOLLOW = (
+    "main a[href^='/fellowship/cohorts/']",
+    "main a[href^='/fellowship/cohorts/'][href$='/placement/']",
+    "main a[href^='/fellowship/cohorts/'][href$='/applications/']",
+    "main a[href^='/fellowship/placements/']",
+)
 
 
 def _menu(page: Page) -> list[str]:
@@ -145,7 +158,12 @@ def test_kazakh_and_russian_pages_show_no_english(page: Page, demo: list[str]):
             User.objects.filter(email=email).update(language=language)
             page.context.clear_cookies()
             sign_in(page, email, DEMO_PASSWORD)
-            for path in _menu(page):
+            queue, seen, followed = _menu(page), set(), set()
+            while queue:
+                path = queue.pop(0)
+                if path in seen:
+                    continue
+                seen.add(path)
                 response = page.goto(path)
                 assert response is not None and response.status == 200, (
                     f"{email} {path}: {response and response.status}"
@@ -155,6 +173,11 @@ def test_kazakh_and_russian_pages_show_no_english(page: Page, demo: list[str]):
                 found = english_words(page.evaluate(TEXT_JS))
                 if found:
                     leaks[f"{language} {email} {path}"] = found
+                for selector in FOLLOW:
+                    link = page.locator(selector).first
+                    if selector not in followed and link.count():
+                        followed.add(selector)
+                        queue.append(link.get_attribute("href") or "/")
     assert visited >= 40, visited
     assert not leaks, "English on kk/ru pages:\n" + "\n".join(
         f"{where}:\n  " + "\n  ".join(lines) for where, lines in leaks.items()

@@ -8,6 +8,8 @@
 - A cohort recruiting now: applications in every stage, reviews, accepted fellows waiting for
   placement and open vacancies for the coordinator's placement run.
 - Partnership agreements: the four regions signed, Abai prospective.
+- Support of the current cohort: the summer induction training (attendance marked) and two mentor
+  visits to each fellow the demo mentor follows, as gatherings of the attendance app.
 
 Deterministic (fixed seed), idempotent (a second run changes nothing), refused on real data.
 """
@@ -19,6 +21,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -27,6 +30,7 @@ from django.utils import timezone
 from shamy.access.models import Membership
 from shamy.access.roles import Role
 from shamy.accounts.models import User
+from shamy.attendance.models import AttendanceStatus, GatheringKind
 from shamy.audit.services.entries import audit_record
 from shamy.core.signals import bulk_data_changed
 from shamy.fellowship.models import (
@@ -293,17 +297,21 @@ class _Builder:
 
 
 def _rural_schools(kato: str, count: int) -> list[School]:
-    schools = list(
-        School.objects.filter(is_demo=True, region__kato=kato, locality=Locality.RURAL, pupils__gte=200).order_by(
-            "-pupils", "pk"
-        )[:count]
-    )
+    """The region's ``count`` largest rural demo schools (200 pupils or more at the national scale).
+
+    A small registry demo (``seed_demo --scale 0.05``, as the phone and language walks load) holds
+    fewer: the largest rural schools are then taken whatever their size and used again in turn, so
+    the demo keeps its fellows, cohorts and pipeline (the first cohort's "nine schools with more than
+    6,000 pupils" holds at the national scale only). Refused when the region has no rural school."""
+    rural = School.objects.filter(is_demo=True, region__kato=kato, locality=Locality.RURAL).order_by("-pupils", "pk")
+    schools = list(rural.filter(pupils__gte=200)[:count])
     if len(schools) < count:
+        schools = list(rural[:count])
+    if not schools:
         raise ProgrammeDemoRefused(
-            f"Not enough rural demo schools in the region with KATO {kato} ({len(schools)} of {count}): "
-            "run `python manage.py seed_demo` at full scale."
+            f"No rural demo school in the region with KATO {kato}: run `python manage.py seed_demo` first."
         )
-    return schools
+    return [schools[index % len(schools)] for index in range(count)]
 
 
 def _cohort(
@@ -315,11 +323,51 @@ def _cohort(
     return FellowshipCohort.objects.create(cohort=cohort, **extra)  # type: ignore[arg-type]
 
 
+def _support(cohort: FellowshipCohort, coordinator: User) -> None:
+    """The current cohort's support, through the fellowship's services (so on the attendance app's
+    gatherings and marks): the summer induction training, every serving fellow marked (one
+    absent), and two visits of the mentor to each fellow they mentor."""
+    from shamy.attendance.services.marking import attendance_mark
+    from shamy.fellowship.services.support import mentor_visit_record, training_schedule
+
+    start = timezone.make_aware(datetime.datetime(2025, 8, 18, 9, 0))
+    training = training_schedule(
+        actor=coordinator,
+        cohort=cohort,
+        kind=GatheringKind.INDUCTION,
+        title="Жазғы дайындық: сабақты жоспарлау және сынып басқару",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=7),
+        place="Қарағанды, оқыту орталығы",
+    )
+    for index, row in enumerate(training.attendances.select_related("gathering__programme").order_by("pk")):
+        status = AttendanceStatus.ABSENT if index == 3 else AttendanceStatus.PRESENT
+        attendance_mark(actor=coordinator, attendance=row, status=status)
+    mentored = Placement.objects.filter(fellow__cohort=cohort, mentor__isnull=False, status=PlacementStatus.ACTIVE)
+    for index, placement in enumerate(mentored.select_related("fellow__cohort__cohort__programme", "school", "mentor")):
+        assert placement.mentor is not None
+        for day, notes in (
+            (
+                datetime.date(2025, 10, 14 + index % 5),
+                "Сабаққа қатыстым: оқушылар белсенді, уақытты жоспарлауды талқыладық.",
+            ),
+            (datetime.date(2026, 2, 17 + index % 5), "Бағалау әдістерін бірге қарадық; келесі айға мақсат қойдық."),
+        ):
+            mentor_visit_record(
+                actor=placement.mentor,
+                placement=placement,
+                visited_on=day,
+                starts_at=datetime.time(10, 0),
+                hours=Decimal(2),
+                notes=notes,
+            )
+
+
 def _load(builder: _Builder) -> Programme:
     rng = builder.rng
     regions = {r.kato: r for r in Region.objects.filter(kato__in=[KARAGANDY, PAVLODAR, KOSTANAI, AKTOBE, ABAI])}
     programme = Programme.objects.create(
-        name_kk="Qazaqstan үшін ұстаз: ауыл мектебінде екі жыл (демо)",
+        name_kk="Қазақстан үшін ұстаз: ауыл мектебінде екі жыл (демо)",
         name_ru="Учитель для Казахстана: два года в сельской школе (демо)",
         name_en=NAME_EN,
         starts_on=datetime.date(2021, 6, 1),
@@ -448,6 +496,8 @@ def _load(builder: _Builder) -> Programme:
                     )
                 count += 1
 
+    _support(current, coordinator)
+
     # The cohort recruiting now: applications in every stage, accepted fellows, open vacancies.
     recruiting = _cohort(
         programme,
@@ -527,6 +577,12 @@ def _load(builder: _Builder) -> Programme:
         kato: _rural_schools(kato, FIRST_SCHOOLS + 8)[FIRST_SCHOOLS + 2 :]
         for kato in (KARAGANDY, PAVLODAR, KOSTANAI, AKTOBE)
     }
+
+    def next_free(kato: str) -> School:  # in turn: a small demo registry has few schools to spare
+        school = free[kato].pop(0)
+        free[kato].append(school)
+        return school
+
     waiting = list(recruiting.fellows.order_by("pk"))
     for fellow in waiting[:-1]:
         kato = kato_of[
@@ -534,7 +590,7 @@ def _load(builder: _Builder) -> Programme:
             if fellow.ranked_regions
             else fellow.accepted_regions.values_list("pk", flat=True)[0]
         ]
-        school = free[kato].pop(0)
+        school = next_free(kato)
         Vacancy.objects.create(
             programme=programme,
             school=school,
@@ -546,7 +602,7 @@ def _load(builder: _Builder) -> Programme:
             posted_by=coordinator,
         )
     for kato in (KARAGANDY, PAVLODAR, KOSTANAI, AKTOBE):
-        school = free[kato].pop(0)
+        school = next_free(kato)
         Vacancy.objects.create(
             programme=programme,
             school=school,

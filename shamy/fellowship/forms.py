@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -23,7 +24,12 @@ from shamy.fellowship.models import (
     Subject,
     TeachingLanguage,
 )
+from shamy.fellowship.services.support import TRAINING_KINDS
 from shamy.registry.models import Region
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
 
 
 class ApplicationStartForm(forms.Form):
@@ -104,6 +110,15 @@ class ApplicationForm(forms.ModelForm):
                 ranked.append(region.pk)
         data["ranked_regions"] = ranked
         return data
+
+
+class ApplicationCorrectionForm(ApplicationForm):
+    """The coordinator's correction of a submitted application: the answers, not the files."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("cv", "diploma", "website"):
+            del self.fields[name]
 
 
 class MoveForm(forms.Form):
@@ -219,3 +234,72 @@ class PlacementPeopleForm(forms.Form):
         help_text=_("They sign in with it to write check-ins."),
     )
     mentor_email = forms.EmailField(label=_("Mentor's e-mail"), required=False)
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("Date of the visit"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_at = forms.TimeField(
+        label=_("Started at"), initial=datetime.time(10, 0), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    hours = forms.DecimalField(
+        label=_("Length in hours"), min_value=Decimal("0.25"), max_value=Decimal(8), decimal_places=2, initial=2
+    )
+    notes = forms.CharField(
+        label=_("Notes of the visit"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you observed, what you agreed with the fellow, what to follow up."),
+    )
+
+
+class TrainingForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of training"),
+        choices=[(kind.value, kind.label) for kind in TRAINING_KINDS],
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_url = forms.URLField(
+        label=_("Online link"), required=False, assume_scheme="https", help_text=_("Needed for a webinar.")
+    )
+
+
+class FellowshipCohortForm(forms.Form):
+    """A fellowship cohort, new or edited (``programmes`` only when new)."""
+
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Region.objects.none())
+    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=200)
+    name_ru = forms.CharField(label=_("Name in Russian"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    target_fellows = inputs.IntegerField(
+        label=_("Target number of fellows"), min_value=0, max_value=inputs.MAX_INTEGER, initial=0
+    )
+    applications_open = forms.BooleanField(label=_("Applications open"), required=False)
+    applications_close_on = forms.DateField(
+        label=_("Applications close on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, programmes: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if programmes is None:
+            del self.fields["programme"]
+        else:
+            self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:
+            self.add_error("ends_on", _("The cohort ends after it starts."))
+        return data
+
+
+class VacancyEditForm(forms.Form):
+    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    grades = forms.CharField(label=_("Grades"), max_length=20, help_text=_("For example 5–9."))
+    language = forms.ChoiceField(label=_("Language of instruction"), choices=TeachingLanguage.choices)
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    housing = forms.BooleanField(label=_("Housing offered"), required=False)
+    is_open = forms.BooleanField(label=_("Open to fellows"), required=False)

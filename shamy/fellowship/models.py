@@ -166,6 +166,10 @@ class Agreement(models.Model):
         return f"{self.region} · {self.get_status_display()}"
 
 
+class VacancyQuerySet(RestrictedQuerySet["Vacancy"]):
+    """Rules in ``fellowship/permissions.py``."""
+
+
 class Vacancy(models.Model):
     """A post a school (or its regional department) offers to a fellow."""
 
@@ -183,6 +187,8 @@ class Vacancy(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VacancyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("vacancy")
@@ -334,6 +340,11 @@ class Fellow(models.Model):
     accepted_regions = models.ManyToManyField("registry.Region", blank=True, related_name="+")
     ranked_regions = models.JSONField(default=list, blank=True)
     needs_housing = models.BooleanField(_("needs housing"), default=False)
+    # The fellow in the registry, created on first need: the attendance app marks people (Person),
+    # so mentor visits and trainings mark the fellow there. Linked to their account's Person.
+    person = models.OneToOneField(
+        "registry.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="fellow"
+    )
     graduated_on = models.DateField(_("graduated from the fellowship"), null=True, blank=True)
     alumni_token_hash = models.CharField(max_length=64, blank=True)
     is_demo = models.BooleanField(default=False)
@@ -433,6 +444,30 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement} · {self.get_kind_display()} · {self.get_author_role_display()}"
+
+
+class SupportVisit(models.Model):
+    """A mentor's visit to the fellow's school. The visit itself is an in-school gathering of the
+    attendance app (the mentor leads it, the fellow is expected and marked present, its length
+    counts in the fellow's support hours); this row ties it to the placement and keeps the notes."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="visits")
+    gathering = models.OneToOneField(
+        "attendance.Gathering", on_delete=models.CASCADE, related_name="fellowship_visit", verbose_name=_("gathering")
+    )
+    notes = models.TextField(_("notes of the visit"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["placement_id", "gathering__starts_at", "id"]
+        verbose_name = _("mentor visit")
+        verbose_name_plural = _("mentor visits")
+
+    def __str__(self) -> str:
+        return f"{self.placement} · {self.gathering.starts_at:%Y-%m-%d}"
 
 
 class Pupil(models.Model):

@@ -12,7 +12,7 @@ from shamy.access.roles import Role
 from shamy.core.rules import object_rule, rule
 
 if TYPE_CHECKING:
-    from shamy.fellowship.models import Application, FellowshipCohort, Placement
+    from shamy.fellowship.models import Application, FellowshipCohort, Placement, Vacancy
 
 
 def _programmes(access: Access, *roles: str) -> list[int]:
@@ -178,6 +178,20 @@ def may_record_classes(access: Access, placement: Placement) -> bool:
     )
 
 
+@object_rule("fellowship.Placement", "record-visit")
+def may_record_visit(access: Access, placement: Placement) -> bool:
+    """A mentor visit: the placement's mentor records it, or a coordinator of the programme (who
+    may then mark the visit's attendance on the attendance app's screen too). Only while the
+    placement is active."""
+    if access.user_id is None or placement.status != "active":
+        return False
+    return placement.mentor_id == access.user_id or access.is_coordinator(placement.fellow.cohort.cohort.programme_id)
+
+
+def can_record_visit(user: Actor, placement: Placement) -> bool:
+    return may_record_visit(access_for(user), placement)
+
+
 def can_check_in(user: Actor, placement: Placement) -> bool:
     return may_check_in(access_for(user), placement)
 
@@ -224,3 +238,41 @@ def can_post_vacancy(user: Actor, school_id: int, region_id: int) -> bool:
     if access.is_system_admin or school_id in access.principal_school_ids:
         return True
     return any(m.role == Role.REGIONAL_ANALYST and m.region_id == region_id for m in access.memberships)
+
+
+@rule("fellowship.Vacancy", "view")
+def vacancies_visible(access: Access) -> Q | bool:
+    """A vacancy's edit page: the schools' posters (principal, regional department) for their
+    schools, the programme's coordinators, and system administrators."""
+    if access.is_system_admin:
+        return True
+    query = Q(pk__in=[])
+    schools = vacancy_schools(access)
+    if isinstance(schools, Q):
+        from shamy.registry.models import School
+
+        query |= Q(school__in=School.objects.filter(schools))
+    programmes = _programmes(access, Role.COORDINATOR)
+    if programmes:
+        query |= Q(programme_id__in=programmes)
+    return query if (schools is not False or programmes) else False
+
+
+@object_rule("fellowship.Vacancy", "edit")
+def may_edit_vacancy(access: Access, vacancy: Vacancy) -> bool:
+    """Whoever may post for the school, or a coordinator of the programme, edits or closes it."""
+    if access.is_system_admin or access.is_coordinator(vacancy.programme_id):
+        return True
+    return vacancy.school_id in access.principal_school_ids or any(
+        m.role == Role.REGIONAL_ANALYST and m.region_id == vacancy.school.region_id for m in access.memberships
+    )
+
+
+def can_edit_vacancy(user: Actor, vacancy: Vacancy) -> bool:
+    return may_edit_vacancy(access_for(user), vacancy)
+
+
+def may_create_cohort(access: Access) -> bool:
+    """A new fellowship cohort: the coordinators of a programme (the programmes app opens cohorts
+    for its coordinators only)."""
+    return access.has_role(Role.COORDINATOR)

@@ -8,22 +8,39 @@ Two input forms (README.md, "Placement solver input"):
   qualified in the vacancy's subject, speaks its language of instruction and accepts its region
   (hard constraints); its score is the weighted sum of soft preferences, each 0..1:
   ``region`` (the fellow's ranking of the vacancy's region), ``need`` (the school's need score
-  from the equity analytics' need ranking, 0..100, divided by 100), ``together`` (other fellows
-  serving in the same district, locked ones included, capped at three) and ``housing`` (the vacancy
-  offers housing to a fellow who needs it).
+  from the equity analytics' need ranking, 0..100, divided by 100), ``together`` (fellows already
+  serving in the vacancy's district, capped at three) and ``housing`` (the vacancy offers housing to
+  a fellow who needs it). On top of the pairs' scores, ``peers`` keeps the fellows placed in this
+  run near each other: each placed fellow whose vacancy has a district earns ``peers`` × min(other
+  fellows placed in this run in that district, 3) / 3. That term depends on pairs of fellows, so
+  the problem is no longer a plain linear assignment (see "Solving" below).
 - **scores form**: ``scores`` maps a fellow id to an object from vacancy id to a number; a pair
   missing there is not allowed.
 
 Both forms take ``locked`` and ``forbidden`` pairs. The solver places as many fellows as possible
-and, among those assignments, maximises the sum of the chosen pairs' scores. It solves this
-exactly with scipy's ``linear_sum_assignment`` (a rectangular assignment problem): every allowed
-pair is worth ``BIG + score`` with ``BIG`` larger than any difference in total score, so one more
-fellow placed always outweighs any gain in score; disallowed pairs are worth 0 and dropped.
-Locked pairs are fixed first and their fellows and vacancies left out of the matrix.
+and, among those assignments, maximises the objective: the sum of the chosen pairs' scores, plus
+the ``peers`` term in the constraint form (:func:`objective_value`, the one definition used by the
+solver, its tests and the README).
 
-"Keeping fellows near each other" is scored per vacancy (fellows already in the district), not
-per pair of fellows placed in the same run: the pairwise form is a quadratic assignment problem,
-which no exact solver of this size handles.
+Solving:
+
+- Without a ``peers`` term (scores form, ``peers`` weight 0, or no district with two vacancies
+  open to fellows) the problem is a rectangular assignment problem, solved exactly with scipy's
+  ``linear_sum_assignment``: every allowed pair is worth ``BIG + score`` with ``BIG`` larger than
+  any difference in total score, so one more fellow placed always outweighs any gain in score;
+  disallowed pairs are worth 0 and dropped. Locked pairs are the only open pair in their row and
+  column.
+- With it, the maximum number placed is found the same way; then, up to ``EXACT_PAIRS`` open
+  pairs, a mixed-integer programme solved to proven optimality by HiGHS (``scipy.optimize.milp``):
+  a 0/1 variable per open pair, one 0/1 variable per district and possible count of fellows
+  placed there (exactly one chosen, tied to the pairs by the count), the number placed fixed at
+  the maximum. ``Result.exact`` is then True.
+- Above that size (or if HiGHS stops at its time limit), an iterated local search: start from the
+  linear optimum, re-solve the assignment with each pair's score raised by the peers bonus its
+  district holds in the current answer while that improves the objective, then move single
+  fellows to free vacancies and swap two fellows' vacancies while any move improves it. The
+  answer keeps the maximum number placed and every constraint, and is a local optimum for those
+  moves, not a proven optimum (``Result.exact`` is False; the command says so on standard error).
 """
 
 from __future__ import annotations
@@ -37,8 +54,12 @@ import numpy as np
 from django.utils.translation import gettext as _
 from scipy.optimize import linear_sum_assignment
 
-DEFAULT_WEIGHTS: dict[str, float] = {"region": 3.0, "need": 2.0, "together": 1.0, "housing": 1.0}
+DEFAULT_WEIGHTS: dict[str, float] = {"region": 3.0, "need": 2.0, "together": 1.0, "housing": 1.0, "peers": 1.0}
 TOGETHER_CAP = 3
+# Up to this many open pairs the pairwise problem is solved exactly (a mixed-integer programme).
+EXACT_PAIRS = 4000
+EXACT_SECONDS = 30.0
+LOCAL_SEARCH_ROUNDS = 50
 
 
 class PlacementInputError(ValueError):
@@ -91,6 +112,10 @@ class Problem:
     fellow_objects: dict[str, Fellow] = field(default_factory=dict)
     vacancy_objects: dict[str, Vacancy] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
+    # The vacancies' districts ("" for none) and the weight of keeping this run's fellows near
+    # each other; the scores form has neither.
+    districts: list[str] = field(default_factory=list)
+    peers: float = 0.0
 
 
 @dataclass
@@ -100,6 +125,7 @@ class Result:
     placed: int
     infeasible: str | None
     problem: Problem | None = None
+    exact: bool = True  # False when the local search answered (a local, not a proven, optimum)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -251,10 +277,11 @@ def together_value(nearby: int) -> float:
     return min(nearby, TOGETHER_CAP) / TOGETHER_CAP
 
 
-def pair_score(fellow: Fellow, vacancy: Vacancy, weights: Mapping[str, float], extra_nearby: int = 0) -> PairScore:
+def pair_score(fellow: Fellow, vacancy: Vacancy, weights: Mapping[str, float]) -> PairScore:
+    """The pair's own score (the peers term is not a pair's: see :func:`objective_value`)."""
     region = region_preference(fellow, vacancy.region)
     need = vacancy.need_score / 100
-    together = together_value(vacancy.fellows_nearby + extra_nearby)
+    together = together_value(vacancy.fellows_nearby)
     housing = 1.0 if fellow.needs_housing and vacancy.housing else 0.0
     total = (
         weights["region"] * region
@@ -276,7 +303,6 @@ def constraint_matrices(
     fellows: Sequence[Fellow],
     vacancies: Sequence[Vacancy],
     weights: Mapping[str, float],
-    locked_nearby: Mapping[str, int],
 ) -> tuple[np.ndarray, np.ndarray]:
     """(allowed, scores) for every fellow × vacancy, computed column-wise with numpy.
 
@@ -322,14 +348,7 @@ def constraint_matrices(
     allowed = allowed_kind[:, kind_of]
     region_of = kind_region[kind_of]
     need = np.fromiter((v.need_score / 100 for v in vacancies), dtype=float, count=len(vacancies))
-    together = np.fromiter(
-        (
-            together_value(v.fellows_nearby + locked_nearby.get(v.district, 0) if v.district else v.fellows_nearby)
-            for v in vacancies
-        ),
-        dtype=float,
-        count=len(vacancies),
-    )
+    together = np.fromiter((together_value(v.fellows_nearby) for v in vacancies), dtype=float, count=len(vacancies))
     housing = np.fromiter((v.housing for v in vacancies), dtype=float, count=len(vacancies))
     # The score of every pair, allowed or not (only allowed pairs are ever read).
     scores = ranking[:, region_of]
@@ -410,12 +429,7 @@ def _constraint_problem(
     _unique([v.id for v in vacancies], _("vacancy"))
     weights = parse_weights(data.get("weights"))
     vacancy_by_id = {v.id: v for v in vacancies}
-    locked_nearby: dict[str, int] = {}
-    for _fellow, vacancy_id in locked:
-        vacancy = vacancy_by_id.get(vacancy_id)
-        if vacancy is not None and vacancy.district:
-            locked_nearby[vacancy.district] = locked_nearby.get(vacancy.district, 0) + 1
-    allowed, scores = constraint_matrices(fellows, vacancies, weights, locked_nearby)
+    allowed, scores = constraint_matrices(fellows, vacancies, weights)
     return Problem(
         [f.id for f in fellows],
         [v.id for v in vacancies],
@@ -426,6 +440,8 @@ def _constraint_problem(
         fellow_objects={f.id: f for f in fellows},
         vacancy_objects=vacancy_by_id,
         weights=weights,
+        districts=[v.district for v in vacancies],
+        peers=weights["peers"],
     )
 
 
@@ -473,28 +489,254 @@ def _lock_conflict(problem: Problem) -> str | None:
 # --- solving --------------------------------------------------------------------------------------
 
 
-def solve_problem(problem: Problem) -> Result:
-    if problem.infeasible is not None:
-        return Result([], 0.0, 0, problem.infeasible, problem)
+def peers_value(count: int) -> float:
+    """The peers term of one district holding ``count`` fellows placed in this run, before the
+    weight: each of them earns min(count − 1, 3) / 3."""
+    return count * min(max(count - 1, 0), TOGETHER_CAP) / TOGETHER_CAP
+
+
+def objective_value(problem: Problem, pairs: Sequence[tuple[int, int]]) -> float:
+    """The objective of an assignment (rows and columns of the problem's matrices): the sum of the
+    chosen pairs' scores plus ``peers`` × the sum over districts of :func:`peers_value` of the
+    number of chosen vacancies in the district (vacancies without a district count in none)."""
+    total = math.fsum(float(problem.scores[i, j]) for i, j in pairs)
+    if problem.peers and problem.districts:
+        counts: dict[str, int] = {}
+        for _i, j in pairs:
+            district = problem.districts[j]
+            if district:
+                counts[district] = counts.get(district, 0) + 1
+        total += problem.peers * math.fsum(peers_value(count) for count in counts.values())
+    return total
+
+
+def _open_pairs(problem: Problem) -> np.ndarray:
     fellow_index = {f: i for i, f in enumerate(problem.fellows)}
     vacancy_index = {v: j for j, v in enumerate(problem.vacancies)}
+    open_pairs = problem.allowed.copy()
+    for fellow, vacancy in problem.forbidden:
+        if fellow in fellow_index and vacancy in vacancy_index:
+            open_pairs[fellow_index[fellow], vacancy_index[vacancy]] = False
+    # A locked pair is the only one left open in its row and its column.
+    for fellow, vacancy in dict.fromkeys(problem.locked):
+        i, j = fellow_index[fellow], vacancy_index[vacancy]
+        open_pairs[i, :] = False
+        open_pairs[:, j] = False
+        open_pairs[i, j] = True
+    return open_pairs
+
+
+def _peers_matter(problem: Problem, open_pairs: np.ndarray) -> bool:
+    """Whether the peers term can differ between assignments: a weight, and a district with two
+    vacancies open to some fellow."""
+    if not problem.peers or not problem.districts:
+        return False
+    reachable = open_pairs.any(axis=0)
+    seen: set[str] = set()
+    for j in np.flatnonzero(reachable).tolist():
+        district = problem.districts[j]
+        if district:
+            if district in seen:
+                return True
+            seen.add(district)
+    return False
+
+
+def solve_problem(problem: Problem, *, exact_pairs: int = EXACT_PAIRS) -> Result:
+    """Solve a built problem. ``exact_pairs`` is the size (open pairs) up to which the peers
+    term is solved exactly; tests lower it to exercise the local search."""
+    if problem.infeasible is not None:
+        return Result([], 0.0, 0, problem.infeasible, problem)
     chosen: list[tuple[int, int]] = []
+    exact = True
     if problem.allowed.size:
-        open_pairs = problem.allowed.copy()
-        for fellow, vacancy in problem.forbidden:
-            if fellow in fellow_index and vacancy in vacancy_index:
-                open_pairs[fellow_index[fellow], vacancy_index[vacancy]] = False
-        # A locked pair is the only one left open in its row and its column.
-        for fellow, vacancy in dict.fromkeys(problem.locked):
-            i, j = fellow_index[fellow], vacancy_index[vacancy]
-            open_pairs[i, :] = False
-            open_pairs[:, j] = False
-            open_pairs[i, j] = True
+        open_pairs = _open_pairs(problem)
         chosen = _assign(open_pairs, problem.scores)
+        if chosen and _peers_matter(problem, open_pairs):
+            locked = _locked_indices(problem)
+            solved = None
+            if int(open_pairs.sum()) <= exact_pairs:
+                solved = _exact_with_peers(problem, open_pairs, len(chosen), locked)
+            if solved is None:
+                exact = False
+                solved = _local_search(problem, open_pairs, chosen, locked)
+            chosen = solved
     chosen.sort()
     assignment = [(problem.fellows[i], problem.vacancies[j]) for i, j in chosen]
-    objective = math.fsum(float(problem.scores[i, j]) for i, j in chosen)
-    return Result(assignment, objective, len(assignment), None, problem)
+    return Result(assignment, objective_value(problem, chosen), len(assignment), None, problem, exact)
+
+
+def _locked_indices(problem: Problem) -> set[int]:
+    fellow_index = {f: i for i, f in enumerate(problem.fellows)}
+    return {fellow_index[f] for f, _v in problem.locked}
+
+
+def _district_codes(problem: Problem) -> np.ndarray:
+    """Each vacancy's district as a number, -1 for none."""
+    codes: dict[str, int] = {}
+    return np.fromiter(
+        (codes.setdefault(d, len(codes)) if d else -1 for d in problem.districts),
+        dtype=np.intp,
+        count=len(problem.districts),
+    )
+
+
+def _exact_with_peers(
+    problem: Problem, open_pairs: np.ndarray, placed: int, locked: set[int]
+) -> list[tuple[int, int]] | None:
+    """The optimum with the peers term, as a mixed-integer programme (HiGHS, no optimality gap),
+    among assignments placing ``placed`` fellows (the maximum). None if HiGHS does not prove it
+    optimal within EXACT_SECONDS."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
+    rows, columns = np.nonzero(open_pairs)
+    n_pairs = len(rows)
+    district = _district_codes(problem)
+    # For each district with two or more open vacancies: one 0/1 variable per possible count.
+    by_district: dict[int, list[int]] = {}
+    for j in sorted(set(columns.tolist())):
+        if district[j] >= 0:
+            by_district.setdefault(int(district[j]), []).append(j)
+    counted = {d: len(js) for d, js in by_district.items() if len(js) >= 2}
+    cost = [-problem.scores[rows, columns]]
+    n_vars = n_pairs
+    count_vars: dict[int, int] = {}
+    for d, most in counted.items():
+        count_vars[d] = n_vars
+        n_vars += most + 1
+        cost.append(-problem.peers * np.array([peers_value(k) for k in range(most + 1)]))
+    c = np.concatenate(cost) if cost else np.zeros(0)
+    a_rows: list[int] = []
+    a_cols: list[int] = []
+    a_vals: list[float] = []
+    lower: list[float] = []
+    upper: list[float] = []
+
+    def add(entries: list[tuple[int, float]], lo: float, hi: float) -> None:
+        row = len(lower)
+        for col, value in entries:
+            a_rows.append(row)
+            a_cols.append(col)
+            a_vals.append(value)
+        lower.append(lo)
+        upper.append(hi)
+
+    pair_ids = np.arange(n_pairs)
+    for i in np.unique(rows).tolist():
+        add([(int(k), 1.0) for k in pair_ids[rows == i]], 0.0, 1.0)
+    for j in np.unique(columns).tolist():
+        add([(int(k), 1.0) for k in pair_ids[columns == j]], 0.0, 1.0)
+    add([(k, 1.0) for k in range(n_pairs)], placed, placed)
+    for d, most in counted.items():
+        first = count_vars[d]
+        add([(first + k, 1.0) for k in range(most + 1)], 1.0, 1.0)
+        in_district = pair_ids[district[columns] == d]
+        add([(first + k, float(k)) for k in range(1, most + 1)] + [(int(k), -1.0) for k in in_district], 0.0, 0.0)
+    low = np.zeros(n_vars)
+    for k in range(n_pairs):
+        if int(rows[k]) in locked:
+            low[k] = 1.0
+    matrix = coo_matrix((a_vals, (a_rows, a_cols)), shape=(len(lower), n_vars)).tocsr()
+    answer = milp(
+        c,
+        integrality=np.ones(n_vars),
+        bounds=Bounds(low, np.ones(n_vars)),
+        constraints=LinearConstraint(matrix, lower, upper),
+        options={"mip_rel_gap": 0.0, "time_limit": EXACT_SECONDS, "presolve": True},
+    )
+    if answer.status != 0 or answer.x is None:
+        return None
+    picked = answer.x[:n_pairs] > 0.5
+    return list(zip(rows[picked].tolist(), columns[picked].tolist(), strict=True))
+
+
+def _local_search(
+    problem: Problem, open_pairs: np.ndarray, start: list[tuple[int, int]], locked: set[int]
+) -> list[tuple[int, int]]:
+    """Iterated local search for the peers term (large problems): documented in the module and
+    the README. Keeps the number placed and every constraint; never worse than ``start``."""
+    scores = problem.scores
+    district = _district_codes(problem)
+    n_districts = int(district.max()) + 1 if len(district) else 0
+    weight = problem.peers
+    best = list(start)
+    best_value = objective_value(problem, best)
+    # 1. Re-linearise: each pair's score plus the peers bonus its district holds now, re-solved.
+    current = best
+    for _round in range(LOCAL_SEARCH_ROUNDS):
+        counts = np.bincount(district[[j for _i, j in current if district[j] >= 0]], minlength=n_districts)
+        bonus = np.zeros(len(problem.vacancies))
+        has = district >= 0
+        held = counts[district[has]]
+        bonus[has] = weight * np.minimum(np.maximum(held - 1, 0), TOGETHER_CAP) / TOGETHER_CAP
+        candidate = _assign(open_pairs, scores + bonus[np.newaxis, :])
+        if len(candidate) < len(best):
+            break
+        value = objective_value(problem, candidate)
+        if value <= best_value + 1e-9:
+            break
+        best, best_value, current = candidate, value, candidate
+    # 2. Moves: a fellow to a free vacancy, or two fellows swapping vacancies.
+    n_fellows, n_vacancies = open_pairs.shape
+    where = np.full(n_fellows, -1, dtype=np.intp)
+    owner = np.full(n_vacancies, -1, dtype=np.intp)
+    for i, j in best:
+        where[i], owner[j] = j, i
+    counts = np.bincount(district[[j for _i, j in best if district[j] >= 0]], minlength=max(n_districts, 1))
+    peers = np.array([peers_value(k) for k in range(n_vacancies + 2)])
+
+    def change(d: int, step: int) -> float:
+        return 0.0 if d < 0 else weight * (peers[counts[d] + step] - peers[counts[d]])
+
+    improved = True
+    rounds = 0
+    while improved and rounds < LOCAL_SEARCH_ROUNDS:
+        improved = False
+        rounds += 1
+        for i in np.flatnonzero(where >= 0).tolist():
+            if i in locked:
+                continue
+            j = int(where[i])
+            d = int(district[j])
+            free = np.flatnonzero(open_pairs[i] & (owner < 0))
+            if len(free):
+                target = district[free]
+                in_one = target >= 0
+                held = counts[np.where(in_one, target, 0)]
+                join = np.where(in_one, weight * (peers[held + 1] - peers[held]), 0.0)
+                # Moving within one district changes no count.
+                stays = (target == d) & (d >= 0)
+                delta = scores[i, free] - scores[i, j] + np.where(stays, 0.0, change(d, -1) + join)
+                k = int(np.argmax(delta))
+                if delta[k] > 1e-9:
+                    new = int(free[k])
+                    owner[j], owner[new], where[i] = -1, i, new
+                    if d >= 0:
+                        counts[d] -= 1
+                    if district[new] >= 0:
+                        counts[district[new]] += 1
+                    improved = True
+                    continue
+            # Swaps leave every district's count as it is: only the pairs' scores change.
+            others = np.flatnonzero(where >= 0)
+            others = others[(others != i) & ~np.isin(others, list(locked))] if locked else others[others != i]
+            if len(others):
+                their = where[others]
+                possible = open_pairs[i, their] & open_pairs[others, j]
+                if possible.any():
+                    delta = scores[i, their] + scores[others, j] - scores[i, j] - scores[others, their]
+                    delta = np.where(possible, delta, -np.inf)
+                    k = int(np.argmax(delta))
+                    if delta[k] > 1e-9:
+                        other, theirs = int(others[k]), int(their[k])
+                        where[i], where[other] = theirs, j
+                        owner[theirs], owner[j] = i, other
+                        improved = True
+    moved = [(int(i), int(where[i])) for i in np.flatnonzero(where >= 0).tolist()]
+    if objective_value(problem, moved) > best_value + 1e-9:
+        return moved
+    return best
 
 
 def _assign(open_pairs: np.ndarray, scores: np.ndarray) -> list[tuple[int, int]]:

@@ -16,6 +16,7 @@ from shamy.access.context import Access, AnalyticsScope
 from shamy.analytics import need
 from shamy.analytics.dashboard import need_candidates
 from shamy.analytics.selectors import current_school_year
+from shamy.attendance.models import ATTENDED, Attendance, Gathering, title_for_display
 from shamy.core.db import kazakh_order
 from shamy.core.rules import allowed
 from shamy.fellowship.models import (
@@ -35,8 +36,10 @@ from shamy.fellowship.models import (
     Review,
     Stage,
     StageChange,
+    SupportVisit,
     Vacancy,
 )
+from shamy.fellowship.services.support import TRAINING_KINDS
 from shamy.registry.models import Region, School
 
 # The need ranking is a national aggregate of registry counts: every coordinator's solve uses the
@@ -459,3 +462,155 @@ def vacancies_posted(access: Access) -> list[Vacancy]:
         .select_related("school", "placement__fellow")
         .order_by("-created_at", "pk")[:200]
     )
+
+
+# --- support: mentor visits and trainings (gatherings of the attendance app) --------------------------
+
+
+def _hours(gathering: Gathering) -> float:
+    return round((gathering.ends_at - gathering.starts_at).total_seconds() / 3600, 2)
+
+
+@dataclass
+class VisitRow:
+    visit: SupportVisit
+    mentor: str
+    hours: float
+
+
+@dataclass
+class TrainingRow:
+    gathering: Gathering
+    title: str
+    hours: float
+    status: str  # the fellow's mark, in words ("" when not marked)
+    attended: bool
+
+
+@dataclass
+class Support:
+    visits: list[VisitRow]
+    trainings: list[TrainingRow]
+    visit_hours: float
+    training_hours: float  # hours of the trainings the fellow attended (present or late)
+
+
+def placement_support(placement: Placement) -> Support:
+    """The fellow's mentor visits (with notes) and the programme's trainings they were expected
+    at, with their marks and hours, from the attendance app's gatherings. Three queries."""
+    visits = [
+        VisitRow(visit, ", ".join(str(lead) for lead in visit.gathering.leads.all()), _hours(visit.gathering))
+        for visit in placement.visits.select_related("gathering").prefetch_related("gathering__leads")
+    ]
+    trainings: list[TrainingRow] = []
+    person_id = placement.fellow.person_id
+    if person_id is not None:
+        rows = (
+            Attendance.objects.filter(
+                person_id=person_id,
+                gathering__programme_id=placement.fellow.cohort.cohort.programme_id,
+                gathering__fellowship_visit__isnull=True,
+                gathering__cancelled_at__isnull=True,
+            )
+            .select_related("gathering")
+            .order_by("gathering__starts_at", "pk")
+        )
+        trainings = [
+            TrainingRow(
+                row.gathering,
+                title_for_display(row.gathering.title, row.gathering.kind),
+                _hours(row.gathering),
+                row.get_status_display() if row.status else "",
+                row.status in ATTENDED,
+            )
+            for row in rows
+        ]
+    return Support(
+        visits=visits,
+        trainings=trainings,
+        visit_hours=round(sum(row.hours for row in visits), 2),
+        training_hours=round(sum(row.hours for row in trainings if row.attended), 2),
+    )
+
+
+@dataclass
+class CohortTraining:
+    gathering: Gathering
+    title: str
+    hours: float
+    expected: int
+    attended: int
+
+
+@dataclass
+class CohortSupport:
+    trainings: list[CohortTraining]
+    visits: int
+    visit_hours: float
+    fellows_visited: int
+    training_hours: float  # fellow-hours of training attended
+
+
+def cohort_support(cohort: FellowshipCohort) -> CohortSupport:
+    """The cohort's trainings (expected and attended) and its mentor visits, in two queries."""
+    gatherings = (
+        Gathering.objects.filter(
+            cohort_id=cohort.cohort_id,
+            kind__in=[kind.value for kind in TRAINING_KINDS],
+            fellowship_visit__isnull=True,
+            cancelled_at__isnull=True,
+        )
+        .annotate(
+            expected_count=Count("attendances"),
+            attended_count=Count("attendances", filter=Q(attendances__status__in=ATTENDED)),
+        )
+        .order_by("starts_at", "pk")
+    )
+    trainings = [
+        CohortTraining(
+            g,
+            title_for_display(g.title, g.kind),
+            _hours(g),
+            g.expected_count,  # type: ignore[attr-defined]
+            g.attended_count,  # type: ignore[attr-defined]
+        )
+        for g in gatherings
+    ]
+    visits = list(
+        SupportVisit.objects.filter(placement__fellow__cohort=cohort)
+        .select_related("gathering")
+        .values_list("placement__fellow_id", "gathering__starts_at", "gathering__ends_at")
+    )
+    return CohortSupport(
+        trainings=trainings,
+        visits=len(visits),
+        visit_hours=round(sum((end - start).total_seconds() for _f, start, end in visits) / 3600, 2),
+        fellows_visited=len({fellow for fellow, _s, _e in visits}),
+        training_hours=round(sum(t.hours * t.attended for t in trainings), 2),
+    )
+
+
+# --- editing -------------------------------------------------------------------------------------
+
+
+def programmes_coordinated(access: Access) -> QuerySet[Any]:
+    """Active programmes the actor coordinates: where they may open a fellowship cohort."""
+    from shamy.access.roles import Role
+    from shamy.programmes.models import Programme, ProgrammeStatus
+
+    ids = sorted({m.programme_id for m in access.memberships if m.role == Role.COORDINATOR and m.programme_id})
+    return Programme.objects.filter(status=ProgrammeStatus.ACTIVE, pk__in=ids).order_by("name_kk")
+
+
+def cohort_initial(fellowship: FellowshipCohort) -> dict[str, Any]:
+    cohort = fellowship.cohort
+    return {
+        "name_kk": cohort.name_kk,
+        "name_ru": cohort.name_ru,
+        "name_en": cohort.name_en,
+        "starts_on": cohort.starts_on,
+        "ends_on": cohort.ends_on,
+        "target_fellows": fellowship.target_fellows,
+        "applications_open": fellowship.applications_open,
+        "applications_close_on": fellowship.applications_close_on,
+    }

@@ -22,11 +22,13 @@ from shamy.core.rules import allowed, checked, requires
 from shamy.fellowship import selectors
 from shamy.fellowship.forms import (
     AgreementForm,
+    ApplicationCorrectionForm,
     ApplicationForm,
     ApplicationStartForm,
     ApplyForm,
     AssignReviewerForm,
     CheckInForm,
+    FellowshipCohortForm,
     LeaveForm,
     MoveForm,
     PathwayForm,
@@ -34,7 +36,10 @@ from shamy.fellowship.forms import (
     ReviewForm,
     RuleForm,
     TaughtClassForm,
+    TrainingForm,
+    VacancyEditForm,
     VacancyForm,
+    VisitForm,
 )
 from shamy.fellowship.models import (
     PIPELINE,
@@ -45,10 +50,11 @@ from shamy.fellowship.models import (
     Placement,
     PlacementRule,
     Stage,
+    Vacancy,
 )
-from shamy.fellowship.permissions import may_open_fellowship, may_post_vacancies
+from shamy.fellowship.permissions import may_create_cohort, may_open_fellowship, may_post_vacancies
+from shamy.fellowship.services import editing, recruitment, school_years, support
 from shamy.fellowship.services import placement as placement_services
-from shamy.fellowship.services import recruitment, school_years
 
 # Spam resistance without third parties: a honeypot field, and at most this many new
 # applications from one address per hour.
@@ -154,11 +160,61 @@ def apply_withdraw(request: HttpRequest, token: str) -> HttpResponse:
 
 @requires(may_open_fellowship)
 def cohort_list(request: AuthedHttpRequest) -> HttpResponse:
-    return render(request, "fellowship/cohort_list.html", {"home": selectors.fellowship_home(request.access)})
+    context = {"home": selectors.fellowship_home(request.access), "can_create": may_create_cohort(request.access)}
+    return render(request, "fellowship/cohort_list.html", context)
+
+
+@requires(may_create_cohort)
+def cohort_create(request: AuthedHttpRequest) -> HttpResponse:
+    form = FellowshipCohortForm(request.POST or None, programmes=selectors.programmes_coordinated(request.access))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = editing.fellowship_cohort_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Cohort created."))
+            return redirect("fellowship:cohort-detail", cohort_id=cohort.pk)
+    return render(request, "fellowship/cohort_form.html", {"form": form, "cohort": None})
+
+
+@checked(FellowshipCohort, "manage", kwarg="cohort_id", shape=selectors.with_cohort, name="cohort")
+def cohort_edit(request: AuthedHttpRequest, cohort: FellowshipCohort) -> HttpResponse:
+    form = FellowshipCohortForm(request.POST or None, initial=selectors.cohort_initial(cohort))
+    if request.method == "POST" and form.is_valid():
+        try:
+            editing.fellowship_cohort_update(actor=request.user, fellowship=cohort, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Cohort saved."))
+            return redirect("fellowship:cohort-detail", cohort_id=cohort.pk)
+    return render(request, "fellowship/cohort_form.html", {"form": form, "cohort": cohort})
+
+
+@checked(Vacancy, "edit", kwarg="vacancy_id", shape=lambda rows: rows.select_related("school", "programme"))
+def vacancy_edit(request: AuthedHttpRequest, vacancy: Vacancy) -> HttpResponse:
+    initial = {name: getattr(vacancy, name) for name in editing.VACANCY_FIELDS}
+    form = VacancyEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            editing.vacancy_update(actor=request.user, vacancy=vacancy, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Vacancy saved."))
+            return redirect("fellowship:vacancy-list")
+    return render(request, "fellowship/vacancy_form.html", {"form": form, "vacancy": vacancy})
 
 
 @checked(FellowshipCohort, "read", kwarg="cohort_id", shape=selectors.with_cohort, name="cohort")
 def cohort_detail(request: AuthedHttpRequest, cohort: FellowshipCohort) -> HttpResponse:
+    return _cohort_page(request, cohort)
+
+
+def _cohort_page(
+    request: AuthedHttpRequest, cohort: FellowshipCohort, training_form: TrainingForm | None = None
+) -> HttpResponse:
     total, regions = selectors.cohort_dashboard(cohort)
     alumni = selectors.alumni_figures(cohort)
     can_manage = allowed(request.access, cohort, "manage")
@@ -172,8 +228,25 @@ def cohort_detail(request: AuthedHttpRequest, cohort: FellowshipCohort) -> HttpR
         "expansion": selectors.expansion(cohort.cohort.programme_id),
         "funnel": selectors.funnel(cohort) if can_manage else None,
         "agreement_form": AgreementForm() if can_manage else None,
+        "support": selectors.cohort_support(cohort),
+        "training_form": (training_form or TrainingForm()) if can_manage else None,
     }
     return render(request, "fellowship/cohort_detail.html", context)
+
+
+@require_POST
+@checked(FellowshipCohort, "manage", kwarg="cohort_id", shape=selectors.with_cohort, name="cohort")
+def training_schedule(request: AuthedHttpRequest, cohort: FellowshipCohort) -> HttpResponse:
+    form = TrainingForm(request.POST)
+    if form.is_valid():
+        try:
+            gathering = support.training_schedule(actor=request.user, cohort=cohort, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Training scheduled: mark attendance on its page."))
+            return redirect("attendance:gathering-detail", gathering_id=gathering.pk)
+    return _cohort_page(request, cohort, training_form=form)
 
 
 @require_POST
@@ -236,6 +309,26 @@ def application_detail(request: AuthedHttpRequest, application: Application) -> 
         "assign_form": AssignReviewerForm(),
     }
     return render(request, "fellowship/application_detail.html", context)
+
+
+@checked(Application, "assign", kwarg="application_id", shape=selectors.with_application_cohort)
+def application_edit(request: AuthedHttpRequest, application: Application) -> HttpResponse:
+    regions = selectors.signed_regions(application.cohort.cohort.programme_id)
+    form = ApplicationCorrectionForm(request.POST or None, instance=application, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recruitment.application_correct(
+                actor=request.user,
+                application=application,
+                data=form.applicant_data(),
+                accepted_region_ids=[r.pk for r in form.cleaned_data["accepted_regions"]],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Application corrected."))
+            return redirect("fellowship:application-detail", application_id=application.pk)
+    return render(request, "fellowship/application_form.html", {"form": form, "application": application})
 
 
 @require_POST
@@ -342,6 +435,9 @@ def _placement_page(request: AuthedHttpRequest, placement: Placement, **forms: o
         "class_form": forms.get("class_form") or TaughtClassForm(),
         "leave_form": forms.get("leave_form") or LeaveForm(),
         "people_form": PlacementPeopleForm(),
+        "support": selectors.placement_support(placement),
+        "may_visit": allowed(request.access, placement, "record-visit"),
+        "visit_form": forms.get("visit_form") or VisitForm(),
     }
     return render(request, "fellowship/placement_detail.html", context)
 
@@ -360,6 +456,21 @@ def placement_check_in(request: AuthedHttpRequest, placement: Placement) -> Http
     school_years.check_in_record(actor=request.user, placement=placement, **form.cleaned_data)
     messages.success(request, _("Check-in saved."))
     return redirect("fellowship:placement-detail", placement_id=placement.pk)
+
+
+@require_POST
+@checked(Placement, "record-visit", kwarg="placement_id", shape=selectors.with_placement_people)
+def placement_visit(request: AuthedHttpRequest, placement: Placement) -> HttpResponse:
+    form = VisitForm(request.POST)
+    if form.is_valid():
+        try:
+            support.mentor_visit_record(actor=request.user, placement=placement, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect("fellowship:placement-detail", placement_id=placement.pk)
+    return _placement_page(request, placement, visit_form=form)
 
 
 @require_POST

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shamy.audit.services.entries import audit_record
 from shamy.fellowship import placement as solver
@@ -80,7 +81,7 @@ def _reasons(
     )
     if part.together:
         words.append(
-            _("Other fellows serve in the same district (+%(points).2f).")
+            _("Other fellows already serve in the same district (+%(points).2f).")
             % {"points": weights["together"] * part.together}
         )
     if part.housing:
@@ -113,6 +114,7 @@ def placement_solve(*, actor: User, cohort: FellowshipCohort, weights: dict[str,
     }
     locked = {tuple(pair) for pair in data["locked"]}
     taken_by = {vacancy: fellow for fellow, vacancy in result.assignment}
+    placed_in = [problem.vacancy_objects[v].district for _f, v in result.assignment]
     for fellow_id, vacancy_id in result.assignment:
         parsed_fellow = problem.fellow_objects[fellow_id]
         parsed_vacancy = problem.vacancy_objects[vacancy_id]
@@ -125,6 +127,16 @@ def placement_solve(*, actor: User, cohort: FellowshipCohort, weights: dict[str,
             (fellow_id, vacancy_id) in locked,
             _reasons(parsed_fellow, parsed_vacancy, part, problem.weights),
         )
+        peers = placed_in.count(parsed_vacancy.district) - 1 if parsed_vacancy.district else 0
+        if peers > 0 and problem.peers:
+            match.reasons.append(
+                ngettext(
+                    "%(count)s other fellow of this cohort is placed in the same district (+%(points).2f).",
+                    "%(count)s other fellows of this cohort are placed in the same district (+%(points).2f).",
+                    peers,
+                )
+                % {"count": peers, "points": problem.peers * solver.together_value(peers)}
+            )
         # Their best option, if it scored more, and who took it.
         row = problem.fellows.index(fellow_id)
         options = [

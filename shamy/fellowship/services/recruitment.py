@@ -322,3 +322,46 @@ def review_submit(*, actor: User, review: Review, scores: Mapping[str, int], com
     review.save()
     audit_record(actor=actor, action="fellowship.review.submitted", target=review, before=before)
     return review
+
+
+@transaction.atomic
+def application_correct(
+    *,
+    actor: User,
+    application: Application,
+    data: Mapping[str, Any],
+    accepted_region_ids: Iterable[int],
+) -> Application:
+    """A coordinator corrects a submitted application's answers (a draft is the applicant's to
+    change; files stay the applicant's). When the applicant is already a fellow waiting for
+    placement, the fellow's subjects, languages, regions and housing follow, so the next placement
+    run uses the corrected answers. Needs can_manage_cohort (the programme's coordinators)."""
+    if not can_manage_cohort(actor, application.cohort):
+        raise PermissionDenied
+    application = Application.objects.select_for_update().select_related("cohort__cohort").get(pk=application.pk)
+    if application.stage == Stage.DRAFT:
+        raise ValidationError(_("A draft is the applicant's to change: it can be corrected once submitted."))
+    before = _audited(application)
+    for field in APPLICANT_FIELDS:
+        if field in data:
+            setattr(application, field, data[field])
+    application.full_clean()
+    application.save()
+    regions = sorted(set(accepted_region_ids))
+    application.accepted_regions.set(regions)
+    fellow = Fellow.objects.filter(application=application, placements__isnull=True).first()
+    if fellow is not None:
+        fellow.full_name = application.full_name or fellow.full_name
+        fellow.subjects, fellow.languages = list(application.subjects), list(application.languages)
+        fellow.ranked_regions, fellow.needs_housing = list(application.ranked_regions), application.needs_housing
+        fellow.full_clean()
+        fellow.save()
+        fellow.accepted_regions.set(regions)
+    audit_record(
+        actor=actor,
+        action="fellowship.application.corrected",
+        target=application,
+        before=before,
+        after={**_audited(application), "fellow_updated": fellow is not None},
+    )
+    return application

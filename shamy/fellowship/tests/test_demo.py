@@ -47,3 +47,36 @@ def test_the_demo_holds_seed_000s_first_cohort_and_a_second_run_changes_nothing(
     counts = summary.counts
     again = fellowship_demo_load()
     assert again.already_loaded and again.counts == counts
+
+
+def test_the_demo_records_support_on_the_attendance_apps_gatherings(demo_registry):
+    from shamy.attendance.models import Attendance, AttendanceStatus
+    from shamy.fellowship.models import SupportVisit
+    from shamy.fellowship.selectors import cohort_support
+
+    fellowship_demo_load()
+    current = FellowshipCohort.objects.order_by("cohort__starts_on")[1]
+    support = cohort_support(current)
+    assert len(support.trainings) == 1
+    training = support.trainings[0]
+    assert training.expected >= 10 and training.attended == training.expected - 1
+    visits = SupportVisit.objects.filter(placement__fellow__cohort=current)
+    assert visits.count() == 2 * support.fellows_visited > 0
+    marks = Attendance.objects.filter(gathering__fellowship_visit__in=visits).values_list("status", flat=True)
+    assert set(marks) == {AttendanceStatus.PRESENT}
+
+
+def test_the_demo_loads_on_a_small_registry_using_its_schools_in_turn(settings):
+    """The phone and language walks load the registry demo at a small scale: a region may hold only
+    a few rural schools."""
+    settings.SHAMY_DEMO_ALLOWED = True
+    for kato in ("35", "55", "39", "15", "10"):
+        region = RegionFactory(kato=kato)
+        for n in range(3):
+            SchoolFactory(region=region, locality=Locality.RURAL, pupils=150 - 20 * n, is_demo=True, language="kk")
+    summary = fellowship_demo_load()
+    assert summary.counts["cohorts"] == 3 and summary.counts["placements"] == 38
+    recruiting = FellowshipCohort.objects.get(applications_open=True)
+    assert set(recruiting.applications.values_list("stage", flat=True)) == set(Stage.values) - {Stage.PLACED}
+    first = FellowshipCohort.objects.order_by("cohort__starts_on").first()
+    assert Placement.objects.filter(fellow__cohort=first).values("school").distinct().count() == 3

@@ -21,10 +21,12 @@ from shamy.fellowship.placement import (
     build_problem,
     constraint_matrices,
     hard_constraint_broken,
+    objective_value,
     pair_score,
     parse_fellow,
     parse_vacancy,
     solve,
+    solve_problem,
     unplaced_reason,
 )
 
@@ -42,8 +44,20 @@ LANGUAGES = ["kk", "ru"]
 REGIONS = ["KAR", "PAV", "KOS", "AKT"]
 
 
+def peers_term(pairs: list[tuple[str, str]], districts: dict[str, str], weight: float) -> float:
+    """The README's peers term, written again here: each placed fellow whose vacancy has a district
+    earns weight × min(other fellows placed in that district, 3) / 3."""
+    placed_in = [districts[v] for _f, v in pairs if districts.get(v)]
+    return math.fsum(weight * min(placed_in.count(d) - 1, 3) / 3 for d in placed_in)
+
+
 def brute_force(
-    fellows: list[str], vacancies: list[str], allowed: Any, locked: list, forbidden: set
+    fellows: list[str],
+    vacancies: list[str],
+    allowed: Any,
+    locked: list,
+    forbidden: set,
+    bonus: Any = lambda pairs: 0.0,
 ) -> tuple[int, float]:
     """The best (placed, score) over every matching, by enumeration: each fellow takes one of the
     vacancies or none, no vacancy twice, locked pairs in, forbidden pairs out."""
@@ -61,13 +75,13 @@ def brute_force(
             continue
         if any((f, v) in forbidden or (f, v) not in allowed for f, v in pairs):
             continue
-        value = (len(pairs), math.fsum(allowed[pair] for pair in pairs))
+        value = (len(pairs), math.fsum(allowed[pair] for pair in pairs) + bonus(pairs))
         if value[0] > best[0] or (value[0] == best[0] and value[1] > best[1]):
             best = value
     return best
 
 
-def check_valid(result: Any, allowed: dict, locked: list, forbidden: set) -> None:
+def check_valid(result: Any, allowed: dict, locked: list, forbidden: set, bonus: Any = lambda pairs: 0.0) -> None:
     fellows = [f for f, _v in result.assignment]
     vacancies = [v for _f, v in result.assignment]
     assert len(fellows) == len(set(fellows)), "a fellow placed twice"
@@ -78,7 +92,9 @@ def check_valid(result: Any, allowed: dict, locked: list, forbidden: set) -> Non
     for pair in locked:
         assert pair in result.assignment, f"locked {pair} missing"
     assert result.placed == len(result.assignment)
-    assert result.objective == pytest.approx(math.fsum(allowed[p] for p in result.assignment))
+    assert result.objective == pytest.approx(
+        math.fsum(allowed[p] for p in result.assignment) + bonus(result.assignment), abs=1e-6
+    )
 
 
 @st.composite
@@ -157,13 +173,16 @@ def test_constraint_form_is_optimal_and_never_breaks_a_constraint(case: dict[str
     locked = [tuple(p) for p in case["locked"]]
     forbidden = {tuple(p) for p in case["forbidden"]}
     # Independent, pair-by-pair scoring (the solver builds its matrix with numpy).
-    locked_districts = [vacancies[v].district for _f, v in locked if vacancies[v].district]
     allowed = {}
     for f, fellow in fellows.items():
         for v, vacancy in vacancies.items():
             if hard_constraint_broken(fellow, vacancy) is None:
-                extra = locked_districts.count(vacancy.district) if vacancy.district else 0
-                allowed[(f, v)] = pair_score(fellow, vacancy, case["weights"], extra).total
+                allowed[(f, v)] = pair_score(fellow, vacancy, case["weights"]).total
+    districts = {v: vacancy.district for v, vacancy in vacancies.items()}
+
+    def bonus(pairs: list[tuple[str, str]]) -> float:
+        return peers_term(pairs, districts, case["weights"]["peers"])
+
     lock_ok = all(p in allowed and p not in forbidden for p in locked)
     if not lock_ok:
         assert result.infeasible, "a lock that breaks a constraint must be reported"
@@ -171,15 +190,115 @@ def test_constraint_form_is_optimal_and_never_breaks_a_constraint(case: dict[str
         assert any(word in result.infeasible for word in ("subject", "language", "region", "forbidden"))
         return
     assert result.infeasible is None
-    check_valid(result, allowed, locked, forbidden)
+    assert result.exact
+    check_valid(result, allowed, locked, forbidden, bonus)
     for f, v in result.assignment:
         fellow, vacancy = fellows[f], vacancies[v]
         assert vacancy.subject in fellow.subjects
         assert vacancy.language in fellow.languages
         assert vacancy.region in fellow.accepted_regions
-    placed, best = brute_force(list(fellows), list(vacancies), allowed, locked, forbidden)
+    placed, best = brute_force(list(fellows), list(vacancies), allowed, locked, forbidden, bonus)
     assert result.placed == placed
     assert result.objective == pytest.approx(best, abs=1e-6)
+
+
+@given(constraint_case())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_local_search_keeps_every_constraint_and_is_a_local_optimum(case: dict[str, Any]) -> None:
+    """The large-instance path, forced on small cases: valid, as many placed as possible, its
+    objective the README's, no worse than the linear optimum it starts from, and no single move
+    of one fellow to a free vacancy nor swap of two fellows improves it."""
+    problem = build_problem(case)
+    if problem.infeasible:
+        return
+    result = solve_problem(problem, exact_pairs=0)
+    linear = solve({**case, "weights": {**case["weights"], "peers": 0}})
+    vacancies = {v["id"]: parse_vacancy(v) for v in case["vacancies"]}
+    fellows = {f["id"]: parse_fellow(f) for f in case["fellows"]}
+    allowed = {
+        (f, v): pair_score(fellow, vacancy, case["weights"]).total
+        for f, fellow in fellows.items()
+        for v, vacancy in vacancies.items()
+        if hard_constraint_broken(fellow, vacancy) is None
+    }
+    districts = {v: vacancy.district for v, vacancy in vacancies.items()}
+    locked = [tuple(p) for p in case["locked"]]
+    forbidden = {tuple(p) for p in case["forbidden"]}
+
+    def value(pairs: list[tuple[str, str]]) -> float:
+        return math.fsum(allowed[p] for p in pairs) + peers_term(pairs, districts, case["weights"]["peers"])
+
+    check_valid(result, allowed, locked, forbidden, lambda pairs: value(pairs) - math.fsum(allowed[p] for p in pairs))
+    assert result.placed == linear.placed
+    assert result.objective >= value(linear.assignment) - 1e-6
+    pairs = list(result.assignment)
+    taken = {v for _f, v in pairs}
+    fixed = {f for f, _v in locked}
+    for k, (f, v) in enumerate(pairs):
+        if f in fixed:
+            continue
+        for w in vacancies:
+            if w not in taken and (f, w) in allowed and (f, w) not in forbidden:
+                moved = [*pairs[:k], (f, w), *pairs[k + 1 :]]
+                assert value(moved) <= result.objective + 1e-6, f"moving {f} to {w} improves"
+        for m, (g, u) in enumerate(pairs):
+            if g in fixed or m == k or {(f, u), (g, v)} - set(allowed) or {(f, u), (g, v)} & forbidden:
+                continue
+            swapped = list(pairs)
+            swapped[k], swapped[m] = (f, u), (g, v)
+            assert value(swapped) <= result.objective + 1e-6, f"swapping {f} and {g} improves"
+
+
+def test_new_fellows_are_kept_near_each_other_when_the_peers_weight_says_so() -> None:
+    data = {
+        "fellows": [
+            {"id": "a", "subjects": ["math"], "languages": ["kk"], "accepted_regions": ["KAR"]},
+            {"id": "b", "subjects": ["math"], "languages": ["kk"], "accepted_regions": ["KAR"]},
+        ],
+        "vacancies": [
+            {"id": "x", "subject": "math", "language": "kk", "region": "KAR", "district": "d1", "need_score": 50},
+            {"id": "y", "subject": "math", "language": "kk", "region": "KAR", "district": "d2", "need_score": 60},
+            {"id": "z", "subject": "math", "language": "kk", "region": "KAR", "district": "d1", "need_score": 10},
+        ],
+        "weights": {"region": 0, "need": 2, "together": 0, "housing": 0, "peers": 1},
+    }
+    # Apart: 2 × 0.5 + 2 × 0.6 = 2.2; together in d1: 1.0 + 0.2 + 1 × (1/3 + 1/3) = 1.87.
+    result = solve(data)
+    assert {v for _f, v in result.assignment} == {"x", "y"} and result.objective == pytest.approx(2.2)
+    data["weights"]["peers"] = 3  # together: 1.2 + 3 × 2/3 = 3.2
+    result = solve(data)
+    assert {v for _f, v in result.assignment} == {"x", "z"} and result.objective == pytest.approx(3.2)
+    assert result.exact
+    assert solve_problem(build_problem(data), exact_pairs=0).objective == pytest.approx(3.2)
+
+
+def test_a_large_problem_with_peers_uses_the_local_search_and_keeps_the_maximum_placed() -> None:
+    rng = np.random.default_rng(3)
+    fellows = [
+        {"id": f"f{i}", "subjects": ["math"], "languages": ["kk"], "accepted_regions": ["R1", "R2"]} for i in range(60)
+    ]
+    vacancies = [
+        {
+            "id": f"v{j}",
+            "subject": "math",
+            "language": "kk",
+            "region": "R1" if j % 2 else "R2",
+            "district": f"d{j % 15}",
+            "need_score": float(rng.integers(0, 100)),
+        }
+        for j in range(90)
+    ]
+    data = {"fellows": fellows, "vacancies": vacancies}
+    result = solve(data)
+    assert not result.exact and result.placed == 60
+    linear = solve({**data, "weights": {**DEFAULT_WEIGHTS, "peers": 0}})
+    problem = build_problem(data)
+    index = {v: j for j, v in enumerate(problem.vacancies)}
+    row = {f: i for i, f in enumerate(problem.fellows)}
+    assert result.objective == pytest.approx(
+        objective_value(problem, [(row[f], index[v]) for f, v in result.assignment])
+    )
+    assert result.objective >= objective_value(problem, [(row[f], index[v]) for f, v in linear.assignment])
 
 
 @given(constraint_case())
@@ -187,7 +306,7 @@ def test_constraint_form_is_optimal_and_never_breaks_a_constraint(case: dict[str
 def test_numpy_matrix_equals_pair_by_pair_scoring(case: dict[str, Any]) -> None:
     fellows = [parse_fellow(f) for f in case["fellows"]]
     vacancies = [parse_vacancy(v) for v in case["vacancies"]]
-    allowed, scores = constraint_matrices(fellows, vacancies, case["weights"], {})
+    allowed, scores = constraint_matrices(fellows, vacancies, case["weights"])
     for i, fellow in enumerate(fellows):
         for j, vacancy in enumerate(vacancies):
             ok = hard_constraint_broken(fellow, vacancy) is None
@@ -329,3 +448,20 @@ def test_solver_scales_to_a_cohort_in_well_under_a_second() -> None:
     }
     result = solve({"scores": scores})
     assert result.placed == 40
+
+
+def test_placement_solve_command_notes_a_local_search_answer_on_standard_error(tmp_path: Any) -> None:
+    fellows = [{"id": f"f{i}", "subjects": ["m"], "languages": ["kk"], "accepted_regions": ["R"]} for i in range(70)]
+    vacancies = [
+        {"id": f"v{j}", "subject": "m", "language": "kk", "region": "R", "district": f"d{j % 9}"} for j in range(70)
+    ]
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps({"fellows": fellows, "vacancies": vacancies}))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("placement_solve", str(path), stdout=out, stderr=err)
+    answer = json.loads(out.getvalue())
+    assert set(answer) == {"assignment", "objective", "placed", "infeasible"}
+    assert answer["placed"] == 70
+    # 70 fellows in 9 districts of 8 or 7 vacancies: every one earns the full peers point.
+    assert answer["objective"] == pytest.approx(70 * 1.0)
+    assert "local optimum" in err.getvalue()

@@ -72,6 +72,42 @@ def _mentor_set_only_by_managers(visit: Visit) -> None:
     assert (mentor == visit.cast.asel) == (visit.persona in MANAGERS)
 
 
+def _visited_only_by(visit: Visit, personas: set[str]) -> None:
+    from shamy.fellowship.models import SupportVisit
+
+    assert SupportVisit.objects.filter(placement=visit.cast.placement).exists() == (visit.persona in personas)
+
+
+def _trained_only_by_managers(visit: Visit) -> None:
+    from shamy.attendance.models import Gathering
+
+    assert Gathering.objects.filter(title="Жазғы дайындық").exists() == (visit.persona in MANAGERS)
+
+
+def _vacancy_changed_only_by_its_editors(visit: Visit) -> None:
+    grades = Vacancy.objects.get(pk=visit.cast.vacancy_b1.pk).grades
+    assert (grades == "8–11") == (visit.persona in {"aigerim", "gulnara", "saule"})
+
+
+def _cohort_created_only_by_coordinators(visit: Visit) -> None:
+    from shamy.fellowship.models import FellowshipCohort
+
+    created = FellowshipCohort.objects.filter(cohort__name_ru="Когорта F2", target_fellows=12).exists()
+    assert created == (visit.persona == "gulnara")
+
+
+def _cohort_changed_only_by_managers(visit: Visit) -> None:
+    from shamy.fellowship.models import FellowshipCohort
+
+    cohort = FellowshipCohort.objects.select_related("cohort").get(pk=visit.cast.cohort.pk)
+    assert (cohort.target_fellows == 14) == (visit.persona in MANAGERS)
+
+
+def _corrected_only_by_managers(visit: Visit) -> None:
+    corrected = Application.objects.get(pk=visit.cast.application.pk).full_name == "Жанар Сейітова"
+    assert corrected == (visit.persona in MANAGERS)
+
+
 def _detail(c):
     return reverse("fellowship:application-detail", kwargs={"application_id": c.application.pk})
 
@@ -260,6 +296,27 @@ MATRIX = [
         data=lambda c: {"year": 1, "kind": "mid_term", "progress": 4, "notes": "Жақсы"},
     ),
     Row(
+        "fellowship:placement-visit",
+        _placement_action("fellowship:placement-visit"),
+        expect.only({"gulnara"}, visible=PLACEMENT_READERS, ok=REDIRECT),
+        method="post",
+        data=lambda c: {"visited_on": "2025-03-04", "starts_at": "10:00", "hours": "2", "notes": "Сабаққа қатыстым"},
+        check=lambda visit: _visited_only_by(visit, {"gulnara"}),
+    ),
+    Row(
+        "fellowship:training-schedule",
+        lambda c: reverse("fellowship:training-schedule", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only(MANAGERS, visible=SEE_COHORT, ok=REDIRECT),
+        method="post",
+        data=lambda c: {
+            "kind": "induction",
+            "title": "Жазғы дайындық",
+            "starts_at": "2025-07-01T09:00",
+            "ends_at": "2025-07-01T15:00",
+        },
+        check=_trained_only_by_managers,
+    ),
+    Row(
         "fellowship:placement-class",
         _placement_action("fellowship:placement-class"),
         expect.only({"dias", "gulnara"}, visible=PLACEMENT_READERS, ok=REDIRECT),
@@ -315,6 +372,81 @@ MATRIX = [
         },
         label="post",
         check=_posted_only_for_own_schools,
+    ),
+    Row(
+        "fellowship:application-edit",
+        lambda c: reverse("fellowship:application-edit", kwargs={"application_id": c.application.pk}),
+        expect.only(MANAGERS, visible={"aigerim", "gulnara", "asel"}),
+    ),
+    Row(
+        "fellowship:application-edit",
+        lambda c: reverse("fellowship:application-edit", kwargs={"application_id": c.application.pk}),
+        expect.only(MANAGERS, visible={"aigerim", "gulnara", "asel"}, ok=REDIRECT),
+        method="post",
+        data=lambda c: {
+            "full_name": "Жанар Сейітова",
+            "subjects": ["mathematics"],
+            "languages": ["kk"],
+            "accepted_regions": [c.region_a.pk],
+        },
+        label="correct",
+        check=_corrected_only_by_managers,
+    ),
+    Row(
+        "fellowship:vacancy-edit",
+        lambda c: reverse("fellowship:vacancy-edit", kwargs={"vacancy_id": c.vacancy_b1.pk}),
+        expect.only({"aigerim", "gulnara", "saule"}),
+    ),
+    Row(
+        "fellowship:vacancy-edit",
+        lambda c: reverse("fellowship:vacancy-edit", kwargs={"vacancy_id": c.vacancy_b1.pk}),
+        expect.only({"aigerim", "gulnara", "saule"}, ok=REDIRECT),
+        method="post",
+        data=lambda c: {"subject": "physics", "grades": "8–11", "language": "ru", "starts_on": "2027-09-01"},
+        label="save",
+        check=_vacancy_changed_only_by_its_editors,
+    ),
+    Row(
+        "fellowship:cohort-create",
+        lambda c: reverse("fellowship:cohort-create"),
+        expect.each(FORBIDDEN, gulnara=OK),
+    ),
+    Row(
+        "fellowship:cohort-create",
+        lambda c: reverse("fellowship:cohort-create"),
+        expect.each(FORBIDDEN, gulnara=REDIRECT),
+        method="post",
+        data=lambda c: {
+            "programme": c.programme.pk,
+            "name_kk": "F2 когорта",
+            "name_ru": "Когорта F2",
+            "starts_on": "2026-08-01",
+            "ends_on": "2028-06-30",
+            "target_fellows": 12,
+        },
+        label="create",
+        check=_cohort_created_only_by_coordinators,
+    ),
+    Row(
+        "fellowship:cohort-edit",
+        lambda c: reverse("fellowship:cohort-edit", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only(MANAGERS, visible=SEE_COHORT),
+    ),
+    Row(
+        "fellowship:cohort-edit",
+        lambda c: reverse("fellowship:cohort-edit", kwargs={"cohort_id": c.cohort.pk}),
+        expect.only(MANAGERS, visible=SEE_COHORT, ok=REDIRECT),
+        method="post",
+        data=lambda c: {
+            "name_kk": "F1 когорта (өзгертілген)",
+            "name_ru": "Когорта F1",
+            "starts_on": "2024-06-01",
+            "ends_on": "2026-06-30",
+            "target_fellows": 14,
+            "applications_open": "on",
+        },
+        label="save",
+        check=_cohort_changed_only_by_managers,
     ),
     Row(
         "fellowship:agreement-save",

@@ -3,7 +3,9 @@
 Reads either documented input form (README.md, "Placement solver input"; ``-`` reads standard
 input) and prints ``{"assignment": [[fellow, vacancy], ...], "objective": ..., "placed": ...,
 "infeasible": null or a message}``. A malformed input is an error (exit status 1); an infeasible
-one is an answer (exit status 0, ``infeasible`` says which constraint cannot be met).
+one is an answer (exit status 0, ``infeasible`` says which constraint cannot be met). When the
+pairwise peers term was solved by local search (a large input), a note on standard error says
+the answer is a local optimum.
 """
 
 from __future__ import annotations
@@ -40,3 +42,8 @@ class Command(BaseCommand):
             except PlacementInputError as error:
                 raise CommandError(f"invalid placement input: {error}") from error
             self.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=options["indent"]))
+            if not result.exact:
+                self.stderr.write(
+                    "note: the peers term on this many open pairs was solved by local search: "
+                    "a local optimum, not a proven one (README, placement solver)."
+                )

@@ -15,7 +15,7 @@ def fill_sort_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("fellowship", "0003_analytics_indicators"),
+        ("fellowship", "0004_support_visits"),
     ]
 
     operations = [
