@@ -228,7 +228,7 @@ def start_gunicorn(environment: dict[str, str], port: int, workers: int) -> subp
     ]
     log(f"gunicorn with {workers} sync workers on 127.0.0.1:{port}")
     server = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # five workers import Django: a minute or more on a busy machine
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited with {server.returncode}")
@@ -239,7 +239,7 @@ def start_gunicorn(environment: dict[str, str], port: int, workers: int) -> subp
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
     stop(server)
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+    raise SystemExit("gunicorn did not answer /healthz within 180 s")
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
