@@ -120,6 +120,9 @@ def parse_args() -> argparse.Namespace:
         "--scenario", action="append", default=[], metavar="NAME=PATH", help="an extra page to load (session auth)"
     )
     parser.add_argument("--no-checkins", action="store_true", help="skip the summit check-in throughput run")
+    parser.add_argument(
+        "--skip-seed", action="store_true", help="use the database as it is (already migrated and seeded)"
+    )
     parser.add_argument("--write-docs", action="store_true", help="update the Load test section of docs/benchmarks.md")
     args = parser.parse_args()
     if not args.database_url:
@@ -387,7 +390,7 @@ def preflight(url: str, headers: dict[str, str], body: bytes | None = None) -> i
     request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310 (loopback http URL we built)
     opener = urllib.request.build_opener(_NoRedirect())
     try:
-        with opener.open(request, timeout=60) as response:
+        with opener.open(request, timeout=180) as response:
             body = response.read()
             status = response.status
     except urllib.error.HTTPError as error:
@@ -605,42 +608,44 @@ def main() -> int:
     wrk = ensure_wrk()
     ensure_database(args.database_url)
     environment = django_environment(args.database_url, str(STATIC_ROOT))
-    log("migrate")
-    manage(environment, "migrate", "--noinput", "-v0")
-    manage(environment, "createcachetable")
-    manage(environment, "compiletranslations", "-v0")
-    log(f"seed_demo --scale {args.scale:g} (idempotent)")
     seeding_file = RESULTS / f"seeding-{urllib.parse.urlsplit(args.database_url).path.lstrip('/')}.json"
-    load = os.getloadavg()[0]
-    seconds: dict[str, float] = {}
-    started = time.monotonic()
-    output = manage(environment, "seed_demo", f"--scale={args.scale}")
-    log(output)
-    first_seed = "already loaded" not in output
-    seconds["seed_demo"] = time.monotonic() - started
-    log("monitoring and evaluation data: programmes, portfolios, surveys, results, commons (idempotent)")
-    for command in (
-        "seed_demo_programmes",
-        "seed_demo_portfolios",
-        "seed_demo_assessment",
-        "seed_demo_surveys",
-        "seed_demo_results",
-        "seed_demo_commons",
-    ):
+    donor_report = "not run (--skip-seed)"
+    if not args.skip_seed:
+        log("migrate")
+        manage(environment, "migrate", "--noinput", "-v0")
+        manage(environment, "createcachetable")
+        manage(environment, "compiletranslations", "-v0")
+        log(f"seed_demo --scale {args.scale:g} (idempotent)")
+        load = os.getloadavg()[0]
+        seconds: dict[str, float] = {}
         started = time.monotonic()
-        log(manage(environment, command))
-        seconds[command] = time.monotonic() - started
-    if first_seed:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        record = {"scale": args.scale, "seconds": seconds, "load": f"{load:.1f}", "when": time.strftime("%Y-%m-%d")}
-        seeding_file.write_text(json.dumps(record, indent=2), encoding="utf-8")
-    # The two large bench seeds only when a chosen scenario reads them (--only may leave them out).
-    if any("/commons/" in s.path for s in scenarios):
-        log(manage(environment, "seed_bench_commons", "--items=100000"))
-    if any("{survey_id}" in s.path for s in scenarios):
-        log(manage(environment, "seed_bench_survey", "--pairs=5000"))
-    donor_report = manage(environment, "time_donor_report").strip().splitlines()[-1]
-    log(donor_report)
+        output = manage(environment, "seed_demo", f"--scale={args.scale}")
+        log(output)
+        first_seed = "already loaded" not in output
+        seconds["seed_demo"] = time.monotonic() - started
+        log("monitoring and evaluation data: programmes, portfolios, surveys, results, commons (idempotent)")
+        for command in (
+            "seed_demo_programmes",
+            "seed_demo_portfolios",
+            "seed_demo_assessment",
+            "seed_demo_surveys",
+            "seed_demo_results",
+            "seed_demo_commons",
+        ):
+            started = time.monotonic()
+            log(manage(environment, command))
+            seconds[command] = time.monotonic() - started
+        if first_seed:
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            record = {"scale": args.scale, "seconds": seconds, "load": f"{load:.1f}", "when": time.strftime("%Y-%m-%d")}
+            seeding_file.write_text(json.dumps(record, indent=2), encoding="utf-8")
+        # The two large bench seeds only when a chosen scenario reads them (--only may leave them out).
+        if any("/commons/" in s.path for s in scenarios):
+            log(manage(environment, "seed_bench_commons", "--items=100000"))
+        if any("{survey_id}" in s.path for s in scenarios):
+            log(manage(environment, "seed_bench_survey", "--pairs=5000"))
+        donor_report = manage(environment, "time_donor_report").strip().splitlines()[-1]
+        log(donor_report)
     analyse(args.database_url)
     if not static_is_current():
         log(f"collectstatic into {STATIC_ROOT.relative_to(ROOT)}")
@@ -667,7 +672,14 @@ def main() -> int:
                 for scenario in group:
                     if scenario.user not in sessions:  # sessions live in the database: valid on both servers
                         sessions[scenario.user] = sign_in(base, LOGINS[scenario.user], context["password"])
-                    result = measure(wrk, base, scenario, context, sessions[scenario.user], args)
+                    try:
+                        result = measure(wrk, base, scenario, context, sessions[scenario.user], args)
+                    except (SystemExit, OSError, subprocess.CalledProcessError) as error:
+                        # One page failing (e.g. a server still busy with a slow page's queue) must not
+                        # lose the others' figures: recorded as an error, the run goes on.
+                        log(f"{scenario.name}: failed: {error}")
+                        url = base + scenario.path.format(**context)
+                        result = Result(scenario=scenario, url=url, response_bytes=0, errors={"failed": 1})
                     result.queries = queries.get(scenario.name, -1)
                     results.append(result)
                 session = sessions.get("analyst", "")
