@@ -105,7 +105,8 @@ def report() -> str:
             cells.append(
                 "—"
                 if row is None
-                else f"{fmt(ratio(row, minimal))} / {row['p95_ms']:.0f} / {row['single_p50_ms']:.1f} / {row['queries']}"
+                else f"{fmt(ratio(row, minimal))} / {row['p95_ms']:.0f} / "
+                f"{fmt(row['single_p50_ms'] or None, '{:.1f}')} / {row['queries']}"
             )
         lines.append(f"| {page.name} | | {' | '.join(cells)} |")
     lines += ["", verdict_table(runs, scales)]
@@ -128,8 +129,8 @@ def verdict_table(runs: dict[float, tuple[str, list[dict[str, Any]]]], scales: l
         growth = ra / rb if ra and rb else None
         single = (
             (b["single_p50_ms"] / mb["single_p50_ms"]) / (a["single_p50_ms"] / ma["single_p50_ms"])
-            if a and b and a["single_p50_ms"] and mb["single_p50_ms"]
-            else None
+            if a and b and a["single_p50_ms"] and b["single_p50_ms"] and ma["single_p50_ms"] and mb["single_p50_ms"]
+            else None  # 0: no request finished within the one-client seconds
         )
         same_queries = a is not None and b is not None and a["queries"] == b["queries"]
         flat = growth is not None and growth <= FLAT and same_queries
