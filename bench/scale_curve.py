@@ -77,12 +77,16 @@ def report() -> str:
     scales = sorted(runs)
     seeds = seeding()
     lines = ["Runs: " + ", ".join(f"scale {s:g}: bench/results/{runs[s][0]}.json" for s in scales) + "."]
-    lines += ["", "Seeding (first `make bench` on each scale's database, or the figures it saved):", ""]
+    lines += [
+        "",
+        "Seeding, as saved by `make bench` when it seeded the database itself (bench/results/seeding-*.json):",
+        "",
+    ]
     lines += ["| scale | seed_demo | the other demo seeds | load average |", "|---:|---:|---:|---:|"]
     for scale in scales:
         record = seeds.get(scale)
         if record is None:
-            lines.append(f"| {scale:g} | not recorded | | |")
+            lines.append(f"| {scale:g} | not saved (seeded outside `make bench`) | | |")
             continue
         seconds = dict(record["seconds"])
         main = seconds.pop("seed_demo", 0.0)
