@@ -245,6 +245,24 @@ def start_gunicorn(environment: dict[str, str], port: int, workers: int) -> subp
     raise SystemExit("gunicorn did not answer /healthz within 180 s")
 
 
+def drain(base: str, limit: float = 120.0) -> None:
+    """Wait until the server has worked off what the last page left queued (wrk stops sending, but
+    gunicorn's sync workers still serve the requests already accepted): /healthz must answer in
+    under half a second. Otherwise the next page would be measured behind a slow page's queue."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=limit) as response:  # noqa: S310
+                response.read()
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+            continue
+        if time.monotonic() - started < 0.5:
+            return
+    log(f"the server was still busy after {limit:.0f} s; measuring anyway")
+
+
 def stop(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
@@ -683,6 +701,7 @@ def main() -> int:
                         url = base + scenario.path.format(**context)
                         result = Result(scenario=scenario, url=url, response_bytes=0, errors={"failed": 1})
                     result.queries = queries.get(scenario.name, -1)
+                    drain(base)
                     results.append(result)
                 session = sessions.get("analyst", "")
                 if cached and not args.no_checkins:
