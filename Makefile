@@ -6,6 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SCALE ?= 1
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/shamy
 # Settings keep DEBUG off unless it is set (README.md, "Security"); these targets are for
 # development, so they turn it on unless the caller says otherwise (`make run DEBUG=0`).
@@ -108,8 +109,9 @@ check: lint typecheck migrations-check test
 
 # The placement solver against plain scipy (bench/placement.py, seconds), then the load test on
 # PostgreSQL with gunicorn and wrk (bench/README.md). BENCH_ARGS=--help for the load test's options.
+# SCALE=2 or 4: the country plus synthetic copies, in its own database (shamy_bench_s2, ...; issue 18).
 bench: install bench-placement
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
 	$(PY) bench/credentials.py
 
 # Issuing and verifying credentials in one process (bench/credentials.py); also part of `make bench`.

@@ -229,6 +229,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # write to schools, districts or regions makes the cached ones stale at once anyway; 0 turns the
 # cache off (`make bench` measures both).
 REGISTRY_CACHE_SECONDS = env_int("REGISTRY_CACHE_SECONDS", 600)
+if env_str("CACHE_BACKEND", "locmem") == "dummy":
+    # No cache at all: every cached page pays for its misses. Only for measuring (`make bench`'s
+    # "cache off" server, issue 18); never in production, where the cache keeps pages fast.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 # --- Background tasks -----------------------------------------------------------------------
 _TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")

@@ -13,11 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Page, Paginator
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from shamy.access.context import Actor
 from shamy.core.inputs import parse_page
@@ -74,10 +77,10 @@ def school_table(*, actor: Actor, filters: selectors.SchoolFilters, page: Any, s
         paginator = Paginator(schools.only(*ROW_FIELDS), PAGE_SIZE)
         current = paginator.get_page(requested)
         rows = selectors.school_rows_labelled(current.object_list)
-        detail = _detail_url_builder()
-        for row in rows:
-            row.detail_url = detail(row.pk)  # type: ignore[attr-defined]
-        html = render_to_string("registry/_school_table.html", {"rows": rows, "show_region": show_region})
+        html = render_to_string(
+            "registry/_school_table.html",
+            {"rows_html": rows_html(rows, show_region=show_region), "show_region": show_region},
+        )
         return CachedTable(count=paginator.count, number=current.number, html=html)
 
     language = translation.get_language() or ""
@@ -93,3 +96,26 @@ def _detail_url_builder() -> Any:
     marker = 987654321
     head, tail = reverse("registry:school-detail", args=[marker]).split(str(marker))
     return lambda pk: f"{head}{pk}{tail}"
+
+
+def rows_html(rows: list[Any], *, show_region: bool) -> SafeString:
+    """The table's rows, built here rather than in the template: on a cache miss, 50 rows × 8 cells
+    through the template engine (a thousand variable lookups and filters) cost about as much as all
+    of the page's queries. Every value is escaped; labels come from ``school_rows_labelled``."""
+    detail = _detail_url_builder()
+    small_class = f' <span class="badge">{escape(gettext("small-class"))}</span>'
+    demo = f' <span class="badge demo">{escape(gettext("demo"))}</span>'
+    out = []
+    for school in rows:
+        region = f"<td>{escape(school.region.name)}</td>" if show_region else ""
+        district = escape(school.district.name) if school.district_id and school.district.name else "—"
+        out.append(
+            f'<tr><th scope="row"><a href="{detail(school.pk)}">{escape(school.name)}</a>'
+            f"{small_class if school.is_small_class else ''}{demo if school.is_demo else ''}</th>"
+            f"{region}<td>{district}</td>"
+            f'<td><span class="badge {escape(school.locality)}">{escape(school.locality_label)}</span></td>'
+            f"<td>{escape(school.language_label)}</td>"
+            f'<td class="number">{intcomma(school.pupils)}</td><td class="number">{intcomma(school.teachers)}</td>'
+            f"<td>{escape(school.internet_label)}</td></tr>\n"
+        )
+    return SafeString("".join(out))

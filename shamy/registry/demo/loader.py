@@ -35,7 +35,6 @@ from shamy.registry.demo.plan import (
     SchoolPlan,
     build_plan,
     people_for_school,
-    region_facts,
     seeded_random,
 )
 from shamy.registry.models import (
@@ -139,7 +138,7 @@ def demo_load(*, scale: float = 1.0, report: Callable[[str], None] | None = None
     """Load the national demo data at ``scale`` unless it is loaded already.
 
     Raises :class:`DemoRefused` when the deployment or database must not hold demo data, and
-    ValueError for a scale outside (0, 1]. Records one audit entry, ``registry.demo.loaded``.
+    ValueError for a scale outside (0, MAX_SCALE]. Records one audit entry, ``registry.demo.loaded``.
     A database that already holds the demo is left alone (and reported as such) before the real
     data check, so ``make demo`` still starts after someone added a school by hand.
     """
@@ -159,7 +158,7 @@ def demo_load(*, scale: float = 1.0, report: Callable[[str], None] | None = None
         demo_check_allowed()
         if demo_is_loaded():
             return DemoSummary(already_loaded=True, counts=_loaded_counts(), seconds=time.monotonic() - started)
-        regions = _regions_upsert()
+        regions = _regions_upsert(plan)
         say(f"regions: {len(regions)}")
         operator = _organisations_create(regions, plan)
         districts = _districts_create(plan, regions)
@@ -188,10 +187,11 @@ def _after_bulk_load() -> None:
     bulk_data_changed.send(sender="registry")
 
 
-def _regions_upsert() -> dict[str, Region]:
-    """The 20 regions are real reference data: updated in place by KATO code, never duplicated."""
+def _regions_upsert(plan: DemoPlan) -> dict[str, Region]:
+    """The 20 regions are real reference data: updated in place by KATO code, never duplicated.
+    Above scale 1 the synthetic copies' regions (marked names, unused codes) come after them."""
     regions = {}
-    for facts in region_facts():
+    for facts in plan.regions:
         region, _ = Region.objects.update_or_create(
             country=Country.KAZAKHSTAN,
             kato=facts.kato,

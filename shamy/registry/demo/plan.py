@@ -19,7 +19,7 @@ import json
 import math
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -194,6 +194,8 @@ class SchoolPlan:
     future_school_built_year: int | None = None
     latitude: Decimal | None = None
     longitude: Decimal | None = None
+    # In a synthetic copy (scale above 1): the real region it copies, whose character its people share.
+    copy_of_kato: str = ""
 
     @property
     def external_id(self) -> str:
@@ -205,6 +207,8 @@ class DemoPlan:
     scale: float
     districts: list[DistrictPlan]
     schools: list[SchoolPlan]
+    # The real regions, then those of the synthetic copies (scale above 1).
+    regions: tuple[RegionFacts, ...] = ()
 
     @property
     def teachers(self) -> int:
@@ -382,13 +386,44 @@ def _name_rural_school(rng: random.Random, school: SchoolPlan, district: Distric
 
 def build_plan(scale: float = 1.0, today: datetime.date | None = None) -> DemoPlan:
     """Plan every district and school at ``scale`` (1.0 = the whole country); ``today`` (default:
-    the real date) decides which operator schools have been handed over."""
-    if not 0 < scale <= 1:
-        raise ValueError("The scale must be above 0 and at most 1.")
-    regions = region_facts()
-    counts = allocate_school_counts(regions, scale)
+    the real date) decides which operator schools have been handed over.
+
+    Above 1 (up to :data:`MAX_SCALE`), the whole country comes first, exactly as at 1.0, then
+    synthetic copies of it (:func:`synthetic_regions`): copy 2 holds a full country's worth of
+    schools, each further copy likewise, the last one ``scale`` minus its number plus one of it.
+    They stand in for a larger deployment (the issue's four countries) so page costs can be measured
+    as the data grows; every name in them says it is a synthetic copy.
+    """
+    if not 0 < scale <= MAX_SCALE:
+        raise ValueError(f"The scale must be above 0 and at most {MAX_SCALE}.")
+    today = today or datetime.date.today()
     rng = seeded_random("schools")
     bins = BinGenerator(seeded_random("bins"), first_year=1996, last_year=2019)
+    plan = _plan_country(region_facts(), min(scale, 1.0), rng, bins, today)
+    copy = 2
+    while scale > copy - 1:
+        share = min(1.0, scale - (copy - 1))
+        taken = [school.bin for school in plan.schools]
+        copy_bins = BinGenerator(seeded_random("bins", "copy", copy), first_year=1996, last_year=2019, taken=taken)
+        extra = _plan_country(region_facts(), share, seeded_random("schools", "copy", copy), copy_bins, today)
+        _mark_synthetic(extra, copy, first_district=len(plan.districts), first_school=len(plan.schools))
+        plan.districts.extend(extra.districts)
+        plan.schools.extend(extra.schools)
+        copy += 1
+    plan.scale = scale
+    plan.regions = region_facts() + tuple(region for number in range(2, copy) for region in synthetic_regions(number))
+    return plan
+
+
+def _plan_country(
+    regions: tuple[RegionFacts, ...],
+    scale: float,
+    rng: random.Random,
+    bins: BinGenerator,
+    today: datetime.date,
+) -> DemoPlan:
+    """One country's districts and schools at ``scale`` (at most 1), numbered from 0 and 1."""
+    counts = allocate_school_counts(regions, scale)
     districts: list[DistrictPlan] = []
     schools: list[SchoolPlan] = []
     numbers: dict[str, int] = {}
@@ -443,10 +478,72 @@ def build_plan(scale: float = 1.0, today: datetime.date | None = None) -> DemoPl
                 spread = 0.03 if district.is_city else 0.25
                 school.latitude, school.longitude = _point_in(rng, region.bbox, district.centre, spread)
         schools.extend(region_schools)
-    _assign_operators(rng, schools, scale, today or datetime.date.today())
+    _assign_operators(rng, schools, scale, today)
     _assign_future_schools(rng, schools, scale)
     _assign_teachers(schools)
     return DemoPlan(scale=scale, districts=districts, schools=schools)
+
+
+# --- Synthetic copies (scale above 1) ----------------------------------------------------------
+
+MAX_SCALE = 5
+_REAL_KATO = {"10", "11", "15", "19", "23", "27", "31", "33", "35", "39", "43", "47", "55", "59", "61", "62", "63",
+              "71", "75", "79"}  # fmt: skip
+# Two-digit codes no real region uses, from 80 up and then the gaps: 80 of them, four copies' worth.
+_FREE_KATO = tuple(
+    code for code in [f"{n:02d}" for n in range(80, 100)] + [f"{n:02d}" for n in range(80)] if code not in _REAL_KATO
+)
+SYNTHETIC_MARK = {
+    "kk": " (синтетикалық көшірме {copy})",
+    "ru": " (синтетическая копия {copy})",
+    "en": " (synthetic copy {copy})",
+}
+
+
+def synthetic_kato(real_kato: str, copy: int) -> str:
+    """The KATO code of copy ``copy`` (2, 3, ...) of the real region ``real_kato``: a code no real
+    region has, so districts and schools (whose codes start with it) stay unique too."""
+    kato = sorted(_REAL_KATO)
+    return _FREE_KATO[(copy - 2) * len(kato) + kato.index(real_kato)]
+
+
+@cache
+def synthetic_regions(copy: int) -> tuple[RegionFacts, ...]:
+    """The 20 regions of synthetic copy ``copy``: real counts and shapes, invented codes, marked names."""
+    return tuple(
+        replace(
+            region,
+            kato=synthetic_kato(region.kato, copy),
+            name_kk=region.name_kk + SYNTHETIC_MARK["kk"].format(copy=copy),
+            name_ru=region.name_ru + SYNTHETIC_MARK["ru"].format(copy=copy),
+            name_en=region.name_en + SYNTHETIC_MARK["en"].format(copy=copy),
+        )
+        for region in region_facts()
+    )
+
+
+def _mark_synthetic(plan: DemoPlan, copy: int, *, first_district: int, first_school: int) -> None:
+    """Move a country's plan into synthetic copy ``copy``: its own region codes (so every district and
+    school code is new), indexes after the real country's (so external ids and people differ), and
+    the copy's mark after every name."""
+    kk, ru, en = (SYNTHETIC_MARK[language].format(copy=copy) for language in ("kk", "ru", "en"))
+    for district in plan.districts:
+        new_region = synthetic_kato(district.region_kato, copy)
+        district.index += first_district
+        district.kato = new_region + district.kato[2:]
+        district.region_kato = new_region
+        district.name_kk += kk
+        district.name_ru += ru
+        district.name_en += en
+    for school in plan.schools:
+        new_region = synthetic_kato(school.region_kato, copy)
+        school.index += first_school
+        school.district_index += first_district
+        school.kato = new_region + school.kato[2:]
+        school.copy_of_kato = school.region_kato
+        school.region_kato = new_region
+        school.name_kk += kk
+        school.name_ru += ru
 
 
 def _small_class_factor(regions: tuple[RegionFacts, ...]) -> float:
@@ -568,7 +665,7 @@ def _person_name(random: Callable[[], float], *, russian: bool, female: bool) ->
 
 
 def _russian_named_share(school: SchoolPlan) -> float:
-    base = _RUSSIAN_NAMED[school.region_kato]
+    base = _RUSSIAN_NAMED[school.copy_of_kato or school.region_kato]
     if school.language == InstructionLanguage.RUSSIAN:
         return min(0.8, 0.25 + base * 1.2)
     if school.language == InstructionLanguage.BOTH:

@@ -123,6 +123,36 @@ def test_full_plan_has_the_national_shape():
         validate_bin(number)
 
 
+def test_scale_above_one_adds_synthetic_copies_of_the_country():
+    national, doubled = build_plan(1.0), build_plan(2.0)
+    # The country itself is planned exactly as at scale 1: same schools, same order, same values.
+    assert [vars(s) for s in doubled.schools[:7_687]] == [vars(s) for s in national.schools]
+    assert [d.kato for d in doubled.districts[: len(national.districts)]] == [d.kato for d in national.districts]
+    copies = doubled.schools[7_687:]
+    assert len(copies) == 7_687 and len(doubled.regions) == 40
+    real_kato = {region.kato for region in national.regions}
+    assert {s.region_kato for s in copies}.isdisjoint(real_kato)
+    assert all(s.name_kk.endswith("(синтетикалық көшірме 2)") for s in copies)
+    assert all(s.name_ru.endswith("(синтетическая копия 2)") for s in copies)
+    assert all(r.name_en.endswith("(synthetic copy 2)") for r in doubled.regions[20:])
+    # Identifiers stay unique and valid across the copies.
+    assert len({s.external_id for s in doubled.schools}) == len(doubled.schools)
+    assert len({d.kato for d in doubled.districts}) == len(doubled.districts)
+    bins = [s.bin for s in doubled.schools if s.bin]
+    assert len(set(bins)) == len(bins)
+    for number in bins[-300:]:
+        validate_bin(number)
+    assert all(s.kato.startswith(s.region_kato) for s in copies)
+    assert abs(sum(s.teachers for s in copies) - 340_000) / 340_000 < 0.02
+    # A copy's people are its own, with IINs unique across both.
+    iins = IinGenerator()
+    people = [p.fields["iin"] for school in (doubled.schools[5], copies[5]) for p in people_for_school(school, iins)]
+    numbers = [iin for iin in people if iin]
+    assert len(set(numbers)) == len(numbers)
+    for number in numbers:
+        validate_iin(number)
+
+
 def test_plan_is_deterministic():
     first, second = build_plan(0.05), build_plan(0.05)
     assert [(s.name_kk, s.pupils, s.teachers, s.bin) for s in first.schools] == [
@@ -307,7 +337,7 @@ def test_scale_outside_range_is_rejected():
     with pytest.raises(CommandError):
         call_command("seed_demo", "--scale", "0", stdout=StringIO())
     with pytest.raises(CommandError):
-        call_command("seed_demo", "--scale", "1.5", stdout=StringIO())
+        call_command("seed_demo", "--scale", "5.5", stdout=StringIO())
     assert not School.objects.exists()
 
 

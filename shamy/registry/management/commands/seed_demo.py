@@ -7,11 +7,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shamy.registry.demo.loader import DemoRefused, demo_load
+from shamy.registry.demo.plan import MAX_SCALE
 
 
 def _scale(value: str) -> float:
     scale = float(value)
-    if not 0 < scale <= 1:
+    if not 0 < scale <= MAX_SCALE:
         raise ValueError(value)
     return scale
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
             type=_scale,
             default=1.0,
             help="Share of the national data to load, above 0 and at most 1 (default 1.0; 0.02 for quick tests). "
-            "Every region keeps at least one urban and one rural school where it has any.",
+            "Every region keeps at least one urban and one rural school where it has any. Above 1 (at most "
+            f"{MAX_SCALE}), for benchmarks of growth: the whole country, then synthetic copies of it (regions, "
+            "districts and schools named as synthetic copies, new codes, new people, valid unique BINs and IINs).",
         )
 
     def handle(self, *args: Any, scale: float, **options: Any) -> None:
