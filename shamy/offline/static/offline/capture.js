@@ -11,7 +11,7 @@
 //   data-offline-payload  fixed payload fields (JSON)
 //   data-offline-fields   "apiName=formName,..." form fields copied into the payload
 //   data-offline-formdata "apiName": every form field (name -> [values]) under that name
-//   data-offline-after    "reset" (clear the text fields), "toggle" (flip the hidden "done"), "keep"
+//   data-offline-after    "reset" (clear the text fields), "disable" (the button, once), "keep"
 (function () {
   "use strict";
   var offline = window.ShamyOffline;
@@ -104,12 +104,8 @@
     }).then(function () {
       var after = form.dataset.offlineAfter || "keep";
       if (after === "reset") form.querySelectorAll("textarea, input[type=text]").forEach(function (input) { input.value = ""; });
-      if (after === "toggle") {
-        var done = form.elements.done;
-        done.value = done.value === "1" ? "0" : "1";
-        var button = form.querySelector("button[type=submit]");
-        button.textContent = done.value === "1" ? form.dataset.offlineLabelDo : form.dataset.offlineLabelUndo;
-      }
+      // One change queued per button until the page is reloaded online (its status list says so).
+      if (after === "disable") form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
       return offline.list().then(render);
     });
   }, true);
