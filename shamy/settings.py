@@ -427,6 +427,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+# Offline capture (shamy/offline): how long the server keeps the idempotency keys of writes queued on
+# devices. `manage.py offline_prune_keys` (daily, from cron) deletes older ones; a device does not send
+# items older than this, and the server refuses them, so a key is never applied twice.
+OFFLINE_KEY_RETENTION_DAYS = env_int("OFFLINE_KEY_RETENTION_DAYS", 30)
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 

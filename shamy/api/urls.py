@@ -48,9 +48,9 @@ api = ShamyAPI(
         "Read access to the Shamy registry, the equity indicators (the dashboard's figures, with its "
         "scopes and suppression), the fellowship, survey results, results frameworks and the knowledge "
         "commons; batches of writes queued on a device while offline (attendance marks, project journal "
-        "entries), each applied once by its idempotency key. Authenticate with a token from your account "
-        "page (the commons needs none); the offline batches also accept the signed-in session with its "
-        "CSRF token."
+        "entries, step updates and portfolio section texts, survey answers, event check-ins), each "
+        "applied once by its idempotency key. Authenticate with a token from your account page (the "
+        "commons needs none); the offline batches also accept the signed-in session with its CSRF token."
     ),
     auth=TokenAuth(),
     renderer=UnicodeJSONRenderer(),
@@ -64,10 +64,12 @@ from shamy.analytics.api import router as analytics_router  # noqa: E402
 from shamy.attendance.api import router as attendance_router  # noqa: E402
 from shamy.commons.api import router as commons_router  # noqa: E402
 from shamy.fellowship.api import router as fellowship_router  # noqa: E402
+from shamy.operators.api import device_router as operators_device_router  # noqa: E402
 from shamy.operators.api import router as operators_router  # noqa: E402
 from shamy.portfolios.api import router as portfolios_router  # noqa: E402
 from shamy.registry.api import router as registry_router  # noqa: E402
 from shamy.results.api import router as results_router  # noqa: E402
+from shamy.surveys.api import device_router as surveys_device_router  # noqa: E402
 from shamy.surveys.api import router as surveys_router  # noqa: E402
 
 api.add_router("/", registry_router)
@@ -85,3 +87,5 @@ api.add_router("/", commons_router)
 # other clients use a token.
 api.add_router("/", attendance_router, auth=[TokenAuth(), SessionAuth()])
 api.add_router("/", portfolios_router, auth=[TokenAuth(), SessionAuth()])
+api.add_router("/", surveys_device_router, auth=[TokenAuth(), SessionAuth()])
+api.add_router("/", operators_device_router, auth=[TokenAuth(), SessionAuth()])

@@ -26,15 +26,29 @@ SHELL_FILES = (
     "core/vendor/htmx.min.js",
     "offline/queue-core.js",
     "offline/offline.js",
+    "offline/capture.js",
     "offline/queue-page.js",
     "offline/offline.css",
     "offline/icon.svg",
     "offline/icon-192.png",
     "attendance/attendance.css",
     "attendance/take.js",
+    "portfolios/portfolios.css",
+    "surveys/respond.js",
 )
 # Pages kept per user for offline use (JavaScript regular expressions over the path).
-PAGE_PATTERNS = (r"^/attendance/$", r"^/attendance/gatherings/\d+/attendance/$", r"^/offline/queue/$")
+PAGE_PATTERNS = (
+    r"^/attendance/$",
+    r"^/attendance/gatherings/\d+/attendance/$",
+    r"^/offline/queue/$",
+    # A teacher's project page (journal, plan), the portfolio and its section editor.
+    r"^/portfolios/projects/\d+/$",
+    r"^/portfolios/projects/\d+/portfolio/$",
+    r"^/portfolios/sections/\d+/edit/$",
+    # Answering a survey; the summit check-in at the door.
+    r"^/surveys/\d+/respond/$",
+    r"^/operators/events/\d+/check-in/$",
+)
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,8 @@ object is a 404, a visible one the caller may not read a 403.
 from __future__ import annotations
 
 import datetime
+import uuid
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -14,6 +16,7 @@ from ninja import Field, Query, Router
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
+from shamy.accounts.models import User
 from shamy.core.inputs import MAX_OFFSET, ApiId
 from shamy.core.rules import allowed
 from shamy.operators import permissions, selectors
@@ -308,3 +311,70 @@ def check_in_batch(request: HttpRequest, event_id: ApiId, batch: ScanBatchIn) ->
     except ValidationError as error:
         raise HttpError(422, " ".join(error.messages)) from error
     return [result.as_dict() for result in results]
+
+
+# --- The shared offline queue's batch of scans (issue 13) --------------------------------------
+# Mounted by ``api/urls.py`` with token and session authentication: the check-in page's queue
+# replays with its session (CSRF-checked); other clients use a token.
+device_router = Router(tags=["operators"])
+OutcomeName = Literal["applied", "conflict", "duplicate", "refused"]
+
+
+class DeviceScanIn(BaseModel):
+    key: uuid.UUID = Field(description="The device's idempotency key for this scan (a UUID it generated).")
+    event: int = Field(ge=1, le=2**31 - 1, description="The event's id.")
+    code: str = Field(min_length=1, max_length=64, description="The ticket's code, scanned or typed.")
+    door: str = Field("", max_length=40)
+    device_time: datetime.datetime = Field(description="When it was scanned on the device (ISO 8601).")
+
+
+class DeviceScanBatchIn(BaseModel):
+    scans: list[DeviceScanIn] = Field(max_length=event_services.MAX_BATCH)
+
+
+class DeviceScanOut(Out):
+    key: uuid.UUID
+    outcome: OutcomeName = Field(
+        description=(
+            "applied (checked in), conflict (checked in before at some door: counted once), duplicate, "
+            "refused (unknown ticket, no confirmed place, or not your event: see detail)"
+        )
+    )
+    first_outcome: OutcomeName
+    detail: str
+    first_detail: str = Field(description="For a duplicate, what the first arrival said.")
+    scan_outcome: str | None = Field(None, description="checked_in, already, not_confirmed or unknown")
+    name: str | None = None
+    first_door: str | None = None
+    first_at: str | None = None
+
+
+class DeviceScanBatchOut(Out):
+    results: list[DeviceScanOut]
+
+
+@device_router.post(
+    "/operators/check-ins",
+    response={200: DeviceScanBatchOut, 401: ErrorShape, 403: ErrorShape, 422: ErrorShape},
+    url_name="operator-device-scan-batch",
+    summary="Apply a batch of check-in scans queued on a device (any events)",
+)
+def device_scan_batch(request: HttpRequest, batch: DeviceScanBatchIn) -> dict[str, object]:
+    """Each scan once by its key; a ticket checked in once whatever the door. Per scan, the event's
+    check-in rule (refused otherwise)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise HttpError(401, "")
+    try:
+        results = event_services.scans_from_device(
+            actor=user,
+            scans=[
+                event_services.DeviceScan(
+                    key=item.key, event_id=item.event, code=item.code, door=item.door, device_at=item.device_time
+                )
+                for item in batch.scans
+            ],
+        )
+    except ValueError as error:
+        raise HttpError(422, str(error)) from error
+    return {"results": [result.as_dict() for result in results]}

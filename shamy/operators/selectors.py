@@ -587,6 +587,16 @@ def registration_search(*, actor: Actor, event: Event, query: str) -> list[Regis
     )
 
 
+def check_in_roster(*, actor: Actor, event: Event) -> list[dict[str, str]]:
+    """The confirmed places' names and ticket codes, for the door's name search without a
+    connection (the page brings them along; the device's cached copy is deleted at sign-out)."""
+    rows = Registration.objects.restrict(actor, "view").filter(event=event, status="confirmed")
+    return [
+        {"name": name, "code": code}
+        for name, code in rows.order_by(kazakh_order("full_name"), "id").values_list("full_name", "code")
+    ]
+
+
 # --- Indicators ------------------------------------------------------------------------------------
 
 

@@ -1,7 +1,9 @@
-"""Portfolio endpoints of the JSON API: the offline queue's batch of journal entries (issue 13).
+"""Portfolio endpoints of the JSON API: the offline queue's batches of journal entries, step updates
+and section texts (issue 13).
 
 Mounted by ``api/urls.py`` with token and session authentication (the session with Django's CSRF
-check); permissions are the project page's journal form's, per entry.
+check); permissions are the pages' own (the journal form, the plan's buttons, the section editor),
+per item.
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from ninja.errors import HttpError
 from pydantic import BaseModel
 
 from shamy.accounts.models import User
-from shamy.portfolios.services.device import MAX_BATCH, DeviceJournalEntry, journal_entries_from_device
+from shamy.portfolios.services.device import (
+    MAX_BATCH,
+    DeviceJournalEntry,
+    DeviceSectionText,
+    DeviceStepUpdate,
+    journal_entries_from_device,
+    section_texts_from_device,
+    step_updates_from_device,
+)
+from shamy.portfolios.services.drafts import MAX_DRAFT_LENGTH
 
 router = Router(tags=["portfolios"])
 
@@ -86,6 +97,115 @@ def journal_entry_batch(request: HttpRequest, batch: JournalBatchIn) -> dict[str
                     stage_id=item.stage,
                 )
                 for item in batch.entries
+            ],
+        )
+    except ValueError as error:
+        raise HttpError(422, str(error)) from error
+    return {"results": [result.as_dict() for result in results]}
+
+
+ID_BOUND = 2**31 - 1  # the database's integer: a larger id is no id (schemathesis sends them)
+
+
+class StepUpdateIn(BaseModel):
+    key: uuid.UUID = Field(description="The device's idempotency key for this change (a UUID it generated).")
+    step: int = Field(ge=1, le=ID_BOUND, description="The project step's id.")
+    done: bool = Field(description="true: marked done (on the device's date); false: marked not done.")
+    device_time: datetime.datetime = Field(description="When it was changed on the device (ISO 8601).")
+
+
+class StepBatchIn(BaseModel):
+    updates: list[StepUpdateIn] = Field(max_length=MAX_BATCH)
+
+
+class StepResultOut(Out):
+    key: uuid.UUID
+    outcome: OutcomeName = Field(
+        description="applied, conflict (a change made later stands: see done), duplicate, refused (see detail)"
+    )
+    first_outcome: OutcomeName
+    detail: str
+    first_detail: str = Field(description="For a duplicate, what the first arrival said.")
+    step: int | None = Field(None, description="The step's id.")
+    done: bool | None = Field(None, description="Whether the step is done after this change was judged.")
+
+
+class StepBatchOut(Out):
+    results: list[StepResultOut]
+
+
+@router.post(
+    "/portfolios/step-updates",
+    response={200: StepBatchOut, **ERROR_RESPONSES},
+    url_name="step-update-batch",
+    summary="Apply a batch of project step updates (done / not done) queued on a device",
+)
+def step_update_batch(request: HttpRequest, batch: StepBatchIn) -> dict[str, object]:
+    """Each change once by its key; of two changes of one step, the one made later on its device stands."""
+    user = request.user
+    if not isinstance(user, User):
+        raise HttpError(401, "")
+    try:
+        results = step_updates_from_device(
+            actor=user,
+            updates=[
+                DeviceStepUpdate(key=item.key, step_id=item.step, done=item.done, device_at=item.device_time)
+                for item in batch.updates
+            ],
+        )
+    except ValueError as error:
+        raise HttpError(422, str(error)) from error
+    return {"results": [result.as_dict() for result in results]}
+
+
+class SectionTextIn(BaseModel):
+    key: uuid.UUID = Field(description="The device's idempotency key for this text (a UUID it generated).")
+    section: int = Field(ge=1, le=ID_BOUND, description="The portfolio section's id.")
+    body: str = Field(max_length=MAX_DRAFT_LENGTH, description="The section's whole text as written on the device.")
+    device_time: datetime.datetime = Field(description="When it was written on the device (ISO 8601).")
+
+
+class SectionBatchIn(BaseModel):
+    texts: list[SectionTextIn] = Field(max_length=MAX_BATCH)
+
+
+class SectionResultOut(Out):
+    key: uuid.UUID
+    outcome: OutcomeName = Field(
+        description=(
+            "applied, conflict (a text written later stands; this one is kept as the sender's draft), "
+            "duplicate, refused (see detail)"
+        )
+    )
+    first_outcome: OutcomeName
+    detail: str
+    first_detail: str = Field(description="For a duplicate, what the first arrival said.")
+    section: int | None = Field(None, description="The section's id.")
+    version: int | None = Field(None, description="The section's version after this text was judged.")
+
+
+class SectionBatchOut(Out):
+    results: list[SectionResultOut]
+
+
+@router.post(
+    "/portfolios/section-texts",
+    response={200: SectionBatchOut, **ERROR_RESPONSES},
+    url_name="section-text-batch",
+    summary="Apply a batch of portfolio section texts (drafts written offline) queued on a device",
+)
+def section_text_batch(request: HttpRequest, batch: SectionBatchIn) -> dict[str, object]:
+    """Each text once by its key; the text written later on its device stands, an earlier one is kept
+    as the sender's draft of the section."""
+    user = request.user
+    if not isinstance(user, User):
+        raise HttpError(401, "")
+    try:
+        results = section_texts_from_device(
+            actor=user,
+            texts=[
+                DeviceSectionText(key=item.key, section_id=item.section, body=item.body, device_at=item.device_time)
+                for item in batch.texts
             ],
         )
     except ValueError as error:

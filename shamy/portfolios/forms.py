@@ -72,7 +72,10 @@ class StepForm(forms.Form):
 
 class JournalForm(forms.Form):
     written_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label=_("Date"),
+        # ISO, as a date input takes it: a localised date left the required field empty in the browser.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
     )
     text = forms.CharField(label=_("Reflection"), widget=forms.Textarea(attrs={"rows": 4}))
 

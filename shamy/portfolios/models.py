@@ -123,6 +123,19 @@ class ProjectStep(models.Model):
     due_on = models.DateField(_("by"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The change of "done" that stands (issue 13): when it was made (on its device, or the
+    # server's time for a tap online), by whom, and the device's key. A change queued offline that
+    # was made earlier than this one does not overwrite it: the later change wins.
+    done_changed_at = models.DateTimeField(_("done changed at"), null=True, blank=True)
+    done_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done changed by"),
+    )
+    done_change_key = models.UUIDField(_("idempotency key of the change"), null=True, blank=True)
 
     objects = ProjectStepQuerySet.as_manager()
 
@@ -362,6 +375,11 @@ class PortfolioSection(models.Model):
         related_name="+",
         verbose_name=_("last saved by"),
     )
+    # The text that stands (issue 13): when it was written (on its device, or the server's time for
+    # a save online) and the device's key. A text queued offline that was written earlier does not
+    # overwrite it; it is kept as its writer's draft of the section instead.
+    body_written_at = models.DateTimeField(_("text written at"), null=True, blank=True)
+    body_key = models.UUIDField(_("idempotency key of the text"), null=True, blank=True)
 
     objects = PortfolioSectionQuerySet.as_manager()
 

@@ -1,15 +1,21 @@
-"""Survey endpoints of the JSON API: aggregate results, suppressed exactly like the results page."""
+"""Survey endpoints of the JSON API: aggregate results, suppressed exactly like the results page; the
+offline queue's batch of answers (issue 13)."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+import uuid
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Field, Router
+from ninja.errors import HttpError
 from pydantic import BaseModel
 
+from shamy.accounts.models import User
 from shamy.core.inputs import ApiCode, ApiId
 from shamy.surveys.selectors import ResultFilters, survey_for_api, survey_results
+from shamy.surveys.services.device import MAX_BATCH, DeviceAnswer, answers_from_device
 from shamy.surveys.stats import PairedResult
 
 router = Router(tags=["surveys"])
@@ -121,3 +127,79 @@ def survey_results_read(
         "matched_pairs": results.pairs,
         "questions": questions,
     }
+
+
+# --- The offline queue's batch of answers (issue 13) -------------------------------------------
+
+OutcomeName = Literal["applied", "conflict", "duplicate", "refused"]
+# Mounted by ``api/urls.py`` with token and session authentication: the answering page's queue
+# replays with its session (CSRF-checked); other clients use a token.
+device_router = Router(tags=["surveys"])
+
+
+class ErrorShape(BaseModel):
+    """The API's one error shape (``api.errors``; restated here: the API package sits above this app)."""
+
+    detail: str
+    code: str
+
+
+class AnswerIn(BaseModel):
+    key: uuid.UUID = Field(description="The device's idempotency key for these answers (a UUID it generated).")
+    survey: int = Field(ge=1, le=2**31 - 1, description="The survey's id.")
+    fields: dict[Annotated[str, Field(max_length=60)], list[Annotated[str, Field(max_length=5000)]]] = Field(
+        max_length=500,
+        description="The answering form's fields as the page posts them: each name with its values.",
+    )
+    submit: bool = Field(True, description="true: send the answers (checked like the page); false: save a draft.")
+    device_time: datetime.datetime = Field(description="When they were given on the device (ISO 8601).")
+
+
+class AnswerBatchIn(BaseModel):
+    answers: list[AnswerIn] = Field(max_length=MAX_BATCH)
+
+
+class AnswerResultOut(BaseModel):
+    key: uuid.UUID
+    outcome: OutcomeName = Field(
+        description="applied, conflict (answers were sent before: the first stand), duplicate, refused (see detail)"
+    )
+    first_outcome: OutcomeName
+    detail: str
+    first_detail: str = Field(description="For a duplicate, what the first arrival said.")
+    survey: int | None = Field(None, description="The survey's id.")
+
+
+class AnswerBatchOut(BaseModel):
+    results: list[AnswerResultOut]
+
+
+@device_router.post(
+    "/surveys/answers",
+    response={200: AnswerBatchOut, 401: ErrorShape, 403: ErrorShape, 422: ErrorShape},
+    url_name="survey-answer-batch",
+    summary="Apply a batch of survey answers queued on a device",
+)
+def answer_batch(request: HttpRequest, batch: AnswerBatchIn) -> dict[str, object]:
+    """Each answer once by its key, with the answering page's permission; answers sent after a first
+    submission are a conflict (the first stand)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise HttpError(401, "")
+    try:
+        results = answers_from_device(
+            actor=user,
+            items=[
+                DeviceAnswer(
+                    key=item.key,
+                    survey_id=item.survey,
+                    fields=item.fields,
+                    device_at=item.device_time,
+                    submit=item.submit,
+                )
+                for item in batch.answers
+            ],
+        )
+    except ValueError as error:
+        raise HttpError(422, str(error)) from error
+    return {"results": [result.as_dict() for result in results]}

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -69,6 +70,29 @@ def device_time(value: datetime.datetime, *, now: datetime.datetime | None = Non
     return min(max(value, EARLIEST_DEVICE_TIME), now)
 
 
+def retention() -> datetime.timedelta:
+    """How long applied keys are kept (``OFFLINE_KEY_RETENTION_DAYS``): the window in which a
+    device may replay a write."""
+    return datetime.timedelta(days=settings.OFFLINE_KEY_RETENTION_DAYS)
+
+
+def too_old(device_at: datetime.datetime | None, *, now: datetime.datetime | None = None) -> bool:
+    """True for a write made on its device before the retention window: its key may already be
+    pruned, so applying it could apply it twice. A key is received after its device time, so a
+    write inside the window has its key still kept."""
+    return device_at is not None and device_at < (now or timezone.now()) - retention()
+
+
+def prune_keys(*, now: datetime.datetime | None = None) -> int:
+    """Delete the applied keys received before the retention window; returns how many. Devices do
+    not send, and :func:`apply_once` refuses, writes older than the window, so none of these keys
+    can be replayed any more. Housekeeping of the mechanism, not a change to anyone's data: the
+    writes themselves and their audit entries stay."""
+    cutoff = (now or timezone.now()) - retention()
+    deleted, _by_model = AppliedKey.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
+
+
 def _duplicate(existing: AppliedKey) -> ItemResult:
     received = formats.date_format(timezone.localtime(existing.received_at), "SHORT_DATETIME_FORMAT")
     return ItemResult(
@@ -101,10 +125,21 @@ def apply_once(
     ``offline_key_once_per_user``: of two requests racing with one key, the second waits for
     the first (a row lock on PostgreSQL, the write lock on SQLite) and then finds it. ``apply``
     raising :class:`Refused` rolls everything back, the key included (a resend is judged again).
+    A write made before the retention window (:func:`too_old`) is refused: its key may be pruned.
     """
     existing = AppliedKey.objects.filter(user=actor, key=key).first()
     if existing is not None:
         return _duplicate(existing)
+    if too_old(device_at):
+        return ItemResult(
+            key=key,
+            outcome=Outcome.REFUSED,
+            detail=_(
+                "Made on the device more than %(days)s days ago: too old to be sent safely. "
+                "Enter it again if it still matters."
+            )
+            % {"days": settings.OFFLINE_KEY_RETENTION_DAYS},
+        )
     try:
         with transaction.atomic():
             try:

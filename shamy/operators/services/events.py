@@ -24,12 +24,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.rules import allowed
+from shamy.offline.models import Outcome
+from shamy.offline.services.keys import ItemResult, apply_once, device_time
 from shamy.operators.models import (
     Event,
     EventFeedback,
@@ -277,7 +279,89 @@ def scan_record(
     """
     if not allowed(actor, event, "check-in"):
         raise PermissionDenied
-    return _scan(actor, event, client_id, code, door, scanned_at)
+    return _scan_once(actor, event, client_id, code, door, scanned_at)[0]
+
+
+# --- The one offline mechanism (issue 13): each scan's id is its idempotency key ---------------
+
+SCAN_KIND = "operators.scan"
+
+
+def _item(result: ScanResult) -> ItemResult:
+    """A scan's outcome in the offline queue's terms: a first check-in is "applied"; a ticket
+    checked in before (another door) is a "conflict": the first scan stands, counted once; an
+    unknown or unconfirmed ticket is "refused" (the scan is on record, the device shows why)."""
+    extra = {**result.as_dict(), "scan_outcome": result.outcome}
+    del extra["outcome"]
+    if result.outcome == ScanOutcome.CHECKED_IN:
+        outcome, detail = Outcome.APPLIED, _("%(name)s: checked in.") % {"name": result.full_name}
+    elif result.outcome == ScanOutcome.ALREADY:
+        first = formats.date_format(timezone.localtime(result.first_at), "TIME_FORMAT") if result.first_at else ""
+        outcome = Outcome.CONFLICT
+        detail = _("%(name)s was already checked in (door “%(door)s”, %(time)s): counted once.") % {
+            "name": result.full_name,
+            "door": result.first_door,
+            "time": first,
+        }
+    else:
+        outcome, detail = Outcome.REFUSED, result.outcome_label
+    return ItemResult(key=uuid.UUID(result.client_id), outcome=outcome, detail=detail, extra=extra)
+
+
+def _scan_once(
+    actor: User, event: Event, client_id: uuid.UUID, code: str, door: str, scanned_at: datetime.datetime
+) -> tuple[ScanResult, ItemResult]:
+    """One scan through ``apply_once`` (the key kept with the scan, in one transaction): a scan
+    replayed by the same volunteer answers "duplicate" and writes nothing; ``Scan.client_id``
+    keeps it once across volunteers too."""
+    done: list[ScanResult] = []
+
+    def apply() -> ItemResult:
+        done.append(_scan(actor, event, client_id, code, door, scanned_at))
+        return _item(done[0])
+
+    with transaction.atomic():
+        item = apply_once(actor=actor, key=client_id, kind=SCAN_KIND, device_at=device_time(scanned_at), apply=apply)
+    if not done:  # a duplicate (or too old to be judged): the scan as first recorded, if it was
+        stored = Scan.objects.select_related("registration").filter(client_id=client_id).first()
+        done.append(_result(stored) if stored else ScanResult(client_id=str(client_id), outcome=ScanOutcome.UNKNOWN))
+    return done[0], item
+
+
+@dataclass(frozen=True)
+class DeviceScan:
+    key: uuid.UUID
+    event_id: int
+    code: str
+    door: str
+    device_at: datetime.datetime
+
+
+def scans_from_device(*, actor: User, scans: Iterable[DeviceScan]) -> list[ItemResult]:
+    """The shared offline queue's batch of scans, any events: each scan once by its key
+    (``apply_once``), a ticket checked in once whatever the door. Per scan, the event's
+    "check-in" rule (otherwise refused). Raises ValueError for a batch over ``MAX_BATCH``."""
+    items = list(scans)
+    if len(items) > MAX_BATCH:
+        raise ValueError(f"at most {MAX_BATCH} scans at once")
+    events: dict[int, Event | None] = {}
+    results = []
+    for scan in items:
+        if scan.event_id not in events:
+            event = Event.objects.restrict(actor, "view").filter(pk=scan.event_id).first()
+            events[scan.event_id] = event if event is not None and allowed(actor, event, "check-in") else None
+        event = events[scan.event_id]
+        if event is None:
+            results.append(
+                ItemResult(
+                    key=scan.key,
+                    outcome=Outcome.REFUSED,
+                    detail=_("This event is not found, or you do not check people in at it."),
+                )
+            )
+            continue
+        results.append(_scan_once(actor, event, scan.key, scan.code[:64], scan.door[:40], scan.device_at)[1])
+    return results
 
 
 def _scan(
@@ -353,7 +437,9 @@ def scans_record_batch(*, actor: User, event: Event, scans: Iterable[Mapping[str
     if len(items) > MAX_BATCH:
         raise ValidationError(_("Send at most %(limit)s scans at once.") % {"limit": MAX_BATCH})
     parsed = [_parse_scan(item) for item in items]
-    return [_scan(actor, event, client_id, code, door, scanned_at) for client_id, code, door, scanned_at in parsed]
+    return [
+        _scan_once(actor, event, client_id, code, door, scanned_at)[0] for client_id, code, door, scanned_at in parsed
+    ]
 
 
 @transaction.atomic

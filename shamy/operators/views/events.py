@@ -193,7 +193,9 @@ def volunteer_remove(request: AuthedHttpRequest, event: Event, user_id: int) -> 
 def check_in(request: AuthedHttpRequest, event: Event) -> HttpResponse:
     query = request.GET.get("q", "")
     found = selectors.registration_search(actor=request.user, event=event, query=query)
-    context = {"event": event, "query": query, "found": found, "form": forms.CodeForm()}
+    # Offline, names are searched on the phone (issue 13): the confirmed places, names and codes only.
+    roster = selectors.check_in_roster(actor=request.user, event=event)
+    context = {"event": event, "query": query, "found": found, "form": forms.CodeForm(), "roster": roster}
     return render(request, "operators/check_in.html", context)
 
 

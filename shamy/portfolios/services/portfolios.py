@@ -58,6 +58,8 @@ def section_save(
     locked.body = body
     locked.version = version + 1
     locked.updated_by = actor
+    # A save online counts at the server's time (a text queued offline earlier does not replace it).
+    locked.body_written_at, locked.body_key = timezone.now(), None
     locked.full_clean()
     locked.save()
     if evidence is not None:

@@ -198,7 +198,9 @@ def step_mark_done(*, actor: User, step: ProjectStep, done: bool = True) -> Proj
     require(actor, step, "edit")
     before = snapshot(step)
     step.done_on = timezone.localdate() if done else None
-    step.save(update_fields=["done_on"])
+    # A tap online counts at the server's time (a change queued offline earlier does not undo it).
+    step.done_changed_at, step.done_changed_by, step.done_change_key = timezone.now(), actor, None
+    step.save(update_fields=["done_on", "done_changed_at", "done_changed_by", "done_change_key"])
     _touch(step.project)
     audit_record(actor=actor, action="portfolios.step.updated", target=step, before=before)
     return step

@@ -7,6 +7,7 @@ an anonymous survey cuts the link (see :mod:`shamy.surveys.models`).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import secrets
@@ -108,8 +109,12 @@ def response_save_draft(*, actor: User, survey: Survey, parsed: Parsed) -> Respo
 
 
 @transaction.atomic
-def response_submit(*, actor: User, survey: Survey, parsed: Parsed) -> Response:
+def response_submit(
+    *, actor: User, survey: Survey, parsed: Parsed, device_at: datetime.datetime | None = None
+) -> Response:
     """Submit the respondent's answers once. ``parsed`` must come from a final parse without errors.
+    ``device_at``: answered offline on a device at that time (the audit records it beside the
+    server's time).
 
     Anonymous survey: the response loses its link to the user and a participation row records
     only that they answered; the audit entry names no one.
@@ -132,7 +137,15 @@ def response_submit(*, actor: User, survey: Survey, parsed: Parsed) -> Response:
         actor=None if survey.anonymous else actor,
         action="surveys.response.submitted",
         target=survey,
-        after={"survey": survey.pk, "anonymous": survey.anonymous},
+        after={
+            "survey": survey.pk,
+            "anonymous": survey.anonymous,
+            **(
+                {"device_at": device_at.isoformat(), "received_at": timezone.now().isoformat()}
+                if device_at is not None
+                else {}
+            ),
+        },
         target_label=str(survey),
     )
     return response

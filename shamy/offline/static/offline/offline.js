@@ -15,6 +15,7 @@
   var queued = 0;  // this user's items on the device, as the badge last counted them
 
   function format(text, count) { return text.replace("{count}", String(count)); }
+  function tooOld() { return format(strings.tooOld, strings.retentionDays); }
 
   function badge(items) {
     var waiting = items.filter(function (item) { return item.state === "waiting"; }).length;
@@ -41,7 +42,7 @@
   function send() {
     sending = (sending || Promise.resolve()).then(function () {
       if (!navigator.onLine) return changed([]);
-      return Queue.send(user, csrf).then(function (results) { return changed(results); }, function () { return changed([]); });
+      return Queue.send(user, csrf, strings.retentionDays, tooOld()).then(function (results) { return changed(results); }, function () { return changed([]); });
     });
     return sending;
   }
@@ -74,7 +75,7 @@
   };
 
   // The worker and Background Sync read the signed-in user and CSRF token from here.
-  Queue.setMeta({ name: "session", user: user, csrf: csrf });
+  Queue.setMeta({ name: "session", user: user, csrf: csrf, maxAgeDays: strings.retentionDays, tooOld: tooOld() });
 
   if ("serviceWorker" in navigator && body.dataset.serviceWorker) {
     navigator.serviceWorker.register(body.dataset.serviceWorker, { scope: "/" }).then(function () {

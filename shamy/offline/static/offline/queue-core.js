@@ -98,8 +98,19 @@
     // results ({key, outcome, detail, ...}); an item leaves the queue once the server has decided it
     // (applied, conflict, duplicate), stays "refused" with the reason otherwise, and stays waiting
     // when the connection or the server fails (rejects with the error then).
-    send: function (user, csrf) {
+    // Items made more than ``maxAgeDays`` ago are not sent: the server keeps applied keys only that
+    // long (OFFLINE_KEY_RETENTION_DAYS), so such an item could be applied twice. They stay on the
+    // device as "expired" (with ``tooOld`` as the reason) for the person to see and discard.
+    send: function (user, csrf, maxAgeDays, tooOld) {
       return Queue.list(user).then(function (items) {
+        var oldest = maxAgeDays ? Date.now() - Number(maxAgeDays) * 86400000 : 0;
+        var expired = items.filter(function (item) { return item.state === "waiting" && Date.parse(item.created) < oldest; });
+        return Promise.all(expired.map(function (item) {
+          item.state = "expired";
+          item.detail = tooOld || "";
+          return Queue.update(item.key, { state: "expired", detail: item.detail });
+        })).then(function () { return items; });
+      }).then(function (items) {
         var waiting = items.filter(function (item) { return item.state === "waiting"; });
         var groups = {};
         waiting.forEach(function (item) { (groups[item.url + " " + item.field] = groups[item.url + " " + item.field] || []).push(item); });

@@ -99,7 +99,7 @@ self.addEventListener("sync", function (event) {
   if (event.tag !== "shamy-queue") return;
   event.waitUntil(self.ShamyQueue.getMeta("session").then(function (meta) {
     if (!meta || !meta.user) return;
-    return self.ShamyQueue.send(meta.user, meta.csrf).then(function (results) {
+    return self.ShamyQueue.send(meta.user, meta.csrf, meta.maxAgeDays, meta.tooOld).then(function (results) {
       // The open pages show what the server answered (they did not send these themselves).
       return self.clients.matchAll({ type: "window" }).then(function (windows) {
         windows.forEach(function (client) { client.postMessage({ type: "sent", user: meta.user, results: results }); });
