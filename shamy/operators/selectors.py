@@ -510,7 +510,7 @@ def event_session(*, event: Event, session_id: int) -> EventSession:
 
 
 def event_volunteers(*, event: Event) -> QuerySet[User]:
-    return event.volunteers.order_by("full_name", "email", "id")
+    return event.volunteers.order_by(kazakh_order("full_name"), "email", "id")
 
 
 def event_volunteer(*, event: Event, user_id: int) -> User:

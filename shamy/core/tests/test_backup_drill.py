@@ -9,9 +9,11 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -65,6 +67,8 @@ def local_media(settings, tmp_path) -> Path:
 def test_backup_drop_restore_into_a_new_database_gives_the_same_data_and_the_site_serves(client, local_media, tmp_path):
     # Demo data (a small national registry), the programme personas, and an audited upload.
     demo_load(scale=0.01)
+    # A transactional test before this one may have flushed the rows that migrations seed.
+    import_module("shamy.portfolios.migrations.0002_seed_focus_themes").seed(django_apps, None)
     cast = build_programme_cast(build_cast())
     project = make_project(cast.talgat, cast.cohort_a, title="Қалпына келтіру жобасы")
     photo = evidence_services.evidence_add(
