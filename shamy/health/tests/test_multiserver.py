@@ -63,7 +63,9 @@ CLIENT_ADDRESS = "203.0.113.7"
 MARKER = re.compile(r"MSR-(\d{3})")
 TIMEOUT = 120  # seconds for one request: generous, for a loaded CI machine
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: a transactional test that ran before on this worker flushed the rows the
+# migrations seed (indicators, focus themes); the servers need them as a fresh database has them.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 # --- The layout ----------------------------------------------------------------------------------
