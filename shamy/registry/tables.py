@@ -103,8 +103,10 @@ def rows_html(rows: list[Any], *, show_region: bool) -> SafeString:
     through the template engine (a thousand variable lookups and filters) cost about as much as all
     of the page's queries. Every value is escaped; labels come from ``school_rows_labelled``."""
     detail = _detail_url_builder()
-    small_class = f' <span class="badge">{escape(gettext("small-class"))}</span>'
-    demo = f' <span class="badge demo">{escape(gettext("demo"))}</span>'
+    # Outside the f-strings: xgettext does not read calls inside an f-string's braces.
+    small_class_label, demo_label = gettext("small-class"), gettext("demo")
+    small_class = f' <span class="badge">{escape(small_class_label)}</span>'
+    demo = f' <span class="badge demo">{escape(demo_label)}</span>'
     out = []
     for school in rows:
         region = f"<td>{escape(school.region.name)}</td>" if show_region else ""

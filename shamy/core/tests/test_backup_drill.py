@@ -33,7 +33,7 @@ from shamy.programmes.testing import build_programme_cast
 from shamy.registry.demo.loader import demo_load
 from shamy.registry.models import School
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @contextmanager
