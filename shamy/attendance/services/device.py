@@ -22,7 +22,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +31,7 @@ from shamy.attendance.permissions import can_mark_attendance
 from shamy.attendance.services.marking import MARK_FIELDS, marking_not_open_message
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.offline.models import Outcome
-from shamy.offline.services.keys import ItemResult, Refused, apply_once, device_time
+from shamy.offline.services.keys import ItemResult, Refused, apply_batch
 
 MAX_BATCH = 500
 KIND = "attendance.mark"
@@ -150,32 +149,20 @@ def attendance_marks_from_device(*, actor: User, marks: Iterable[DeviceMark]) ->
     visible to the actor); a mark that fails it is refused, not an error of the batch. The
     conflict rules are in this module's docstring. Records ``attendance.attendance.marked`` or
     ``attendance.attendance.mark_overruled`` per applied key. Raises ValueError for a batch over
-    ``MAX_BATCH`` or an unknown status.
+    ``MAX_BATCH`` or with an unknown status, before anything is written.
     """
-    items = list(marks)
-    if len(items) > MAX_BATCH:
-        raise ValueError(f"at most {MAX_BATCH} marks at once")
-    now = timezone.now()
-    gatherings = _Gatherings(actor)
-    results = []
-    for item in items:
-        if item.status and item.status not in AttendanceStatus.values:
+
+    def known_status(mark: DeviceMark) -> None:
+        if mark.status and mark.status not in AttendanceStatus.values:
             raise ValueError("unknown status")
-        mark = DeviceMark(
-            key=item.key,
-            gathering_id=item.gathering_id,
-            person_id=item.person_id,
-            status=item.status,
-            device_at=device_time(item.device_at, now=now),
-        )
-        with transaction.atomic():
-            results.append(
-                apply_once(
-                    actor=actor,
-                    key=mark.key,
-                    kind=KIND,
-                    device_at=mark.device_at,
-                    apply=lambda mark=mark: _apply(actor, mark, gatherings),  # type: ignore[misc]
-                )
-            )
-    return results
+
+    gatherings = _Gatherings(actor)
+    return apply_batch(
+        actor=actor,
+        items=marks,
+        kind=KIND,
+        limit=MAX_BATCH,
+        noun="marks",
+        check=known_status,
+        apply=lambda mark: _apply(actor, mark, gatherings),
+    )

@@ -252,6 +252,21 @@ def test_an_invalid_batch_is_refused_whole(client, programme_cast, scene):
     assert not AppliedKey.objects.exists()
 
 
+def test_a_bad_item_late_in_the_batch_refuses_the_batch_before_anything_is_written(programme_cast, scene):
+    """The schema checks the API's statuses; the service judges the whole batch itself too (one
+    loop for every offline kind, ``apply_batch``), so an earlier valid mark is not kept."""
+    c = programme_cast
+    at = timezone.now() - datetime.timedelta(minutes=3)
+    good = DeviceMark(uuid.uuid4(), scene.session_a1.pk, c.person_talgat.pk, "present", at)
+    bad = DeviceMark(uuid.uuid4(), scene.session_a1.pk, c.person_timur.pk, "sleeping", at)
+    with pytest.raises(ValueError, match="unknown status"):
+        attendance_marks_from_device(actor=c.timur, marks=[good, bad])
+    assert not AppliedKey.objects.exists()
+    assert Attendance.objects.get(pk=scene.attendance_talgat.pk).status == ""
+    with pytest.raises(ValueError, match="at most 500 marks at once"):
+        attendance_marks_from_device(actor=c.timur, marks=[good] * 501)
+
+
 def test_the_endpoint_is_in_the_openapi_schema_with_both_authentications(client, programme_cast):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/attendance/marks"]["post"]

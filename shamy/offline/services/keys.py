@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -162,3 +164,63 @@ def apply_once(
             return result
     except _Rollback as rollback:
         return rollback.result
+
+
+class QueuedWrite(Protocol):
+    """What every kind of queued write has: a frozen dataclass with its idempotency key and the
+    time it was made on its device."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def key(self) -> uuid.UUID: ...
+
+    @property
+    def device_at(self) -> datetime.datetime: ...
+
+
+Q = TypeVar("Q", bound=QueuedWrite)
+
+
+def apply_batch(
+    *,
+    actor: User,
+    items: Iterable[Q],
+    kind: str,
+    limit: int,
+    noun: str,
+    apply: Callable[[Q], ItemResult],
+    check: Callable[[Q], None] | None = None,
+) -> list[ItemResult]:
+    """Apply a device's batch of queued writes of one ``kind``: the one loop every offline batch
+    endpoint shares (attendance marks, journal entries, step updates, section texts, survey
+    answers).
+
+    The whole batch is judged first and refused as a whole (``ValueError``, which the endpoints
+    answer with 422) before anything is written: more than ``limit`` items ("at most 500 marks at
+    once", ``noun`` naming them), or an item ``check`` raises ValueError for. Then, in the order
+    given, each item's device time is taken as the server takes it (:func:`device_time`, one
+    server clock for the whole batch) and ``apply`` runs through :func:`apply_once` in a
+    transaction of its own, so one refused item does not hold back the others.
+    """
+    queued = list(items)
+    if len(queued) > limit:
+        raise ValueError(f"at most {limit} {noun} at once")
+    if check is not None:
+        for item in queued:
+            check(item)
+    now = timezone.now()
+    results = []
+    for item in queued:
+        taken = dataclasses.replace(item, device_at=device_time(item.device_at, now=now))
+        with transaction.atomic():
+            results.append(
+                apply_once(
+                    actor=actor,
+                    key=taken.key,
+                    kind=kind,
+                    device_at=taken.device_at,
+                    apply=functools.partial(apply, taken),
+                )
+            )
+    return results

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +29,7 @@ from shamy.accounts.models import User
 from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.rules import allowed
 from shamy.offline.models import Outcome
-from shamy.offline.services.keys import EARLIEST_DEVICE_TIME, ItemResult, Refused, apply_once, device_time
+from shamy.offline.services.keys import EARLIEST_DEVICE_TIME, ItemResult, Refused, apply_batch
 from shamy.portfolios.models import DevelopmentProject, Draft, JournalEntry, PortfolioSection, ProjectStep
 from shamy.portfolios.services.drafts import MAX_DRAFT_LENGTH, draft_discard
 from shamy.portfolios.services.projects import _touch
@@ -92,30 +91,14 @@ def journal_entries_from_device(*, actor: User, entries: Iterable[DeviceJournalE
     otherwise refused. An entry whose project moved stage meanwhile is kept with a note.
     Records ``portfolios.journal_entry.created`` with the device and server times. Raises
     ValueError for a batch over ``MAX_BATCH``."""
-    items = list(entries)
-    if len(items) > MAX_BATCH:
-        raise ValueError(f"at most {MAX_BATCH} entries at once")
-    now = timezone.now()
-    results = []
-    for item in items:
-        entry = DeviceJournalEntry(
-            key=item.key,
-            project_id=item.project_id,
-            text=item.text,
-            device_at=device_time(item.device_at, now=now),
-            stage_id=item.stage_id,
-        )
-        with transaction.atomic():
-            results.append(
-                apply_once(
-                    actor=actor,
-                    key=entry.key,
-                    kind=KIND,
-                    device_at=entry.device_at,
-                    apply=lambda entry=entry: _apply(actor, entry),  # type: ignore[misc]
-                )
-            )
-    return results
+    return apply_batch(
+        actor=actor,
+        items=entries,
+        kind=KIND,
+        limit=MAX_BATCH,
+        noun="entries",
+        apply=lambda item: _apply(actor, item),
+    )
 
 
 @dataclass(frozen=True)
@@ -194,26 +177,14 @@ def step_updates_from_device(*, actor: User, updates: Iterable[DeviceStepUpdate]
     its own transaction. Same permission as the project page's buttons (the step's "edit" rule),
     per update: otherwise refused. The change made later on its device stands (see the module).
     Raises ValueError for a batch over ``MAX_BATCH``."""
-    items = list(updates)
-    if len(items) > MAX_BATCH:
-        raise ValueError(f"at most {MAX_BATCH} step updates at once")
-    now = timezone.now()
-    results = []
-    for raw in items:
-        item = DeviceStepUpdate(
-            key=raw.key, step_id=raw.step_id, done=raw.done, device_at=device_time(raw.device_at, now=now)
-        )
-        with transaction.atomic():
-            results.append(
-                apply_once(
-                    actor=actor,
-                    key=item.key,
-                    kind=STEP_KIND,
-                    device_at=item.device_at,
-                    apply=lambda item=item: _apply_step(actor, item),  # type: ignore[misc]
-                )
-            )
-    return results
+    return apply_batch(
+        actor=actor,
+        items=updates,
+        kind=STEP_KIND,
+        limit=MAX_BATCH,
+        noun="step updates",
+        apply=lambda item: _apply_step(actor, item),
+    )
 
 
 @dataclass(frozen=True)
@@ -308,23 +279,11 @@ def section_texts_from_device(*, actor: User, texts: Iterable[DeviceSectionText]
     transaction. Same permission as the section editor (the project's "edit" rule, a portfolio not
     submitted), per text: otherwise refused. The text written later stands; an earlier one is kept
     as its writer's draft (see the module). Raises ValueError for a batch over ``MAX_BATCH``."""
-    items = list(texts)
-    if len(items) > MAX_BATCH:
-        raise ValueError(f"at most {MAX_BATCH} section texts at once")
-    now = timezone.now()
-    results = []
-    for raw in items:
-        item = DeviceSectionText(
-            key=raw.key, section_id=raw.section_id, body=raw.body, device_at=device_time(raw.device_at, now=now)
-        )
-        with transaction.atomic():
-            results.append(
-                apply_once(
-                    actor=actor,
-                    key=item.key,
-                    kind=SECTION_KIND,
-                    device_at=item.device_at,
-                    apply=lambda item=item: _apply_section(actor, item),  # type: ignore[misc]
-                )
-            )
-    return results
+    return apply_batch(
+        actor=actor,
+        items=texts,
+        kind=SECTION_KIND,
+        limit=MAX_BATCH,
+        noun="section texts",
+        apply=lambda item: _apply_section(actor, item),
+    )

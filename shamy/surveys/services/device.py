@@ -21,14 +21,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shamy.accounts.models import User
 from shamy.offline.models import Outcome
-from shamy.offline.services.keys import ItemResult, Refused, apply_once, device_time
+from shamy.offline.services.keys import ItemResult, Refused, apply_batch
 from shamy.surveys import answers
 from shamy.surveys.models import Survey
 from shamy.surveys.permissions import can_answer
@@ -99,27 +97,6 @@ def answers_from_device(*, actor: User, items: Iterable[DeviceAnswer]) -> list[I
     transaction, with the answering page's permission (the survey's "answer" rule) per item:
     otherwise refused. See the module for the rules. Raises ValueError for a batch over
     ``MAX_BATCH``."""
-    given = list(items)
-    if len(given) > MAX_BATCH:
-        raise ValueError(f"at most {MAX_BATCH} answers at once")
-    now = timezone.now()
-    results = []
-    for raw in given:
-        item = DeviceAnswer(
-            key=raw.key,
-            survey_id=raw.survey_id,
-            fields=raw.fields,
-            device_at=device_time(raw.device_at, now=now),
-            submit=raw.submit,
-        )
-        with transaction.atomic():
-            results.append(
-                apply_once(
-                    actor=actor,
-                    key=item.key,
-                    kind=KIND,
-                    device_at=item.device_at,
-                    apply=lambda item=item: _apply(actor, item),  # type: ignore[misc]
-                )
-            )
-    return results
+    return apply_batch(
+        actor=actor, items=items, kind=KIND, limit=MAX_BATCH, noun="answers", apply=lambda item: _apply(actor, item)
+    )
