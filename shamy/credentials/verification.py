@@ -61,7 +61,7 @@ def _issuer_id(document: dict[str, Any]) -> str:
 def _key_resolver(issuer_iri: str, certificate: Certificate) -> Any:
     """The public key of a verification method that is a key of the issuer ``issuer_iri``.
 
-    The certificate's own key (read with it: ``key__issuer``) is tried first, which spares a query
+    The certificate's own key (read with it) is tried first, which spares a query
     in the usual case; any other key of the issuer is looked up as before (a copy of a credential
     signed with an earlier key, for instance)."""
 
@@ -78,10 +78,13 @@ def _key_resolver(issuer_iri: str, certificate: Certificate) -> Any:
 
 
 def _certificate_by_number(number: str) -> Certificate | None:
-    """One query: the certificate with its issuer and its key (and the key's issuer). The number is
+    """One query: the certificate with its issuer and the key it was signed with. The number is
     unique, so no ordering (the model's default one only cost time)."""
-    rows = Certificate.objects.select_related("issuer", "key__issuer").filter(number=number).order_by()[:1]
-    return next(iter(rows), None)
+    rows = Certificate.objects.select_related("issuer", "key").filter(number=number).order_by()[:1]
+    certificate = next(iter(rows), None)
+    if certificate is not None and certificate.key.issuer_id == certificate.issuer_id:
+        certificate.key.issuer = certificate.issuer  # the same row: no second join, no query
+    return certificate
 
 
 def _certificate_for_id(credential_id: Any) -> Certificate | None:
