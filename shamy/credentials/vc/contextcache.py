@@ -20,6 +20,7 @@ ever cached. The entries are bounded (least recently used out first).
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -33,13 +34,16 @@ MAX_ENTRIES = 512
 # key -> (active context, processed context): the active context is kept so that a hit can check
 # identity (its "_uuid" is pyld's identity for a processed context, kept alive here).
 _processed: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
+# A threaded server or the tasks worker may canonicalise in several threads at once.
+_lock = threading.Lock()
 
 
 def _value_key(local_ctx: Any) -> str | None:
     """The local context's value as canonical JSON text (None if it is not JSON).
 
-    By value, never by identity: a caller may change a document's embedded context in place
-    between two calls, and pyld's own cache of context objects is keyed by value too."""
+    By value, never by identity: the answer must not depend on which object carries the context
+    (pyld copies the document on every call; a caller may change one in place), and pyld's own
+    cache of context objects is keyed by value too."""
     if isinstance(local_ctx, str):
         return local_ctx
     try:
@@ -49,7 +53,8 @@ def _value_key(local_ctx: Any) -> str | None:
 
 
 def clear() -> None:
-    _processed.clear()
+    with _lock:
+        _processed.clear()
 
 
 class CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
@@ -88,15 +93,17 @@ class CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
             options.get("base"),
             options.get("processingMode"),
         )
-        hit = _processed.get(key)
-        if hit is not None and hit[0] is active_ctx:
-            _processed.move_to_end(key)
-            return hit[1]
+        with _lock:
+            hit = _processed.get(key)
+            if hit is not None and hit[0] is active_ctx:
+                _processed.move_to_end(key)
+                return hit[1]
         result = super()._process_context(
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
         )
         if isinstance(result, _FROZEN):
-            _processed[key] = (active_ctx, result)
-            if len(_processed) > MAX_ENTRIES:
-                _processed.popitem(last=False)
+            with _lock:
+                _processed[key] = (active_ctx, result)
+                while len(_processed) > MAX_ENTRIES:
+                    _processed.popitem(last=False)
         return result
