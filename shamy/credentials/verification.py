@@ -58,14 +58,33 @@ def _issuer_id(document: dict[str, Any]) -> str:
     return str(issuer.get("id", "")) if isinstance(issuer, dict) else str(issuer or "")
 
 
-def _key_resolver(issuer_iri: str) -> Any:
+def _key_resolver(issuer_iri: str, certificate: Certificate) -> Any:
+    """The public key of a verification method that is a key of the issuer ``issuer_iri``.
+
+    The certificate's own key (read with it) is tried first, which spares a query
+    in the usual case; any other key of the issuer is looked up as before (a copy of a credential
+    signed with an earlier key, for instance)."""
+
     def resolve(method: str) -> Ed25519PublicKey | None:
+        own = certificate.key
+        if own.iri == method and own.issuer.iri == issuer_iri:
+            return public_key_from_multibase(own.public_key_multibase)
         for key in IssuerKey.objects.select_related("issuer"):
             if key.iri == method and key.issuer.iri == issuer_iri:
                 return public_key_from_multibase(key.public_key_multibase)
         return None
 
     return resolve
+
+
+def _certificate_by_number(number: str) -> Certificate | None:
+    """One query: the certificate with its issuer and the key it was signed with. The number is
+    unique, so no ordering (the model's default one only cost time)."""
+    rows = Certificate.objects.select_related("issuer", "key").filter(number=number).order_by()[:1]
+    certificate = next(iter(rows), None)
+    if certificate is not None and certificate.key.issuer_id == certificate.issuer_id:
+        certificate.key.issuer = certificate.issuer  # the same row: no second join, no query
+    return certificate
 
 
 def _certificate_for_id(credential_id: Any) -> Certificate | None:
@@ -79,7 +98,7 @@ def _certificate_for_id(credential_id: Any) -> Certificate | None:
         return None
     if match.view_name != "credentials:credential-json":
         return None
-    certificate = Certificate.objects.select_related("issuer", "key").filter(number=match.kwargs["number"]).first()
+    certificate = _certificate_by_number(match.kwargs["number"])
     return certificate if certificate is not None and certificate.credential.get("id") == credential_id else None
 
 
@@ -90,7 +109,7 @@ def verify_document(document: Any, *, now: datetime.datetime | None = None) -> O
     certificate = _certificate_for_id(document.get("id"))
     if certificate is None:
         return Outcome(NOT_FOUND, detail="no certificate of this platform has that id")
-    check = dataintegrity.verify(document, _key_resolver(_issuer_id(document)))
+    check = dataintegrity.verify(document, _key_resolver(_issuer_id(document), certificate))
     if not check.ok:
         return Outcome(TAMPERED, certificate, check.error, {"signature": False})
     return _status(certificate, document, now or timezone.now())
@@ -112,7 +131,7 @@ def _status(certificate: Certificate, document: dict[str, Any], now: datetime.da
 
 def verify_number(number: str, *, now: datetime.datetime | None = None) -> Outcome:
     """Verify the stored credential of the certificate with this number (the QR code's page)."""
-    certificate = Certificate.objects.select_related("issuer", "key").filter(number=number).first()
+    certificate = _certificate_by_number(number)
     if certificate is None:
         return Outcome(NOT_FOUND)
     return verify_certificate(certificate, now=now)
@@ -120,7 +139,7 @@ def verify_number(number: str, *, now: datetime.datetime | None = None) -> Outco
 
 def verify_certificate(certificate: Certificate, *, now: datetime.datetime | None = None) -> Outcome:
     """Verify a certificate's stored credential: signature, issuer, revocation, dates."""
-    check = dataintegrity.verify(certificate.credential, _key_resolver(certificate.issuer.iri))
+    check = dataintegrity.verify(certificate.credential, _key_resolver(certificate.issuer.iri, certificate))
     if not check.ok:
         return Outcome(TAMPERED, certificate, check.error, {"signature": False})
     return _status(certificate, certificate.credential, now or timezone.now())

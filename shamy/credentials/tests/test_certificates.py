@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import subprocess
 
@@ -9,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from shamy.audit.models import AuditEntry
-from shamy.credentials import verification
+from shamy.credentials import keys, verification
 from shamy.credentials.models import Certificate, StatusList
 from shamy.credentials.pdf import certificate_pdf
 from shamy.credentials.services.certificates import certificate_issue, certificate_revoke
 from shamy.credentials.services.issuers import issuer_key_add
-from shamy.credentials.tests.conftest import approve
+from shamy.credentials.tests.conftest import approve, make_issuer
 from shamy.credentials.vc import dataintegrity, statuslist
 from shamy.credentials.vc.multibase import public_key_from_multibase
 
@@ -143,6 +144,39 @@ def test_key_rotation_old_certificates_still_verify_and_the_old_key_signs_no_mor
     issuer_doc = client.get(reverse("credentials:issuer", args=[world.issuer.slug])).json()
     assert issuer_doc["assertionMethod"] == [old_key.iri, new_key.iri]
     assert dataintegrity.verify(world.certificate.credential, http_key_resolver(client)).ok
+
+
+def test_verification_reads_one_row_and_sees_a_revocation_at_once(world, client, django_assert_num_queries):
+    """Nothing about a credential is kept between requests: each one reads the certificate (with
+    its issuer and key) again, so a revocation is seen by the very next request."""
+    url = reverse("api:credential-verify")
+    body = json.dumps(world.certificate.credential)
+    with django_assert_num_queries(1):
+        assert verification.verify_document(world.certificate.credential).status == verification.VALID
+    with django_assert_num_queries(1):
+        assert client.post(url, body, content_type="application/json").json()["status"] == verification.VALID
+    certificate_revoke(actor=world.serik, certificate=world.certificate, reason="Қате берілген")
+    with django_assert_num_queries(1):
+        answer = client.post(url, body, content_type="application/json").json()
+    assert answer["status"] == verification.REVOKED and answer["reason"] == "Қате берілген"
+
+
+def resign(credential, key):
+    """The credential signed again with ``key`` (a development key held by this deployment)."""
+    private = keys.private_key_for(key.public_key_multibase, dev_label=key.dev_label)
+    unsigned = {name: value for name, value in credential.items() if name != "proof"}
+    return dataintegrity.sign(unsigned, key=private, verification_method=key.iri, created="2026-12-01T00:00:00Z")
+
+
+def test_a_proof_by_another_key_of_the_issuer_verifies_and_by_another_issuers_key_does_not(world):
+    """The certificate's own key is tried first (no query); any other key of the same issuer is
+    still accepted, a key of another issuer is not."""
+    new_key = issuer_key_add(actor=None, issuer=world.issuer)
+    assert world.certificate.key != new_key
+    assert verification.verify_document(resign(world.certificate.credential, new_key)).is_valid
+    other = make_issuer(world.programme, slug="other-university", prefix="OTHER")
+    outcome = verification.verify_document(resign(world.certificate.credential, other.keys.get()))
+    assert outcome.status == verification.TAMPERED and outcome.detail == "unknown verification method"
 
 
 def test_pdf_has_every_kazakh_letter_and_the_verification_url(world):

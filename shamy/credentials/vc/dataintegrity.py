@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import datetime
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pyld import jsonld
 
 from shamy.credentials.vc import loader
+from shamy.credentials.vc.contextcache import CachingProcessor
 from shamy.credentials.vc.multibase import MultibaseError, multibase_decode, multibase_encode
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -40,22 +42,18 @@ UNDEFINED_TERMS_CONTEXT = "https://www.w3.org/ns/credentials/undefined-terms/v2"
 UNDEFINED_TERM_PREFIX = "https://www.w3.org/ns/credentials/undefined-term#"
 
 _ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
-_NEEDS_ESCAPE = frozenset(_ECHAR) | {chr(code) for code in range(0x20)} | {"\x7f"}
+# What RDFC-1.0 escapes: the characters above, every other control character, and DEL.
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ECHAR.get(char) or f"\\u{ord(char):04X}"
 
 
 def _rdfc_escape(value: str) -> str:
     """RDFC-1.0 canonical N-Quads literal escaping (RDF 1.2 canonical N-Triples)."""
-    if not any(char in _NEEDS_ESCAPE for char in value):
-        return value
-    out = []
-    for char in value:
-        if char in _ECHAR:
-            out.append(_ECHAR[char])
-        elif char in _NEEDS_ESCAPE:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return "".join(out)
+    return _NEEDS_ESCAPE.sub(_escape_char, value)
 
 
 # pyld's serialiser looks the escape function up in its module at call time.
@@ -78,7 +76,7 @@ def _options() -> dict[str, Any]:
 def canonicalize(document: dict[str, Any]) -> str:
     """The RDFC-1.0 canonical N-Quads of a JSON-LD document, with the bundled contexts only."""
     try:
-        result: str = jsonld.normalize(document, _options())
+        result: str = CachingProcessor().normalize(document, _options())
     except jsonld.JsonLdError as error:
         raise CanonicalisationError(str(error)) from error
     return result
@@ -132,7 +130,7 @@ def undefined_terms(document: dict[str, Any]) -> tuple[set[str], set[str]]:
     else:
         probe["@context"] = [*contexts, UNDEFINED_TERMS_CONTEXT]
     try:
-        expanded = jsonld.expand(probe, {"documentLoader": loader.document_loader, "base": None})
+        expanded = CachingProcessor().expand(probe, {"documentLoader": loader.document_loader, "base": None})
     except jsonld.JsonLdError as error:
         raise CanonicalisationError(str(error)) from error
     found: set[str] = set()
