@@ -22,7 +22,7 @@ and, among those assignments, maximises the objective: the sum of the chosen pai
 the ``peers`` term in the constraint form (:func:`objective_value`, the one definition used by the
 solver, its tests and the README).
 
-Solving:
+Solving (every step by an established solver: scipy's ``linear_sum_assignment`` or HiGHS):
 
 - Without a ``peers`` term (scores form, ``peers`` weight 0, or no district with two vacancies
   open to fellows) the problem is a rectangular assignment problem, solved exactly with scipy's
@@ -30,17 +30,32 @@ Solving:
   any difference in total score, so one more fellow placed always outweighs any gain in score;
   disallowed pairs are worth 0 and dropped. Locked pairs are the only open pair in their row and
   column.
-- With it, the maximum number placed is found the same way; then, up to ``EXACT_PAIRS`` open
-  pairs, a mixed-integer programme solved to proven optimality by HiGHS (``scipy.optimize.milp``):
-  a 0/1 variable per open pair, one 0/1 variable per district and possible count of fellows
-  placed there (exactly one chosen, tied to the pairs by the count), the number placed fixed at
-  the maximum. ``Result.exact`` is then True.
-- Above that size (or if HiGHS stops at its time limit), an iterated local search: start from the
-  linear optimum, re-solve the assignment with each pair's score raised by the peers bonus its
-  district holds in the current answer while that improves the objective, then move single
-  fellows to free vacancies and swap two fellows' vacancies while any move improves it. The
-  answer keeps the maximum number placed and every constraint, and is a local optimum for those
-  moves, not a proven optimum (``Result.exact`` is False; the command says so on standard error).
+- With it, whatever the size, HiGHS (``scipy.optimize.milp``) solves a mixed-integer programme
+  among the assignments placing the maximum number P found by ``linear_sum_assignment``:
+
+  1. The peers term of a district holding n fellows is f(n) = n·min(n − 1, 3)/3 = n − [n ≥ 1]
+     − [n ≥ 2]/3 + [n ≥ 3]/3 + [n ≥ 4]. Its n part is linear (``peers`` added to the score of each
+     pair in a district with two or more open vacancies); only the four "at least k fellows"
+     indicators are not, so each such district gets four 0/1 variables y_k (fewer if it can hold
+     fewer fellows), held to [n ≥ k] by y_1 ≥ y_2 ≥ y_3 ≥ y_4, Σ y_k ≤ n and
+     n ≤ y_1 + y_2 + y_3 + (most − 3)·y_4; one 0/1 variable per pair; Σ pairs = P.
+  2. Since f(n) ≤ n, the linear assignment with those lifted scores (``linear_sum_assignment``)
+     bounds the optimum from above; the answers of the plain and the lifted assignment bound it
+     from below. Equal bounds end the solve there.
+  3. Pairs are left out only when proven useless: the dual of the lifted assignment's linear
+     programme (HiGHS, ``scipy.optimize.linprog``, priced over every open pair and made exactly
+     feasible) gives each pair a reduced cost r and a bound U, and an answer using the pair is
+     worth at most U − r. The programme is solved on the pairs with r ≤ U − (best answer known),
+     at first at most ``MIP_PAIRS`` of them (those of least r, and the best answer's); if HiGHS's
+     optimum there does not exceed what the pairs left out could reach, the set is widened to
+     r ≤ U − (that optimum) and solved again.
+
+  ``Result.exact`` is True when HiGHS proves the optimum. If it reaches ``time_limit`` seconds
+  first (``solve(..., time_limit=)``, the ``PLACEMENT_SECONDS`` setting in the web interface,
+  ``placement_solve --time-limit``), the answer is the best one HiGHS found (or the linear
+  assignment's, if better), still placing P fellows and breaking no constraint, with
+  ``exact`` False, ``bound`` an upper bound on the optimum proven by HiGHS and ``gap`` =
+  (bound − objective) / max(|objective|, 1); ``to_json`` then adds both.
 """
 
 from __future__ import annotations
@@ -537,6 +552,12 @@ def _open_pairs(problem: Problem) -> np.ndarray:
         open_pairs[:, j] = False
         open_pairs[i, j] = True
     return open_pairs
+
+
+def open_pair_count(problem: Problem) -> int:
+    """The pairs a solve chooses among: allowed, not forbidden, and for a locked fellow or
+    vacancy only the locked pair."""
+    return int(_open_pairs(problem).sum()) if problem.allowed.size else 0
 
 
 def _peers_matter(problem: Problem, open_pairs: np.ndarray) -> bool:
