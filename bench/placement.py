@@ -14,6 +14,13 @@ need scores, housing, districts, 20 locked and 200 forbidden pairs), then in the
 
 The two run in turn ``--repeat`` times and the medians are reported. ``--write-docs`` puts the table into the
 "## Placement solver" section of docs/benchmarks.md. Needs no database.
+
+``--peers-sizes 300x750,2000x5000`` instead solves inputs built the same way (same seed) with the
+``peers`` weight on (``--peers``, default 1), where the problem is no longer a linear assignment and
+there is no scipy matrix to compare with: for each size it reports the open pairs, the seconds, whether
+HiGHS proved the answer optimal within ``--time-limit`` seconds, and otherwise its proven gap, next to
+the linear optimum's objective (the same input with ``peers`` 0, rescored with the peers term).
+``--write-docs`` then fills the peers table of the same section.
 """
 
 from __future__ import annotations
@@ -40,12 +47,14 @@ import numpy as np  # noqa: E402
 import scipy  # noqa: E402
 from scipy.optimize import linear_sum_assignment  # noqa: E402
 
-from shamy.fellowship.placement import build_problem, solve  # noqa: E402
+from shamy.fellowship.placement import build_problem, objective_value, open_pair_count, solve  # noqa: E402
 
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Placement solver"
 BEGIN = "<!-- placement-bench:begin -->"
 END = "<!-- placement-bench:end -->"
+PEERS_BEGIN = "<!-- placement-peers:begin -->"
+PEERS_END = "<!-- placement-peers:end -->"
 SUBJECTS = ["mathematics", "physics", "chemistry", "biology", "english", "kazakh", "russian", "history", "informatics"]
 LANGUAGES = ["kk", "ru", "en"]
 REGIONS = [f"R{k:02d}" for k in range(20)]
@@ -144,7 +153,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--write-docs", action="store_true", help="put the table into docs/benchmarks.md")
+    parser.add_argument("--peers-sizes", default="", help="FxV,... : solve with the peers term on at these sizes")
+    parser.add_argument("--peers", type=float, default=1.0, help="the peers weight for --peers-sizes")
+    parser.add_argument("--time-limit", type=float, default=600.0, help="HiGHS's seconds for --peers-sizes")
     args = parser.parse_args()
+    if args.peers_sizes:
+        return peers_main(args)
 
     data = make_input(args.fellows, args.vacancies, args.seed)
     matrix, locked_value = scipy_matrix(data)
@@ -200,6 +214,53 @@ def main() -> int:
             docs += "(bench/placement.py says what it builds and compares).\n\n" + block + "\n"
         DOCS.write_text(docs, encoding="utf-8")
     return 0 if same and ratio <= 2 else 1
+
+
+def peers_main(args: argparse.Namespace) -> int:
+    load = os.getloadavg()
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    rows = []
+    for size in args.peers_sizes.split(","):
+        fellows, vacancies = (int(part) for part in size.lower().split("x"))
+        data = make_input(fellows, vacancies, args.seed)
+        data["weights"] = {**data["weights"], "peers": args.peers}
+        problem = build_problem(data)
+        started = time.perf_counter()
+        result = solve(data, time_limit=args.time_limit)
+        seconds = time.perf_counter() - started
+        linear = solve({**data, "weights": {**data["weights"], "peers": 0}})
+        row = {f: i for i, f in enumerate(problem.fellows)}
+        column = {v: j for j, v in enumerate(problem.vacancies)}
+        linear_value = objective_value(problem, [(row[f], column[v]) for f, v in linear.assignment])
+        open_pairs = open_pair_count(problem)
+        proven = "yes" if result.exact else f"no: gap {result.gap:.4%}, bound {result.bound:.3f}"
+        rows.append(
+            f"| {fellows:,} × {vacancies:,} | {open_pairs:,} | {seconds:.1f} | {proven} | "
+            f"{result.objective:.3f} | {linear_value:.3f} | {result.placed:,} |"
+        )
+        print(rows[-1], flush=True)
+    lines = [
+        f"Run {stamp} on {platform.machine()} with {os.cpu_count()} CPUs, load averages "
+        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min) at the start, "
+        f"scipy {scipy.__version__} (HiGHS); `peers` {args.peers:g}, time limit {args.time_limit:g} s, "
+        f"seed {args.seed}.",
+        "",
+        "| fellows × vacancies | open pairs | seconds | proven optimal | objective "
+        "| linear optimum, rescored | placed |",
+        "| --- | ---: | ---: | --- | ---: | ---: | ---: |",
+        *rows,
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.write_docs:
+        docs = DOCS.read_text(encoding="utf-8")
+        block = f"{PEERS_BEGIN}\n{text}\n{PEERS_END}"
+        if PEERS_BEGIN in docs and PEERS_END in docs:
+            docs = docs[: docs.index(PEERS_BEGIN)] + block + docs[docs.index(PEERS_END) + len(PEERS_END) :]
+        else:
+            docs = docs.replace(END, END + "\n\n" + block, 1)
+        DOCS.write_text(docs, encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":

@@ -432,6 +432,13 @@ LOGGING = {
 # items older than this, and the server refuses them, so a key is never applied twice.
 OFFLINE_KEY_RETENTION_DAYS = env_int("OFFLINE_KEY_RETENTION_DAYS", 30)
 
+# Fellowship placement (shamy/fellowship/placement.py): seconds HiGHS may spend on the pairwise peers
+# term before the best answer it has is returned with its proven gap. The coordinator's page solves
+# twice in one request (with and without the locks), inside gunicorn's 60-second timeout.
+PLACEMENT_SECONDS = env_int("PLACEMENT_SECONDS", 20)
+if PLACEMENT_SECONDS < 1:
+    raise ImproperlyConfigured("PLACEMENT_SECONDS must be 1 or more.")
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 

@@ -22,7 +22,7 @@ and, among those assignments, maximises the objective: the sum of the chosen pai
 the ``peers`` term in the constraint form (:func:`objective_value`, the one definition used by the
 solver, its tests and the README).
 
-Solving:
+Solving (every step by an established solver: scipy's ``linear_sum_assignment`` or HiGHS):
 
 - Without a ``peers`` term (scores form, ``peers`` weight 0, or no district with two vacancies
   open to fellows) the problem is a rectangular assignment problem, solved exactly with scipy's
@@ -30,22 +30,38 @@ Solving:
   any difference in total score, so one more fellow placed always outweighs any gain in score;
   disallowed pairs are worth 0 and dropped. Locked pairs are the only open pair in their row and
   column.
-- With it, the maximum number placed is found the same way; then, up to ``EXACT_PAIRS`` open
-  pairs, a mixed-integer programme solved to proven optimality by HiGHS (``scipy.optimize.milp``):
-  a 0/1 variable per open pair, one 0/1 variable per district and possible count of fellows
-  placed there (exactly one chosen, tied to the pairs by the count), the number placed fixed at
-  the maximum. ``Result.exact`` is then True.
-- Above that size (or if HiGHS stops at its time limit), an iterated local search: start from the
-  linear optimum, re-solve the assignment with each pair's score raised by the peers bonus its
-  district holds in the current answer while that improves the objective, then move single
-  fellows to free vacancies and swap two fellows' vacancies while any move improves it. The
-  answer keeps the maximum number placed and every constraint, and is a local optimum for those
-  moves, not a proven optimum (``Result.exact`` is False; the command says so on standard error).
+- With it, whatever the size, HiGHS (``scipy.optimize.milp``) solves a mixed-integer programme
+  among the assignments placing the maximum number P found by ``linear_sum_assignment``:
+
+  1. The peers term of a district holding n fellows is f(n) = n·min(n − 1, 3)/3 = n − [n ≥ 1]
+     − [n ≥ 2]/3 + [n ≥ 3]/3 + [n ≥ 4]. Its n part is linear (``peers`` added to the score of each
+     pair in a district with two or more open vacancies); only the four "at least k fellows"
+     indicators are not, so each such district gets four 0/1 variables y_k (fewer if it can hold
+     fewer fellows), held to [n ≥ k] by y_1 ≥ y_2 ≥ y_3 ≥ y_4, Σ y_k ≤ n and
+     n ≤ y_1 + y_2 + y_3 + (most − 3)·y_4; one 0/1 variable per pair; Σ pairs = P.
+  2. Since f(n) ≤ n, the linear assignment with those lifted scores (``linear_sum_assignment``)
+     bounds the optimum from above; the answers of the plain and the lifted assignment bound it
+     from below. Equal bounds end the solve there.
+  3. Pairs are left out only when proven useless: the dual of the lifted assignment's linear
+     programme (HiGHS, ``scipy.optimize.linprog``, priced over every open pair and made exactly
+     feasible) gives each pair a reduced cost r and a bound U, and an answer using the pair is
+     worth at most U − r. The programme is solved on the pairs with r ≤ U − (best answer known),
+     at first at most ``MIP_PAIRS`` of them (those of least r, and the best answer's); if HiGHS's
+     optimum there does not exceed what the pairs left out could reach, the set is widened to
+     r ≤ U − (that optimum) and solved again.
+
+  ``Result.exact`` is True when HiGHS proves the optimum. If it reaches ``time_limit`` seconds
+  first (``solve(..., time_limit=)``, the ``PLACEMENT_SECONDS`` setting in the web interface,
+  ``placement_solve --time-limit``), the answer is the best one HiGHS found (or the linear
+  assignment's, if better), still placing P fellows and breaking no constraint, with
+  ``exact`` False, ``bound`` an upper bound on the optimum proven by HiGHS and ``gap`` =
+  (bound − objective) / max(|objective|, 1); ``to_json`` then adds both.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,10 +72,14 @@ from scipy.optimize import linear_sum_assignment
 
 DEFAULT_WEIGHTS: dict[str, float] = {"region": 3.0, "need": 2.0, "together": 1.0, "housing": 1.0, "peers": 1.0}
 TOGETHER_CAP = 3
-# Up to this many open pairs the pairwise problem is solved exactly (a mixed-integer programme).
-EXACT_PAIRS = 4000
-EXACT_SECONDS = 30.0
-LOCAL_SEARCH_ROUNDS = 50
+# Seconds HiGHS may spend on the peers term before the best answer it has is returned unproven.
+TIME_LIMIT = 20.0
+# The mixed-integer programme starts from at most this many pairs, those of least reduced cost
+# (more are added when the answer does not prove the others useless).
+MIP_PAIRS = 40_000
+# Pairs per fellow in the first linear programme of the dual pricing.
+DUAL_START_PAIRS = 8
+TOLERANCE = 1e-6
 
 
 class PlacementInputError(ValueError):
@@ -125,15 +145,23 @@ class Result:
     placed: int
     infeasible: str | None
     problem: Problem | None = None
-    exact: bool = True  # False when the local search answered (a local, not a proven, optimum)
+    # False when HiGHS reached the time limit before proving the answer optimal: ``bound`` is then
+    # an upper bound on the optimum proven by HiGHS, ``gap`` = (bound − objective) / max(|objective|, 1).
+    exact: bool = True
+    bound: float | None = None
+    gap: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        answer: dict[str, Any] = {
             "assignment": [[fellow, vacancy] for fellow, vacancy in self.assignment],
             "objective": self.objective,
             "placed": self.placed,
             "infeasible": self.infeasible,
         }
+        if not self.exact:
+            answer["gap"] = self.gap
+            answer["bound"] = self.bound
+        return answer
 
     def score_of(self, fellow: str, vacancy: str) -> float:
         assert self.problem is not None
@@ -526,6 +554,12 @@ def _open_pairs(problem: Problem) -> np.ndarray:
     return open_pairs
 
 
+def open_pair_count(problem: Problem) -> int:
+    """The pairs a solve chooses among: allowed, not forbidden, and for a locked fellow or
+    vacancy only the locked pair."""
+    return int(_open_pairs(problem).sum()) if problem.allowed.size else 0
+
+
 def _peers_matter(problem: Problem, open_pairs: np.ndarray) -> bool:
     """Whether the peers term can differ between assignments: a weight, and a district with two
     vacancies open to some fellow."""
@@ -542,33 +576,26 @@ def _peers_matter(problem: Problem, open_pairs: np.ndarray) -> bool:
     return False
 
 
-def solve_problem(problem: Problem, *, exact_pairs: int = EXACT_PAIRS) -> Result:
-    """Solve a built problem. ``exact_pairs`` is the size (open pairs) up to which the peers
-    term is solved exactly; tests lower it to exercise the local search."""
+def solve_problem(problem: Problem, *, time_limit: float = TIME_LIMIT) -> Result:
+    """Solve a built problem. ``time_limit`` (seconds) bounds HiGHS's work on the peers term;
+    if it runs out, the answer is HiGHS's best with its proven bound (``Result.exact`` False)."""
     if problem.infeasible is not None:
         return Result([], 0.0, 0, problem.infeasible, problem)
     chosen: list[tuple[int, int]] = []
-    exact = True
+    exact, bound = True, None
     if problem.allowed.size:
         open_pairs = _open_pairs(problem)
         chosen = _assign(open_pairs, problem.scores)
         if chosen and _peers_matter(problem, open_pairs):
-            locked = _locked_indices(problem)
-            solved = None
-            if int(open_pairs.sum()) <= exact_pairs:
-                solved = _exact_with_peers(problem, open_pairs, len(chosen), locked)
-            if solved is None:
-                exact = False
-                solved = _local_search(problem, open_pairs, chosen, locked)
-            chosen = solved
+            chosen, exact, bound = _solve_with_peers(problem, open_pairs, chosen, time_limit)
     chosen.sort()
     assignment = [(problem.fellows[i], problem.vacancies[j]) for i, j in chosen]
-    return Result(assignment, objective_value(problem, chosen), len(assignment), None, problem, exact)
-
-
-def _locked_indices(problem: Problem) -> set[int]:
-    fellow_index = {f: i for i, f in enumerate(problem.fellows)}
-    return {fellow_index[f] for f, _v in problem.locked}
+    objective = objective_value(problem, chosen)
+    result = Result(assignment, objective, len(assignment), None, problem, exact)
+    if not exact and bound is not None:
+        result.bound = max(bound, objective)
+        result.gap = (result.bound - objective) / max(abs(objective), 1.0)
+    return result
 
 
 def _district_codes(problem: Problem) -> np.ndarray:
@@ -581,162 +608,242 @@ def _district_codes(problem: Problem) -> np.ndarray:
     )
 
 
-def _exact_with_peers(
-    problem: Problem, open_pairs: np.ndarray, placed: int, locked: set[int]
-) -> list[tuple[int, int]] | None:
-    """The optimum with the peers term, as a mixed-integer programme (HiGHS, no optimality gap),
-    among assignments placing ``placed`` fellows (the maximum). None if HiGHS does not prove it
-    optimal within EXACT_SECONDS."""
+@dataclass
+class _Pairs:
+    """The open pairs as parallel arrays (row, column, district of the column)."""
+
+    rows: np.ndarray
+    columns: np.ndarray
+    district: np.ndarray
+
+    def take(self, keep: np.ndarray) -> _Pairs:
+        return _Pairs(self.rows[keep], self.columns[keep], self.district[keep])
+
+
+def _solve_with_peers(
+    problem: Problem, open_pairs: np.ndarray, start: list[tuple[int, int]], time_limit: float
+) -> tuple[list[tuple[int, int]], bool, float | None]:
+    """The optimum with the peers term: (pairs, proven optimal, an upper bound on the optimum
+    when not proven). The steps are those of the module docstring ("Solving")."""
+    deadline = time.monotonic() + time_limit
+    placed = len(start)
+    rows, columns = np.nonzero(open_pairs)
+    code = _district_codes(problem)
+    pairs = _Pairs(rows, columns, code[columns])
+    # Districts where the peers term can be non-zero: two or more vacancies open to someone.
+    reachable = np.unique(columns)
+    sizes = np.bincount(code[reachable][code[reachable] >= 0], minlength=int(code.max()) + 1)
+    counted = np.zeros(len(sizes) + 1, dtype=bool)  # the last slot, index -1, is "no district"
+    counted[: len(sizes)] = sizes >= 2
+    in_counted = counted[pairs.district]
+    # f(n) ≤ n, so each pair's score plus the (non-negative) weight when its district counts bounds
+    # the objective from above; with a negative weight the pair's score alone does.
+    lift = max(problem.peers, 0.0)
+    bounding = problem.scores[rows, columns] + lift * in_counted
+    lifted = problem.scores + lift * counted[code][np.newaxis, :]
+    # 1. Answers and a bound from the linear assignment: the pairs' scores alone, and lifted. The
+    # lifted optimum (most placed, then the highest lifted total) bounds every answer placing as many.
+    upper = _assign(open_pairs, lifted)
+    ceiling = math.fsum(float(lifted[i, j]) for i, j in upper)
+    best = max((c for c in (start, upper) if len(c) == placed), key=lambda c: objective_value(problem, c))
+    best_value = objective_value(problem, best)
+    if best_value >= ceiling - TOLERANCE:
+        return best, True, None
+    # 2. Each pair's reduced cost in the dual of that assignment's linear programme (HiGHS): an
+    # answer using a pair is worth at most dual − its reduced cost.
+    duals = _assignment_duals(open_pairs.shape, pairs, bounding, placed, best, deadline)
+    reduced, dual = duals if duals is not None else (np.zeros(len(rows)), math.inf)
+    position = {(i, j): k for k, (i, j) in enumerate(zip(rows.tolist(), columns.tolist(), strict=True))}
+    # 3. The mixed-integer programme on the pairs of reduced cost at most dual − best (the others
+    # cannot be in a better answer), at first at most MIP_PAIRS of them; wider if that proves nothing.
+    threshold = dual - best_value
+    if np.count_nonzero(reduced <= threshold + TOLERANCE) > MIP_PAIRS:
+        threshold = float(np.partition(reduced, MIP_PAIRS)[MIP_PAIRS])
+    while True:
+        keep = reduced <= threshold + TOLERANCE
+        keep[[position[pair] for pair in best]] = True
+        remaining = max(deadline - time.monotonic(), 0.01)
+        outcome = _peers_mip(problem, pairs.take(keep), placed, in_counted[keep], remaining)
+        mip_bound, proven = ceiling, False
+        if outcome is not None:
+            answer, mip_bound, proven = outcome
+            value = objective_value(problem, answer)
+            if value > best_value:
+                best, best_value = answer, value
+        # Any answer using a pair left out is worth less than dual − threshold.
+        left_out = dual - threshold if not keep.all() else -math.inf
+        if proven and left_out <= best_value + TOLERANCE:
+            return best, True, None
+        if not proven or time.monotonic() >= deadline:
+            return best, False, min(ceiling, max(mip_bound, left_out))
+        threshold = dual - best_value
+
+
+def _assignment_duals(
+    shape: tuple[int, int],
+    pairs: _Pairs,
+    weights: np.ndarray,
+    placed: int,
+    start: list[tuple[int, int]],
+    deadline: float,
+) -> tuple[np.ndarray, float] | None:
+    """(each open pair's reduced cost, the LP bound) for max Σ weight·x over fractional matchings
+    placing ``placed`` fellows, from HiGHS's dual (``scipy.optimize.linprog``), priced over every
+    pair: LP on the best few pairs of each fellow, add pairs of negative reduced cost, repeat.
+    The bound is made valid whatever HiGHS's accuracy: negative duals of the ≤ 1 rows are raised
+    to 0 and the total's dual raised until no pair's reduced cost is negative. None if HiGHS
+    does not finish in time."""
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
+    n_fellows, n_vacancies = shape
+    order = np.lexsort((-weights, pairs.rows))
+    first = np.searchsorted(pairs.rows[order], np.arange(n_fellows))
+    rank = np.arange(len(order)) - first[pairs.rows[order]]
+    columns = np.zeros(len(weights), dtype=bool)
+    columns[order[rank < DUAL_START_PAIRS]] = True
+    start_set = {i * n_vacancies + j for i, j in start}
+    columns |= np.isin(pairs.rows * n_vacancies + pairs.columns, list(start_set))
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        chosen = np.flatnonzero(columns)
+        m = len(chosen)
+        matrix = coo_matrix(
+            (
+                np.ones(2 * m),
+                (np.concatenate([pairs.rows[chosen], n_fellows + pairs.columns[chosen]]), np.tile(np.arange(m), 2)),
+            ),
+            shape=(n_fellows + n_vacancies, m),
+        ).tocsr()
+        answer = linprog(
+            -weights[chosen],
+            A_ub=matrix,
+            b_ub=np.ones(n_fellows + n_vacancies),
+            A_eq=np.ones((1, m)),
+            b_eq=[placed],
+            bounds=(0, None),
+            method="highs-ipm",
+            options={"time_limit": remaining},
+        )
+        if answer.status != 0:
+            return None
+        u = np.maximum(-answer.ineqlin.marginals[:n_fellows], 0.0)
+        v = np.maximum(-answer.ineqlin.marginals[n_fellows:], 0.0)
+        total = float(-answer.eqlin.marginals[0])
+        reduced = u[pairs.rows] + v[pairs.columns] + total - weights
+        entering = (reduced < -TOLERANCE) & ~columns
+        if not entering.any():
+            total -= min(float(reduced.min()), 0.0)
+            reduced = u[pairs.rows] + v[pairs.columns] + total - weights
+            return reduced, math.fsum(u) + math.fsum(v) + total * placed
+        columns |= entering
+
+
+def _peers_mip(
+    problem: Problem, pairs: _Pairs, placed: int, in_counted: np.ndarray, time_limit: float
+) -> tuple[list[tuple[int, int]], float, bool] | None:
+    """HiGHS (``scipy.optimize.milp``) on the given pairs: (the answer, an upper bound on the
+    optimum over these pairs, whether HiGHS proved it optimal), or None without an answer.
+
+    The peers term of a district holding n fellows is f(n) = n − [n ≥ 1] − [n ≥ 2]/3 + [n ≥ 3]/3
+    + [n ≥ 4] (so f(n) = n from 4 on): the n part goes onto the pairs, and each district gets
+    0/1 variables y_k = [n ≥ k], k = 1..4, held to those values by y_1 ≥ y_2 ≥ y_3 ≥ y_4,
+    Σ y_k ≤ n and n ≤ y_1 + y_2 + y_3 + (most − 3)·y_4 (fewer levels in a district that can hold
+    fewer than four). Every variable is 0/1: HiGHS then also branches and cuts on the pairs, which
+    measured faster than leaving them continuous (whose answers would be matchings anyway)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 
-    rows, columns = np.nonzero(open_pairs)
-    n_pairs = len(rows)
-    district = _district_codes(problem)
-    # For each district with two or more open vacancies: one 0/1 variable per possible count.
-    by_district: dict[int, list[int]] = {}
-    for j in sorted(set(columns.tolist())):
-        if district[j] >= 0:
-            by_district.setdefault(int(district[j]), []).append(j)
-    counted = {d: len(js) for d, js in by_district.items() if len(js) >= 2}
-    cost = [-problem.scores[rows, columns]]
-    n_vars = n_pairs
-    count_vars: dict[int, int] = {}
-    for d, most in counted.items():
-        count_vars[d] = n_vars
-        n_vars += most + 1
-        cost.append(-problem.peers * np.array([peers_value(k) for k in range(most + 1)]))
-    c = np.concatenate(cost) if cost else np.zeros(0)
-    a_rows: list[int] = []
-    a_cols: list[int] = []
-    a_vals: list[float] = []
-    lower: list[float] = []
-    upper: list[float] = []
+    n_fellows, n_vacancies = problem.allowed.shape
+    weight = problem.peers
+    m = len(pairs.rows)
+    cost = problem.scores[pairs.rows, pairs.columns] + weight * in_counted
+    # Districts (counted ones) among these pairs, with the most fellows they could hold.
+    district_ids, district_of_pair = np.unique(np.where(in_counted, pairs.district, -1), return_inverse=True)
+    has = district_ids >= 0
+    entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (row, column, value)
+    lower: list[np.ndarray] = []
+    upper: list[np.ndarray] = []
+    n_rows = 0
 
-    def add(entries: list[tuple[int, float]], lo: float, hi: float) -> None:
-        row = len(lower)
-        for col, value in entries:
-            a_rows.append(row)
-            a_cols.append(col)
-            a_vals.append(value)
-        lower.append(lo)
-        upper.append(hi)
+    def rows_of(count: int, lo: float | np.ndarray, hi: float | np.ndarray) -> np.ndarray:
+        nonlocal n_rows
+        index = np.arange(n_rows, n_rows + count)
+        n_rows += count
+        lower.append(np.broadcast_to(np.asarray(lo, dtype=float), (count,)))
+        upper.append(np.broadcast_to(np.asarray(hi, dtype=float), (count,)))
+        return index
 
-    pair_ids = np.arange(n_pairs)
-    for i in np.unique(rows).tolist():
-        add([(int(k), 1.0) for k in pair_ids[rows == i]], 0.0, 1.0)
-    for j in np.unique(columns).tolist():
-        add([(int(k), 1.0) for k in pair_ids[columns == j]], 0.0, 1.0)
-    add([(k, 1.0) for k in range(n_pairs)], placed, placed)
-    for d, most in counted.items():
-        first = count_vars[d]
-        add([(first + k, 1.0) for k in range(most + 1)], 1.0, 1.0)
-        in_district = pair_ids[district[columns] == d]
-        add([(first + k, float(k)) for k in range(1, most + 1)] + [(int(k), -1.0) for k in in_district], 0.0, 0.0)
+    ones = np.ones(m)
+    entries.append((rows_of(n_fellows, 0, 1)[pairs.rows], np.arange(m), ones))
+    entries.append((rows_of(n_vacancies, 0, 1)[pairs.columns], np.arange(m), ones))
+    entries.append((np.full(m, rows_of(1, placed, placed)[0]), np.arange(m), ones))
+    y_costs = [-1.0, -1.0 / 3, 1.0 / 3, 1.0]
+    n_vars = m
+    y_cost: list[float] = []
+    for slot in np.flatnonzero(has).tolist():
+        mine = np.flatnonzero(district_of_pair == slot)
+        most = min(len(np.unique(pairs.columns[mine])), placed)
+        levels = min(most, 4)
+        y = np.arange(n_vars, n_vars + levels)
+        n_vars += levels
+        y_cost.extend(weight * c for c in y_costs[:levels])
+        if levels > 1:  # y_k ≥ y_{k+1}
+            order = rows_of(levels - 1, 0, np.inf)
+            entries.append(
+                (
+                    np.concatenate([order, order]),
+                    np.concatenate([y[:-1], y[1:]]),
+                    np.r_[ones[: levels - 1], -ones[: levels - 1]],
+                )
+            )
+        at_least, at_most = rows_of(1, -np.inf, 0)[0], rows_of(1, -np.inf, 0)[0]
+        # Σ y_k − n ≤ 0 and n − Σ y_k − (most − levels)·y_levels ≤ 0.
+        entries.append((np.full(len(mine), at_least), mine, -ones[: len(mine)]))
+        entries.append((np.full(levels, at_least), y, ones[:levels]))
+        entries.append((np.full(len(mine), at_most), mine, ones[: len(mine)]))
+        top = -np.ones(levels)
+        top[-1] -= most - levels
+        entries.append((np.full(levels, at_most), y, top))
+    c = -np.concatenate([cost, np.array(y_cost)])
+    matrix = coo_matrix(
+        (
+            np.concatenate([e[2] for e in entries]),
+            (np.concatenate([e[0] for e in entries]), np.concatenate([e[1] for e in entries])),
+        ),
+        shape=(n_rows, n_vars),
+    ).tocsr()
     low = np.zeros(n_vars)
-    for k in range(n_pairs):
-        if int(rows[k]) in locked:
-            low[k] = 1.0
-    matrix = coo_matrix((a_vals, (a_rows, a_cols)), shape=(len(lower), n_vars)).tocsr()
+    locked = _locked_indices(problem)
+    low[:m] = np.isin(pairs.rows, list(locked))
     answer = milp(
         c,
         integrality=np.ones(n_vars),
         bounds=Bounds(low, np.ones(n_vars)),
-        constraints=LinearConstraint(matrix, lower, upper),
-        options={"mip_rel_gap": 0.0, "time_limit": EXACT_SECONDS, "presolve": True},
+        constraints=LinearConstraint(matrix, np.concatenate(lower), np.concatenate(upper)),
+        options={"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True},
     )
-    if answer.status != 0 or answer.x is None:
+    if answer.x is None:
         return None
-    picked = answer.x[:n_pairs] > 0.5
-    return list(zip(rows[picked].tolist(), columns[picked].tolist(), strict=True))
+    picked = answer.x[:m] > 0.5
+    chosen = list(zip(pairs.rows[picked].tolist(), pairs.columns[picked].tolist(), strict=True))
+    if not _is_matching(chosen, placed):  # never seen; an answer that is not one is not used
+        return None
+    proven = answer.status == 0
+    dual = getattr(answer, "mip_dual_bound", None)
+    bound = -float(answer.fun) if proven else (-float(dual) if dual is not None else math.inf)
+    return chosen, bound, proven
 
 
-def _local_search(
-    problem: Problem, open_pairs: np.ndarray, start: list[tuple[int, int]], locked: set[int]
-) -> list[tuple[int, int]]:
-    """Iterated local search for the peers term (large problems): documented in the module and
-    the README. Keeps the number placed and every constraint; never worse than ``start``."""
-    scores = problem.scores
-    district = _district_codes(problem)
-    n_districts = int(district.max()) + 1 if len(district) else 0
-    weight = problem.peers
-    best = list(start)
-    best_value = objective_value(problem, best)
-    # 1. Re-linearise: each pair's score plus the peers bonus its district holds now, re-solved.
-    current = best
-    for _round in range(LOCAL_SEARCH_ROUNDS):
-        counts = np.bincount(district[[j for _i, j in current if district[j] >= 0]], minlength=n_districts)
-        bonus = np.zeros(len(problem.vacancies))
-        has = district >= 0
-        held = counts[district[has]]
-        bonus[has] = weight * np.minimum(np.maximum(held - 1, 0), TOGETHER_CAP) / TOGETHER_CAP
-        candidate = _assign(open_pairs, scores + bonus[np.newaxis, :])
-        if len(candidate) < len(best):
-            break
-        value = objective_value(problem, candidate)
-        if value <= best_value + 1e-9:
-            break
-        best, best_value, current = candidate, value, candidate
-    # 2. Moves: a fellow to a free vacancy, or two fellows swapping vacancies.
-    n_fellows, n_vacancies = open_pairs.shape
-    where = np.full(n_fellows, -1, dtype=np.intp)
-    owner = np.full(n_vacancies, -1, dtype=np.intp)
-    for i, j in best:
-        where[i], owner[j] = j, i
-    counts = np.bincount(district[[j for _i, j in best if district[j] >= 0]], minlength=max(n_districts, 1))
-    peers = np.array([peers_value(k) for k in range(n_vacancies + 2)])
+def _is_matching(pairs: list[tuple[int, int]], placed: int) -> bool:
+    return len(pairs) == placed and len({i for i, _j in pairs}) == placed and len({j for _i, j in pairs}) == placed
 
-    def change(d: int, step: int) -> float:
-        return 0.0 if d < 0 else weight * (peers[counts[d] + step] - peers[counts[d]])
 
-    improved = True
-    rounds = 0
-    while improved and rounds < LOCAL_SEARCH_ROUNDS:
-        improved = False
-        rounds += 1
-        for i in np.flatnonzero(where >= 0).tolist():
-            if i in locked:
-                continue
-            j = int(where[i])
-            d = int(district[j])
-            free = np.flatnonzero(open_pairs[i] & (owner < 0))
-            if len(free):
-                target = district[free]
-                in_one = target >= 0
-                held = counts[np.where(in_one, target, 0)]
-                join = np.where(in_one, weight * (peers[held + 1] - peers[held]), 0.0)
-                # Moving within one district changes no count.
-                stays = (target == d) & (d >= 0)
-                delta = scores[i, free] - scores[i, j] + np.where(stays, 0.0, change(d, -1) + join)
-                k = int(np.argmax(delta))
-                if delta[k] > 1e-9:
-                    new = int(free[k])
-                    owner[j], owner[new], where[i] = -1, i, new
-                    if d >= 0:
-                        counts[d] -= 1
-                    if district[new] >= 0:
-                        counts[district[new]] += 1
-                    improved = True
-                    continue
-            # Swaps leave every district's count as it is: only the pairs' scores change.
-            others = np.flatnonzero(where >= 0)
-            others = others[(others != i) & ~np.isin(others, list(locked))] if locked else others[others != i]
-            if len(others):
-                their = where[others]
-                possible = open_pairs[i, their] & open_pairs[others, j]
-                if possible.any():
-                    delta = scores[i, their] + scores[others, j] - scores[i, j] - scores[others, their]
-                    delta = np.where(possible, delta, -np.inf)
-                    k = int(np.argmax(delta))
-                    if delta[k] > 1e-9:
-                        other, theirs = int(others[k]), int(their[k])
-                        where[i], where[other] = theirs, j
-                        owner[theirs], owner[j] = i, other
-                        improved = True
-    moved = [(int(i), int(where[i])) for i in np.flatnonzero(where >= 0).tolist()]
-    if objective_value(problem, moved) > best_value + 1e-9:
-        return moved
-    return best
+def _locked_indices(problem: Problem) -> set[int]:
+    fellow_index = {f: i for i, f in enumerate(problem.fellows)}
+    return {fellow_index[f] for f, _v in problem.locked}
 
 
 def _assign(open_pairs: np.ndarray, scores: np.ndarray) -> list[tuple[int, int]]:
@@ -762,10 +869,11 @@ def _assign(open_pairs: np.ndarray, scores: np.ndarray) -> list[tuple[int, int]]
     return list(zip(rows[keep].tolist(), columns[keep].tolist(), strict=True))
 
 
-def solve(data: Mapping[str, Any]) -> Result:
+def solve(data: Mapping[str, Any], *, time_limit: float = TIME_LIMIT) -> Result:
     """Solve one placement input (either form). Raises PlacementInputError on malformed input;
-    an infeasible one gives a Result whose ``infeasible`` names the constraint that cannot be met."""
-    return solve_problem(build_problem(data))
+    an infeasible one gives a Result whose ``infeasible`` names the constraint that cannot be met.
+    ``time_limit``: seconds HiGHS may spend on the peers term (see "Solving")."""
+    return solve_problem(build_problem(data), time_limit=time_limit)
 
 
 def unplaced_reason(problem: Problem, fellow: str, taken: set[str]) -> str:

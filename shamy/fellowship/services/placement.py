@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -100,7 +101,7 @@ def placement_solve(*, actor: User, cohort: FellowshipCohort, weights: dict[str,
     if not can_manage_cohort(actor, cohort):
         raise PermissionDenied
     data = placement_input(cohort, weights)
-    result = solver.solve(data)
+    result = solver.solve(data, time_limit=settings.PLACEMENT_SECONDS)
     run = Run(result=result)
     problem = result.problem
     if result.infeasible or problem is None:
@@ -166,7 +167,7 @@ def placement_solve(*, actor: User, cohort: FellowshipCohort, weights: dict[str,
         if fellow_id not in {f for f, _v in result.assignment}:
             run.unplaced.append((fellows[fellow_id], solver.unplaced_reason(problem, fellow_id, taken)))
     if locked:
-        free = solver.solve({**data, "locked": []})
+        free = solver.solve({**data, "locked": []}, time_limit=settings.PLACEMENT_SECONDS)
         run.unlocked_objective, run.unlocked_placed = free.objective, free.placed
     run.vacancies_left = len(problem.vacancies) - result.placed
     return run

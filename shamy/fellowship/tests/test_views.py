@@ -654,3 +654,30 @@ def test_a_fellows_account_gets_the_fellow_role_and_sees_their_placement(client,
     page = client.get(reverse("fellowship:placement-detail", kwargs={"placement_id": other.pk}))
     assert page.status_code == OK
     assert "fellowship:placement-check-in" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_placement_page_says_when_the_solver_stopped_at_its_time_limit(rf, fellowship_cast):
+    """A result HiGHS did not prove optimal (a real one: a hard input and a 0.2-second limit) is
+    shown with the proven bound; a proven one (the page above) has no such note."""
+    from django.template.loader import render_to_string
+
+    from shamy.fellowship import placement as solver
+    from shamy.fellowship.forms import ApplyForm
+    from shamy.fellowship.services.placement import Run
+    from shamy.fellowship.tests.test_placement import sparse_districts_case
+
+    c = fellowship_cast
+    result = solver.solve(sparse_districts_case(), time_limit=0.2)
+    assert not result.exact and result.bound is not None
+    request = rf.get("/")
+    request.user = c.gulnara
+    context = {"cohort": c.cohort, "run": Run(result=result), "rules": [], "apply_form": ApplyForm()}
+    with translation.override("en"):
+        body = render_to_string("fellowship/placement.html", context, request=request)
+    assert 'id="not-proven"' in body and f"{result.bound:.2f}" in body
+    proven = Run(result=solver.solve({"scores": {"a": {"x": 1}}}))
+    with translation.override("en"):
+        assert 'id="not-proven"' not in render_to_string(
+            "fellowship/placement.html", {**context, "run": proven}, request=request
+        )
