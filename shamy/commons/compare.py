@@ -26,7 +26,7 @@ from django.db import DatabaseError, connection, transaction
 from shamy.commons.demo import judged_resources
 from shamy.commons.judged import DOCS, QUERIES
 from shamy.commons.models import Resource
-from shamy.commons.selectors import SearchFilters, resource_search
+from shamy.commons.selectors import RankedItems, SearchFilters, resource_search
 
 FOLD_FROM, FOLD_TO = "әғқңөұүһіё", "агкноуухие"
 HUNSPELL_SQL = (
@@ -101,7 +101,8 @@ def compare() -> list[Measured]:
 
         def rules(query: str) -> list[int]:
             found, _terms = resource_search(filters=SearchFilters(query=query))
-            return list(found.filter(pk__in=ids).values_list("pk", flat=True)[:10])
+            among = found.among(ids) if isinstance(found, RankedItems) else found.filter(pk__in=ids)
+            return [item.pk for item in among[:10]]
 
         results.append(Measured("rules", *_recall(rules, key_of)))
         for config in ("simple", "russian"):
