@@ -1,7 +1,7 @@
 """The search configurations compared on the judged queries (issue 17), on PostgreSQL.
 
 - ``rules``: what the commons uses (``shamy/commons/search.py``: Kazakh letters folded, Russian
-  and English Snowball stems, Kazakh suffix stripping; matched through a GIN index of the stems);
+  and English Snowball stems, Kazakh suffix stripping; matched through the stems' GIN index);
 - ``simple`` and ``russian``: PostgreSQL's own text-search configurations over title and summary
   (``plainto_tsquery``: every word must match), ranked by ``ts_rank``;
 - ``simple+fold`` and ``russian+fold``: the same after folding the Kazakh letters in SQL
