@@ -5,7 +5,7 @@ A survey's results (and the rendered results section of its page) are cached und
 the versions of the survey and of its pre survey (a late pre answer changes the post survey's
 pairs). The writers bump the version: a submitted response (``services/responses.py``), an edit of
 the survey or its questions (``services/surveys.py``) and the demo and bench loaders. Reading the
-key costs one cache read per survey and no query: the results page's warm path no longer counts
+key costs one cache read for both versions and no query: the results page's warm path no longer counts
 the submitted responses (an aggregate over every response of both surveys). The entries' lifetime
 is a safety net for what no survey writer touches (memberships behind the response rate).
 """
@@ -13,6 +13,8 @@ is a safety net for what no survey writer touches (memberships behind the respon
 from __future__ import annotations
 
 from collections.abc import Hashable
+
+from django.core.cache import cache
 
 from shamy.core.versioned_cache import CacheVersion
 
@@ -29,8 +31,9 @@ def results_changed(survey_id: int) -> None:
 
 
 def results_key(survey_id: int, pre_survey_id: int | None, *parts: Hashable) -> str:
-    """A cache key for results of the survey at its (and its pre survey's) current version."""
-    versions = [_version(survey_id).current()]
-    if pre_survey_id is not None:
-        versions.append(_version(pre_survey_id).current())
-    return _version(survey_id).namespace + ":" + ":".join(str(part) for part in (*versions, *parts))
+    """A cache key for results of the survey at its (and its pre survey's) current version: both
+    versions in one cache read (a version not set yet, or evicted, starts from the clock)."""
+    versions = [_version(pk) for pk in (survey_id, pre_survey_id) if pk is not None]
+    found = cache.get_many([version.version_key for version in versions])
+    numbers = [found.get(version.version_key) or version.current() for version in versions]
+    return versions[0].namespace + ":" + ":".join(str(part) for part in (*numbers, *parts))
