@@ -65,7 +65,8 @@ def test_search_finds_items_ranked_and_only_published(commons_scene):
 @pytest.mark.django_db
 def test_the_embedded_index_follows_every_write():
     """SQLite: the FTS5 index (migration 0003) is kept by triggers on insert, update and delete;
-    PostgreSQL matches the same stems through its GIN index."""
+    PostgreSQL: the narrow search rows (migration 0004) by triggers on insert, update, delete and
+    truncate, and the search matches the same stems through them."""
     from django.db import connection
 
     from shamy.commons.demo import judged_resources
