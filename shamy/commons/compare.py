@@ -1,7 +1,7 @@
 """The search configurations compared on the judged queries (issue 17), on PostgreSQL.
 
 - ``rules``: what the commons uses (``shamy/commons/search.py``: Kazakh letters folded, Russian
-  and English Snowball stems, Kazakh suffix stripping; matched through a GIN index of the stems);
+  and English Snowball stems, Kazakh suffix stripping; matched through the stems' GIN index);
 - ``simple`` and ``russian``: PostgreSQL's own text-search configurations over title and summary
   (``plainto_tsquery``: every word must match), ranked by ``ts_rank``;
 - ``simple+fold`` and ``russian+fold``: the same after folding the Kazakh letters in SQL
@@ -26,7 +26,7 @@ from django.db import DatabaseError, connection, transaction
 from shamy.commons.demo import judged_resources
 from shamy.commons.judged import DOCS, QUERIES
 from shamy.commons.models import Resource
-from shamy.commons.selectors import SearchFilters, resource_search
+from shamy.commons.selectors import RankedItems, SearchFilters, resource_search
 
 FOLD_FROM, FOLD_TO = "әғқңөұүһіё", "агкноуухие"
 HUNSPELL_SQL = (
@@ -101,7 +101,8 @@ def compare() -> list[Measured]:
 
         def rules(query: str) -> list[int]:
             found, _terms = resource_search(filters=SearchFilters(query=query))
-            return list(found.filter(pk__in=ids).values_list("pk", flat=True)[:10])
+            among = found.among(ids) if isinstance(found, RankedItems) else found.filter(pk__in=ids)
+            return [item.pk for item in among[:10]]
 
         results.append(Measured("rules", *_recall(rules, key_of)))
         for config in ("simple", "russian"):

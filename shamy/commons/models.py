@@ -65,14 +65,20 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Not accepted")
 
 
+def public_condition() -> Q:
+    """Published items; an item from a project summary only while the summary is published with
+    the teacher's consent standing (on ``Resource`` and on its search row alike)."""
+    return Q(status=Status.PUBLISHED) & (
+        Q(public_summary__isnull=True)
+        | Q(public_summary__published_at__isnull=False, public_summary__consent__withdrawn_at__isnull=True)
+    )
+
+
 class ResourceQuerySet(RestrictedQuerySet["Resource"]):
     def public(self) -> ResourceQuerySet:
         """Published items; an item from a project summary only while the summary is published
         with the teacher's consent standing. Everyone may read these, signed in or not."""
-        return self.filter(status=Status.PUBLISHED).filter(
-            Q(public_summary__isnull=True)
-            | Q(public_summary__published_at__isnull=False, public_summary__consent__withdrawn_at__isnull=True)
-        )
+        return self.filter(public_condition())
 
 
 def resource_path(instance: Resource, filename: str) -> str:
@@ -167,3 +173,34 @@ class Resource(models.Model):
     def clean(self) -> None:
         if self.kind == Kind.WEBINAR and not self.url:
             raise ValidationError({"url": _("A webinar recording needs its link.")})
+
+
+class ResourceSearch(models.Model):
+    """PostgreSQL only: an item's narrow search row, kept by triggers on ``commons_resource``
+    (migration 0004), never written by Django. It holds the columns the search filters and ranks
+    by, and the item's stems as ids of ``commons_search_key`` (``key_ids``, ``title_key_ids``:
+    integer arrays, ``key_ids`` under a GIN index). About 300 bytes a row instead of the item's
+    1.4 kB, so ranking every match of a common word reads a few MB, not the whole table.
+    SQLite searches the FTS5 index of migration 0003 instead and has no such table."""
+
+    resource = models.OneToOneField(
+        Resource, primary_key=True, db_column="id", on_delete=models.DO_NOTHING, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    published_at = models.DateTimeField(null=True)
+    language = models.CharField(max_length=5, choices=Language.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    country = models.CharField(max_length=2, choices=Country.choices)
+    theme = models.ForeignKey(
+        "portfolios.FocusTheme", on_delete=models.DO_NOTHING, null=True, db_constraint=False, related_name="+"
+    )
+    public_summary = models.ForeignKey(
+        "portfolios.PublicSummary", on_delete=models.DO_NOTHING, null=True, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
+        managed = False
+        db_table = "commons_resource_search"
+
+    def __str__(self) -> str:
+        return f"search row {self.pk}"

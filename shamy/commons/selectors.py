@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from shamy.access.context import Actor, access_for
 from shamy.commons import search
-from shamy.commons.models import Kind, Language, Resource, Status
+from shamy.commons.models import Kind, Language, Resource, ResourceSearch, Status, public_condition
 from shamy.core.inputs import parse_id
 from shamy.programmes.models import Programme
 from shamy.registry.models import Country
@@ -49,37 +50,121 @@ def _term_condition(field: str, keys: frozenset[str]) -> Q:
     return condition
 
 
-def resource_search(*, filters: SearchFilters) -> tuple[QuerySet[Resource], list[frozenset[str]]]:
-    """Published items matching every query word (any of its keys), ranked by title matches,
-    then newest first. Filters by theme, country, language and type."""
-    items = Resource.objects.public()
+Rows = TypeVar("Rows", QuerySet[Resource], QuerySet[ResourceSearch])
+
+
+def _filtered(rows: Rows, filters: SearchFilters) -> Rows:
+    """The public rows under the filters (the same fields on an item and on its search row)."""
+    rows = rows.filter(public_condition())
     if filters.theme:
-        items = items.filter(theme_id=filters.theme)
+        rows = rows.filter(theme_id=filters.theme)
     if filters.country:
-        items = items.filter(country=filters.country)
+        rows = rows.filter(country=filters.country)
     if filters.language:
-        items = items.filter(language=filters.language)
+        rows = rows.filter(language=filters.language)
     if filters.kind:
-        items = items.filter(kind=filters.kind)
+        rows = rows.filter(kind=filters.kind)
+    return rows
+
+
+# The ids of a query word's keys in the dictionary of stems (migration 0004): an unknown key has
+# none, so it matches nothing, as a stem no item has.
+_KEY_IDS = "ARRAY(SELECT id FROM commons_search_key WHERE key = ANY(%s))"
+
+
+class RankedItems:
+    """The matches of a search on PostgreSQL, ranked in the narrow search rows (migration 0004),
+    and only a slice's items read from ``commons_resource``, in rank order. A sequence for
+    ``Paginator`` and the API: ``count()``, slicing, iteration, ``exists()``.
+
+    The ranking is (query words in the title, newest, id), as on SQLite. Counting reads the
+    matches without ranking them (the page's capped count stops at the cap)."""
+
+    def __init__(
+        self, matches: QuerySet[ResourceSearch], terms: list[frozenset[str]], start: int = 0, stop: int | None = None
+    ) -> None:
+        self.matches = matches
+        self.terms = terms
+        self.start = start
+        self.stop = stop
+
+    def _window(self, rows: QuerySet[ResourceSearch]) -> QuerySet[ResourceSearch]:
+        return rows[self.start : self.stop]
+
+    def count(self) -> int:
+        return self._window(self.matches.order_by()).count()
+
+    def exists(self) -> bool:
+        return self._window(self.matches.order_by()).exists()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def among(self, ids: list[int]) -> RankedItems:
+        """Only these items, in the same order (the judged comparison, on a database with others)."""
+        return RankedItems(self.matches.filter(resource_id__in=ids), self.terms, self.start, self.stop)
+
+    @overload
+    def __getitem__(self, index: int) -> Resource: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> RankedItems: ...
+
+    def __getitem__(self, index: int | slice) -> Resource | RankedItems:
+        if not isinstance(index, slice):
+            found = list(self[index : index + 1])
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        if index.step is not None or (index.start or 0) < 0 or (index.stop is not None and index.stop < 0):
+            raise ValueError("RankedItems takes plain slices")
+        start = self.start + (index.start or 0)
+        stop = None if index.stop is None else self.start + index.stop
+        if self.stop is not None:
+            stop = self.stop if stop is None else min(stop, self.stop)
+        return RankedItems(self.matches, self.terms, start, max(start, stop) if stop is not None else None)
+
+    def ranked(self) -> QuerySet[ResourceSearch]:
+        """Every match, ranked: title matches first (one point per query word one of whose keys is
+        among the title's stems), then newest first."""
+        score = " + ".join(f"(commons_resource_search.title_key_ids && {_KEY_IDS})::int" for _keys in self.terms)
+        params = [sorted(keys) for keys in self.terms]
+        return self.matches.annotate(
+            score=RawSQL(score, params, output_field=IntegerField())  # noqa: S611 (bound parameters)
+        ).order_by("-score", "-published_at", "-resource_id")
+
+    def __iter__(self) -> Iterator[Resource]:
+        ids = list(self._window(self.ranked()).values_list("resource_id", flat=True))
+        items = Resource.objects.select_related("theme").in_bulk(ids)
+        return iter([items[pk] for pk in ids if pk in items])
+
+
+def _postgresql_search(filters: SearchFilters, terms: list[frozenset[str]]) -> RankedItems:
+    rows = _filtered(ResourceSearch.objects.all(), filters)
+    for keys in terms:
+        rows = rows.extra(  # noqa: S610 (the keys are a bound parameter)
+            where=[f"commons_resource_search.key_ids && {_KEY_IDS}"], params=[sorted(keys)]
+        )
+    return RankedItems(rows, terms)
+
+
+def resource_search(*, filters: SearchFilters) -> tuple[QuerySet[Resource] | RankedItems, list[frozenset[str]]]:
+    """Published items matching every query word (any of its keys), ranked by title matches,
+    then newest first. Filters by theme, country, language and type.
+
+    PostgreSQL ranks in the narrow search rows (:class:`RankedItems`); SQLite in the items
+    themselves, matched through the FTS5 index of the same stems."""
     terms = search.query_terms(filters.query)
     if not terms:
-        return items.select_related("theme").order_by("-published_at", "-id"), []
+        return _filtered(Resource.objects.all(), filters).select_related("theme").order_by("-published_at", "-id"), []
     if connection.vendor == "postgresql":
-        # The GIN index of migration 0002: every term, any of its keys.
-        query = " & ".join("(" + " | ".join(f"'{key}'" for key in sorted(keys)) + ")" for keys in terms)
-        items = items.extra(  # type: ignore[assignment]  # noqa: S610 (the keys are \w+ words; the query is a bound parameter)
-            where=["to_tsvector('simple'::regconfig, search_stems) @@ to_tsquery('simple'::regconfig, %s)"],
-            params=[query],
-        )
-    else:
-        # SQLite: the FTS5 index of migration 0003 over the same stems (the keys are \w+ words).
-        match = " AND ".join("(" + " OR ".join(f'"{key}"' for key in sorted(keys)) + ")" for keys in terms)
-        items = items.extra(  # type: ignore[assignment]  # noqa: S610 (the match is a bound parameter)
-            where=[
-                "commons_resource.id IN (SELECT rowid FROM commons_resource_fts WHERE commons_resource_fts MATCH %s)"
-            ],
-            params=[match],
-        )
+        return _postgresql_search(filters, terms), terms
+    # SQLite: the FTS5 index of migration 0003 over the same stems (the keys are \w+ words).
+    match = " AND ".join("(" + " OR ".join(f'"{key}"' for key in sorted(keys)) + ")" for keys in terms)
+    items = _filtered(Resource.objects.all(), filters).extra(  # noqa: S610 (the match is a bound parameter)
+        where=["commons_resource.id IN (SELECT rowid FROM commons_resource_fts WHERE commons_resource_fts MATCH %s)"],
+        params=[match],
+    )
     score = sum(
         (
             Case(

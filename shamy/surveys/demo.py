@@ -26,6 +26,7 @@ from shamy.access.roles import Role
 from shamy.audit.services.entries import audit_record
 from shamy.programmes.models import Programme
 from shamy.surveys.models import Answer, Participation, Phase, Question, QuestionKind, Response, Survey, SurveyStatus
+from shamy.surveys.results_cache import results_changed
 from shamy.surveys.services.responses import respondent_key
 from shamy.surveys.services.surveys import question_add, survey_create, survey_create_post, survey_set_status
 
@@ -203,6 +204,7 @@ def _respond(survey: Survey, teachers: list[Membership], rng: random.Random, lev
     Response.objects.bulk_create(responses, batch_size=500)
     Answer.objects.bulk_create(answers, batch_size=1000)
     Participation.objects.bulk_create(participations, batch_size=500)
+    results_changed(survey.pk)  # bulk_create goes round the answering service, which bumps it
     return len(responses)
 
 

@@ -40,6 +40,7 @@ from shamy.surveys.models import (
     Survey,
     SurveyStatus,
 )
+from shamy.surveys.results_cache import RESULTS_CACHE_SECONDS, results_key
 from shamy.surveys.stats import PairedResult, paired
 
 if TYPE_CHECKING:
@@ -264,7 +265,24 @@ def _paired_results(
     return results, len(people)
 
 
-RESULTS_CACHE_SECONDS = 600
+def survey_results_key(
+    *, survey: Survey, filters: ResultFilters, minimum: int | None = None, suppress_small: bool | None = None
+) -> str:
+    """The cache key of these results: the survey's and its pre survey's results versions
+    (:mod:`shamy.surveys.results_cache`, bumped by every submitted response and survey edit), the
+    threshold, the filters, the status and the language. No query (the threshold is cached)."""
+    minimum = suppression_threshold() if minimum is None else minimum
+    return results_key(
+        survey.pk,
+        survey.pre_survey_id,
+        minimum,
+        suppress_small,
+        filters.region_id,
+        filters.locality,
+        filters.role,
+        survey.status,
+        translation.get_language(),
+    )
 
 
 def survey_results(
@@ -275,33 +293,11 @@ def survey_results(
     Small groups are suppressed in anonymous surveys; ``suppress_small=True`` suppresses them in
     identified ones too (the aggregates shown to donors in results pages and reports).
 
-    Cached: a submitted response never changes, so the results of a survey (and of its pre
-    survey, for the pairs) change only when the number of submitted responses does; that count
-    is part of the key (one small query), with the threshold and the filters.
+    Cached under :func:`survey_results_key`: a warm read is one cache read per survey version
+    and the entry itself, with no query.
     """
     minimum = suppression_threshold() if minimum is None else minimum
-    surveys = [survey.pk] + ([survey.pre_survey_id] if survey.pre_survey_id else [])
-    submitted = dict(
-        Response.objects.filter(survey_id__in=surveys, submitted_on__isnull=False)
-        .values_list("survey_id")
-        .annotate(count=Count("pk"))
-    )
-    key = "surveys:results:" + ":".join(
-        str(part)
-        for part in (
-            survey.pk,
-            submitted.get(survey.pk, 0),
-            survey.pre_survey_id,
-            submitted.get(survey.pre_survey_id, 0),
-            minimum,
-            suppress_small,
-            filters.region_id,
-            filters.locality,
-            filters.role,
-            survey.status,
-            translation.get_language(),
-        )
-    )
+    key = survey_results_key(survey=survey, filters=filters, minimum=minimum, suppress_small=suppress_small)
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ from shamy.surveys.forms import (
     translated,
 )
 from shamy.surveys.models import Question, Survey, SurveyStatus
+from shamy.surveys.results_cache import RESULTS_CACHE_SECONDS
 from shamy.surveys.results_export import result_rows
 from shamy.surveys.services import responses
 from shamy.surveys.services import surveys as services
@@ -286,8 +288,18 @@ def public_respond(request: HttpRequest, token: str) -> HttpResponse:
 @checked(Survey, "results", kwarg="survey_id", shape=SHAPE)
 def results(request: AuthedHttpRequest, survey: Survey) -> HttpResponse:
     form = ResultFilterForm(request.GET or None, survey=survey)
-    outcome = selectors.survey_results(survey=survey, filters=selectors.ResultFilters.from_query(request.GET))
-    context = {"survey": survey, "form": form, "results": outcome, "query": request.GET.urlencode()}
+    filters = selectors.ResultFilters.from_query(request.GET)
+    # The rendered results are cached under the results' own key (results_cache.py), so a warm
+    # page neither reads the aggregates nor renders the questions: computed only on a miss.
+    outcome = SimpleLazyObject(partial(selectors.survey_results, survey=survey, filters=filters))
+    context = {
+        "survey": survey,
+        "form": form,
+        "results": outcome,
+        "results_key": selectors.survey_results_key(survey=survey, filters=filters),
+        "results_seconds": RESULTS_CACHE_SECONDS,
+        "query": request.GET.urlencode(),
+    }
     return render(request, "surveys/results.html", context)
 
 

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shamy.commons import search
+from shamy.commons.models import ResourceSearch
 from shamy.commons.selectors import SearchFilters, resource_search
 
 
@@ -64,7 +65,8 @@ def test_search_finds_items_ranked_and_only_published(commons_scene):
 @pytest.mark.django_db
 def test_the_embedded_index_follows_every_write():
     """SQLite: the FTS5 index (migration 0003) is kept by triggers on insert, update and delete;
-    PostgreSQL matches the same stems through its GIN index."""
+    PostgreSQL: the narrow search rows (migration 0004) by triggers on insert, update, delete and
+    truncate, and the search matches the same stems through them."""
     from django.db import connection
 
     from shamy.commons.demo import judged_resources
@@ -77,6 +79,18 @@ def test_the_embedded_index_follows_every_write():
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'commons_resource'")
             triggers = {row[0] for row in cursor.fetchall()}
         assert triggers == {"commons_resource_fts_insert", "commons_resource_fts_update", "commons_resource_fts_delete"}
+    else:  # PostgreSQL: the narrow search rows of migration 0004, kept by triggers
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'commons_resource'::regclass AND NOT tgisinternal"
+            )
+            triggers = {row[0] for row in cursor.fetchall()}
+        assert triggers == {
+            "commons_resource_search_sync",
+            "commons_resource_search_delete",
+            "commons_resource_search_truncate",
+        }
+        assert ResourceSearch.objects.count() == Resource.objects.count()
     item = Resource.objects.get(title__startswith="Функционалдық")
     found, _terms = resource_search(filters=SearchFilters(query="сауаттылык"))
     assert item in found
@@ -85,5 +99,52 @@ def test_the_embedded_index_follows_every_write():
     item.save()
     assert item not in resource_search(filters=SearchFilters(query="сауаттылык"))[0]
     assert list(resource_search(filters=SearchFilters(query="осимдиктер"))[0]) == [item]
+    item.status = "rejected"
+    item.save()
+    assert not resource_search(filters=SearchFilters(query="осимдиктер"))[0].exists()
+    item.status = "published"
+    item.save()
     item.delete()
     assert not resource_search(filters=SearchFilters(query="осимдиктер"))[0].exists()
+    if connection.vendor == "postgresql":
+        assert not ResourceSearch.objects.filter(pk=item.pk).exists()
+
+
+@pytest.mark.django_db
+def test_ranking_is_title_matches_then_newest_and_pages_slice_it():
+    """The same order on both databases (PostgreSQL ranks in the narrow search rows): one point
+    per query word found in the title, then newest first, then id; a page is a slice of it and
+    the count is the number of matches."""
+    import datetime
+
+    from django.utils import timezone
+
+    from shamy.commons.demo import judged_resources
+    from shamy.commons.models import Resource
+
+    items = judged_resources(is_demo=False)
+    now = timezone.now()
+    for index, item in enumerate(items):
+        item.published_at = now - datetime.timedelta(minutes=index % 7)  # ties broken by id
+    Resource.objects.bulk_create(items)
+    for query in ("школы", "мектеп", "teachers research", "казак тили", "formative assessment"):
+        terms = search.query_terms(query)
+        expected = sorted(
+            (
+                item
+                for item in Resource.objects.all()
+                if all(any(f" {key} " in item.search_stems for key in keys) for keys in terms)
+            ),
+            key=lambda item: (
+                -sum(any(f" {key} " in item.title_stems for key in keys) for keys in terms),
+                -item.published_at.timestamp(),
+                -item.pk,
+            ),
+        )
+        found, _terms = resource_search(filters=SearchFilters(query=query))
+        assert expected, query
+        assert list(found) == expected, query
+        assert found.count() == len(expected)
+        assert list(found[1:3]) == expected[1:3]
+        fresh, _terms = resource_search(filters=SearchFilters(query=query))
+        assert fresh[1:][:2].count() == min(2, len(expected) - 1)  # the page's capped count slices too

@@ -25,6 +25,7 @@ from shamy.audit.services.entries import audit_record
 from shamy.surveys.answers import Parsed, Value
 from shamy.surveys.models import Answer, Participation, Response, Survey
 from shamy.surveys.permissions import audience_membership
+from shamy.surveys.results_cache import results_changed
 
 if TYPE_CHECKING:
     from shamy.accounts.models import User
@@ -133,6 +134,7 @@ def response_submit(
         except IntegrityError as error:
             raise AlreadyAnswered(_("You have already answered this survey.")) from error
     response.save(update_fields=["submitted_on", "respondent_key"])
+    results_changed(survey.pk)
     audit_record(
         actor=None if survey.anonymous else actor,
         action="surveys.response.submitted",
@@ -171,6 +173,7 @@ def response_save_public(*, survey: Survey, key: str, parsed: Parsed, submit: bo
         response.submitted_on = timezone.localdate()
         response.respondent_key = "submitted:" + secrets.token_hex(24)
         response.save(update_fields=["submitted_on", "respondent_key"])
+        results_changed(survey.pk)
         audit_record(
             actor=None,
             action="surveys.response.submitted",

@@ -18,6 +18,7 @@ from shamy.audit.services.entries import audit_record, snapshot
 from shamy.core.translated import localized
 from shamy.surveys.models import CHOICE_KINDS, Phase, Question, QuestionKind, Survey, SurveyStatus
 from shamy.surveys.permissions import can_manage_surveys
+from shamy.surveys.results_cache import results_changed
 
 if TYPE_CHECKING:
     from shamy.accounts.models import User
@@ -109,6 +110,7 @@ def question_add(
     question.full_clean()
     question.save()
     audit_record(actor=actor, action="surveys.question.created", target=question)
+    results_changed(survey.pk)
     return question
 
 
@@ -120,6 +122,7 @@ def question_delete(*, actor: User, question: Question) -> None:
     before = snapshot(question)
     audit_record(actor=actor, action="surveys.question.deleted", target=question, before=before)
     question.delete()
+    results_changed(question.survey_id)
 
 
 # What may change once a survey has been opened: its texts (a typo, a missing translation) and its
@@ -166,6 +169,7 @@ def survey_update(*, actor: User, survey: Survey, changes: dict[str, Any]) -> Su
     audit_record(
         actor=actor, action="surveys.survey.updated", target=survey, before=before, after=snapshot(survey, changes)
     )
+    results_changed(survey.pk)
     return survey
 
 
@@ -243,6 +247,7 @@ def question_update(
     question.full_clean()
     question.save()
     audit_record(actor=actor, action="surveys.question.updated", target=question, before=before)
+    results_changed(question.survey_id)
     return question
 
 
@@ -270,6 +275,7 @@ def question_move(*, actor: User, question: Question, up: bool) -> Question:
             item.save(update_fields=["position"])
     moved = ordered[second if up is False else first]
     audit_record(actor=actor, action="surveys.question.moved", target=moved, after={"position": moved.position})
+    results_changed(survey.pk)
     return moved
 
 
@@ -288,6 +294,7 @@ def survey_set_status(*, actor: User, survey: Survey, status: str) -> Survey:
     survey.save(update_fields=["status"])
     action = "surveys.survey.opened" if status == SurveyStatus.OPEN else "surveys.survey.closed"
     audit_record(actor=actor, action=action, target=survey, before=before, after=snapshot(survey, ["status"]))
+    results_changed(survey.pk)
     return survey
 
 

@@ -237,6 +237,74 @@ def test_results_take_a_constant_number_of_queries(programme_cast, survey_scene,
     assert len(few) == len(many)
 
 
+def _open_post(programme_cast, scene):
+    now = timezone.now()
+    post = survey_create_post(
+        actor=programme_cast.aliya,
+        pre=scene.pre,
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(days=3),
+    )
+    return survey_set_status(actor=programme_cast.aliya, survey=post, status=SurveyStatus.OPEN)
+
+
+def _post_answer(post, scene, value):
+    paired = {question.paired_with_id: question.pk for question in post.questions.all()}
+    return Data(
+        {
+            f"q{paired[scene.likert.pk]}": str(value),
+            f"q{paired[scene.single.pk]}": "no",
+            f"q{paired[scene.number.pk]}": str(value),
+            f"q{paired[scene.matrix.pk]}_research": "4",
+            f"q{paired[scene.matrix.pk]}_leadership": str(value),
+        }
+    )
+
+
+def test_results_page_takes_the_same_queries_whatever_the_number_of_pairs(client, programme_cast, survey_scene):
+    """Cold and warm, the post survey's results page costs a fixed number of queries; warm, it
+    reads neither responses nor answers (the rendered results are cached under the survey's
+    results version, which every submitted answer bumps, so new pairs show at once)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from shamy.analytics.selectors import threshold
+
+    c, scene = programme_cast, survey_scene
+    post = _open_post(c, scene)
+
+    def add_pairs(teachers, start):
+        for offset, teacher in enumerate(teachers):
+            answer(teacher, scene.pre, full_answer(scene, likert=1 + (start + offset) % 3))
+            answer(teacher, post, _post_answer(post, scene, 2 + (start + offset) % 4))
+
+    def main(page):  # the page's own part (the header holds a fresh CSRF token each time)
+        return page.content.decode().split('<main id="main"', 1)[1].split("</main>", 1)[0]
+
+    def page_queries():
+        with CaptureQueriesContext(connection) as cold:
+            first = client.get(url)
+        with CaptureQueriesContext(connection) as warm:
+            second = client.get(url)
+        assert first.status_code == second.status_code == 200
+        assert main(first) == main(second)  # the cached page shows the same figures
+        return first, [q["sql"] for q in cold.captured_queries], [q["sql"] for q in warm.captured_queries]
+
+    threshold()  # the analytics settings are cached after their first read
+    client.force_login(c.aliya)
+    url = reverse("surveys:results", args=[post.pk])
+    add_pairs([c.talgat, c.tomiris], 0)
+    few, cold_few, warm_few = page_queries()
+    add_pairs(_teachers(c, 7), 2)
+    many, cold_many, warm_many = page_queries()
+    assert few.context["results"].pairs == 2 and many.context["results"].pairs == 9
+    assert main(few) != main(many)
+    assert len(cold_few) == len(cold_many) and len(warm_few) == len(warm_many)
+    assert len(warm_many) < len(cold_many)
+    assert not [sql for sql in warm_many if "surveys_answer" in sql or "surveys_response" in sql]
+
+
 def test_remind_mails_only_those_who_have_not_answered(
     programme_cast, survey_scene, mailoutbox, django_capture_on_commit_callbacks
 ):
