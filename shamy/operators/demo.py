@@ -239,10 +239,7 @@ class _Loader:
                 )
             )
         extra = list(zip(atyrau, ATYRAU_STARTS, strict=False))
-        if not any(
-            school.region.kato == "71" and (planned[school.pk] is None or planned[school.pk] > self.today)
-            for school in schools
-        ):
+        if not any(a.school.region.kato == "71" and a.planned_handover_on > self.today for a in result):
             astana = (
                 School.objects.filter(is_demo=True, region__kato="71", locality=Locality.URBAN, ownership="state")
                 .filter(employments__ends_on__isnull=True)
