@@ -200,41 +200,28 @@ def _attendee_kind() -> Case:
     )
 
 
-def _add_attendance(
-    panel: Panel, *, scope: AnalyticsScope, key: str, region_id: int | None, year: int, programme_id: int | None
-) -> None:
-    """Programme participation in the school year, by role: distinct teachers who attended at
-    least one gathering and the hours they attended (a gathering's whole length counts for
-    present or late), and, as indicators of their own, the facilitators and the principals who
-    attended. Programme staff (link facilitators, coordinators, trainers) count in none of them.
-    Cancelled gatherings count for nothing. A place with schools but no attendance has 0."""
+def attended_in_year(year: int) -> QuerySet[Attendance]:
+    """Attendance that counts for the programme indicators of school year ``year``: present or late,
+    for a school, at a gathering not cancelled that started in the year (and not in the future)."""
     starts = timezone.make_aware(datetime.datetime(year, 9, 1))
     ends = timezone.make_aware(datetime.datetime(year + 1, 9, 1))
-    attended = _scoped(
-        Attendance.objects.filter(
-            status__in=ATTENDED,
-            school__isnull=False,
-            gathering__cancelled_at__isnull=True,
-            gathering__starts_at__gte=starts,
-            gathering__starts_at__lt=min(ends, timezone.now()),
-        ),
-        scope,
-        "school__region_id",
+    return Attendance.objects.filter(
+        status__in=ATTENDED,
+        school__isnull=False,
+        gathering__cancelled_at__isnull=True,
+        gathering__starts_at__gte=starts,
+        gathering__starts_at__lt=min(ends, timezone.now()),
     )
-    if region_id is not None:
-        attended = attended.filter(school__region_id=region_id)
-    if programme_id is not None:
-        attended = attended.filter(gathering__programme_id=programme_id)
-    for parts in panel.values():
-        for bucket in parts.values():
-            for names in ATTENDEE_KEYS.values():
-                for name in names:
-                    bucket.setdefault(name, 0.0)
+
+
+def attendance_sums(attended: QuerySet[Attendance], *group_by: str) -> Iterable[tuple[dict[str, Any], dict[str, Any]]]:
+    """One aggregate query over ``attended`` grouped by ``group_by`` (fields or annotations) and by
+    the attendee's role: per group and role, (the row, the bucket sums of that role)."""
     length = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
     rows = (
         attended.annotate(kind=_attendee_kind())
         .order_by()
-        .values(f"school__{key}", "school__locality", "kind")
+        .values(*group_by, "kind")
         .annotate(people=Count("person_id", distinct=True), attended=Sum(length))
     )
     for row in rows:
@@ -245,6 +232,33 @@ def _add_attendance(
         values: dict[str, Any] = {keys[0]: row["people"]}
         if len(keys) > 1:
             values[keys[1]] = duration.total_seconds() / 3600 if duration is not None else 0.0
+        yield row, values
+
+
+def attendance_zeros(bucket: Bucket) -> None:
+    """A place with schools but no attendance has 0 participants, not "no data"."""
+    for names in ATTENDEE_KEYS.values():
+        for name in names:
+            bucket.setdefault(name, 0.0)
+
+
+def _add_attendance(
+    panel: Panel, *, scope: AnalyticsScope, key: str, region_id: int | None, year: int, programme_id: int | None
+) -> None:
+    """Programme participation in the school year, by role: distinct teachers who attended at
+    least one gathering and the hours they attended (a gathering's whole length counts for
+    present or late), and, as indicators of their own, the facilitators and the principals who
+    attended. Programme staff (link facilitators, coordinators, trainers) count in none of them.
+    Cancelled gatherings count for nothing. A place with schools but no attendance has 0."""
+    attended = _scoped(attended_in_year(year), scope, "school__region_id")
+    if region_id is not None:
+        attended = attended.filter(school__region_id=region_id)
+    if programme_id is not None:
+        attended = attended.filter(gathering__programme_id=programme_id)
+    for parts in panel.values():
+        for bucket in parts.values():
+            attendance_zeros(bucket)
+    for row, values in attendance_sums(attended, f"school__{key}", "school__locality"):
         _add(panel, row[f"school__{key}"], row["school__locality"], values)
 
 
@@ -323,24 +337,8 @@ def _build_panel(
         if official:
             panel[NATION] = _strict_sum(official.values())
     if staff and snapshot:
-        on = datetime.date(year + 1, 5, 31) if year < current_school_year() else timezone.localdate()
-        active = teachers.filter(position=Position.TEACHER, starts_on__lte=on).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-        )
-        # One COUNT(DISTINCT) grouped by category is far cheaper than a filtered distinct count per
-        # category; the categories are summed back per place and locality.
-        grouped = (
-            active.order_by()
-            .values(f"school__{key}", "school__locality", "person__qualification")
-            .annotate(staff=Count("person_id", distinct=True))
-        )
-        for row in grouped:
-            _add(
-                panel,
-                row[f"school__{key}"],
-                row["school__locality"],
-                _teacher_bucket(row["person__qualification"], row["staff"]),
-            )
+        for row, values in staff_sums(teachers, year, f"school__{key}", "school__locality"):
+            _add(panel, row[f"school__{key}"], row["school__locality"], values)
 
     if attendance:
         _add_attendance(panel, scope=scope, key=key, region_id=region_id, year=year, programme_id=programme_id)
@@ -359,13 +357,7 @@ def _build_panel(
     # Imported values: prefer the coarsest level published for a place (an official regional
     # figure over a roll-up of district or school values), weighting by the people counted.
     levels = [Level.REGION, Level.DISTRICT, Level.SCHOOL] if level == Level.REGION else [Level.DISTRICT, Level.SCHOOL]
-    weight = Coalesce(F("people"), Value(1), output_field=FloatField())
-    rows = (
-        imported.filter(level__in=levels)
-        .order_by()
-        .values("indicator__code", "level", key, "locality")
-        .annotate(total=Sum(F("value") * weight, output_field=FloatField()), weight=Sum(weight), people=Sum("people"))
-    )
+    rows = imported_sums(imported.filter(level__in=levels), "level", key, "locality")
     chosen: dict[tuple[str, int | None], str] = {}
     collected = list(rows)
     for row in collected:
@@ -376,11 +368,46 @@ def _build_panel(
         code = row["indicator__code"]
         if chosen[(code, row[key])] != row["level"]:
             continue
-        values = {f"imported:{code}:sum": row["total"], f"imported:{code}:weight": row["weight"]}
-        if row["people"] is not None:
-            values[f"imported:{code}:people"] = row["people"]
-        _add(panel, row[key], row["locality"], values)
+        _add(panel, row[key], row["locality"], imported_bucket(row))
     return panel
+
+
+def staff_sums(
+    employments: QuerySet[Employment], year: int, *group_by: str
+) -> Iterable[tuple[dict[str, Any], dict[str, int]]]:
+    """Teachers employed at the end of school year ``year`` (today for the current one), by
+    qualification category, in one query grouped by ``group_by``: per group and category, (the
+    row, the bucket sums). The registry holds them for its reference year only."""
+    on = datetime.date(year + 1, 5, 31) if year < current_school_year() else timezone.localdate()
+    active = employments.filter(position=Position.TEACHER, starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+    # One COUNT(DISTINCT) grouped by category is far cheaper than a filtered distinct count per
+    # category; the categories are summed back per place and locality.
+    grouped = (
+        active.order_by().values(*group_by, "person__qualification").annotate(staff=Count("person_id", distinct=True))
+    )
+    for row in grouped:
+        yield row, _teacher_bucket(row["person__qualification"], row["staff"])
+
+
+def imported_sums(values: QuerySet[IndicatorValue], *group_by: str) -> QuerySet[Any]:
+    """Imported values pooled per indicator and ``group_by``, weighted by the people counted."""
+    weight = Coalesce(F("people"), Value(1), output_field=FloatField())
+    return (
+        values.order_by()
+        .values("indicator__code", *group_by)
+        .annotate(total=Sum(F("value") * weight, output_field=FloatField()), weight=Sum(weight), people=Sum("people"))
+    )
+
+
+def imported_bucket(row: dict[str, Any]) -> Bucket:
+    """A row of :func:`imported_sums` as bucket sums."""
+    code = row["indicator__code"]
+    values = {f"imported:{code}:sum": row["total"], f"imported:{code}:weight": row["weight"]}
+    if row["people"] is not None:
+        values[f"imported:{code}:people"] = row["people"]
+    return values
 
 
 def panel_for(
@@ -585,11 +612,7 @@ def qualification_breakdown(
     if pattern is not None:
         hidden = {(index, side) for where, index, side in pattern if where == place}
     else:
-        values: dict[tuple[int, str], float | None] = {
-            (index, side): row[side] for index, row in enumerate(counts) for side in SIDES
-        }
-        primary = {cell for cell, value in values.items() if value is not None and 0 < value < minimum}
-        hidden = complete(values, [[(index, side) for index in range(len(counts))] for side in SIDES], primary)
+        hidden = protect_columns(counts, SIDES, minimum)
     rows: list[dict[str, Any]] = []
     for index, (category, row) in enumerate(zip(QualificationCategory, counts, strict=True)):
         shown: dict[str, Any] = {"label": category.label}
@@ -598,6 +621,18 @@ def qualification_breakdown(
             shown[f"{side}_hidden"] = (index, side) in hidden
         rows.append(shown)
     return rows
+
+
+def protect_columns(counts: list[dict[str, float]], columns: Iterable[str], minimum: int) -> set[tuple[int, str]]:
+    """The cells (row index, column) hidden in a table of counts whose columns add up to a published
+    total (teachers by category): a count of fewer than ``minimum`` (but not 0), and a second count
+    in its column, so that the column's total cannot give it away."""
+    names = list(columns)
+    values: dict[tuple[int, str], float | None] = {
+        (index, column): row[column] for index, row in enumerate(counts) for column in names
+    }
+    primary = {cell for cell, value in values.items() if value is not None and 0 < value < minimum}
+    return complete(values, [[(index, column) for index in range(len(counts))] for column in names], primary)
 
 
 def imported_years() -> list[int]:

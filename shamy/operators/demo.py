@@ -68,6 +68,10 @@ SEED = 16
 # Urban state schools of Atyrau (KATO 23) the operator runs in the demo, with the school year
 # (relative to the current one) their agreement started: 5 years ago is handed over now.
 ATYRAU_STARTS = (-4, -3, -5)
+# At small scales (``seed_demo --scale 0.05``) the registry demo may give the operator no school in
+# Astana that it still runs; then it takes on this many urban state schools of Astana, starting
+# last school year (run by the operator for four more years: the demo logins work there).
+ASTANA_STARTS = (-1,)
 TRAINING_REGIONS = ("71", "23")  # Astana and Atyrau: training days with sessions
 SIGN_UPS_PER_SESSION = 12
 
@@ -177,6 +181,15 @@ def _teachers(school: School) -> list[Person]:
     )
 
 
+def _course_staff(staff: dict[int, list[Person]], school_id: int) -> dict[int, list[Person]]:
+    """The staff of the first three schools, with ``school_id``'s in place of the third when it is
+    not among them (at small scales the registry's own operator schools may all be elsewhere)."""
+    chosen = list(staff)[:3]
+    if school_id not in chosen:
+        chosen = [*chosen[:2], school_id]
+    return {pk: staff[pk] for pk in chosen}
+
+
 class _Loader:
     def __init__(self, report: Callable[[str], None]) -> None:
         from shamy.registry.demo.loader import DEMO_PASSWORD
@@ -204,7 +217,11 @@ class _Loader:
     # --- schools and handovers ---------------------------------------------------------------------
 
     def agreements(self, operator: Organisation, programme: Programme, cohort: Cohort) -> list[OperatorAgreement]:
-        schools = list(School.objects.filter(is_demo=True, ownership="operator", operator=operator).order_by("pk"))
+        schools = list(
+            School.objects.filter(is_demo=True, ownership="operator", operator=operator)
+            .select_related("region")
+            .order_by("pk")
+        )
         planned = {school.pk: school.handover_on for school in schools}
         atyrau = list(
             School.objects.filter(is_demo=True, region__kato="23", locality=Locality.URBAN, ownership="state")
@@ -221,7 +238,16 @@ class _Loader:
                     actor=None, school=school, operator=operator, programme=programme, starts_on=starts_on, is_demo=True
                 )
             )
-        for school, offset in zip(atyrau, ATYRAU_STARTS, strict=False):
+        extra = list(zip(atyrau, ATYRAU_STARTS, strict=False))
+        if not any(a.school.region.kato == "71" and a.planned_handover_on > self.today for a in result):
+            astana = (
+                School.objects.filter(is_demo=True, region__kato="71", locality=Locality.URBAN, ownership="state")
+                .filter(employments__ends_on__isnull=True)
+                .distinct()
+                .order_by("-teachers", "pk")[: len(ASTANA_STARTS)]
+            )
+            extra += list(zip(astana, ASTANA_STARTS, strict=False))
+        for school, offset in extra:
             result.append(
                 agreement_create(
                     actor=None,
@@ -461,15 +487,23 @@ class _Loader:
                     is_demo=True,
                 )
             )
-        # Two training-of-trainers courses last school year: generation 1 in October, generation 2 in February.
+        # The demo logins: a generation-1 trainer and a teacher of an Astana school still run by the
+        # operator (``agreements`` makes sure there is one at every scale).
+        astana_open = next(a for a in training if a.school.region.kato == "71" and a.handed_over_on is None)
+        # Two training-of-trainers courses last school year: generation 1 in October (two teachers
+        # from each of three schools, that Astana school among them), generation 2 in February.
         generation_1 = self.course(
-            programme, training[0], topics[0], partner_trainers[0], datetime.date(self.year - 1, 10, 11), staff, 0
+            programme,
+            training[0],
+            topics[0],
+            partner_trainers[0],
+            datetime.date(self.year - 1, 10, 11),
+            _course_staff(staff, astana_open.school_id),
+            0,
         )
         generation_2 = self.course(
             programme, training[-1], topics[1], generation_1[0], datetime.date(self.year, 2, 7), staff, 3
         )
-        # The demo logins: a generation-1 trainer and a teacher of an Astana school still run by the operator.
-        astana_open = next(a for a in training if a.school.region.kato == "71" and a.handed_over_on is None)
         trainer_person = next(
             t.person for t in generation_1 if t.person.employments.filter(school=astana_open.school).exists()
         )

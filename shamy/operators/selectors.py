@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from shamy.access.context import Actor, access_for
 from shamy.accounts.models import User
-from shamy.analytics.selectors import threshold
+from shamy.analytics.peers import PeerComparison, school_beside_peers
+from shamy.analytics.selectors import current_school_year, registry_year, threshold
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
 from shamy.core.inputs import parse_year
@@ -35,7 +36,7 @@ from shamy.operators.models import (
     TrainingSession,
 )
 from shamy.programmes.models import Programme
-from shamy.registry.models import Locality, Ownership, Person, Region, School
+from shamy.registry.models import Locality, Person, Region, School
 
 APPROACHING_DAYS = 365
 
@@ -83,95 +84,52 @@ def checklist(agreement: OperatorAgreement) -> list[dict[str, Any]]:
 # --- The handover comparison --------------------------------------------------------------------
 
 
-def _hours(attendances: QuerySet[Attendance]) -> float:
-    length = ExpressionWrapper(F("gathering__ends_at") - F("gathering__starts_at"), output_field=DurationField())
-    total = attendances.aggregate(total=Sum(length))["total"]
-    return total.total_seconds() / 3600 if total is not None else 0.0
-
-
-def _attended(school_ids: list[int], starts: datetime.date, ends: datetime.date) -> QuerySet[Attendance]:
-    zone = timezone.get_current_timezone()
-    return Attendance.objects.filter(
-        school_id__in=school_ids,
-        status__in=ATTENDED,
-        gathering__cancelled_at__isnull=True,
-        gathering__starts_at__gte=datetime.datetime.combine(starts, datetime.time(), tzinfo=zone),
-        gathering__starts_at__lt=datetime.datetime.combine(ends, datetime.time(), tzinfo=zone),
-    )
-
-
-def similar_state_schools(school: School) -> QuerySet[School]:
-    """State schools like ``school``: same region and locality, between half and twice its pupils,
-    never under an operator agreement."""
-    low, high = school.pupils // 2, school.pupils * 2
-    return (
-        School.objects.filter(
-            region_id=school.region_id,
-            locality=school.locality,
-            ownership=Ownership.STATE,
-            pupils__gte=low,
-            pupils__lte=high,
-        )
-        .exclude(pk=school.pk)
-        .filter(operator_agreement__isnull=True)
-    )
-
-
 @dataclass
-class Comparison:
-    before_from: datetime.date
+class HandoverComparison:
+    """The handed-over school beside similar state schools (the equity analytics' group and
+    figures, :mod:`shamy.analytics.peers`), in the last school year wholly before the handover,
+    the first wholly after it (once it has begun) and the registry's reference year."""
+
     handover: datetime.date
-    after_to: datetime.date
-    school_hours_before: float | None  # hours per teacher
-    school_hours_after: float | None
-    similar_schools: int
-    similar_hours_before: float | None
-    similar_hours_after: float | None
-    suppressed: bool
-    minimum: int
-    pupils_per_teacher: float | None
-    similar_pupils_per_teacher: float | None
+    before: int
+    after: int
+    after_started: bool
+    peers: PeerComparison
+
+    def role(self, year: int) -> str:
+        """What a column's school year is to the handover."""
+        if year == self.before:
+            return "before"
+        if year == self.after:
+            return "after"
+        return "registry"
 
 
-def _per_teacher(hours: float, teachers: int) -> float | None:
-    return round(hours / teachers, 1) if teachers else None
+def handover_years(handover: datetime.date) -> tuple[int, int]:
+    """The last school year (1 September to 31 August) wholly before ``handover`` and the first
+    wholly after it: the school was run by the operator all through the one, by the state all
+    through the other."""
+    containing = handover.year if handover.month >= 9 else handover.year - 1
+    after = containing if handover == datetime.date(containing, 9, 1) else containing + 1
+    return containing - 1, after
 
 
-def handover_comparison(agreement: OperatorAgreement, *, window_days: int = 365) -> Comparison | None:
-    """After the handover: training hours per teacher in the year before and the year after,
-    for the school and for similar state schools together, and pupils per teacher. The similar
-    group is suppressed under the equity analytics' threshold (its own setting, read from it)."""
+def handover_comparison(agreement: OperatorAgreement) -> HandoverComparison | None:
+    """After the handover: the school's indicators and its similar state schools', the year before
+    and the year after, read from the equity analytics (one definition of the group and of each
+    indicator, under its suppression rule). A fixed number of queries."""
     handover = agreement.handed_over_on
     if handover is None:
         return None
-    school = agreement.school
-    window = datetime.timedelta(days=window_days)
-    before_from, after_to = handover - window, handover + window
-    similar = list(similar_state_schools(school).values_list("pk", "teachers", "pupils"))
-    similar_ids = [pk for pk, _teachers, _pupils in similar]
-    similar_teachers = sum(teachers for _pk, teachers, _pupils in similar)
-    similar_pupils = sum(pupils for _pk, _teachers, pupils in similar)
-    minimum = threshold()
-    suppressed = len(similar_ids) < minimum
-    return Comparison(
-        before_from=before_from,
+    before, after = handover_years(handover)
+    after_started = after <= current_school_year()
+    years = {before, registry_year()} | ({after} if after_started else set())
+    return HandoverComparison(
         handover=handover,
-        after_to=after_to,
-        school_hours_before=_per_teacher(_hours(_attended([school.pk], before_from, handover)), school.teachers),
-        school_hours_after=_per_teacher(_hours(_attended([school.pk], handover, after_to)), school.teachers),
-        similar_schools=len(similar_ids),
-        similar_hours_before=None
-        if suppressed
-        else _per_teacher(_hours(_attended(similar_ids, before_from, handover)), similar_teachers),
-        similar_hours_after=None
-        if suppressed
-        else _per_teacher(_hours(_attended(similar_ids, handover, after_to)), similar_teachers),
-        suppressed=suppressed,
-        minimum=minimum,
-        pupils_per_teacher=round(school.pupils / school.teachers, 1) if school.teachers else None,
-        similar_pupils_per_teacher=None
-        if suppressed or not similar_teachers
-        else round(similar_pupils / similar_teachers, 1),
+        before=before,
+        after=after,
+        after_started=after_started,
+        peers=school_beside_peers(school=agreement.school, years=years),
     )
 
 

@@ -123,16 +123,19 @@ def apply_once(
     """Run ``apply`` once for ``(actor, key)``: a key seen before answers ``duplicate`` with the
     first outcome and writes nothing.
 
-    The key is inserted in the same transaction as the write, under the unique constraint
+    The key is inserted first, in the same transaction as the write, under the unique constraint
     ``offline_key_once_per_user``: of two requests racing with one key, the second waits for
-    the first (a row lock on PostgreSQL, the write lock on SQLite) and then finds it. ``apply``
-    raising :class:`Refused` rolls everything back, the key included (a resend is judged again).
+    the first (a row lock on PostgreSQL, the write lock on SQLite) and then fails to insert it; a
+    key applied earlier fails the same way. Either failure rolls back this attempt (nothing of it
+    is written) and answers with the stored key. The common case, a new key, costs no look-up
+    first. ``apply`` raising :class:`Refused` rolls everything back, the key included (a resend is
+    judged again); an IntegrityError of the write itself (no stored key) is raised as it is.
     A write made before the retention window (:func:`too_old`) is refused: its key may be pruned.
     """
-    existing = AppliedKey.objects.filter(user=actor, key=key).first()
-    if existing is not None:
-        return _duplicate(existing)
     if too_old(device_at):
+        existing = AppliedKey.objects.filter(user=actor, key=key).first()
+        if existing is not None:
+            return _duplicate(existing)
         return ItemResult(
             key=key,
             outcome=Outcome.REFUSED,
@@ -144,13 +147,9 @@ def apply_once(
         )
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    row = AppliedKey.objects.create(
-                        user=actor, key=key, kind=kind, outcome=Outcome.REFUSED, device_at=device_at
-                    )
-            except IntegrityError:
-                return _duplicate(AppliedKey.objects.get(user=actor, key=key))
+            row = AppliedKey.objects.create(
+                user=actor, key=key, kind=kind, outcome=Outcome.REFUSED, device_at=device_at
+            )
             try:
                 result = apply()
             except Refused as refused:
@@ -164,6 +163,12 @@ def apply_once(
             return result
     except _Rollback as rollback:
         return rollback.result
+    except IntegrityError:
+        # This attempt is rolled back: a stored key is another request's (or an earlier one's).
+        existing = AppliedKey.objects.filter(user=actor, key=key).first()
+        if existing is None:
+            raise
+        return _duplicate(existing)
 
 
 class QueuedWrite(Protocol):
@@ -200,8 +205,8 @@ def apply_batch(
     answer with 422) before anything is written: more than ``limit`` items ("at most 500 marks at
     once", ``noun`` naming them), or an item ``check`` raises ValueError for. Then, in the order
     given, each item's device time is taken as the server takes it (:func:`device_time`, one
-    server clock for the whole batch) and ``apply`` runs through :func:`apply_once` in a
-    transaction of its own, so one refused item does not hold back the others.
+    server clock for the whole batch) and ``apply`` runs through :func:`apply_once`, in its
+    transaction, so one refused item does not hold back the others.
     """
     queued = list(items)
     if len(queued) > limit:
@@ -213,14 +218,13 @@ def apply_batch(
     results = []
     for item in queued:
         taken = dataclasses.replace(item, device_at=device_time(item.device_at, now=now))
-        with transaction.atomic():
-            results.append(
-                apply_once(
-                    actor=actor,
-                    key=taken.key,
-                    kind=kind,
-                    device_at=taken.device_at,
-                    apply=functools.partial(apply, taken),
-                )
+        results.append(
+            apply_once(
+                actor=actor,
+                key=taken.key,
+                kind=kind,
+                device_at=taken.device_at,
+                apply=functools.partial(apply, taken),
             )
+        )
     return results

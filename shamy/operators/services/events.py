@@ -311,17 +311,16 @@ def _item(result: ScanResult) -> ItemResult:
 def _scan_once(
     actor: User, event: Event, client_id: uuid.UUID, code: str, door: str, scanned_at: datetime.datetime
 ) -> tuple[ScanResult, ItemResult]:
-    """One scan through ``apply_once`` (the key kept with the scan, in one transaction): a scan
-    replayed by the same volunteer answers "duplicate" and writes nothing; ``Scan.client_id``
-    keeps it once across volunteers too."""
+    """One scan through ``apply_once`` (the key kept with the scan, in the one transaction
+    ``apply_once`` opens): a scan replayed by the same volunteer answers "duplicate" and writes
+    nothing; ``Scan.client_id`` keeps it once across volunteers too."""
     done: list[ScanResult] = []
 
     def apply() -> ItemResult:
         done.append(_scan(actor, event, client_id, code, door, scanned_at))
         return _item(done[0])
 
-    with transaction.atomic():
-        item = apply_once(actor=actor, key=client_id, kind=SCAN_KIND, device_at=device_time(scanned_at), apply=apply)
+    item = apply_once(actor=actor, key=client_id, kind=SCAN_KIND, device_at=device_time(scanned_at), apply=apply)
     if not done:  # a duplicate (or too old to be judged): the scan as first recorded, if it was
         stored = Scan.objects.select_related("registration").filter(client_id=client_id).first()
         done.append(_result(stored) if stored else ScanResult(client_id=str(client_id), outcome=ScanOutcome.UNKNOWN))
@@ -367,9 +366,9 @@ def scans_from_device(*, actor: User, scans: Iterable[DeviceScan]) -> list[ItemR
 def _scan(
     actor: User, event: Event, client_id: uuid.UUID, code: str, door: str, scanned_at: datetime.datetime
 ) -> ScanResult:
-    existing = Scan.objects.select_related("registration").filter(client_id=client_id).first()
-    if existing is not None:
-        return _result(existing)
+    # No look-up of the scan's id first: a scan already stored (sent by another volunteer's
+    # device) fails the unique ``client_id`` on insert, which undoes this attempt's check-in and
+    # audit entry (the savepoint) and answers with the stored scan.
     try:
         with transaction.atomic():
             registration = Registration.objects.select_for_update().filter(event=event, code=code.strip()).first()
@@ -403,7 +402,8 @@ def _scan(
                 volunteer=actor,
             )
     except IntegrityError:
-        # The same scan arrived twice at once (two syncs of one device): the first one stored it.
+        # The scan is stored already: sent before from another account's queue, or twice at once
+        # (two syncs of one device). The first one counts.
         existing = Scan.objects.select_related("registration").get(client_id=client_id)
         return _result(existing)
     return _result(scan)

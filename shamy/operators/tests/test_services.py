@@ -27,7 +27,7 @@ from shamy.operators.services.training import (
     training_day_move,
 )
 from shamy.operators.tests.scene import at
-from shamy.registry.models import Locality, Ownership
+from shamy.registry.models import Ownership
 
 pytestmark = pytest.mark.django_db
 
@@ -118,31 +118,6 @@ def test_approaching_handover_lists_the_next_twelve_months(programme_cast, opera
     rows = list(selectors.agreement_list(actor=c.aigerim, filters=filters, today=datetime.date(2027, 9, 2)))
     assert rows == [s.agreement]
     assert list(selectors.agreement_list(actor=c.erbol, filters=selectors.AgreementFilters("all"))) == []
-
-
-def test_the_comparison_after_handover_uses_similar_state_schools_and_suppression(programme_cast, operator_scene):
-    c, s = programme_cast, operator_scene
-    for item in ChecklistItem.values:
-        handover_check(actor=None, agreement=s.agreement, item=item, done_on=datetime.date(2028, 1, 20))
-    agreement = handover_record(
-        actor=None, agreement=s.agreement, handed_over_on=datetime.date(2028, 2, 1), received_by=s.department
-    )
-    # The course on 15 January 2028 (8 hours) is before; the training day on 5 February after.
-    s.signup_talgat.status = AttendanceStatus.PRESENT
-    s.signup_talgat.save()
-    school = c.school_a1  # 11 teachers, 46 pupils, rural, region A
-    comparison = selectors.handover_comparison(agreement)
-    assert comparison is not None
-    assert comparison.school_hours_before == round(8 / school.teachers, 1)
-    assert comparison.school_hours_after == round(2 / school.teachers, 1)
-    assert comparison.similar_schools == 0 and comparison.suppressed
-    for _n in range(comparison.minimum):
-        SchoolFactory(region=c.region_a, locality=Locality.RURAL, pupils=60, teachers=10)
-    SchoolFactory(region=c.region_a, locality=Locality.URBAN, pupils=60, teachers=10)  # not similar
-    comparison = selectors.handover_comparison(agreement)
-    assert comparison.similar_schools == comparison.minimum and not comparison.suppressed
-    assert comparison.similar_hours_before == 0.0
-    assert comparison.similar_pupils_per_teacher == 6.0
 
 
 # --- Training days ------------------------------------------------------------------------------
