@@ -81,6 +81,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=18, help="random order of pages and servers")
     parser.add_argument("--skip-seed", action="store_true", help="use the databases as they are")
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument(
+        "--report", default="", metavar="FILE", help="print the tables of a saved bench/results/pair-*.json again"
+    )
     parser.add_argument("--child-context", default="", help=argparse.SUPPRESS)  # internal: see child_context
     parser.add_argument("--child-revoke", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -279,14 +282,7 @@ def summary(page: PageResult) -> dict[str, Any]:
     load_median, load_low, load_high, load_cover = median_interval(load)
     one_median, one_low, one_high, one_cover = median_interval(one)
     same_queries = page.queries_a == page.queries_b and page.queries_a >= 0
-    if page.queries_a < 0:  # the minimal page: the control (one query by primary key, not counted)
-        verdict = "control (no scaled work)"
-    elif load and one and load_high <= FLAT and one_high <= FLAT and same_queries:
-        verdict = "flat"
-    elif (load and load_low > FLAT) or (one and one_low > FLAT) or not same_queries:
-        verdict = "**not flat**"
-    else:
-        verdict = "undecided"
+    control = page.queries_a < 0  # the minimal page (one query by primary key, not counted)
     return {
         "name": page.name,
         "rounds": len(rounds),
@@ -302,12 +298,25 @@ def summary(page: PageResult) -> dict[str, Any]:
         "single_ratio": (one_median, one_low, one_high, one_cover),
         "pairs": len(one),
         "queries": (page.queries_a, page.queries_b),
-        "verdict": verdict,
+        "load_verdict": "control" if control else verdict(load, load_low, load_high, same_queries),
+        "single_verdict": "control" if control else verdict(one, one_low, one_high, same_queries),
     }
 
 
-def table(results: list[PageResult], sides: tuple[Side, Side]) -> str:
-    a, b = (f"{side.scale:g}" for side in sides)
+def verdict(ratios: list[float], low: float, high: float, same_queries: bool) -> str:
+    """Flat: the interval ends at or below 1.2, with the same queries; not flat: it lies wholly
+    above 1.2, or the queries differ; undecided: it straddles 1.2."""
+    if not same_queries:
+        return "**not flat** (queries)"
+    if not ratios:
+        return "not measured"
+    if high <= FLAT:
+        return "flat"
+    return "**not flat**" if low > FLAT else "undecided"
+
+
+def table(results: list[PageResult], scales: tuple[float, float]) -> str:
+    a, b = (f"{scale:g}" for scale in scales)
 
     def interval(values: tuple[float, float, float, float]) -> str:
         median, low, high, cover = values
@@ -316,8 +325,8 @@ def table(results: list[PageResult], sides: tuple[Side, Side]) -> str:
     lines = [
         f"| page | queries {a} / {b} | rounds | req/s {a} / {b} (median) | p95 ms {a} / {b} (median) "
         f"| time {b} / {a} under load: median [interval] | one client p50 ms {a} / {b} "
-        f"| one client {b} / {a}: median [interval] | verdict (≤ {FLAT}×) |",
-        "|---|---|---:|---|---|---|---|---|---|",
+        f"| one client {b} / {a}: median [interval] | ≤ {FLAT}× under load | ≤ {FLAT}× one client |",
+        "|---|---|---:|---|---|---|---|---|---|---|",
     ]
     for page in results:
         row = summary(page)
@@ -330,7 +339,7 @@ def table(results: list[PageResult], sides: tuple[Side, Side]) -> str:
             f"| {row['name']} | {queries} | {rounds} | {row['rps_a']:.1f} / {row['rps_b']:.1f} "
             f"| {row['p95_a']:.0f} / {row['p95_b']:.0f} | {interval(row['load_ratio'])} "
             f"| {row['single_a_ms']:.1f} / {row['single_b_ms']:.1f} | {interval(row['single_ratio'])} "
-            f"| {row['verdict']}{errors} |"
+            f"| {row['load_verdict']}{errors} | {row['single_verdict']} |"
         )
     return "\n".join(lines)
 
@@ -350,6 +359,12 @@ def main() -> int:
         return 0
     if args.child_revoke:
         child_revoke(args.child_revoke)
+        return 0
+    if args.report:
+        text = report_from(Path(args.report))
+        print(text)
+        if args.write_docs:
+            write_docs(text)
         return 0
     if args.rounds < 1 or args.pairs < 1:
         raise SystemExit("--rounds and --pairs must be at least 1")
@@ -376,6 +391,7 @@ def main() -> int:
     uptime_before = Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3]
     sections: list[str] = []
     raw: dict[str, Any] = {}
+    a, b = sides
     try:
         for cached, extra, title in ((True, {}, "warm"), (False, CACHE_OFF, "off")):
             if args.cache not in (title, "both"):
@@ -389,15 +405,14 @@ def main() -> int:
             )
             sections.append(
                 f"{heading}; 1-minute load average at the start of each round: "
-                f"{min(loads):.1f}–{max(loads):.1f}.\n\n{table(results, sides)}"
+                f"{min(loads):.1f}–{max(loads):.1f}.\n\n{table(results, (a.scale, b.scale))}"
             )
-            raw[title] = {"loads": loads, "pages": [asdict(r) for r in results]}
+            raw[title] = {"heading": sections[-1].split("\n")[0], "pages": [asdict(r) for r in results]}
     finally:
         for side in sides:
             if side.context:
                 child(side.environment, "--child-revoke", f"{side.context['token_id']}:{side.context['analyst_id']}")
     finished = datetime.datetime.now(datetime.UTC)
-    a, b = sides
     header = (
         f"Paired run of {started:%Y-%m-%d %H:%M}–{finished:%H:%M} UTC (`bench/scale_pair.py`): scale {a.scale:g} "
         f"({a.context['schools']:,} schools, {a.context['people']:,} people) and scale {b.scale:g} "
@@ -418,12 +433,31 @@ def main() -> int:
     stamp = finished.strftime("%Y%m%dT%H%M%SZ")
     (run.RESULTS / f"pair-{stamp}.md").write_text(text, encoding="utf-8")
     (run.RESULTS / f"pair-{stamp}.json").write_text(
-        json.dumps({"args": vars(args), "scales": [a.scale, b.scale], **raw}, indent=2, default=str), encoding="utf-8"
+        json.dumps({"args": vars(args), "scales": [a.scale, b.scale], "header": header, **raw}, indent=2, default=str),
+        encoding="utf-8",
     )
     run.log(f"saved bench/results/pair-{stamp}.md and .json")
     if args.write_docs:
         write_docs(text)
     return 0
+
+
+def report_from(path: Path) -> str:
+    """The report of a saved run, from its raw figures (with this script's current tables)."""
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    scales = (float(saved["scales"][0]), float(saved["scales"][1]))
+    header = saved.get("header") or path.with_suffix(".md").read_text(encoding="utf-8").split("\n\n")[0]
+    sections = []
+    for title in ("warm", "off"):
+        if title not in saved:
+            continue
+        results = [PageResult(**page) for page in saved[title]["pages"]]
+        heading = saved[title].get("heading") or (
+            f"1-minute load average at the start of each round: {min(saved[title]['loads']):.1f}–"
+            f"{max(saved[title]['loads']):.1f} ({'caches on' if title == 'warm' else 'every cache off'})."
+        )
+        sections.append(f"{heading}\n\n{table(results, scales)}")
+    return header.strip() + "\n\n" + "\n\n".join(sections) + "\n"
 
 
 def write_docs(text: str) -> None:
