@@ -82,7 +82,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--skip-seed", action="store_true", help="use the databases as they are")
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument(
-        "--report", default="", metavar="FILE", help="print the tables of a saved bench/results/pair-*.json again"
+        "--report",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="print the tables of a saved bench/results/pair-*.json again (repeat for several runs)",
     )
     parser.add_argument("--child-context", default="", help=argparse.SUPPRESS)  # internal: see child_context
     parser.add_argument("--child-revoke", default="", help=argparse.SUPPRESS)
@@ -361,7 +365,7 @@ def main() -> int:
         child_revoke(args.child_revoke)
         return 0
     if args.report:
-        text = report_from(Path(args.report))
+        text = "\n".join(report_from(Path(path)) for path in args.report)
         print(text)
         if args.write_docs:
             write_docs(text)
