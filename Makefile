@@ -12,7 +12,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/shamy
 # development, so they turn it on unless the caller says otherwise (`make run DEBUG=0`).
 export DEBUG ?= 1
 
-.PHONY: demo install run worker backup restore test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-credentials bench-placement bench-offline clean
+.PHONY: demo install run worker backup restore test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-scale-pair bench-credentials bench-placement bench-offline clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -113,6 +113,12 @@ check: lint typecheck migrations-check test
 bench: install bench-placement
 	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
 	$(PY) bench/credentials.py
+
+# Scale 4 against scale 1 measured at the same time: two servers, alternating bursts on each key page,
+# the median of the per-round time ratios with its interval (bench/scale_pair.py; issue 18, point 5).
+# Seeds shamy_bench and shamy_bench_s4 when missing. BENCH_ARGS=--help for its options.
+bench-scale-pair: install
+	$(PY) bench/scale_pair.py $(BENCH_ARGS)
 
 # Issuing and verifying credentials in one process (bench/credentials.py); also part of `make bench`.
 bench-credentials: install

@@ -215,6 +215,62 @@ def manage(environment: dict[str, str], *arguments: str) -> str:
     return completed.stdout.strip()
 
 
+def seeding_file_for(database_url: str) -> Path:
+    return RESULTS / f"seeding-{urllib.parse.urlsplit(database_url).path.lstrip('/')}.json"
+
+
+def prepare_database(
+    environment: dict[str, str], database_url: str, scale: float, scenarios: list[Scenario], *, skip_seed: bool
+) -> str:
+    """Steps 1-2 of the module's docstring for one database: migrate, seed (idempotent; the first
+    seeding's times saved in bench/results/seeding-<database>.json), ANALYZE, collectstatic when
+    stale. Returns the donor report's timing line. Also used by bench/scale_pair.py for each scale."""
+    ensure_database(database_url)
+    seeding_file = seeding_file_for(database_url)
+    donor_report = "not run (--skip-seed)"
+    if not skip_seed:
+        log("migrate")
+        manage(environment, "migrate", "--noinput", "-v0")
+        manage(environment, "createcachetable")
+        manage(environment, "compiletranslations", "-v0")
+        log(f"seed_demo --scale {scale:g} (idempotent)")
+        load = os.getloadavg()[0]
+        seconds: dict[str, float] = {}
+        started = time.monotonic()
+        output = manage(environment, "seed_demo", f"--scale={scale}")
+        log(output)
+        first_seed = "already loaded" not in output
+        seconds["seed_demo"] = time.monotonic() - started
+        log("monitoring and evaluation data: programmes, portfolios, surveys, results, commons (idempotent)")
+        for command in (
+            "seed_demo_programmes",
+            "seed_demo_portfolios",
+            "seed_demo_assessment",
+            "seed_demo_surveys",
+            "seed_demo_results",
+            "seed_demo_commons",
+        ):
+            started = time.monotonic()
+            log(manage(environment, command))
+            seconds[command] = time.monotonic() - started
+        if first_seed:
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            record = {"scale": scale, "seconds": seconds, "load": f"{load:.1f}", "when": time.strftime("%Y-%m-%d")}
+            seeding_file.write_text(json.dumps(record, indent=2), encoding="utf-8")
+        # The two large bench seeds only when a chosen scenario reads them (--only may leave them out).
+        if any("/commons/" in s.path for s in scenarios):
+            log(manage(environment, "seed_bench_commons", "--items=100000"))
+        if any("{survey_id}" in s.path for s in scenarios):
+            log(manage(environment, "seed_bench_survey", "--pairs=5000"))
+        donor_report = manage(environment, "time_donor_report").strip().splitlines()[-1]
+        log(donor_report)
+    analyse(database_url)
+    if not static_is_current():
+        log(f"collectstatic into {STATIC_ROOT.relative_to(ROOT)}")
+        manage(environment, "collectstatic", "--noinput", "--clear", "-v0")
+    return donor_report
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -631,50 +687,9 @@ def main() -> int:
         scenarios = [s for s in scenarios if s.baseline or any(part in s.name for part in args.only)]
 
     wrk = ensure_wrk()
-    ensure_database(args.database_url)
     environment = django_environment(args.database_url, str(STATIC_ROOT))
-    seeding_file = RESULTS / f"seeding-{urllib.parse.urlsplit(args.database_url).path.lstrip('/')}.json"
-    donor_report = "not run (--skip-seed)"
-    if not args.skip_seed:
-        log("migrate")
-        manage(environment, "migrate", "--noinput", "-v0")
-        manage(environment, "createcachetable")
-        manage(environment, "compiletranslations", "-v0")
-        log(f"seed_demo --scale {args.scale:g} (idempotent)")
-        load = os.getloadavg()[0]
-        seconds: dict[str, float] = {}
-        started = time.monotonic()
-        output = manage(environment, "seed_demo", f"--scale={args.scale}")
-        log(output)
-        first_seed = "already loaded" not in output
-        seconds["seed_demo"] = time.monotonic() - started
-        log("monitoring and evaluation data: programmes, portfolios, surveys, results, commons (idempotent)")
-        for command in (
-            "seed_demo_programmes",
-            "seed_demo_portfolios",
-            "seed_demo_assessment",
-            "seed_demo_surveys",
-            "seed_demo_results",
-            "seed_demo_commons",
-        ):
-            started = time.monotonic()
-            log(manage(environment, command))
-            seconds[command] = time.monotonic() - started
-        if first_seed:
-            RESULTS.mkdir(parents=True, exist_ok=True)
-            record = {"scale": args.scale, "seconds": seconds, "load": f"{load:.1f}", "when": time.strftime("%Y-%m-%d")}
-            seeding_file.write_text(json.dumps(record, indent=2), encoding="utf-8")
-        # The two large bench seeds only when a chosen scenario reads them (--only may leave them out).
-        if any("/commons/" in s.path for s in scenarios):
-            log(manage(environment, "seed_bench_commons", "--items=100000"))
-        if any("{survey_id}" in s.path for s in scenarios):
-            log(manage(environment, "seed_bench_survey", "--pairs=5000"))
-        donor_report = manage(environment, "time_donor_report").strip().splitlines()[-1]
-        log(donor_report)
-    analyse(args.database_url)
-    if not static_is_current():
-        log(f"collectstatic into {STATIC_ROOT.relative_to(ROOT)}")
-        manage(environment, "collectstatic", "--noinput", "--clear", "-v0")
+    donor_report = prepare_database(environment, args.database_url, args.scale, scenarios, skip_seed=args.skip_seed)
+    seeding_file = seeding_file_for(args.database_url)
     context = demo_context(environment)
     context["donor_report"] = donor_report
     context["seeding"] = json.loads(seeding_file.read_text(encoding="utf-8")) if seeding_file.exists() else None

@@ -189,10 +189,12 @@ if REPLICA_DATABASE_URL:
 # so that a Redis outage is a cache miss, not an error (shamy/core/cache.py; /readyz reports it).
 # Without it, CACHE_BACKEND=database shares the cache through the database, and the default
 # (locmem) is per process: fine for one development server, warned about by `check --deploy`.
+# CACHE_BACKEND=dummy: no cache at all, every cached page pays for its misses. Only for measuring
+# (`make bench`'s "cache off" server, issue 18); never in production, where the cache keeps pages fast.
 SHAMY_REDIS_URL = env_str("SHAMY_REDIS_URL")
 _CACHE_BACKEND = env_str("CACHE_BACKEND", "redis" if SHAMY_REDIS_URL else "locmem")
-if _CACHE_BACKEND not in {"redis", "database", "locmem"}:
-    raise ImproperlyConfigured("CACHE_BACKEND must be 'redis', 'database' or 'locmem'.")
+if _CACHE_BACKEND not in {"redis", "database", "locmem", "dummy"}:
+    raise ImproperlyConfigured("CACHE_BACKEND must be 'redis', 'database', 'locmem' or 'dummy'.")
 if _CACHE_BACKEND == "redis" and not SHAMY_REDIS_URL:
     raise ImproperlyConfigured("CACHE_BACKEND=redis needs SHAMY_REDIS_URL (redis://host:port/db).")
 if _CACHE_BACKEND == "redis":
@@ -214,6 +216,8 @@ elif _CACHE_BACKEND == "database":
         "LOCATION": "shamy_cache",
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
     }
+elif _CACHE_BACKEND == "dummy":
+    _cache = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 else:
     _cache = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -229,10 +233,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # write to schools, districts or regions makes the cached ones stale at once anyway; 0 turns the
 # cache off (`make bench` measures both).
 REGISTRY_CACHE_SECONDS = env_int("REGISTRY_CACHE_SECONDS", 600)
-if env_str("CACHE_BACKEND", "locmem") == "dummy":
-    # No cache at all: every cached page pays for its misses. Only for measuring (`make bench`'s
-    # "cache off" server, issue 18); never in production, where the cache keeps pages fast.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 # --- Background tasks -----------------------------------------------------------------------
 _TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")

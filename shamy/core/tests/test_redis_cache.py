@@ -150,6 +150,14 @@ def test_shamy_redis_url_selects_the_tolerant_redis_cache_and_sessions_stay_in_t
     assert _settings_in_a_fresh_interpreter({})["backend"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
+def test_cache_backend_dummy_turns_every_cache_off_for_the_bench():
+    # `make bench` starts its "cache off" server with CACHE_BACKEND=dummy (bench/run.py): refusing
+    # the value would stop that server at start-up.
+    assert _settings_in_a_fresh_interpreter({"CACHE_BACKEND": "dummy"})["backend"] == (
+        "django.core.cache.backends.dummy.DummyCache"
+    )
+
+
 def test_deploy_check_accepts_the_redis_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "shamy.core.cache.TolerantRedisCache", "LOCATION": "redis://x:1/0"}}
     assert "shamy.W001" not in {message.id for message in run_checks(include_deployment_checks=True)}
