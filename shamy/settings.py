@@ -133,11 +133,17 @@ DATABASE_URL = env_str("DATABASE_URL")
 # was typed): SQLite's busy timeout, PostgreSQL's lock_timeout. Without it PostgreSQL would wait
 # for ever, and the proxy's own timeout would drop the request and its form.
 DB_LOCK_TIMEOUT_SECONDS = env_int("DB_LOCK_TIMEOUT_SECONDS", 20)
+# PostgreSQL's JIT compiler, off unless DB_JIT=1: our queries are short aggregates, and at four
+# times the national data the analytics' schools-by-region aggregate crossed jit_above_cost and
+# spent 100-115 ms compiling a query that runs in 58-101 ms without it (docs/benchmarks.md,
+# "Paired run").
+DB_JIT = env_bool("DB_JIT", False)
+_PG_SESSION = f"-c jit={'on' if DB_JIT else 'off'}"
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         _options = DATABASES["default"].setdefault("OPTIONS", {})
-        _options.setdefault("options", f"-c lock_timeout={DB_LOCK_TIMEOUT_SECONDS}s")
+        _options.setdefault("options", f"-c lock_timeout={DB_LOCK_TIMEOUT_SECONDS}s {_PG_SESSION}")
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -174,6 +180,7 @@ if REPLICA_DATABASE_URL:
     DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     # A replica that is down is skipped after one short wait, not the operating system's.
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["replica"]["OPTIONS"].setdefault("options", _PG_SESSION)
     # Tests: the replica streams the whole primary cluster, the test database included, so its
     # alias reads the primary's test database by name (no database of its own is created).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

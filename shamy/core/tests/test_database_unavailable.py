@@ -118,4 +118,7 @@ def test_a_writer_waits_a_bounded_time_for_a_lock_on_either_database():
         else:
             cursor.execute("SHOW lock_timeout")
             assert cursor.fetchone()[0] == f"{settings.DB_LOCK_TIMEOUT_SECONDS}s"
+            # and the JIT compiler off for our short queries (settings, DB_JIT)
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
     assert settings.DB_LOCK_TIMEOUT_SECONDS == 20
