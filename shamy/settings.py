@@ -174,6 +174,9 @@ if REPLICA_DATABASE_URL:
     DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     # A replica that is down is skipped after one short wait, not the operating system's.
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # A persistent connection to a replica that has since gone down is found before a page's first
+    # heavy read (one ping per request, shamy/core/replicas.py), and its reads go to the primary.
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     # Tests: the replica streams the whole primary cluster, the test database included, so its
     # alias reads the primary's test database by name (no database of its own is created).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
