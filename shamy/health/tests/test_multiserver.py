@@ -75,7 +75,8 @@ CLIENT_ADDRESS = "203.0.113.7"
 MARKER = re.compile(r"MSR-(\d{3})")
 TIMEOUT = 120  # seconds for one request: generous, for a loaded CI machine
 # How often each server process asks the replica whether it is up (shamy/core/replicas.py): short, so
-# that the outage below is noticed quickly; a heavy read within it retries on the primary.
+# that it is used again soon after the outage below. Within it, a process whose last answer was "up"
+# finds its connection dead before the first heavy read (the health check) and reads the primary.
 REPLICA_CHECK_SECONDS = 1
 APPLICATION_NAME = "shamy-multiserver"  # the servers' connections to the replica, as the replica lists them
 
