@@ -63,6 +63,11 @@ LAYOUTS = (
     "two servers behind nginx",
     "one server, twice the workers, behind nginx",
 )
+# SAME_SESSION: every server is started in this run's own session (a process group of its own, so it
+# can be stopped alone, but not a new session). Linux's scheduler shares a busy CPU fairly between
+# sessions (autogroups, kernel.sched_autogroup_enabled), not processes: a server in a session of its
+# own would get a share of its own, and two such servers twice the share of one on a machine shared
+# with other work, which would look like a gain of the layout (a first run did exactly that).
 BEGIN, END = "<!-- two servers: results begin -->", "<!-- two servers: results end -->"
 
 
@@ -177,7 +182,7 @@ def start_app_server(environment: dict[str, str], port: int, workers: int, log: 
         env={**environment, "SHAMY_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)},
         stdout=log.open("wb"),  # its access log, as journald would keep it
         stderr=subprocess.STDOUT,
-        start_new_session=True,
+        process_group=0,  # see SAME_SESSION
     )
 
 
@@ -223,7 +228,7 @@ def start_nginx(prefix: Path, servers: list[str], port: int) -> subprocess.Popen
         [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
         stdout=(prefix / "nginx.log").open("wb"),
         stderr=subprocess.STDOUT,
-        start_new_session=True,
+        process_group=0,  # see SAME_SESSION
     )
     return process
 
@@ -316,7 +321,9 @@ def report(results: list[Measurement], info: dict[str, str], args: Any, loads: t
         f"{context['people']:,} people in PostgreSQL {info['postgresql']}; every app server is gunicorn with "
         f"`deploy/gunicorn.conf.py` ({args.workers} sync workers, its access log on, DEBUG=0), all sharing that "
         f"database and one Redis (`SHAMY_REDIS_URL`, a redis-server of the run's own); nginx with the site of "
-        f"`deploy/render_nginx.py` (`worker_processes auto`, access log off). wrk: {args.warmup} s warm-up, then "
+        f"`deploy/render_nginx.py` (`worker_processes auto`, access log off); servers, nginx, Redis and wrk all "
+        f"in the run's own session (one scheduler autogroup: SAME_SESSION in bench/two_servers.py). "
+        f"wrk: {args.warmup} s warm-up, then "
         f"{args.duration} s per measurement, {args.rounds} rounds (each figure is the median of the rounds; each "
         "round starts with another way in), signed in as the demo ministry analyst (API: bearer token); "
         f"region page: {context['region_name']}, the region with the most schools. The four ways in run one "
