@@ -12,7 +12,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/shamy
 # development, so they turn it on unless the caller says otherwise (`make run DEBUG=0`).
 export DEBUG ?= 1
 
-.PHONY: demo install run worker backup restore test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-scale-pair bench-credentials bench-placement bench-offline clean
+.PHONY: demo install run worker backup restore test test-pg e2e lint layers format typecheck migrations-check messages check bench bench-scale-pair bench-two-servers bench-credentials bench-placement bench-offline clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -119,6 +119,11 @@ bench: install bench-placement
 # Seeds shamy_bench and shamy_bench_s4 when missing. BENCH_ARGS=--help for its options.
 bench-scale-pair: install
 	$(PY) bench/scale_pair.py $(BENCH_ARGS)
+
+# One app server against two behind nginx (deploy/ layout, shared PostgreSQL and Redis) at 16 and 64
+# clients, in one run (bench/two_servers.py, issue 18). TWO_SERVERS_ARGS=--help for its options.
+bench-two-servers: install
+	$(PY) bench/two_servers.py $(TWO_SERVERS_ARGS)
 
 # Issuing and verifying credentials in one process (bench/credentials.py); also part of `make bench`.
 bench-credentials: install

@@ -181,6 +181,9 @@ if REPLICA_DATABASE_URL:
     # A replica that is down is skipped after one short wait, not the operating system's.
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
     DATABASES["replica"]["OPTIONS"].setdefault("options", _PG_SESSION)
+    # A persistent connection to a replica that has since gone down is found before a page's first
+    # heavy read (one ping per request, shamy/core/replicas.py), and its reads go to the primary.
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     # Tests: the replica streams the whole primary cluster, the test database included, so its
     # alias reads the primary's test database by name (no database of its own is created).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

@@ -113,7 +113,8 @@ _checked: dict[str, Any] = {"at": None, "state": None}
 
 
 def replica_usable() -> bool:
-    """The last check's answer, asked again at most every ``REPLICA_CHECK_SECONDS`` (per process)."""
+    """The last check's answer, asked again at most every ``REPLICA_CHECK_SECONDS`` (per process),
+    and this process's connection to the replica still open."""
     now = time.monotonic()
     at = _checked["at"]
     if at is None or now - at >= settings.REPLICA_CHECK_SECONDS:
@@ -121,7 +122,22 @@ def replica_usable() -> bool:
         if not state.usable and (_checked["state"] is None or _checked["state"].usable):
             logger.warning("Reads go to the primary: %s (lag %s s)", state.error or "replica behind", state.lag_seconds)
         _checked.update(at=now, state=state)
-    return bool(_checked["state"].usable)
+    return bool(_checked["state"].usable) and _connection_alive()
+
+
+def _connection_alive() -> bool:
+    """A replica that went down since the last check has closed this process's persistent
+    connection: found here (Django's health check, ``CONN_HEALTH_CHECKS``, once per request, and a
+    new connection if it was closed) rather than by the page's first query, which a streamed export
+    or a ``use_replica()`` block could not run again on the primary."""
+    replica = connections[REPLICA]
+    try:
+        replica.close_if_health_check_failed()
+        replica.ensure_connection()
+    except DatabaseError as error:
+        _mark_replica_down(error)
+        return False
+    return True
 
 
 def forget_replica_state() -> None:

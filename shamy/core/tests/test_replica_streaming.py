@@ -28,13 +28,14 @@ from shamy.analytics.testing import seed_indicators
 from shamy.core import replicas
 from shamy.core.replicas import REPLICA, replica_caught_up, replica_configured
 from shamy.core.testing.cast import Cast, build_cast
+from shamy.core.testing.replica import connection_kwargs
+from shamy.core.testing.replica import replica_lock as shared_replica_lock
 
 pytestmark = [
     pytest.mark.skipif(not replica_configured(), reason="no REPLICA_DATABASE_URL: runs in CI's PostgreSQL pass"),
     pytest.mark.django_db(transaction=True, databases=["default", REPLICA]),
 ]
 
-LOCK_KEY = 180_218  # issue 18, point 2: one replica test at a time on this PostgreSQL server
 WEIGHTS = {"name": "Rural first"}  # every weight at its default
 
 
@@ -54,20 +55,8 @@ def _on_replica(sql: str) -> object:
 
 @pytest.fixture
 def replica_lock() -> Iterator[None]:
-    primary = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=primary["HOST"] or "127.0.0.1",
-        port=primary["PORT"] or 5432,
-        user=primary["USER"],
-        password=primary["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as lock:
-        lock.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
-        try:
-            yield
-        finally:
-            lock.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+    with shared_replica_lock(settings.DATABASES["default"]):  # also held by the multi-server test's outage
+        yield
 
 
 @pytest.fixture
@@ -219,3 +208,35 @@ def test_a_replica_that_is_down_sends_reads_to_the_primary_and_fails_readyz(worl
     status, _primary, on_replica = _get(kairat, export)
     assert status == 200
     assert on_replica > 0
+
+
+def test_a_replica_gone_since_the_last_check_is_found_before_a_streamed_export_reads_it(world, settings):
+    """The replica went down after this process last asked it (its check is still "usable"): its
+    persistent connection is dead and a new one is refused. The next heavy read finds that before
+    the page's first query, so the school list's streamed export, which cannot be run again on the
+    primary once it has started, is served from the primary."""
+    settings.REPLICA_CHECK_SECONDS = 3600  # the last check stays "usable" for the whole test
+    dana = _signed_in(world.dana)
+    export = reverse("registry:school-list") + "?export=csv"
+    status, _primary, on_replica = _get(dana, export)
+    assert status == 200
+    assert on_replica > 0
+    replica = connections[REPLICA]
+    assert replica.connection is not None
+    port = replica.settings_dict["PORT"]
+    with psycopg.connect(**connection_kwargs(replica.settings_dict)) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [replica.connection.info.backend_pid])
+    replica.settings_dict["PORT"] = 1  # nothing listens there: it cannot be reached again
+    try:
+        # What Django does when a request starts (close_old_connections, which the test client
+        # leaves out): the persistent connection gets its health check again.
+        replica.close_if_unusable_or_obsolete()
+        status, on_primary, on_replica = _get(dana, export)
+        assert (status, on_replica) == (200, 0)
+        assert on_primary > 0
+        assert replica.connection is None
+        assert not replicas.replica_usable()  # marked down until the next check
+    finally:
+        replica.close()
+        replica.settings_dict["PORT"] = port
+        replicas.forget_replica_state()

@@ -20,6 +20,14 @@ analytics export. Stale reads: 0. A session signed in on A works on B; wrong pas
 over A and B lock the account. Then Redis is killed: ``/readyz`` names "cache" with 503, the
 site keeps serving through nginx, writes and reads stay right and nothing written is lost;
 Redis comes back and ``/readyz`` is 200 again.
+
+On PostgreSQL with a read replica (``REPLICA_DATABASE_URL``: CI's PostgreSQL pass, ``deploy/replica.sh``)
+both servers read analytics and exports from the replica, the test database's own copy on it (the
+replica streams the whole cluster). Then the replica is stopped (``pg_ctlcluster … stop``; started
+again afterwards, whatever happens, and waited for until it has replayed the primary): ``/readyz``
+names "replica" with 503, the analytics and export pages keep serving with the right figures from the
+primary, writes go on, and once the replica is back it holds every write made while it was down.
+SQLite cannot have a replica; there this part does not run.
 """
 
 from __future__ import annotations
@@ -47,11 +55,13 @@ from urllib.parse import quote
 import pytest
 import requests
 from django.apps import apps as django_apps
-from django.db import connection
+from django.db import connection, connections
 
 from shamy.attendance.models import Attendance
 from shamy.audit.models import AuditEntry
+from shamy.core.replicas import REPLICA, replica_configured
 from shamy.core.testing.factories import SchoolFactory
+from shamy.core.testing.replica import ReplicaCluster, replica_lock
 from shamy.core.testing.servers import RedisServer, free_port, wait_for_port
 from shamy.registry.models import School
 
@@ -64,6 +74,11 @@ PASSWORD = "multi-server sign-in 2026"  # noqa: S105
 CLIENT_ADDRESS = "203.0.113.7"
 MARKER = re.compile(r"MSR-(\d{3})")
 TIMEOUT = 120  # seconds for one request: generous, for a loaded CI machine
+# How often each server process asks the replica whether it is up (shamy/core/replicas.py): short, so
+# that it is used again soon after the outage below. Within it, a process whose last answer was "up"
+# finds its connection dead before the first heavy read (the health check) and reads the primary.
+REPLICA_CHECK_SECONDS = 1
+APPLICATION_NAME = "shamy-multiserver"  # the servers' connections to the replica, as the replica lists them
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,19 +86,33 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # --- The layout ----------------------------------------------------------------------------------
 
 
+def _postgres_url(settings_dict: dict[str, Any]) -> str:
+    user = quote(str(settings_dict.get("USER") or ""))
+    password = quote(str(settings_dict.get("PASSWORD") or ""))
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host, port = settings_dict.get("HOST") or "127.0.0.1", settings_dict.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+
+
 class ServerDatabase:
-    """The database the servers use, and plain SQL on it for the test's own checks."""
+    """The database the servers use (and its replica, if any), and plain SQL on it for the test's checks."""
 
     def __init__(self, tmp: Path) -> None:
         self.sqlite_file: Path | None = None
+        self.replica: ReplicaCluster | None = None
         settings_dict = connection.settings_dict
         if connection.vendor == "postgresql":
             # The committed test database itself: the servers connect to it like the test does.
-            user = quote(str(settings_dict.get("USER") or ""))
-            password = quote(str(settings_dict.get("PASSWORD") or ""))
-            credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-            host, port = settings_dict.get("HOST") or "127.0.0.1", settings_dict.get("PORT") or 5432
-            self.env = {"DATABASE_URL": f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"}
+            self.env = {"DATABASE_URL": _postgres_url(settings_dict)}
+            if replica_configured():
+                # The test database's copy on the replica (a TEST MIRROR: the same name, the replica's
+                # host and port), for the servers' heavy reads, as in production.
+                mirror = connections[REPLICA].settings_dict
+                self.replica = ReplicaCluster.find(settings_dict, mirror)
+                self.env |= {
+                    "REPLICA_DATABASE_URL": f"{_postgres_url(mirror)}?application_name={APPLICATION_NAME}",
+                    "REPLICA_CHECK_SECONDS": str(REPLICA_CHECK_SECONDS),
+                }
         elif connection.vendor == "sqlite":
             # An in-memory test database: copy what the test committed into a WAL file.
             self.sqlite_file = tmp / "servers.sqlite3"
@@ -127,7 +156,7 @@ def _server_env(database: ServerDatabase, redis: RedisServer, tmp: Path, media_r
         key: value
         for key, value in os.environ.items()
         # REPLICA_DATABASE_URL names the run's own database, not the test database the servers
-        # share: the replica's routing has its own tests (shamy/core/tests/test_replica_streaming.py).
+        # share: ServerDatabase gives the servers the test database's copy on the replica instead.
         if key
         not in {
             "DATABASE_URL",
@@ -376,6 +405,30 @@ def _readyz(base: str) -> tuple[int, dict[str, Any]]:
     return response.status_code, response.json()
 
 
+def _school_export(session: requests.Session, base: str) -> list[str]:
+    """The school list's CSV export (a heavy read: the replica when there is one): the edited school's row."""
+    response = session.get(f"{base}/registry/schools/?export=csv&q=MSR", timeout=TIMEOUT)
+    assert response.status_code == 200, response.status_code
+    _header, *rows = [row for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) if any(row)]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def _exported_round(row: list[str]) -> tuple[int, bool]:
+    """The round the exported row shows (its name's marker), and whether its pupils match that round."""
+    found = {int(number) for value in row for number in MARKER.findall(value)}
+    assert len(found) == 1, row
+    number = found.pop()
+    return number, str(200 + 17 * number) in row
+
+
+def _replayed(database: ServerDatabase) -> None:
+    """With a replica, someone other than the writer reads the heavy pages there: they see a write
+    once the replica has replayed it (the writer at once: the pin). Without one, nothing to wait for."""
+    if database.replica is not None:
+        database.replica.wait_until_replayed()
+
+
 @dataclass
 class Reader:
     """Asks B for the school list again and again; each answer is kept with when it was asked."""
@@ -408,7 +461,9 @@ def _stale(answers: list[tuple[float, int]], written: dict[int, float]) -> list[
 # --- The test ------------------------------------------------------------------------------------
 
 
-def test_two_servers_behind_nginx_share_one_truth_and_survive_a_redis_outage(layout, programme_cast, scene, settings):
+def test_two_servers_behind_nginx_share_one_truth_and_survive_redis_and_replica_outages(
+    layout, programme_cast, scene, settings
+):
     c = programme_cast
     database = layout.database
     school_table = School._meta.db_table
@@ -433,6 +488,7 @@ def test_two_servers_behind_nginx_share_one_truth_and_survive_a_redis_outage(lay
     assert _sign_in(facilitator, layout.a, c.timur.email).status_code == 302
 
     assert _school_round(admin, layout.b) == 0
+    _replayed(database)
     analytics_before = _analytics(analyst, layout.b)
 
     # --- A school edit and an analytics figure: written on A, read on B at once. ---------------
@@ -450,6 +506,7 @@ def test_two_servers_behind_nginx_share_one_truth_and_survive_a_redis_outage(lay
             written[number] = time.monotonic()
             assert _school_round(admin, other) == number
             # The figure the edit changed: the other server answers what the writer answers.
+            _replayed(database)
             figure = _analytics(analyst, other)
             assert figure == _analytics(analyst, writer)
             analytics_seen.add(figure)
@@ -493,9 +550,11 @@ def test_two_servers_behind_nginx_share_one_truth_and_survive_a_redis_outage(lay
     _edit_school(admin, layout.nginx, rounds + 1)
     for base in (layout.a, layout.b, layout.nginx):
         assert _school_round(admin, base) == rounds + 1
+    _replayed(database)
     figure = _analytics(analyst, layout.a)
     assert figure == _analytics(analyst, layout.b)
     assert figure not in analytics_seen
+    analytics_seen.add(figure)
     _mark(facilitator, layout.nginx, attendance_id, "excused")
     for base in (layout.a, layout.b):
         assert _attendance_status(facilitator, base, gathering_id, attendance_id) == "excused"
@@ -511,20 +570,133 @@ def test_two_servers_behind_nginx_share_one_truth_and_survive_a_redis_outage(lay
     _edit_school(admin, layout.b, rounds + 2)
     assert _school_round(admin, layout.a) == rounds + 2
     assert _school_round(admin, layout.b) == rounds + 2
-    assert _analytics(analyst, layout.a) == _analytics(analyst, layout.b)
+    _replayed(database)
+    figure = _analytics(analyst, layout.a)
+    assert figure == _analytics(analyst, layout.b)
+    analytics_seen.add(figure)
+    last_round, last_status = rounds + 2, "excused"
+
+    # --- The read replica is stopped (PostgreSQL with a replica), then started again. ----------
+    if database.replica is not None:
+        last_round, last_status = last_round + 1, "present"
+        _replica_outage(
+            layout,
+            admin=admin,
+            analyst=analyst,
+            facilitator=facilitator,
+            round_number=last_round,
+            status=last_status,
+            gathering_id=gathering_id,
+            attendance_id=attendance_id,
+            analytics_seen=analytics_seen,
+        )
 
     # --- Nothing written is lost: the database holds every write, each audited. ----------------
     school_id = database.one(f"SELECT id FROM {school_table} WHERE external_id = %s", ("MS-1",))  # noqa: S608
     assert database.one(f"SELECT name_ru FROM {school_table} WHERE id = %s", (school_id,)).endswith(  # noqa: S608
-        f"MSR-{rounds + 2:03d}"
+        f"MSR-{last_round:03d}"
     )
-    assert database.one(f"SELECT pupils FROM {school_table} WHERE id = %s", (school_id,)) == 200 + 17 * (  # noqa: S608
-        rounds + 2
-    )
-    assert database.one(f"SELECT status FROM {attendance_table} WHERE id = %s", (attendance_id,)) == "excused"  # noqa: S608
+    assert database.one(f"SELECT pupils FROM {school_table} WHERE id = %s", (school_id,)) == 200 + 17 * last_round  # noqa: S608
+    assert database.one(f"SELECT status FROM {attendance_table} WHERE id = %s", (attendance_id,)) == last_status  # noqa: S608
     audit_table = AuditEntry._meta.db_table
     updates = database.one(
         f"SELECT COUNT(*) FROM {audit_table} WHERE action = %s AND target_id = %s",  # noqa: S608
         ("registry.school.updated", str(school_id)),
     )
-    assert updates == rounds + 2
+    assert updates == last_round
+
+
+def _replica_outage(
+    layout: Layout,
+    *,
+    admin: requests.Session,
+    analyst: requests.Session,
+    facilitator: requests.Session,
+    round_number: int,
+    status: str,
+    gathering_id: int,
+    attendance_id: int,
+    analytics_seen: set[str],
+) -> None:
+    """Stop the replica: /readyz names it, the heavy pages serve the primary's figures, writes go on;
+    start it again: it streams, holds every write made meanwhile, and the servers read from it again."""
+    database = layout.database
+    replica = database.replica
+    assert replica is not None
+    school_table = School._meta.db_table
+    pupils = 200 + 17 * round_number
+
+    # One replica test at a time (test_replica_streaming.py pauses its replay), and never left down.
+    with replica_lock(replica.primary):
+        # Before: ready, and the analyst's heavy reads (who has not written: not pinned) are on the replica.
+        for _ in range(2):  # nginx alternates between A and B
+            status_code, body = _readyz(layout.nginx)
+            assert status_code == 200, body
+            assert body["checks"]["replica"]["status"] == "ok"
+        _replayed(database)
+        figure_before = _analytics(analyst, layout.a)
+        assert figure_before == _analytics(analyst, layout.b)
+        assert figure_before in analytics_seen
+        _wait_for_reads_on_replica(layout, analyst, round_number - 1)
+        try:
+            replica.stop()
+            # At once, without waiting for the servers' next check: the heavy pages serve, from the
+            # primary, the same figures as before.
+            assert _analytics(analyst, layout.a) == figure_before
+            assert _analytics(analyst, layout.b) == figure_before
+            for _ in range(2):
+                status_code, body = _readyz(layout.nginx)
+                assert status_code == 503, body
+                assert body["checks"]["replica"]["status"] == "unreachable", body
+                assert body["checks"]["database"] == "ok"
+                assert body["checks"]["cache"] == "ok"
+            dashboard = analyst.get(f"{layout.nginx}/analytics/", timeout=TIMEOUT)
+            assert dashboard.status_code == 200, dashboard.status_code
+
+            # Writes go on through nginx; everyone (not only the writer) reads them on the primary.
+            _edit_school(admin, layout.nginx, round_number)
+            _mark(facilitator, layout.nginx, attendance_id, status)
+            for base in (layout.a, layout.b):
+                assert _school_round(admin, base) == round_number
+                assert _attendance_status(facilitator, base, gathering_id, attendance_id) == status
+                assert _exported_round(_school_export(analyst, base)) == (round_number, True)
+            figure = _analytics(analyst, layout.a)
+            assert figure == _analytics(analyst, layout.b)
+            assert figure not in analytics_seen  # the edit's new figure, read from the primary
+        finally:
+            replica.start()
+            replica.wait_until_replayed()
+
+    # Back: it has replayed every write made while it was down, and the servers read it again.
+    assert replica.one(f"SELECT pupils FROM {school_table} WHERE external_id = %s", ("MS-1",)) == pupils  # noqa: S608
+    deadline = time.monotonic() + TIMEOUT
+    answers: list[tuple[int, dict[str, Any]]] = []
+    while len([code for code, _body in answers[-2:] if code == 200]) < 2:  # A and B both ready
+        assert time.monotonic() < deadline, answers[-4:]
+        answers.append(_readyz(layout.nginx))
+        time.sleep(0.2)
+    assert _analytics(analyst, layout.a) == figure
+    assert _analytics(analyst, layout.b) == figure
+    _wait_for_reads_on_replica(layout, analyst, round_number)
+
+
+def _wait_for_reads_on_replica(layout: Layout, analyst: requests.Session, round_number: int) -> None:
+    """The school list's export (a heavy read, never cached) shows the round, and a server's connection
+    to the replica last ran a read of data (not the router's check of its lag). A read can go to the
+    primary for a moment (a lag check over REPLICA_MAX_LAG_SECONDS on a busy cluster), so it is
+    asked again for up to a minute."""
+    replica = layout.database.replica
+    assert replica is not None
+    reads = "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = %s AND query NOT LIKE %s"
+    deadline = time.monotonic() + 60
+    while True:
+        for base in (layout.a, layout.b):
+            assert _exported_round(_school_export(analyst, base)) == (round_number, True)
+        if replica.one(reads, (APPLICATION_NAME, "%pg_last_wal_replay_lsn%")) > 0:
+            return
+        seen = replica.one(
+            "SELECT string_agg(left(query, 100), ' | ') FROM pg_stat_activity WHERE application_name = %s",
+            (APPLICATION_NAME,),
+        )
+        assert time.monotonic() < deadline, f"no server read data on the replica; its sessions last ran: {seen}"
+        time.sleep(0.5)
