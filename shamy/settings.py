@@ -191,8 +191,9 @@ if REPLICA_DATABASE_URL:
 # (locmem) is per process: fine for one development server, warned about by `check --deploy`.
 SHAMY_REDIS_URL = env_str("SHAMY_REDIS_URL")
 _CACHE_BACKEND = env_str("CACHE_BACKEND", "redis" if SHAMY_REDIS_URL else "locmem")
-if _CACHE_BACKEND not in {"redis", "database", "locmem"}:
-    raise ImproperlyConfigured("CACHE_BACKEND must be 'redis', 'database' or 'locmem'.")
+# "dummy" (no cache at all) is for measuring only: see below.
+if _CACHE_BACKEND not in {"redis", "database", "locmem", "dummy"}:
+    raise ImproperlyConfigured("CACHE_BACKEND must be 'redis', 'database', 'locmem' or 'dummy'.")
 if _CACHE_BACKEND == "redis" and not SHAMY_REDIS_URL:
     raise ImproperlyConfigured("CACHE_BACKEND=redis needs SHAMY_REDIS_URL (redis://host:port/db).")
 if _CACHE_BACKEND == "redis":

@@ -42,6 +42,7 @@ from shamy.analytics import trends
 from shamy.analytics.cache import cache_version
 from shamy.analytics.indicators import INFERRED, Bucket, Row, TableCell, merge, protect, row_for, spec_for
 from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level, Scenario
+from shamy.analytics.tally import active_teachers, current_school_year, staff_date, tally_rows
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
 from shamy.core.inputs import parse_id
@@ -71,12 +72,6 @@ Panel = dict[int | None, dict[str, Bucket]]
 NATION = -1
 # Registry keys that an official series replaces in a year other than the snapshot's.
 OFFICIAL_KEYS = ("schools", "located", "rural")
-
-
-def current_school_year() -> int:
-    """The first calendar year of the current school year (1 September to late May)."""
-    today = timezone.localdate()
-    return today.year if today.month >= 9 else today.year - 1
 
 
 def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
@@ -323,17 +318,24 @@ def _build_panel(
         if official:
             panel[NATION] = _strict_sum(official.values())
     if staff and snapshot:
-        on = datetime.date(year + 1, 5, 31) if year < current_school_year() else timezone.localdate()
-        active = teachers.filter(position=Position.TEACHER, starts_on__lte=on).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-        )
-        # One COUNT(DISTINCT) grouped by category is far cheaper than a filtered distinct count per
-        # category; the categories are summed back per place and locality.
-        grouped = (
-            active.order_by()
-            .values(f"school__{key}", "school__locality", "person__qualification")
-            .annotate(staff=Count("person_id", distinct=True))
-        )
+        on = staff_date(year)
+        # Counted ahead per region (shamy/analytics/tally.py) when every region needed is current
+        # for that day; the regions needed are those with schools in the panel. A district panel
+        # of the whole country (no region chosen) is counted live: its schools without a district
+        # would form one group across regions.
+        grouped: Iterable[dict[str, Any]] | None = None
+        if level == Level.REGION or region_id is not None:
+            needed = [region_id] if region_id is not None else [pk for pk in panel if pk is not None and pk != NATION]
+            grouped = tally_rows(level=level, region_ids=[pk for pk in needed if scope.allows_region(pk)], on=on)
+        if grouped is None:
+            # One COUNT(DISTINCT) grouped by category is far cheaper than a filtered distinct count
+            # per category; the categories are summed back per place and locality.
+            grouped = (
+                active_teachers(on, teachers)
+                .order_by()
+                .values(f"school__{key}", "school__locality", "person__qualification")
+                .annotate(staff=Count("person_id", distinct=True))
+            )
         for row in grouped:
             _add(
                 panel,
