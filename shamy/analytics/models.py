@@ -281,9 +281,7 @@ class TeacherTally(models.Model):
 
     state = models.ForeignKey(TeacherTallyState, on_delete=models.CASCADE, related_name="rows")
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    district = models.ForeignKey(
-        "registry.District", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    district = models.ForeignKey("registry.District", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     locality = models.CharField(_("locality"), max_length=10)
     qualification = models.CharField(_("qualification category"), max_length=12)
     teachers = models.PositiveIntegerField(_("teachers"))

@@ -42,7 +42,8 @@ from shamy.analytics import trends
 from shamy.analytics.cache import cache_version
 from shamy.analytics.indicators import INFERRED, Bucket, Row, TableCell, merge, protect, row_for, spec_for
 from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level, Scenario
-from shamy.analytics.tally import active_teachers, current_school_year, staff_date, tally_rows
+from shamy.analytics.tally import active_teachers, staff_date, tally_rows
+from shamy.analytics.tally import current_school_year as current_school_year  # read here by other modules
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
 from shamy.core.inputs import parse_id
@@ -55,7 +56,6 @@ from shamy.registry.models import (
     FutureSchool,
     Internet,
     Locality,
-    Position,
     QualificationCategory,
     Region,
     School,

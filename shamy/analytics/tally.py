@@ -24,6 +24,7 @@ once, as live. ``shamy/analytics/tests/test_tally.py`` compares the two after ev
 from __future__ import annotations
 
 import datetime
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -72,15 +73,20 @@ def tally_mark_stale(region_ids: Iterable[int] | QuerySet[Any] | None = ALL) -> 
 
 
 def tally_schedule() -> None:
-    """Recount the regions that are not current (or never counted) when the transaction commits;
-    once per transaction, however many writes marked them."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(func is _refresh_stale for _sids, func, _robust in connection.run_on_commit):
-        return
+    """Recount the regions that are not current (or never counted) when the transaction commits.
+    Every write registers a callback; the first to run after a commit does the work, the others
+    find nothing marked since and return at once."""
+    _marked.since = True
     transaction.on_commit(_refresh_stale, robust=True)
 
 
+_marked = threading.local()
+
+
 def _refresh_stale() -> None:
+    if not getattr(_marked, "since", False):
+        return
+    _marked.since = False
     counted = TeacherTallyState.objects.filter(region_id=OuterRef("pk"), current=True)
     stale = list(Region.objects.filter(~Exists(counted)).values_list("pk", flat=True))
     if stale:
