@@ -48,6 +48,7 @@ from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
 from shamy.core.inputs import parse_id
 from shamy.core.replicas import fresh_for_cache
+from shamy.core.request_memo import remember
 from shamy.core.suppression import complete
 from shamy.programmes.models import CohortSchool, Programme
 from shamy.registry.models import (
@@ -463,15 +464,23 @@ def national_parts(panel: Panel) -> dict[str, Bucket]:
     return pooled
 
 
+SETTINGS_MEMO = ("analytics", "settings")
+
+
 def analytics_settings() -> dict[str, Any]:
-    """The settings row as a dictionary, cached under the analytics version (a change bumps it)."""
-    key = f"analytics:{cache_version()}:settings"
-    values = cache.get(key)
-    if values is None:
-        with fresh_for_cache():
-            values = AnalyticsSettings.current().as_dict()
-        cache.set(key, values, CACHE_SECONDS)
-    return dict(values)
+    """The settings row as a dictionary, cached under the analytics version (a change bumps it),
+    and read once per request (a page asks for the threshold and the year once per table)."""
+
+    def read() -> dict[str, Any]:
+        key = f"analytics:{cache_version()}:settings"
+        values = cache.get(key)
+        if values is None:
+            with fresh_for_cache():
+                values = AnalyticsSettings.current().as_dict()
+            cache.set(key, values, CACHE_SECONDS)
+        return dict(values)
+
+    return dict(remember(SETTINGS_MEMO, read))
 
 
 def threshold() -> int:
@@ -519,7 +528,13 @@ def indicator_list() -> list[Indicator]:
 
 
 def regions_in_scope(scope: AnalyticsScope) -> list[Region]:
-    return list(_scoped(Region.objects.all(), scope, "id").order_by("kato"))
+    """The scope's regions in KATO order, read once per request (every table of a page lists them)."""
+    return list(
+        remember(
+            ("analytics", "regions", scope.national, tuple(sorted(scope.region_ids))),
+            lambda: list(_scoped(Region.objects.all(), scope, "id").order_by("kato")),
+        )
+    )
 
 
 def districts_of(region: Region) -> list[District]:

@@ -9,6 +9,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from shamy.analytics.cache import analytics_invalidate
 from shamy.analytics.tally import tally_mark_stale, tally_schedule
+from shamy.core.request_memo import forget
 from shamy.core.signals import bulk_data_changed
 
 
@@ -60,7 +61,10 @@ def _region_changed(instance: Any, created: bool = False, **kwargs: Any) -> None
 
 
 def _settings_changed(**kwargs: Any) -> None:
+    from shamy.analytics.selectors import SETTINGS_MEMO
+
     analytics_invalidate()
+    forget(SETTINGS_MEMO)  # a page that changes them reads the new ones
     tally_mark_stale()  # the registry year decides the day counted
 
 
