@@ -735,19 +735,20 @@ def build_trend(region_en: str = "") -> Trend:
 
 
 @functools.lru_cache(maxsize=256)
-def _trend_charts(region_en: str, language: str) -> tuple[str, str]:
+def _trend_charts(region_en: str, language: str) -> tuple[str, str, str]:
     trend = build_trend(region_en)
     return (
         render_to_string("analytics/svg/line.html", {"chart": trend.counts, "title": trend.title, "chart_id": "trend"}),
         render_to_string(
             "analytics/svg/line.html", {"chart": trend.share, "title": trend.title, "chart_id": "trend-share"}
         ),
+        render_to_string("analytics/_trend_table.html", {"trend": trend}),
     )
 
 
-def trend_charts(region_en: str) -> tuple[str, str]:
-    """The trend's two line charts as SVG (counts, rural share), drawn once per process and
-    language: they come from the official series shipped in ``analytics/data``, never from the
+def trend_charts(region_en: str) -> tuple[str, str, str]:
+    """The trend's two line charts as SVG (counts, rural share) and its table, drawn once per process
+    and language: they come from the official series shipped in ``analytics/data``, never from the
     database, so no write can change them and the cache being off does not mean drawing them again."""
     return _trend_charts(region_en, translation.get_language() or "kk")
 

@@ -412,21 +412,28 @@ def panel_for(
             "-".join(sorted(extra)),
         )
     )
-    panel = cache.get(cache_key)
-    if panel is None:
-        with fresh_for_cache():  # a lagging replica's sums must not be cached as current
-            panel = _build_panel(
-                scope=scope,
-                level=level,
-                region_id=region_id,
-                year=year,
-                programme_id=programme_id,
-                staff=staff,
-                attendance=attendance,
-                extra=extra,
-            )
-        cache.set(cache_key, panel, CACHE_SECONDS)
-    return panel
+
+    def read() -> Panel:
+        panel = cache.get(cache_key)
+        if panel is None:
+            with fresh_for_cache():  # a lagging replica's sums must not be cached as current
+                panel = _build_panel(
+                    scope=scope,
+                    level=level,
+                    region_id=region_id,
+                    year=year,
+                    programme_id=programme_id,
+                    staff=staff,
+                    attendance=attendance,
+                    extra=extra,
+                )
+            cache.set(cache_key, panel, CACHE_SECONDS)
+        return panel  # type: ignore[no-any-return]
+
+    # A page reads the same panel for its table, its suppression pattern and its qualification
+    # table: once per request, even with the cache off (any analytics write forgets it).
+    memo = ("analytics", "panel", registry_year(), scope.cache_key, level, region_id, year, programme_id, staff)
+    return remember((*memo, attendance, "-".join(sorted(extra))), read)
 
 
 def overall_bucket(parts: dict[str, Bucket]) -> Bucket:
@@ -538,7 +545,13 @@ def regions_in_scope(scope: AnalyticsScope) -> list[Region]:
 
 
 def districts_of(region: Region) -> list[District]:
-    return list(District.objects.filter(region=region).order_by(kazakh_order("name_kk")))
+    """The region's districts in Kazakh order, read once per request."""
+    return list(
+        remember(
+            ("analytics", "districts", region.pk),
+            lambda: list(District.objects.filter(region=region).order_by(kazakh_order("name_kk"))),
+        )
+    )
 
 
 def district_centres(region: Region) -> dict[int, tuple[float, float, int]]:

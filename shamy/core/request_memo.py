@@ -42,6 +42,15 @@ def remember(key: Hashable, build: Callable[[], T]) -> T:
     return values[key]  # type: ignore[no-any-return]
 
 
+def forget_namespace(namespace: str) -> None:
+    """Drop this request's remembered values whose key is a tuple starting with ``namespace``."""
+    values: dict[Hashable, Any] | None = getattr(_state, "values", None)
+    if values is None:
+        return
+    for key in [key for key in values if isinstance(key, tuple) and key and key[0] == namespace]:
+        del values[key]
+
+
 def forget(*keys: Hashable) -> None:
     """Drop remembered values (all of them without ``keys``) in this request."""
     values: dict[Hashable, Any] | None = getattr(_state, "values", None)

@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 
 from shamy.access.context import AnalyticsScope
 from shamy.analytics.models import AnalyticsSettings, Level, TeacherTallyState
@@ -223,3 +226,42 @@ def test_panel_reads_stored_counts_in_one_query(cast, staffed, django_assert_num
         live = panel_for(scope=NATIONAL, year=year, staff=True)
     assert stored == live
     assert any("analytics_teachertally" in query["sql"] for query in current.captured_queries)
+
+
+# --- Cold paths (every cache off): constant queries, and no count over every employment ---------
+
+DUMMY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+def _cold_queries(client, url: str) -> list[str]:
+    with override_settings(CACHES=DUMMY_CACHE), CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["dashboard", "region", "home"],
+)
+def test_cold_pages_read_stored_counts_in_constant_queries(
+    client, cast, staffed, page, django_capture_on_commit_callbacks
+):
+    """With the cache off, the teachers' indicator pages (and the analyst's home page, whose
+    "largest gaps" read it) cost the same queries with 20 more teachers, and none of them counts
+    over the employments once the stored counts are current."""
+    client.force_login(cast.dana)
+    url = {
+        "dashboard": reverse("analytics:dashboard") + "?indicator=teachers_expert_share",
+        "region": reverse("analytics:region-detail", args=[cast.region_a.pk]) + "?indicator=teachers_expert_share",
+        "home": reverse("home:home"),
+    }[page]
+    before = _cold_queries(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(20):
+            EmploymentFactory(person=PersonFactory(qualification=QualificationCategory.EXPERT), school=staffed["rural"])
+    after = _cold_queries(client, url)
+    assert len(after) == len(before)
+    assert any("analytics_teachertally" in sql for sql in after)
+    assert not any("registry_employment" in sql for sql in after)
+    assert len(after) == {"dashboard": 10, "region": 16, "home": 9}[page]
