@@ -264,6 +264,9 @@ def prepare_database(
             log(manage(environment, "seed_bench_survey", "--pairs=5000"))
         donor_report = manage(environment, "time_donor_report").strip().splitlines()[-1]
         log(donor_report)
+    # The analytics' stored teacher counts (shamy/analytics/tally.py): a database seeded before they
+    # existed has none, and its panels would count live; recounting takes seconds and is idempotent.
+    log(manage(environment, "teacher_tally_refresh").strip())
     analyse(database_url)
     if not static_is_current():
         log(f"collectstatic into {STATIC_ROOT.relative_to(ROOT)}")

@@ -9,6 +9,7 @@ eviction.
 
 from __future__ import annotations
 
+from shamy.core.request_memo import forget_namespace
 from shamy.core.versioned_cache import CacheVersion
 
 ANALYTICS_CACHE = CacheVersion("analytics")
@@ -20,5 +21,7 @@ def cache_version() -> int:
 
 
 def analytics_invalidate() -> None:
-    """Now, and once more when the current transaction commits (see CacheVersion.changed)."""
+    """Now, and once more when the current transaction commits (see CacheVersion.changed); and
+    whatever this request remembered of the analytics (shamy/core/request_memo.py)."""
     ANALYTICS_CACHE.changed()
+    forget_namespace("analytics")

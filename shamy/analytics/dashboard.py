@@ -6,10 +6,13 @@ touches individual schools or people.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -503,11 +506,14 @@ def largest_gaps(
 ) -> list[Gap]:
     """Every region × indicator with a published parity index, furthest from parity first (or,
     with ``sort="gap"``, by the absolute gap within each indicator, since units differ). The
-    tables are the dashboard's own, suppression included; each distinct panel is read once."""
+    tables are the dashboard's own, suppression included; each distinct panel is read once. When
+    one indicator needs the teachers' sums, every panel carries them: a panel with them has the same
+    school and imported sums as one without, and no other indicator reads the teachers' keys."""
     panels: dict[tuple[bool, bool, frozenset[str]], Panel] = {}
     gaps = []
+    staff = any(needs_staff(indicator) for indicator in indicators)
     for indicator in indicators:
-        key = (needs_staff(indicator), needs_attendance(indicator), provided_by_apps(indicator))
+        key = (staff, needs_attendance(indicator), provided_by_apps(indicator))
         if key not in panels:
             panels[key] = panel_for(
                 scope=scope,
@@ -726,6 +732,25 @@ def build_trend(region_en: str = "") -> Trend:
         str(trends.LICENCE),
         str(trends.DEFINITION),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _trend_charts(region_en: str, language: str) -> tuple[str, str, str]:
+    trend = build_trend(region_en)
+    return (
+        render_to_string("analytics/svg/line.html", {"chart": trend.counts, "title": trend.title, "chart_id": "trend"}),
+        render_to_string(
+            "analytics/svg/line.html", {"chart": trend.share, "title": trend.title, "chart_id": "trend-share"}
+        ),
+        render_to_string("analytics/_trend_table.html", {"trend": trend}),
+    )
+
+
+def trend_charts(region_en: str) -> tuple[str, str, str]:
+    """The trend's two line charts as SVG (counts, rural share) and its table, drawn once per process
+    and language: they come from the official series shipped in ``analytics/data``, never from the
+    database, so no write can change them and the cache being off does not mean drawing them again."""
+    return _trend_charts(region_en, translation.get_language() or "kk")
 
 
 def need_candidates(

@@ -249,3 +249,47 @@ class AnalyticsSettings(models.Model):
             "suppression_threshold": self.suppression_threshold,
             "registry_year": self.registry_year,
         }
+
+
+class TeacherTallyState(models.Model):
+    """Whether one region's teacher counts (:class:`TeacherTally`) are current, and for which day.
+
+    Kept by ``shamy.analytics.tally``: every write that can change a count marks its regions not
+    current in the write's own transaction, and recounts them once it commits. A region that is
+    not current (or counted for another day) is read live, so the figures never depend on it.
+    """
+
+    region = models.OneToOneField(
+        "registry.Region", on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("region")
+    )
+    counted_on = models.DateField(_("counted on"))
+    current = models.BooleanField(_("current"), default=False)
+
+    class Meta:
+        verbose_name = _("teacher count state")
+        verbose_name_plural = _("teacher count states")
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.counted_on} {'current' if self.current else 'stale'}"
+
+
+class TeacherTally(models.Model):
+    """Distinct teachers employed on ``state.counted_on`` in one group of the analytics panels:
+    a region's (``level`` region) or one of its districts' (``level`` district; no district: the
+    region's schools without one) schools of one locality, by qualification category. The same
+    ``COUNT(DISTINCT person)`` the panels would run over every employment, stored."""
+
+    state = models.ForeignKey(TeacherTallyState, on_delete=models.CASCADE, related_name="rows")
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    district = models.ForeignKey("registry.District", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    locality = models.CharField(_("locality"), max_length=10)
+    qualification = models.CharField(_("qualification category"), max_length=12)
+    teachers = models.PositiveIntegerField(_("teachers"))
+
+    class Meta:
+        verbose_name = _("teacher count")
+        verbose_name_plural = _("teacher counts")
+        indexes = [models.Index(fields=["state", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.state_id} {self.level} {self.district_id} {self.locality} {self.qualification}: {self.teachers}"

@@ -42,10 +42,13 @@ from shamy.analytics import trends
 from shamy.analytics.cache import cache_version
 from shamy.analytics.indicators import INFERRED, Bucket, Row, TableCell, merge, protect, row_for, spec_for
 from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level, Scenario
+from shamy.analytics.tally import active_teachers, staff_date, tally_rows
+from shamy.analytics.tally import current_school_year as current_school_year  # read here by other modules
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.db import kazakh_order
 from shamy.core.inputs import parse_id
 from shamy.core.replicas import fresh_for_cache
+from shamy.core.request_memo import remember
 from shamy.core.suppression import complete
 from shamy.programmes.models import CohortSchool, Programme
 from shamy.registry.models import (
@@ -54,7 +57,6 @@ from shamy.registry.models import (
     FutureSchool,
     Internet,
     Locality,
-    Position,
     QualificationCategory,
     Region,
     School,
@@ -71,12 +73,6 @@ Panel = dict[int | None, dict[str, Bucket]]
 NATION = -1
 # Registry keys that an official series replaces in a year other than the snapshot's.
 OFFICIAL_KEYS = ("schools", "located", "rural")
-
-
-def current_school_year() -> int:
-    """The first calendar year of the current school year (1 September to late May)."""
-    today = timezone.localdate()
-    return today.year if today.month >= 9 else today.year - 1
 
 
 def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
@@ -337,8 +333,27 @@ def _build_panel(
         if official:
             panel[NATION] = _strict_sum(official.values())
     if staff and snapshot:
-        for row, values in staff_sums(teachers, year, f"school__{key}", "school__locality"):
-            _add(panel, row[f"school__{key}"], row["school__locality"], values)
+        # Counted ahead per region (shamy/analytics/tally.py) when every region needed is current
+        # for that day; the regions needed are those with schools in the panel. A district panel
+        # of the whole country (no region chosen) is counted live: its schools without a district
+        # would form one group across regions.
+        grouped: Iterable[dict[str, Any]] | None = None
+        if level == Level.REGION or region_id is not None:
+            needed = [region_id] if region_id is not None else [pk for pk in panel if pk is not None and pk != NATION]
+            grouped = tally_rows(
+                level=level, region_ids=[pk for pk in needed if scope.allows_region(pk)], on=staff_date(year)
+            )
+        if grouped is not None:
+            for row in grouped:
+                _add(
+                    panel,
+                    row[f"school__{key}"],
+                    row["school__locality"],
+                    _teacher_bucket(row["person__qualification"], row["staff"]),
+                )
+        else:
+            for row, values in staff_sums(teachers, year, f"school__{key}", "school__locality"):
+                _add(panel, row[f"school__{key}"], row["school__locality"], values)
 
     if attendance:
         _add_attendance(panel, scope=scope, key=key, region_id=region_id, year=year, programme_id=programme_id)
@@ -378,10 +393,7 @@ def staff_sums(
     """Teachers employed at the end of school year ``year`` (today for the current one), by
     qualification category, in one query grouped by ``group_by``: per group and category, (the
     row, the bucket sums). The registry holds them for its reference year only."""
-    on = datetime.date(year + 1, 5, 31) if year < current_school_year() else timezone.localdate()
-    active = employments.filter(position=Position.TEACHER, starts_on__lte=on).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-    )
+    active = active_teachers(staff_date(year), employments)
     # One COUNT(DISTINCT) grouped by category is far cheaper than a filtered distinct count per
     # category; the categories are summed back per place and locality.
     grouped = (
@@ -436,21 +448,28 @@ def panel_for(
             "-".join(sorted(extra)),
         )
     )
-    panel = cache.get(cache_key)
-    if panel is None:
-        with fresh_for_cache():  # a lagging replica's sums must not be cached as current
-            panel = _build_panel(
-                scope=scope,
-                level=level,
-                region_id=region_id,
-                year=year,
-                programme_id=programme_id,
-                staff=staff,
-                attendance=attendance,
-                extra=extra,
-            )
-        cache.set(cache_key, panel, CACHE_SECONDS)
-    return panel
+
+    def read() -> Panel:
+        panel = cache.get(cache_key)
+        if panel is None:
+            with fresh_for_cache():  # a lagging replica's sums must not be cached as current
+                panel = _build_panel(
+                    scope=scope,
+                    level=level,
+                    region_id=region_id,
+                    year=year,
+                    programme_id=programme_id,
+                    staff=staff,
+                    attendance=attendance,
+                    extra=extra,
+                )
+            cache.set(cache_key, panel, CACHE_SECONDS)
+        return panel  # type: ignore[no-any-return]
+
+    # A page reads the same panel for its table, its suppression pattern and its qualification
+    # table: once per request, even with the cache off (any analytics write forgets it).
+    memo = ("analytics", "panel", registry_year(), scope.cache_key, level, region_id, year, programme_id, staff)
+    return remember((*memo, attendance, "-".join(sorted(extra))), read)
 
 
 def overall_bucket(parts: dict[str, Bucket]) -> Bucket:
@@ -488,15 +507,23 @@ def national_parts(panel: Panel) -> dict[str, Bucket]:
     return pooled
 
 
+SETTINGS_MEMO = ("analytics", "settings")
+
+
 def analytics_settings() -> dict[str, Any]:
-    """The settings row as a dictionary, cached under the analytics version (a change bumps it)."""
-    key = f"analytics:{cache_version()}:settings"
-    values = cache.get(key)
-    if values is None:
-        with fresh_for_cache():
-            values = AnalyticsSettings.current().as_dict()
-        cache.set(key, values, CACHE_SECONDS)
-    return dict(values)
+    """The settings row as a dictionary, cached under the analytics version (a change bumps it),
+    and read once per request (a page asks for the threshold and the year once per table)."""
+
+    def read() -> dict[str, Any]:
+        key = f"analytics:{cache_version()}:settings"
+        values = cache.get(key)
+        if values is None:
+            with fresh_for_cache():
+                values = AnalyticsSettings.current().as_dict()
+            cache.set(key, values, CACHE_SECONDS)
+        return dict(values)
+
+    return dict(remember(SETTINGS_MEMO, read))
 
 
 def threshold() -> int:
@@ -544,11 +571,23 @@ def indicator_list() -> list[Indicator]:
 
 
 def regions_in_scope(scope: AnalyticsScope) -> list[Region]:
-    return list(_scoped(Region.objects.all(), scope, "id").order_by("kato"))
+    """The scope's regions in KATO order, read once per request (every table of a page lists them)."""
+    return list(
+        remember(
+            ("analytics", "regions", scope.national, tuple(sorted(scope.region_ids))),
+            lambda: list(_scoped(Region.objects.all(), scope, "id").order_by("kato")),
+        )
+    )
 
 
 def districts_of(region: Region) -> list[District]:
-    return list(District.objects.filter(region=region).order_by(kazakh_order("name_kk")))
+    """The region's districts in Kazakh order, read once per request."""
+    return list(
+        remember(
+            ("analytics", "districts", region.pk),
+            lambda: list(District.objects.filter(region=region).order_by(kazakh_order("name_kk"))),
+        )
+    )
 
 
 def district_centres(region: Region) -> dict[int, tuple[float, float, int]]:

@@ -29,6 +29,7 @@ from shamy.analytics.dashboard import (
     build_trend,
     largest_gaps,
     need_page,
+    trend_charts,
 )
 from shamy.analytics.forms import (
     AnalyticsSettingsForm,
@@ -146,6 +147,7 @@ def _dashboard_panels(scope: AnalyticsScope, filters: Filters, indicator: Indica
         },
         "board": build_dashboard(scope=scope, filters=filters, indicator=indicator),
         "trend": build_trend(filters.trend_region),
+        "trend_charts": trend_charts(filters.trend_region),
         "query": query.urlencode(),
         "attribution": geo.ATTRIBUTION,
     }

@@ -11,9 +11,26 @@ the display columns of exports all go through here.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+import functools
+from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import Any
 
+from django.core.signals import setting_changed
 from django.utils.formats import get_format
+from django.utils.translation import get_language
+
+# The quantum and the arithmetic context of each number of places, built once: entering a local
+# decimal context for every figure cost more than the rounding itself (a dashboard formats hundreds).
+_QUANTA: dict[int, Decimal] = {}
+_CONTEXTS: dict[int, Context] = {}
+
+
+def _rounding(decimals: int) -> tuple[Decimal, Context]:
+    if decimals not in _QUANTA:
+        # Enough precision for any float's whole digits and the places asked.
+        _CONTEXTS[decimals] = Context(prec=400 + max(decimals, 0), rounding=ROUND_HALF_UP)
+        _QUANTA[decimals] = Decimal(1).scaleb(-decimals)
+    return _QUANTA[decimals], _CONTEXTS[decimals]
 
 
 def round_half_away(value: float | int | Decimal, decimals: int = 0) -> Decimal:
@@ -25,9 +42,8 @@ def round_half_away(value: float | int | Decimal, decimals: int = 0) -> Decimal:
     exact = value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
     if not exact.is_finite():
         raise ValueError("Only finite numbers can be formatted.")
-    with localcontext() as context:
-        context.prec = 400 + max(decimals, 0)  # enough for any float's whole digits and the places asked
-        rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    quantum, context = _rounding(decimals)
+    rounded = exact.quantize(quantum, context=context)
     return rounded.copy_abs() if rounded == 0 else rounded
 
 
@@ -39,14 +55,32 @@ def _group(digits: str, separator: str, grouping: int) -> str:
     return separator.join(parts)
 
 
+@functools.lru_cache(maxsize=32)
+def _separators(language: str | None) -> tuple[str, int, str]:
+    """The language's thousands separator, grouping and decimal separator (read once each)."""
+    return (
+        str(get_format("THOUSAND_SEPARATOR", language)),
+        int(get_format("NUMBER_GROUPING", language) or 0),
+        str(get_format("DECIMAL_SEPARATOR", language)),
+    )
+
+
+def _formats_changed(**kwargs: Any) -> None:
+    _separators.cache_clear()  # a test overriding the format settings sees them at once
+
+
+setting_changed.connect(_formats_changed, dispatch_uid="shamy-numbers-formats")
+
+
 def format_decimal(value: float | int | Decimal, decimals: int = 0, *, grouping: bool = True) -> str:
     """``value`` rounded half away from zero to ``decimals`` places, in the active language's format."""
     rounded = round_half_away(value, decimals)
     sign = "-" if rounded < 0 else ""
     text = f"{rounded.copy_abs():f}"
     whole, _dot, fraction = text.partition(".")
+    thousands, size, point = _separators(get_language())
     if grouping:
-        whole = _group(whole, str(get_format("THOUSAND_SEPARATOR")), int(get_format("NUMBER_GROUPING") or 0))
+        whole = _group(whole, thousands, size)
     if decimals > 0:
-        return f"{sign}{whole}{get_format('DECIMAL_SEPARATOR')}{fraction}"
+        return f"{sign}{whole}{point}{fraction}"
     return f"{sign}{whole}"

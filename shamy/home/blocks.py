@@ -76,8 +76,12 @@ def teacher_block(access: Access) -> Block | None:
         .order_by("starts_at", "id")
         .first()
     )
+    # Only what the list shows (stage, portfolio): each table joined costs the planner more than
+    # the rows cost to read, and the planning is paid on every request.
     projects = list(
         project_list_own(actor=access.user)  # type: ignore[arg-type]
+        .select_related(None)
+        .select_related("stage", "portfolio")
         .annotate(last_author=_last_author("author_id"))
         .order_by("-last_activity_at", "id")[:LISTED]
     )

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import functools
+
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shamy.analytics.indicators import Cell
@@ -22,8 +25,15 @@ def format_number(value: float | None, unit: str = "count") -> str:
         return ""
     text = format_decimal(value, DECIMALS.get(unit, 1))
     if unit == "percent":
-        return _("%(value)s%%") % {"value": text}
+        return _percent_pattern(get_language()) % {"value": text}
     return text
+
+
+@functools.lru_cache(maxsize=16)
+def _percent_pattern(language: str | None) -> str:
+    """The language's way of writing a percentage, looked up once per language (a dashboard writes
+    hundreds of them; the catalogues do not change while the process runs)."""
+    return _("%(value)s%%")
 
 
 @register.filter

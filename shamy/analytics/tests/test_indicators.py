@@ -228,5 +228,7 @@ def test_cache_serves_until_invalidated(dataset, django_assert_num_queries):
     # query unless asked.
     with django_assert_num_queries(3):
         panel_for(scope=NATIONAL, year=year)
-    with django_assert_num_queries(3):
+    # With teachers: schools, the stored teacher counts (not current here: this test's writes never
+    # committed, so they are counted live, one query more; see test_tally.py), imported values.
+    with django_assert_num_queries(4):
         panel_for(scope=NATIONAL, year=year, staff=True)

@@ -268,6 +268,10 @@ def test_only_allowed_users_can_create_or_commit_jobs(cast):
         job_create(actor=cast.aigerim, kind="no-such-kind", upload=upload(_schools_file(1)))
 
 
+def _enqueues(callback) -> bool:
+    return getattr(getattr(callback, "func", None), "__name__", "") == "enqueue"
+
+
 def test_large_import_runs_in_the_background_with_progress(cast, settings, django_capture_on_commit_callbacks):
     settings.IMPORT_BACKGROUND_ROWS = 3
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -278,7 +282,9 @@ def test_large_import_runs_in_the_background_with_progress(cast, settings, djang
     assert (job.progress_done, job.progress_total) == (7, 7)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         job_commit(actor=cast.aigerim, job=job)
-    assert len(callbacks) == 1
+    # One background task; the other callbacks are the written data's housekeeping (the analytics'
+    # stored teacher counts recount the regions a write touched once it commits).
+    assert len([callback for callback in callbacks if _enqueues(callback)]) == 1
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
     assert (job.progress_done, job.progress_total, job.rows_created) == (7, 7, 7)
