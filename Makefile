@@ -44,10 +44,12 @@ demo: install
 	$(MANAGE) seed_demo_surveys
 	$(MANAGE) seed_demo_results
 	$(MANAGE) seed_demo_commons
+	$(MANAGE) seed_demo_countries
 	$(MANAGE) demo_logins
 	$(MANAGE) demo_logins_programmes
 	$(MANAGE) demo_logins_operators
 	$(MANAGE) demo_logins_fellowship
+	$(MANAGE) demo_logins_countries
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 run: install
@@ -68,9 +70,15 @@ restore: install
 	$(MANAGE) restore $(BACKUP) $(if $(INTO),--into $(INTO))
 
 # Each app keeps its own catalogue in shamy/<app>/locale (English needs none: msgids are English).
+# kk and ru for every app; a partial language (ky: settings.PARTIAL_LANGUAGES) only for the apps
+# that already hold its catalogue (shamy/<app>/locale/ky), the ones its covered pages use.
 messages: install
 	for app in shamy/*/locale; do \
 	  (cd $$(dirname $$app) && ../../$(VENV)/bin/django-admin makemessages -l kk -l ru --ignore='tests/*' \
+	     --settings=shamy.settings --pythonpath=../.. -v0) || exit 1; \
+	done
+	for catalogue in shamy/*/locale/ky; do \
+	  (cd $$(dirname $$(dirname $$catalogue)) && ../../$(VENV)/bin/django-admin makemessages -l ky --ignore='tests/*' \
 	     --settings=shamy.settings --pythonpath=../.. -v0) || exit 1; \
 	done
 

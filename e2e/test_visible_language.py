@@ -13,63 +13,16 @@ the page's (a commons item written in English, the English column of a three-lan
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page
 
 from e2e.world import sign_in
 from shamy.accounts.models import User
+from shamy.core.testing.visible_language import english_words
 from shamy.fellowship.demo import FELLOWSHIP_DEMO_LOGINS
 from shamy.operators.demo import OPERATOR_DEMO_LOGINS
 from shamy.programmes.demo import PROGRAMME_DEMO_LOGINS
 from shamy.registry.demo.loader import DEMO_LOGINS, DEMO_PASSWORD
-
-# Proper names and product names written in Latin letters in every language, and the language
-# codes (kk, ru, en) where a code is what is meant.
-ALLOWED = {
-    "English",  # the language switcher names each language in itself (its endonym)
-    "kk",
-    "ru",
-    "en",
-    "Atom",  # the feed format
-    "Windows",  # "Windows-1251", an encoding's name
-    "Shamy",
-    "HertsCam",
-    "Moodle",
-    "Mahara",
-    "DHIS2",
-    "Open",
-    "Badges",  # "Open Badges", the standard's name
-    "Excel",
-    "CSV",
-    "XLSX",
-    "geokz",
-    "Alexander",
-    "Rodionov",
-    "OCHA",
-    "HDX",
-    "COD-AB",
-    "CC",
-    "BY",
-    "iCalendar",
-    "Google",
-    "Outlook",
-    "Swagger",
-    "Bearer",
-    "JSON",
-    "OpenAPI",
-    "GeoJSON",
-    "QR",
-    "eddsa-rdfc-2022",
-    "Ed25519",
-}
-
-# Whole names whose words are not English prose: a licence's title, a term glossed in brackets.
-ALLOWED_PHRASES = (
-    "Open Data Commons Public Domain Dedication and License",
-    "(soft skills)",
-)
 
 TEXT_JS = """
 () => {
@@ -83,23 +36,6 @@ TEXT_JS = """
   return texts.join('\\n');
 }
 """
-
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
-SKIP_TOKEN = re.compile(r"\S*(@|://|www\.|\.kz|\.org|\.com|/)\S*|\.[a-z]+\b")  # e-mails, addresses, paths, .ics
-
-
-def english_words(text: str) -> list[str]:
-    """Lines holding Latin-letter words that are neither codes nor allowed names."""
-    found = []
-    for line in text.splitlines():
-        cleaned = line
-        for phrase in ALLOWED_PHRASES:
-            cleaned = cleaned.replace(phrase, " ")
-        cleaned = SKIP_TOKEN.sub(" ", cleaned)
-        words = [word for word in WORD.findall(cleaned) if word not in ALLOWED and not word.isupper() and len(word) > 1]
-        if words:
-            found.append(f"{', '.join(words)}  ← {line.strip()[:120]!r}")
-    return found
 
 
 def test_the_leak_finder_finds_english_and_passes_names_and_codes():

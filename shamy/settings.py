@@ -9,6 +9,7 @@ console mail, immediate background tasks). Production sets ``SECRET_KEY``, ``ALL
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE
@@ -96,6 +97,8 @@ MIDDLEWARE = [
     "shamy.core.middleware.SecurityHeadersMiddleware",
     "shamy.access.middleware.AccessMiddleware",
     "shamy.core.middleware.UserLanguageMiddleware",
+    # A partial language (Kyrgyz) only on the pages its catalogues cover, else its fallback.
+    "shamy.core.languages.PartialLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -309,7 +312,16 @@ PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
+# The full interface languages: every page, every catalogue complete (account, PDF and mail languages).
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
+# Further interface languages whose catalogues cover some pages only (issue 17; shamy/core/languages.py).
+# Each is offered in the language switcher, and shown, only on the pages it covers (URL names), as a
+# visitor who is not signed in sees them; a reader who chose it gets ``fallback`` everywhere else, and
+# staff-written content (JSON {kk, ru, en, ...} fields, name columns) falls back to it first. Adding
+# Tajik or Uzbek is a line here plus translation work: README.md, "Languages".
+PARTIAL_LANGUAGES: dict[str, dict[str, Any]] = {
+    "ky": {"fallback": "ru", "url_names": ("commons:index", "commons:detail")},
+}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["shamy.formats"]
 USE_I18N = True

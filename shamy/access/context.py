@@ -26,6 +26,7 @@ from django.db.models import Q
 
 from shamy.access.models import Membership
 from shamy.access.roles import (
+    COUNTRY_ROLES,
     NATIONAL_ROLES,
     PROGRAMME_ROLES,
     PROGRAMME_VIEWER_ROLES,
@@ -33,6 +34,7 @@ from shamy.access.roles import (
     WHOLE_PROGRAMME_ROLES,
     Role,
 )
+from shamy.core.countries import HOME_COUNTRY
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -67,23 +69,37 @@ def _pk(obj: ProgrammeRef) -> int | None:
 
 @dataclass(frozen=True)
 class RegistryScope:
-    """The part of the registry an actor may see."""
+    """The part of the registry an actor may see: every country (``everywhere``: system
+    administrators), whole countries (``countries``: the home country for ministry analysts, their
+    own for country administrators), some regions, some schools (principals)."""
 
-    national: bool = False
+    everywhere: bool = False
+    countries: frozenset[str] = field(default_factory=frozenset)
     region_ids: frozenset[int] = field(default_factory=frozenset)
     school_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def any(self) -> bool:
-        return self.national or bool(self.region_ids) or bool(self.school_ids)
+        return self.everywhere or bool(self.countries) or bool(self.region_ids) or bool(self.school_ids)
 
+    @property
+    def national(self) -> bool:
+        """Reads at least one whole country (every country, or the ones in ``countries``)."""
+        return self.everywhere or bool(self.countries)
+
+    def covers_country(self, country: str) -> bool:
+        return self.everywhere or country in self.countries
+
+    # The two below answer for the actor's own memberships' schools and regions (the start page's
+    # links), which a principal's or regional analyst's scope names itself; a school or region of
+    # a whole country in scope is a matter for the registry's rules, which read its country.
     def covers_school(self, school_id: int, region_id: int) -> bool:
-        """Whether the school's page opens (as the registry's ``view`` rule filters schools)."""
-        return self.national or school_id in self.school_ids or region_id in self.region_ids
+        """Whether the school's page opens by the school's or region's own grant (or everywhere)."""
+        return self.everywhere or school_id in self.school_ids or region_id in self.region_ids
 
     def covers_region(self, region_id: int) -> bool:
-        """Whether the whole region is in scope (a principal sees only their school's part)."""
-        return self.national or region_id in self.region_ids
+        """Whether the whole region is in scope by a grant of its own (a principal sees only their school's part)."""
+        return self.everywhere or region_id in self.region_ids
 
 
 @dataclass(frozen=True)
@@ -159,8 +175,38 @@ class Access:
 
     @property
     def is_national(self) -> bool:
-        """System administrators and ministry analysts: the whole country, read-only in programmes."""
+        """System administrators and ministry analysts: the whole country, read-only in programmes.
+
+        The apps' rules that give national readers every programme's rows read this; a country
+        administrator is not national (see :attr:`countries`)."""
         return self.has_role(*NATIONAL_ROLES)
+
+    @cached_property
+    def countries(self) -> frozenset[str]:
+        """Countries whose whole registry and programmes the actor reads (no query).
+
+        Ministry analysts: the home country (``shamy.core.countries.HOME_COUNTRY``); a country
+        administrator: the country of their membership. System administrators read every country
+        (:attr:`everywhere`), so this set is not what limits them.
+        """
+        countries = {str(m.country) for m in self.memberships if m.role in COUNTRY_ROLES and m.country}
+        if self.is_national:
+            countries.add(HOME_COUNTRY)
+        return frozenset(countries)
+
+    @property
+    def everywhere(self) -> bool:
+        """Every country's registry and programmes: system administrators (the installation's operators)."""
+        return self.is_system_admin
+
+    def country_condition(self, path: str) -> Q | bool:
+        """Rows whose country (reached by ``path``, e.g. ``"country"``, ``"programme__country"``)
+        the actor reads whole: True for every country, False for none."""
+        if self.everywhere:
+            return True
+        if not self.countries:
+            return False
+        return Q(**{f"{path}__in": sorted(self.countries)})
 
     @cached_property
     def person(self) -> Any:
@@ -175,10 +221,10 @@ class Access:
     # --- the registry and the aggregates -------------------------------------------------------
     @cached_property
     def registry(self) -> RegistryScope:
-        if self.is_national:
-            return RegistryScope(national=True)
+        if self.everywhere:
+            return RegistryScope(everywhere=True)
         regions = frozenset(m.region_id for m in self.memberships if m.role == Role.REGIONAL_ANALYST and m.region_id)
-        return RegistryScope(region_ids=regions, school_ids=self.principal_school_ids)
+        return RegistryScope(countries=self.countries, region_ids=regions, school_ids=self.principal_school_ids)
 
     @cached_property
     def principal_school_ids(self) -> frozenset[int]:
@@ -224,8 +270,27 @@ class Access:
         return Role.COORDINATOR in self.programme_roles(programme)
 
     def can_read_programme(self, programme: ProgrammeRef) -> bool:
-        """May open the programme's pages: any role in it, or a national reader."""
-        return programme is not None and (self.is_national or bool(self.programme_roles(programme)))
+        """May open the programme's pages: any role in it, or a reader of the programme's whole
+        country (a national reader in the home country, a country administrator in theirs)."""
+        if programme is None:
+            return False
+        if self.programme_roles(programme):
+            return True
+        return self.everywhere or (bool(self.countries) and self.programme_country(programme) in self.countries)
+
+    def programme_country(self, programme: ProgrammeRef) -> str | None:
+        """The country of ``programme`` (its own attribute when given an object; else one query, kept)."""
+        country = getattr(programme, "country", None)
+        if isinstance(country, str):
+            return country
+        programme_id = _pk(programme)
+        if programme_id is None:
+            return None
+        key = ("programme_country", programme_id)
+        if key not in self._cache:
+            programmes = _related_model("programme")._default_manager
+            self._cache[key] = programmes.filter(pk=programme_id).values_list("country", flat=True).first()
+        return self._cache[key]  # type: ignore[no-any-return]
 
     @cached_property
     def programme_ids(self) -> frozenset[int]:
@@ -309,7 +374,7 @@ class Access:
     def forget(self) -> None:
         """Drop everything read so far (after this actor's memberships or assignments change)."""
         self._cache.clear()
-        for name in ("memberships", "roles", "person", "registry", "principal_school_ids", "analytics"):
+        for name in ("memberships", "roles", "person", "registry", "principal_school_ids", "analytics", "countries"):
             self.__dict__.pop(name, None)
         for name in ("programme_ids", "cohort_ids"):
             self.__dict__.pop(name, None)

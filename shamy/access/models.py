@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shamy.access.roles import COHORT_SCHOOL_ROLES, PROGRAMME_ONLY_ROLES, Role
+from shamy.core.countries import Country
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -38,6 +39,8 @@ class Membership(models.Model):
     school = models.ForeignKey(
         "registry.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("school")
     )
+    # A country administrator's country (ISO code); empty for every other role.
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True, default="")
     # Programme roles (and a principal taking part in a programme) carry their programme and,
     # for school roles, the cohort their school is in.
     programme = models.ForeignKey(
@@ -77,6 +80,12 @@ class Membership(models.Model):
                 violation_error_message=_("A school principal needs a school."),
             ),
             models.CheckConstraint(
+                condition=(~Q(role="country_admin") & Q(country=""))
+                | (Q(role="country_admin") & ~Q(country="") & ~Q(country=Country.OTHER)),
+                name="membership_country_only_for_country_admin",
+                violation_error_message=_("A country administrator needs a country, and only they have one."),
+            ),
+            models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="membership_ends_after_start",
                 violation_error_message=_("A membership cannot end before it starts."),
@@ -104,7 +113,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.school or self.region
+        scope = self.school or self.region or (self.get_country_display() if self.country else None)
         return f"{self.user} · {self.get_role_display()}" + (f" · {scope}" if scope else "")
 
     def clean(self) -> None:

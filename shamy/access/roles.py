@@ -1,7 +1,8 @@
 """The roles and the role sets. Each set is defined here, once; apps import them, never redefine.
 
 A role is always held through a :class:`~shamy.access.models.Membership` with a scope: the whole
-country, a region, a school, or a programme (and for school roles one cohort's school).
+country, a region, a school, or a programme (and for school roles one cohort's school). A country
+administrator's membership names its country (a partner country's registry and programmes).
 """
 
 from __future__ import annotations
@@ -23,11 +24,18 @@ class Role(models.TextChoices):
     OBSERVER = "observer", _("Observer or donor")
     FELLOW = "fellow", _("Fellow")
     TRAINER = "trainer", _("Certified trainer")
+    COUNTRY_ADMIN = "country_admin", _("Country administrator")
 
 
 # --- The foundation ---------------------------------------------------------------------------
 # The whole country: read every registry page, every aggregate, every programme (without a role in it).
+# The system administrator reads every country; the ministry analyst the installation's home
+# country (shamy.core.countries.HOME_COUNTRY): what each reads is Access.countries.
 NATIONAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.MINISTRY_ANALYST})
+# One partner country's whole registry and its programmes (read-only), nothing of another country's.
+# Not a national role: the apps that give national readers every programme's rows do not give them
+# to a country administrator (deny by default); the registry and programme rules read their country.
+COUNTRY_ROLES = frozenset({Role.COUNTRY_ADMIN})
 
 # --- Programmes -------------------------------------------------------------------------------
 # Roles that only exist inside a programme: a membership with one of them always names its programme.

@@ -21,6 +21,7 @@ from shamy.accounts.forms import ApiTokenForm, EmailAuthenticationForm, Localise
 from shamy.accounts.models import ApiToken
 from shamy.accounts.services.users import api_token_create, api_token_revoke, user_set_language
 from shamy.accounts.throttling import password_reset_allowed
+from shamy.core.languages import partial_languages
 from shamy.core.rules import checked
 
 
@@ -48,7 +49,9 @@ def language_set(request: HttpRequest) -> HttpResponse:
     ):
         next_url = "/"
     response = HttpResponseRedirect(next_url)
-    if language in dict(settings.LANGUAGES) and check_for_language(language):
+    # A partial language (Kyrgyz: shamy/core/languages.py) is a visitor's choice, kept in the cookie only.
+    partial = language in partial_languages() and not request.user.is_authenticated
+    if (language in dict(settings.LANGUAGES) or partial) and check_for_language(language):
         if request.user.is_authenticated:
             user_set_language(actor=request.user, language=language)
         response.set_cookie(

@@ -18,6 +18,7 @@ from shamy.accounts.models import User
 from shamy.analytics.models import Indicator, IndicatorValue, Level, LocalityPart, SourceKind
 from shamy.analytics.permissions import can_import_indicator_values
 from shamy.analytics.services.values import indicator_value_save
+from shamy.core.countries import HOME_COUNTRY
 from shamy.imports import cells
 from shamy.imports.base import CREATE, UNCHANGED, UPDATE, Column, Importer, Row
 from shamy.imports.kinds import register
@@ -77,7 +78,9 @@ class IndicatorValueImporter(Importer):
                 code__in=sorted({row.values["indicator"] for row in rows if row.values.get("indicator")})
             )
         }
-        regions = {region.kato: region for region in Region.objects.all()}
+        # Indicator values are the home country's statistics: a partner country's region may share a
+        # two-digit code (Bishkek is 11 in the Kyrgyz classifier, Akmola 11 in KATO).
+        regions = {region.kato: region for region in Region.objects.filter(country=HOME_COUNTRY)}
         wanted = {row.values["place"] for row in rows if row.values.get("place")}
         districts: dict[str, District] = {}
         schools: dict[str, School] = {}

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from shamy.access.context import Access, AnalyticsScope
+from shamy.core.countries import HOME_COUNTRY
 from shamy.core.rules import rule
 
 
@@ -39,11 +40,12 @@ def can_import_indicator_values(access: Access) -> bool:
 
 @rule("registry.Region", "analytics")
 def regions_for_analytics(access: Access) -> Q | bool:
-    """The regions whose aggregates the actor sees: all for national analysts, their own region
-    for a regional analyst, none for anyone else."""
+    """The regions whose aggregates the actor sees: the home country's for national analysts,
+    their own region for a regional analyst, none for anyone else (a partner country's regions are
+    in no analytics: the indicators are the home country's statistics)."""
     scope = access.analytics
     if scope.national:
-        return True
+        return Q(country=HOME_COUNTRY)
     return Q(pk__in=sorted(scope.region_ids)) if scope.region_ids else False
 
 

@@ -45,6 +45,7 @@ from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue,
 from shamy.analytics.tally import active_teachers, staff_date, tally_rows
 from shamy.analytics.tally import current_school_year as current_school_year  # read here by other modules
 from shamy.attendance.models import ATTENDED, Attendance
+from shamy.core.countries import HOME_COUNTRY
 from shamy.core.db import kazakh_order
 from shamy.core.inputs import parse_id
 from shamy.core.replicas import fresh_for_cache
@@ -260,10 +261,17 @@ def _add_attendance(
 
 def _scoped(queryset: QuerySet[Any], scope: AnalyticsScope, region_path: str) -> QuerySet[Any]:
     if scope.national:
-        return queryset
+        # The country's figures are the home country's: a partner country's registry (issue 17)
+        # never enters them. Excluded rather than filtered, so rows without a region stay counted.
+        return queryset.exclude(**{f"{region_path}__in": foreign_regions()})
     if not scope.region_ids:
         return queryset.none()
     return queryset.filter(**{f"{region_path}__in": sorted(scope.region_ids)})
+
+
+def foreign_regions() -> QuerySet[Any]:
+    """The regions of other countries than the home country, as a subquery (no query of its own)."""
+    return Region.objects.exclude(country=HOME_COUNTRY).values("pk")
 
 
 #: Sums that apps above analytics add to a panel (analytics imports none of them), keyed by the

@@ -26,7 +26,7 @@ def gatherings_visible(access: Access) -> Q | bool:
     Certifiers and observers see no gatherings (observers see aggregate rates only).
     """
     if access.is_national:
-        return True
+        return access.country_condition("programme__country")  # every programme of their country
     condition = Q(leads=access.user)
     person = access.person
     if person is not None:

@@ -27,7 +27,7 @@ def cohorts_visible(access: Access) -> Q | bool:
     """Cohorts of the programmes the actor takes part in (fellows included); all for national
     readers."""
     if access.is_national:
-        return True
+        return access.country_condition("cohort__programme__country")  # every programme of their country
     return Q(cohort__programme_id__in=sorted(access.programme_ids)) if access.programme_ids else False
 
 
@@ -35,7 +35,7 @@ def cohorts_visible(access: Access) -> Q | bool:
 def cohorts_readable(access: Access) -> Q | bool:
     """The cohort dashboard (aggregates): national readers, coordinators and observers."""
     if access.is_national:
-        return True
+        return access.country_condition("cohort__programme__country")  # every programme of their country
     programmes = _programmes(access, Role.COORDINATOR, Role.OBSERVER)
     return Q(cohort__programme_id__in=programmes) if programmes else False
 
@@ -121,7 +121,7 @@ def fellows_visible(access: Access) -> Q | bool:
     fellow sees themselves, a mentor their fellows, a principal the fellows placed in their
     school."""
     if access.is_national:
-        return True
+        return access.country_condition("cohort__cohort__programme__country")  # every programme of their country
     if access.user_id is None:
         return False
     query = Q(user_id=access.user_id) | Q(placements__mentor_id=access.user_id)

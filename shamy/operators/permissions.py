@@ -38,7 +38,7 @@ def agreements_visible(access: Access) -> Q | bool:
     their own school's; the coordinator of an operator's programme every agreement of that
     programme. Teachers, observers and outsiders see none (observers read the indicators)."""
     if access.is_national:
-        return True
+        return access.country_condition("programme__country")  # every programme of their country
     condition = Q(pk__in=[])
     scope = access.registry
     if scope.region_ids:
@@ -59,7 +59,7 @@ def training_days_visible(access: Access) -> Q | bool:
     facilitators and teachers of the programme: the days at their school. Trainers: days on which
     they lead a session."""
     if access.is_national:
-        return True
+        return access.country_condition("schedule__programme__country")  # every programme of their country
     condition = Q(pk__in=[])
     for programme_id in sorted(access.programme_ids):
         if access.is_coordinator(programme_id):
@@ -261,7 +261,7 @@ def events_visible(access: Access) -> Q | bool:
     """The staff pages of an event: national readers, the programme's coordinator and observers,
     and the event's check-in volunteers."""
     if access.is_national:
-        return True
+        return access.country_condition("programme__country")  # every programme of their country
     condition = Q(volunteers=access.user)
     programmes = _event_programmes(access, {Role.COORDINATOR, Role.OBSERVER})
     if programmes:

@@ -9,6 +9,7 @@ from shamy.core.nav import NavItem
 
 
 def nav_items(request: HttpRequest) -> list[NavItem]:
-    if not (access_for(request.user).programme_ids or access_for(request.user).is_national):
+    access = access_for(request.user)
+    if not (access.programme_ids or access.everywhere or access.countries):
         return []
     return [NavItem(_("Programmes"), reverse("programmes:programme-list"), order=30)]

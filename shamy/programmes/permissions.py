@@ -12,24 +12,37 @@ from shamy.programmes.models import Cohort, CohortSchool, Invitation, Methodolog
 
 @rule("programmes.Programme", "view")
 def programmes_visible(access: Access) -> Q | bool:
-    """Programmes in which the actor holds an active programme role; all of them for national
-    roles (system administrator, ministry analyst: read-only). Deny by default."""
-    if access.is_national:
+    """Programmes in which the actor holds an active programme role, and every programme of a
+    country the actor reads whole (read-only): all countries for a system administrator, the home
+    country for a ministry analyst, their own for a country administrator. Deny by default."""
+    return _or(
+        access.country_condition("country"), Q(pk__in=sorted(access.programme_ids)) if access.programme_ids else False
+    )
+
+
+def _or(whole: Q | bool, own: Q | bool) -> Q | bool:
+    if whole is True or own is True:
         return True
-    return Q(pk__in=sorted(access.programme_ids)) if access.programme_ids else False
+    if whole is False:
+        return own
+    if own is False:
+        return whole
+    return whole | own
 
 
 @rule("programmes.Cohort", "view")
 def cohorts_visible(access: Access) -> Q | bool:
     """Cohorts the actor takes part in.
 
-    National roles see all (read-only). Coordinators, certifiers and observers see every cohort
-    of their programme; principals, school facilitators and teachers their own cohort; link
-    facilitators the cohorts of their assigned schools. Deny by default.
+    Readers of a whole country see its cohorts (read-only, as its programmes). Coordinators,
+    certifiers and observers see every cohort of their programme; principals, school facilitators
+    and teachers their own cohort; link facilitators the cohorts of their assigned schools. Deny by
+    default.
     """
-    if access.is_national:
-        return True
-    return Q(pk__in=sorted(access.cohort_ids)) if access.cohort_ids else False
+    return _or(
+        access.country_condition("programme__country"),
+        Q(pk__in=sorted(access.cohort_ids)) if access.cohort_ids else False,
+    )
 
 
 def can_view_programme(user: Actor, programme: Programme) -> bool:

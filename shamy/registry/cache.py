@@ -21,9 +21,16 @@ REGISTRY_CACHE = CacheVersion("registry", timeout_setting="REGISTRY_CACHE_SECOND
 def scope_key(actor: Actor) -> tuple[Any, ...]:
     """The actor's exact registry visibility, as a cache-key part."""
     scope = access_for(actor).registry
-    if scope.national:
-        return ("national",)
-    return ("regions", tuple(sorted(scope.region_ids)), "schools", tuple(sorted(scope.school_ids)))
+    if scope.everywhere:
+        return ("everywhere",)
+    return (
+        "countries",
+        tuple(sorted(scope.countries)),
+        "regions",
+        tuple(sorted(scope.region_ids)),
+        "schools",
+        tuple(sorted(scope.school_ids)),
+    )
 
 
 def _changed(using: str = "default", **kwargs: Any) -> None:

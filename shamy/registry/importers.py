@@ -1,4 +1,9 @@
-"""The registry's import kinds: schools and people."""
+"""The registry's import kinds: regions, districts, schools and people.
+
+Regions and districts are how a system administrator creates a partner country's registry
+(Kyrgyzstan, Tajikistan, Uzbekistan: issue 17); the schools import then takes a country column, so
+that a region named by its code or name is looked up in that country (Kazakhstan when empty).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shamy.access.context import Actor
 from shamy.accounts.models import User
+from shamy.core.countries import HOME_COUNTRY, REGISTRY_COUNTRIES, Country
 from shamy.core.text import search_key
 from shamy.imports import cells
 from shamy.imports.base import CREATE, UNCHANGED, UPDATE, Column, Importer, Row
@@ -42,6 +48,7 @@ from shamy.registry.services.people import (
     person_create_many,
     person_update,
 )
+from shamy.registry.services.places import district_create, district_update, region_create, region_update
 from shamy.registry.services.schools import school_create, school_create_many, school_update
 from shamy.registry.validators import validate_bin, validate_iin
 
@@ -136,6 +143,162 @@ PERSON_LANGUAGE_ALIASES: dict[str, str] = {
     **dict.fromkeys(("ағылшын", "ағылшынша", "английский язык", "англ", "eng"), "en"),
 }
 
+COUNTRY_CHOICES = [(code, label) for code, label in Country.choices if code in REGISTRY_COUNTRIES]
+
+
+def _country_column() -> Column:
+    return Column(
+        "country",
+        _("Country"),
+        cells.choice(COUNTRY_CHOICES),
+        help_text=_("The country whose registry the row belongs to; Kazakhstan when empty."),
+    )
+
+
+def _regions_by_key(regions: Iterable[Region]) -> dict[tuple[str, str], Region]:
+    """Regions keyed by (country, code or name in any case): the region's own code, its code
+    padded to nine digits (a Kazakh KATO code) and its names."""
+    regions = list(regions)
+    by_key: dict[tuple[str, str], Region] = {}
+    for region in regions:
+        for name in (region.name_kk, region.name_ru, region.name_en):
+            if name:
+                by_key[(region.country, search_key(name))] = region
+    for region in regions:
+        by_key[(region.country, region.kato)] = region
+        by_key[(region.country, region.kato + "0000000")] = region
+    return by_key
+
+
+@register
+class RegionImporter(Importer):
+    kind = "regions"
+    label = _("Regions")
+    description = _(
+        "Creates a country's first-level units (regions, oblasts, cities of republican significance). Rows are "
+        "matched by country and code; a matched row with the same values changes nothing."
+    )
+    columns: ClassVar[tuple[Column, ...]] = (
+        Column("country", _("Country"), cells.choice(COUNTRY_CHOICES), required=True),
+        Column(
+            "kato",
+            _("Code"),
+            cells.integer(1, 99),
+            required=True,
+            aliases=("KATO", "КАТО", "СОАТЕ", "SOATO"),
+            help_text=_("The region's two-digit code in its country's classifier."),
+        ),
+        Column("name_kk", _("Name in Kazakh"), cells.text(200), required=True),
+        Column("name_ru", _("Name in Russian"), cells.text(200), required=True),
+        Column("name_en", _("Name in English"), cells.text(200), required=True),
+        Column("kind", _("Kind"), cells.choice(Region.Kind.choices)),
+    )
+
+    def allowed(self, user: Actor) -> bool:
+        return can_import_registry(user)
+
+    def summary(self, row: Row) -> str:
+        return row.cells.get("name_kk") or row.cells.get("name_ru") or ""
+
+    def resolve(self, rows: list[Row]) -> None:
+        countries = {row.values["country"] for row in rows if row.values.get("country")}
+        existing = {(r.country, r.kato): r for r in Region.objects.filter(country__in=sorted(countries))}
+        seen: set[tuple[str, str]] = set()
+        for row in rows:
+            if row.errors:
+                continue
+            key = (row.values["country"], f"{row.values['kato']:02d}")
+            if key in seen:
+                row.error("kato", _("Another row of this file has the same country and code."))
+                continue
+            seen.add(key)
+            fields: dict[str, Any] = {
+                name: row.values[name]
+                for name in ("country", "name_kk", "name_ru", "name_en", "kind")
+                if name in row.values
+            }
+            fields["kato"] = key[1]
+            target = existing.get(key)
+            if target is None:
+                row.action, row.changes = CREATE, fields
+            else:
+                row.target = target
+                row.changes = _changes(target, fields)
+                row.action = UPDATE if row.changes else UNCHANGED
+
+    def apply(self, *, actor: User, row: Row) -> None:
+        if row.action == CREATE:
+            region_create(actor=actor, fields=row.changes)
+        elif row.action == UPDATE:
+            region_update(actor=actor, region=row.target, changes=row.changes)
+
+
+@register
+class DistrictImporter(Importer):
+    kind = "districts"
+    label = _("Districts")
+    description = _(
+        "Creates the districts of regions that exist (import the regions first). Rows are matched by code; a "
+        "matched row with the same values changes nothing."
+    )
+    unique_columns = ("kato",)
+    columns: ClassVar[tuple[Column, ...]] = (
+        _country_column(),
+        Column("region", _("Region"), cells.text(200), required=True, help_text=_("Code or name of the region.")),
+        Column(
+            "kato",
+            _("Code"),
+            cells.code(9),
+            required=True,
+            aliases=("KATO", "КАТО", "СОАТЕ", "SOATO"),
+            help_text=_("The district's code in its country's classifier, unique in the registry."),
+        ),
+        Column("name_kk", _("Name in Kazakh"), cells.text(200), required=True),
+        Column("name_ru", _("Name in Russian"), cells.text(200), required=True),
+        Column("name_en", _("Name in English"), cells.text(200)),
+        Column("is_city", _("City of regional significance"), cells.boolean),
+    )
+
+    def allowed(self, user: Actor) -> bool:
+        return can_import_registry(user)
+
+    def summary(self, row: Row) -> str:
+        return row.cells.get("name_kk") or row.cells.get("name_ru") or ""
+
+    def resolve(self, rows: list[Row]) -> None:
+        countries = sorted({row.values.get("country") or HOME_COUNTRY for row in rows})
+        regions = _regions_by_key(Region.objects.filter(country__in=countries))
+        existing: dict[str, District] = {}
+        for chunk in _chunks(row.values["kato"] for row in rows if row.values.get("kato")):
+            existing.update({d.kato: d for d in District.objects.filter(kato__in=chunk)})
+        for row in rows:
+            if row.errors:
+                continue
+            country = row.values.get("country") or HOME_COUNTRY
+            region = regions.get((country, search_key(row.values["region"])))
+            if region is None:
+                row.error("region", _("No region of this country has this code or name."))
+                continue
+            fields: dict[str, Any] = {
+                name: row.values[name]
+                for name in ("kato", "name_kk", "name_ru", "name_en", "is_city")
+                if name in row.values
+            }
+            fields["region"] = region
+            target = existing.get(row.values["kato"])
+            if target is None:
+                row.action, row.changes = CREATE, fields
+            else:
+                row.target = target
+                row.changes = _changes(target, fields)
+                row.action = UPDATE if row.changes else UNCHANGED
+
+    def apply(self, *, actor: User, row: Row) -> None:
+        if row.action == CREATE:
+            district_create(actor=actor, fields=row.changes)
+        elif row.action == UPDATE:
+            district_update(actor=actor, district=row.target, changes=row.changes)
+
 
 @register
 class SchoolImporter(Importer):
@@ -154,6 +317,7 @@ class SchoolImporter(Importer):
         Column("name_kk", _("Name in Kazakh"), cells.text(300), required=True),
         Column("name_ru", _("Name in Russian"), cells.text(300), required=True),
         Column("kato", _("KATO code"), cells.code(9), aliases=("КАТО",)),
+        _country_column(),
         Column("region", _("Region"), cells.text(200), required=True, help_text=_("KATO code or name of the region.")),
         Column("district", _("District"), cells.text(200), help_text=_("KATO code or name of the district.")),
         Column("locality", _("Locality"), cells.choice(Locality.choices), required=True),
@@ -212,25 +376,21 @@ class SchoolImporter(Importer):
         return row.cells.get("name_kk") or row.cells.get("name_ru") or ""
 
     def resolve(self, rows: list[Row]) -> None:
-        regions = list(Region.objects.all())
-        regions_by_key: dict[str, Region] = {}
-        for region in regions:
-            for name in (region.name_kk, region.name_ru, region.name_en):
-                if name:
-                    regions_by_key[search_key(name)] = region
-        for region in regions:
-            # The region's own two digits, or its full nine-digit KATO code.
-            regions_by_key[region.kato] = region
-            regions_by_key[region.kato + "0000000"] = region
+        countries = sorted({row.values.get("country") or HOME_COUNTRY for row in rows})
+        # A region by the row's country and its code (two digits, or a full nine-digit KATO code) or name.
+        regions_by_country = _regions_by_key(Region.objects.filter(country__in=countries))
+        for row in rows:
+            wanted = search_key(row.values.get("region", ""))
+            row.extra["region"] = regions_by_country.get((row.values.get("country") or HOME_COUNTRY, wanted))
         district_katos = {
             row.values["district"] for row in rows if re.fullmatch(r"\d+", row.values.get("district", ""))
         }
         named_district_regions = {
-            regions_by_key[search_key(row.values["region"])].pk
+            row.extra["region"].pk
             for row in rows
             if row.values.get("district")
             and not re.fullmatch(r"\d+", row.values["district"])
-            and search_key(row.values.get("region", "")) in regions_by_key
+            and row.extra["region"] is not None
         }
         districts_by_kato: dict[str, District] = {}
         districts_by_name: dict[tuple[int, str], District] = {}
@@ -267,7 +427,7 @@ class SchoolImporter(Importer):
             )
             fields = {name: row.values[name] for name in self.plain_fields if name in row.values}
             if "region" in row.values:
-                found_region = regions_by_key.get(search_key(row.values["region"]))
+                found_region = row.extra["region"]
                 if found_region is None:
                     row.error("region", _("No region has this KATO code or name."))
                 else:

@@ -9,18 +9,11 @@ from django.db.models import Q
 from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
+from shamy.core.countries import Country
 from shamy.core.rules import RestrictedQuerySet
 from shamy.core.text import SORT_NAME_LENGTH, kazakh_sort_name
 from shamy.core.translated import localized
 from shamy.registry.validators import validate_bin, validate_iin
-
-
-class Country(models.TextChoices):
-    KAZAKHSTAN = "KZ", _("Kazakhstan")
-    KYRGYZSTAN = "KG", _("Kyrgyzstan")
-    TAJIKISTAN = "TJ", _("Tajikistan")
-    UZBEKISTAN = "UZ", _("Uzbekistan")
-    OTHER = "ZZ", _("Other country")
 
 
 class Locality(models.TextChoices):

@@ -11,11 +11,14 @@ from django.utils import timezone
 
 from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
+from shamy.core.countries import HOME_COUNTRY
 from shamy.core.rules import rule
 from shamy.registry.models import (
     DistrictQuerySet,
+    Employment,
     Person,
     PersonQuerySet,
+    Region,
     RegionQuerySet,
     SchoolQuerySet,
     ScopedQuerySet,
@@ -23,16 +26,25 @@ from shamy.registry.models import (
 
 
 def _in_registry_scope(queryset: type[ScopedQuerySet]) -> Callable[[Access], Q | bool]:
-    """The "view" rule of a registry model: rows in the actor's regions or schools.
+    """The "view" rule of a registry model: rows in the actor's countries, regions or schools.
 
-    National readers see every row; a regional role its region; a school role its schools.
+    System administrators see every row; a ministry analyst the home country's, a country
+    administrator their country's (the region's country, as a subquery of the regions table, so
+    the page's query joins nothing more); a regional role its region; a school role its schools.
     """
 
     def rows(access: Access) -> Q | bool:
         scope = access.registry
-        if scope.national:
+        if scope.everywhere:
             return True
         conditions = []
+        if scope.countries:
+            regions = Region.objects.filter(country__in=sorted(scope.countries)).values("pk")
+            conditions.append(Q(**{f"{queryset.region_path}__in": regions}))
+            if queryset is PersonQuerySet and HOME_COUNTRY in scope.countries:
+                # Someone employed at no school (a partner's staff, a trainer) belongs to the
+                # installation's own country: its national readers saw them before countries existed.
+                conditions.append(~Q(pk__in=Employment.objects.values("person_id")))
         if scope.region_ids:
             conditions.append(Q(**{f"{queryset.region_path}__in": sorted(scope.region_ids)}))
         if scope.school_ids and queryset.school_path:
@@ -70,7 +82,8 @@ def can_view_personal_data(user: Actor, person: Person) -> bool:
 
 
 def can_import_registry(user: Actor) -> bool:
-    """Imports create and change schools and people: system administrators only."""
+    """Imports create and change regions, districts, schools and people, in any country: system
+    administrators only (a country administrator reads their country's registry)."""
     return access_for(user).is_system_admin
 
 

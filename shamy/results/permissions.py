@@ -20,7 +20,7 @@ from shamy.results.models import ResultsIndicator
 
 def results_programme_ids(access: Access) -> Q | bool:
     if access.is_national:
-        return True
+        return access.country_condition("programme__country")  # every programme of their country
     ids = sorted(
         {
             m.programme_id

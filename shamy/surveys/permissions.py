@@ -31,7 +31,7 @@ AUDIENCE = frozenset(dict(AUDIENCE_ROLES))
 @rule("surveys.Survey", "view")
 def surveys_visible(access: Access) -> Q | bool:
     if access.is_national:
-        return True
+        return access.country_condition("programme__country")  # every programme of their country
     managed = sorted(
         {
             m.programme_id

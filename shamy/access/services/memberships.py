@@ -29,6 +29,7 @@ def membership_grant(
     role: str,
     region_id: int | None = None,
     school_id: int | None = None,
+    country: str = "",
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
 ) -> Membership:
@@ -36,7 +37,8 @@ def membership_grant(
 
     Needs a system administrator as actor; ``actor=None`` is for management commands run by
     an operator on the server (the demo loader, first set-up). Raises PermissionDenied or
-    ValidationError (missing scope, dates in the wrong order).
+    ValidationError (missing scope, dates in the wrong order). A country administrator's scope is
+    ``country`` (an ISO code: KZ, KG, TJ, UZ).
     """
     if actor is not None and not access_for(actor).is_system_admin:
         raise PermissionDenied
@@ -45,6 +47,7 @@ def membership_grant(
         role=role,
         region_id=region_id,
         school_id=school_id,
+        country=country,
         starts_on=starts_on or timezone.localdate(),
         ends_on=ends_on,
     )

@@ -116,3 +116,14 @@ def test_defining_an_imported_indicator_is_audited(client, cast):
     indicator = Indicator.objects.get(code="attendance")
     assert indicator.source_kind == "imported" and indicator.name["ru"] == "Посещаемость"
     assert AuditEntry.objects.filter(action="analytics.indicator.created").exists()
+
+
+def test_a_partner_countrys_region_with_the_same_code_takes_no_value(cast, exam):
+    """Indicator values are Kazakhstan's statistics: code 19 is Almaty Region even when a partner
+    country's region (issue 17) has the code 19 too."""
+    from shamy.core.testing.factories import RegionFactory
+
+    RegionFactory(country="KG", kato="19", name_kk="Сынақ облысы", name_ru="Тестовая область", name_en="Test")
+    rows = [["ent_maths", "2023", "region", "19", "urban", "78.5", "1200", "NTC 2023"]]
+    job_commit(actor=cast.dana, job=job_create(actor=cast.dana, kind="indicator_values", upload=_file(rows)))
+    assert IndicatorValue.objects.get().region_id == cast.region_a.pk

@@ -3,7 +3,8 @@
 docs/glossary.csv holds the domain's terms, one row per concept: the English term as msgids use it,
 the one Kazakh and Russian wording, and the word stems that recognise that wording in its inflected
 forms (Kazakh and Russian decline: «мектеп» → «мектебінде», «занятие» → «занятий»). Every kk and
-ru catalogue under shamy/ is checked against it: an entry whose msgid uses the English term must use
+ru catalogue under shamy/ is checked against it (a partial language's, such as ky, once the glossary
+has its columns): an entry whose msgid uses the English term must use
 the glossary's wording in its msgstr (each plural form). Columns:
 
 * ``en``: the English term; it matches the word and its plural (``school`` → ``schools``), or any
@@ -85,7 +86,11 @@ def load_glossary(path: Path = GLOSSARY) -> list[Term]:
 def glossary_violations(terms: list[Term], catalogue: Path) -> list[str]:
     language = catalogue.parts[-3]
     app = catalogue.parts[-5]
-    found = []
+    found: list[str] = []
+    if any(language not in term.stems for term in terms):
+        # A partial language (ky: settings.PARTIAL_LANGUAGES) has no glossary columns yet: its
+        # wording is checked when the glossary gains its column (README.md, "Languages").
+        return found
     for entry in polib.pofile(str(catalogue)):
         if entry.obsolete:
             continue

@@ -102,7 +102,8 @@ def test_the_xlsx_template_offers_the_allowed_values_as_drop_downs(client, cast)
     with translation.override("kk"):
         enumerated = {str(column.label) for column in SchoolImporter.columns if column.allowed}
     assert {names[letter] for letter in covered} == enumerated
-    assert len(covered) == 6  # locality, small class, language, internet, ownership, future school
+    # country, locality, small class, language, internet, ownership, future school
+    assert len(covered) == 7
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
