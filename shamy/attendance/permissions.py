@@ -45,7 +45,9 @@ def gatherings_visible(access: Access) -> Q | bool:
         condition |= Q(
             programme_id=programme_id,
             kind=GatheringKind.NETWORK,
-            region__schools__id__in=sorted(school_ids),
+            # the regions of those schools, read by primary key (a join from the region to all its
+            # schools made every restricted query hash the whole school table)
+            region_id__in=School.objects.filter(pk__in=sorted(school_ids)).values("region_id"),
         )
         wide = Q(programme_id=programme_id, school__isnull=True, region__isnull=True)
         cohort_scope = Q(cohort__isnull=True)
