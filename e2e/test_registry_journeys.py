@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.conftest import PHONE
 from e2e.world import DemoWorld, build_demo_world, sign_in, translated
-from shamy.registry.exports import _columns
+from shamy.registry.exports import _columns, yes_no
 from shamy.registry.models import Locality
 
 
@@ -104,7 +104,7 @@ def test_analyst_exports_the_filtered_schools_as_csv_and_xlsx(page: Page, world:
     expected = world.rural_small_class_ids()
     with translation.override("kk"):
         titles = [title for title, _getter in _columns()]
-        rural, yes = str(Locality.RURAL.label), translation.gettext("yes")
+        rural, yes = str(Locality.RURAL.label), yes_no(True)
     region_col, locality_col, small_col = (
         titles.index(translated("kk", name)) for name in ("Region", "Locality", "Small-class")
     )

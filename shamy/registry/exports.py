@@ -18,6 +18,11 @@ from shamy.registry.models import School
 EXPORT_CHUNK = 2000
 
 
+def yes_no(value: bool) -> str:
+    """A yes/no cell in the reader's language."""
+    return _("yes") if value else _("no")
+
+
 def _columns() -> list[tuple[str, Any]]:
     return [
         (_("ID"), lambda s: s.pk),
@@ -29,7 +34,7 @@ def _columns() -> list[tuple[str, Any]]:
         (_("Region"), lambda s: s.region.name),
         (_("District"), lambda s: s.district.name if s.district else ""),
         (_("Locality"), lambda s: s.get_locality_display()),
-        (_("Small-class"), lambda s: _("yes") if s.is_small_class else _("no")),
+        (_("Small-class"), lambda s: yes_no(s.is_small_class)),
         (_("Language of instruction"), lambda s: s.get_language_display()),
         (_("Grades"), lambda s: f"{s.grade_from}–{s.grade_to}"),
         (_("Pupils"), lambda s: s.pupils),
@@ -41,7 +46,7 @@ def _columns() -> list[tuple[str, Any]]:
         (_("Future School"), lambda s: s.get_future_school_display()),
         (_("Latitude"), lambda s: str(s.latitude) if s.latitude is not None else ""),
         (_("Longitude"), lambda s: str(s.longitude) if s.longitude is not None else ""),
-        (_("Demo data"), lambda s: _("yes") if s.is_demo else _("no")),
+        (_("Demo data"), lambda s: yes_no(s.is_demo)),
     ]
 
 
