@@ -12,11 +12,10 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router
-from ninja.errors import HttpError
 from pydantic import BaseModel
 
-from shamy.accounts.models import User
 from shamy.attendance.services.device import MAX_BATCH, DeviceMark, attendance_marks_from_device
+from shamy.offline.http import batch_answer
 
 router = Router(tags=["attendance"])
 
@@ -78,11 +77,9 @@ class MarkBatchOut(Out):
 def mark_batch(request: HttpRequest, batch: MarkBatchIn) -> dict[str, object]:
     """Each mark once by its key, whatever the number of times the batch is sent; a result per mark,
     in the order sent. The rules for two marks of one person are in the README ("Offline use")."""
-    user = request.user
-    if not isinstance(user, User):
-        raise HttpError(401, "")
-    try:
-        results = attendance_marks_from_device(
+    return batch_answer(
+        request,
+        lambda user: attendance_marks_from_device(
             actor=user,
             marks=[
                 DeviceMark(
@@ -94,7 +91,5 @@ def mark_batch(request: HttpRequest, batch: MarkBatchIn) -> dict[str, object]:
                 )
                 for mark in batch.marks
             ],
-        )
-    except ValueError as error:
-        raise HttpError(422, str(error)) from error
-    return {"results": [result.as_dict() for result in results]}
+        ),
+    )

@@ -16,9 +16,9 @@ from ninja import Field, Query, Router
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
-from shamy.accounts.models import User
 from shamy.core.inputs import MAX_OFFSET, ApiId
 from shamy.core.rules import allowed
+from shamy.offline.http import batch_answer
 from shamy.operators import permissions, selectors
 from shamy.operators.models import TrainingSession
 from shamy.operators.services import events as event_services
@@ -362,11 +362,9 @@ class DeviceScanBatchOut(Out):
 def device_scan_batch(request: HttpRequest, batch: DeviceScanBatchIn) -> dict[str, object]:
     """Each scan once by its key; a ticket checked in once whatever the door. Per scan, the event's
     check-in rule (refused otherwise)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise HttpError(401, "")
-    try:
-        results = event_services.scans_from_device(
+    return batch_answer(
+        request,
+        lambda user: event_services.scans_from_device(
             actor=user,
             scans=[
                 event_services.DeviceScan(
@@ -374,7 +372,5 @@ def device_scan_batch(request: HttpRequest, batch: DeviceScanBatchIn) -> dict[st
                 )
                 for item in batch.scans
             ],
-        )
-    except ValueError as error:
-        raise HttpError(422, str(error)) from error
-    return {"results": [result.as_dict() for result in results]}
+        ),
+    )

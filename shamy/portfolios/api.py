@@ -14,10 +14,9 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router
-from ninja.errors import HttpError
 from pydantic import BaseModel
 
-from shamy.accounts.models import User
+from shamy.offline.http import batch_answer
 from shamy.portfolios.services.device import (
     MAX_BATCH,
     DeviceJournalEntry,
@@ -82,11 +81,9 @@ class JournalBatchOut(Out):
 )
 def journal_entry_batch(request: HttpRequest, batch: JournalBatchIn) -> dict[str, object]:
     """Each entry once by its key; an entry for a project that moved stage meanwhile is kept with a note."""
-    user = request.user
-    if not isinstance(user, User):
-        raise HttpError(401, "")
-    try:
-        results = journal_entries_from_device(
+    return batch_answer(
+        request,
+        lambda user: journal_entries_from_device(
             actor=user,
             entries=[
                 DeviceJournalEntry(
@@ -98,10 +95,8 @@ def journal_entry_batch(request: HttpRequest, batch: JournalBatchIn) -> dict[str
                 )
                 for item in batch.entries
             ],
-        )
-    except ValueError as error:
-        raise HttpError(422, str(error)) from error
-    return {"results": [result.as_dict() for result in results]}
+        ),
+    )
 
 
 ID_BOUND = 2**31 - 1  # the database's integer: a larger id is no id (schemathesis sends them)
@@ -142,20 +137,16 @@ class StepBatchOut(Out):
 )
 def step_update_batch(request: HttpRequest, batch: StepBatchIn) -> dict[str, object]:
     """Each change once by its key; of two changes of one step, the one made later on its device stands."""
-    user = request.user
-    if not isinstance(user, User):
-        raise HttpError(401, "")
-    try:
-        results = step_updates_from_device(
+    return batch_answer(
+        request,
+        lambda user: step_updates_from_device(
             actor=user,
             updates=[
                 DeviceStepUpdate(key=item.key, step_id=item.step, done=item.done, device_at=item.device_time)
                 for item in batch.updates
             ],
-        )
-    except ValueError as error:
-        raise HttpError(422, str(error)) from error
-    return {"results": [result.as_dict() for result in results]}
+        ),
+    )
 
 
 class SectionTextIn(BaseModel):
@@ -197,17 +188,13 @@ class SectionBatchOut(Out):
 def section_text_batch(request: HttpRequest, batch: SectionBatchIn) -> dict[str, object]:
     """Each text once by its key; the text written later on its device stands, an earlier one is kept
     as the sender's draft of the section."""
-    user = request.user
-    if not isinstance(user, User):
-        raise HttpError(401, "")
-    try:
-        results = section_texts_from_device(
+    return batch_answer(
+        request,
+        lambda user: section_texts_from_device(
             actor=user,
             texts=[
                 DeviceSectionText(key=item.key, section_id=item.section, body=item.body, device_at=item.device_time)
                 for item in batch.texts
             ],
-        )
-    except ValueError as error:
-        raise HttpError(422, str(error)) from error
-    return {"results": [result.as_dict() for result in results]}
+        ),
+    )

@@ -9,11 +9,10 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router
-from ninja.errors import HttpError
 from pydantic import BaseModel
 
-from shamy.accounts.models import User
 from shamy.core.inputs import ApiCode, ApiId
+from shamy.offline.http import batch_answer
 from shamy.surveys.selectors import ResultFilters, survey_for_api, survey_results
 from shamy.surveys.services.device import MAX_BATCH, DeviceAnswer, answers_from_device
 from shamy.surveys.stats import PairedResult
@@ -183,11 +182,9 @@ class AnswerBatchOut(BaseModel):
 def answer_batch(request: HttpRequest, batch: AnswerBatchIn) -> dict[str, object]:
     """Each answer once by its key, with the answering page's permission; answers sent after a first
     submission are a conflict (the first stand)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise HttpError(401, "")
-    try:
-        results = answers_from_device(
+    return batch_answer(
+        request,
+        lambda user: answers_from_device(
             actor=user,
             items=[
                 DeviceAnswer(
@@ -199,7 +196,5 @@ def answer_batch(request: HttpRequest, batch: AnswerBatchIn) -> dict[str, object
                 )
                 for item in batch.answers
             ],
-        )
-    except ValueError as error:
-        raise HttpError(422, str(error)) from error
-    return {"results": [result.as_dict() for result in results]}
+        ),
+    )
