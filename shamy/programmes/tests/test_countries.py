@@ -25,8 +25,15 @@ from shamy.access.context import access_for
 from shamy.access.roles import Role
 from shamy.access.services.memberships import membership_grant
 from shamy.analytics.selectors import programmes_for
+from shamy.audit.models import AuditEntry
 from shamy.core.countries import Country
-from shamy.core.testing.factories import DistrictFactory, OrganisationFactory, RegionFactory, SchoolFactory
+from shamy.core.testing.factories import (
+    DistrictFactory,
+    OrganisationFactory,
+    RegionFactory,
+    SchoolFactory,
+    UserFactory,
+)
 from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, OK, REDIRECT, Expect, Row, Visit, matrix_test
 from shamy.fellowship.models import AgreementStatus, FellowshipCohort
@@ -101,8 +108,6 @@ def countries(programme_cast: ProgrammeCast) -> Countries:
     kz_school = SchoolFactory(region=cast.region_a, district=cast.school_a1.district, name_kk=f"{SHARED_WORD} мектебі")
     kz_fellowship_cohort = _cohort(cast.programme, "Стипендиаттар")
     people = {name: getattr(cast, name) for name in ("aigerim", "dana", "aliya")}
-    from shamy.core.testing.factories import UserFactory
-
     people["kz_admin"] = UserFactory(email="kz-admin@example.kz")
     people["kg_admin"] = UserFactory(email="kg-admin@example.kg")
     people["kg_coordinator"] = UserFactory(email="kg-coordinator@example.kg")
@@ -326,8 +331,6 @@ def test_enrolling_a_school_of_the_programmes_country_still_works_and_is_audited
     world = countries
     row = cohort_school_add(actor=world.user("kg_coordinator"), cohort=world.kg_cohort, school=world.kg_school)
     assert row.school == world.kg_school
-    from shamy.audit.models import AuditEntry
-
     assert AuditEntry.objects.filter(action="programmes.cohort_school.added", target_id=str(row.pk)).exists()
 
 
