@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q
+from django.db.models import F, Q
 
 from shamy.access.models import Membership
 from shamy.access.roles import (
@@ -157,10 +157,16 @@ class Access:
 
     @cached_property
     def memberships(self) -> list[Membership]:
-        """The actor's active memberships, with their region and school (one query)."""
+        """The actor's active memberships, with their region and school and, as
+        ``programme_country``, their programme's country (one query)."""
         if self.user is None:
             return []
-        return list(Membership.objects.active().filter(user_id=self.user.pk).select_related("region", "school"))
+        return list(
+            Membership.objects.active()
+            .filter(user_id=self.user.pk)
+            .select_related("region", "school")
+            .annotate(programme_country=F("programme__country"))
+        )
 
     @cached_property
     def roles(self) -> frozenset[str]:
@@ -238,9 +244,11 @@ class Access:
         regions = self.registry.region_ids
         if regions:
             return AnalyticsScope(region_ids=regions)
-        programmes = frozenset(
-            m.programme_id for m in self.memberships if m.role in PROGRAMME_VIEWER_ROLES and m.programme_id is not None
-        )
+        # The equity analytics are the home country's statistics: a partner country's programme
+        # gives its coordinators and observers no analytics (as its country administrator has none).
+        viewing = [m for m in self.memberships if m.role in PROGRAMME_VIEWER_ROLES and m.programme_id is not None]
+        home = [m for m in viewing if getattr(m, "programme_country", None) == HOME_COUNTRY]
+        programmes = frozenset(m.programme_id for m in home if m.programme_id is not None)
         if programmes:
             return AnalyticsScope(national=True, programme_ids=programmes)
         return AnalyticsScope()
@@ -286,11 +294,22 @@ class Access:
         programme_id = _pk(programme)
         if programme_id is None:
             return None
+        for membership in self.memberships:  # a programme of one's own: its country came with the membership
+            if membership.programme_id == programme_id:
+                return membership.programme_country  # type: ignore[attr-defined,no-any-return]
         key = ("programme_country", programme_id)
         if key not in self._cache:
             programmes = _related_model("programme")._default_manager
             self._cache[key] = programmes.filter(pk=programme_id).values_list("country", flat=True).first()
         return self._cache[key]  # type: ignore[no-any-return]
+
+    def programme_countries(self, *roles: str) -> frozenset[str]:
+        """The countries of the programmes in which the actor holds one of ``roles`` (any
+        programme role when none is named): read with the memberships, no query."""
+        wanted = frozenset(roles) or PROGRAMME_ROLES
+        return frozenset(
+            str(getattr(m, "programme_country", "")) for m in self.programme_memberships() if m.role in wanted
+        ) - {""}
 
     @cached_property
     def programme_ids(self) -> frozenset[int]:

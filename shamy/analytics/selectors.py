@@ -699,8 +699,10 @@ def programme_keys() -> list[int]:
 
 
 def programmes_for(user: Actor) -> list[Programme]:
-    """Programmes the user may filter by: all for national readers, their own for coordinators."""
-    return list(Programme.objects.restrict(user, "view").order_by("name_ru"))
+    """Programmes the user may filter by: all for national readers, their own for coordinators;
+    the home country's only, whose statistics the analytics are (a partner country's programme has
+    no schools in them)."""
+    return list(Programme.objects.restrict(user, "view").filter(country=HOME_COUNTRY).order_by("name_ru"))
 
 
 def regions_for_analytics(*, actor: Actor) -> list[Region]:

@@ -192,8 +192,12 @@ class LeaveForm(forms.Form):
 class PathwayForm(forms.Form):
     pathway = forms.ChoiceField(label=_("Pathway"), choices=Pathway.choices, widget=forms.RadioSelect)
     organisation = forms.CharField(label=_("Organisation"), required=False, max_length=300)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name_kk"), required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
     in_rural_school = forms.BooleanField(label=_("I work in a rural school"), required=False)
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
 
 
 class AssignReviewerForm(forms.Form):
@@ -216,7 +220,7 @@ class VacancyForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name_kk"))
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
     status = forms.ChoiceField(label=_("Status"), choices=AgreementStatus.choices)
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     target_fellows = inputs.IntegerField(
@@ -225,6 +229,10 @@ class AgreementForm(forms.Form):
     target_schools = inputs.IntegerField(
         label=_("Target number of schools"), min_value=0, max_value=inputs.MAX_INTEGER, initial=0
     )
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
 
 
 class PlacementPeopleForm(forms.Form):

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from shamy.core.rules import RestrictedQuerySet
 from shamy.core.text import SORT_NAME_LENGTH, kazakh_sort_name
+from shamy.programmes.models import check_programme_country
 
 
 class Subject(models.TextChoices):
@@ -164,6 +165,12 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} · {self.get_status_display()}"
+
+    def clean(self) -> None:
+        if self.programme_id and self.region_id:
+            check_programme_country(
+                programme=self.programme, place=self.region, country=self.region.country, field="region"
+            )
 
 
 class VacancyQuerySet(RestrictedQuerySet["Vacancy"]):

@@ -55,6 +55,7 @@ from shamy.fellowship.models import (
 from shamy.fellowship.permissions import may_create_cohort, may_open_fellowship, may_post_vacancies
 from shamy.fellowship.services import editing, recruitment, school_years, support
 from shamy.fellowship.services import placement as placement_services
+from shamy.programmes.selectors import country_regions
 
 # Spam resistance without third parties: a honeypot field, and at most this many new
 # applications from one address per hour.
@@ -227,7 +228,9 @@ def _cohort_page(
         "can_manage": can_manage,
         "expansion": selectors.expansion(cohort.cohort.programme_id),
         "funnel": selectors.funnel(cohort) if can_manage else None,
-        "agreement_form": AgreementForm() if can_manage else None,
+        "agreement_form": AgreementForm(regions=country_regions(programme=cohort.cohort.programme))
+        if can_manage
+        else None,
         "support": selectors.cohort_support(cohort),
         "training_form": (training_form or TrainingForm()) if can_manage else None,
     }
@@ -252,7 +255,7 @@ def training_schedule(request: AuthedHttpRequest, cohort: FellowshipCohort) -> H
 @require_POST
 @checked(FellowshipCohort, "manage", kwarg="cohort_id", shape=selectors.with_cohort, name="cohort")
 def agreement_save(request: AuthedHttpRequest, cohort: FellowshipCohort) -> HttpResponse:
-    form = AgreementForm(request.POST)
+    form = AgreementForm(request.POST, regions=country_regions(programme=cohort.cohort.programme))
     if form.is_valid():
         try:
             school_years.agreement_save(actor=request.user, cohort=cohort, **form.cleaned_data)
@@ -541,7 +544,7 @@ def alumni_survey(request: HttpRequest, token: str) -> HttpResponse:
     fellow = school_years.alumnus_for_token(token)
     if fellow is None:
         raise Http404
-    form = PathwayForm(request.POST or None)
+    form = PathwayForm(request.POST or None, regions=country_regions(programme=fellow.cohort.cohort.programme))
     if request.method == "POST" and form.is_valid():
         data, region = form.cleaned_data, form.cleaned_data["region"]
         school_years.pathway_record(

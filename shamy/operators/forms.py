@@ -201,7 +201,7 @@ class EventForm(forms.Form):
     description_en = forms.CharField(
         label=_("Description (English)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    region = forms.ModelChoiceField(queryset=Region.objects.order_by("name_kk"), label=_("Region"))
+    region = forms.ModelChoiceField(queryset=Region.objects.none(), label=_("Region"))
     place = forms.CharField(label=_("Place"), max_length=300)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
@@ -210,6 +210,10 @@ class EventForm(forms.Form):
         label=_("Places kept for state-school teachers"), min_value=0, max_value=100_000, initial=0
     )
     registration_open = forms.BooleanField(label=_("Registration open"), required=False, initial=True)
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from shamy.core.rules import RestrictedQuerySet
 from shamy.core.translated import localized
 from shamy.operators.recurrence import RuleError, parse_rule
+from shamy.programmes.models import check_programme_country
 
 # The agreement's default term: the operator runs the school for five years, then hands it over.
 DEFAULT_TERM_YEARS = 5
@@ -112,6 +113,12 @@ class OperatorAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operator} · {self.school}"
+
+    def clean(self) -> None:
+        if self.programme_id and self.school_id:
+            check_programme_country(
+                programme=self.programme, place=self.school, country=self.school.region.country, field="school"
+            )
 
     @property
     def is_handed_over(self) -> bool:
@@ -504,6 +511,12 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self) -> None:
+        if self.programme_id and self.region_id:
+            check_programme_country(
+                programme=self.programme, place=self.region, country=self.region.country, field="region"
+            )
 
     @property
     def label(self) -> str:

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shamy.access.roles import Role
@@ -201,6 +202,25 @@ class Cohort(Named, models.Model):
         return self.name
 
 
+def check_programme_country(*, programme: Programme, place: models.Model, country: str, field: str) -> None:
+    """A programme works in its own country's registry only (issue 17): a cohort's schools, a
+    fellowship's partner regions, an operator's schools and an event's region are of the
+    programme's country. ``place`` is the school or region, ``country`` its country. Raises
+    ValidationError on ``field`` saying which country each is in."""
+    if country == programme.country:
+        return
+    message = gettext(
+        "%(place)s is in %(place_country)s, and the programme %(programme)s works in %(programme_country)s: "
+        "a programme takes part only in schools and regions of its own country."
+    ) % {
+        "place": place,
+        "place_country": Country(country).label,
+        "programme": programme.name,
+        "programme_country": Country(programme.country).label,
+    }
+    raise ValidationError({field: message})
+
+
 class CohortSchoolQuerySet(RestrictedQuerySet["CohortSchool"]):
     """Rules in ``programmes/permissions.py``."""
 
@@ -224,6 +244,13 @@ class CohortSchool(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cohort} · {self.school}"
+
+    def clean(self) -> None:
+        if self.cohort_id and self.school_id:
+            programme = self.cohort.programme
+            check_programme_country(
+                programme=programme, place=self.school, country=self.school.region.country, field="school"
+            )
 
 
 class LinkAssignment(models.Model):

@@ -8,6 +8,7 @@ from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
 from shamy.core.rules import object_rule, rule
 from shamy.programmes.models import Cohort, CohortSchool, Invitation, MethodologyStage, Programme
+from shamy.registry.models import Region
 
 
 @rule("programmes.Programme", "view")
@@ -109,10 +110,16 @@ def may_manage_invitation(access: Access, invitation: Invitation) -> bool:
 
 
 @rule("registry.School", "enrol")
-def schools_to_enrol(access: Access) -> bool:
-    """Coordinators add schools to their cohorts from the whole registry (which cohort is
-    checked by the cohort's "manage" rule)."""
-    return any(access.is_coordinator(programme_id) for programme_id in access.programme_ids)
+def schools_to_enrol(access: Access) -> Q | bool:
+    """Coordinators add schools to their cohorts from the registry of their programmes' country
+    (issue 17: a Kyrgyz programme's coordinator finds no Kazakh school, and the other way round).
+    Which cohort is checked by the cohort's "manage" rule; a coordinator of programmes in two
+    countries finds both, and ``programmes.selectors.school_search_for_cohort`` keeps the cohort's
+    own country (``CohortSchool.clean`` refuses any other). Deny by default."""
+    countries = access.programme_countries(Role.COORDINATOR)
+    if not countries:
+        return False
+    return Q(region_id__in=Region.objects.filter(country__in=sorted(countries)).values("pk"))
 
 
 def may_create_programme(access: Access) -> bool:

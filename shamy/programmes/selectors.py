@@ -24,7 +24,7 @@ from shamy.programmes.models import (
     ProgrammePartner,
 )
 from shamy.programmes.permissions import can_view_all_people
-from shamy.registry.models import Person, School
+from shamy.registry.models import Person, Region, School
 
 
 def programme_list(*, actor: Actor) -> QuerySet[Programme]:
@@ -156,12 +156,14 @@ def cohort_school_rows(*, access: Access, cohort: Cohort, people: list[Any]) -> 
 
 def school_search_for_cohort(*, actor: Actor, cohort: Cohort, query: str, limit: int = 20) -> list[School]:
     """Registry schools matching a name (Kazakh/Russian, case-insensitive), BIN or KATO code
-    that are not yet in the cohort (rule "enrol": coordinators search the whole registry)."""
+    that are not yet in the cohort (rule "enrol": coordinators search their programmes' country's
+    registry), of the cohort's programme's country only."""
     key = search_query_key(query)
     if len(key) < 2:
         return []
     schools = (
         School.objects.restrict(actor, "enrol")
+        .in_country(cohort.programme.country)
         .filter(Q(search_text__contains=key) | Q(bin=query.strip()) | Q(kato=query.strip()))
         .exclude(cohort_links__cohort=cohort)
         .select_related("region", "district")
@@ -175,9 +177,19 @@ def invitation_list(*, programme: Programme) -> QuerySet[Invitation]:
 
 
 def school_to_enrol(*, actor: Actor, raw_id: str) -> School | None:
-    """The school picked from the search results, if the actor may enrol schools at all."""
+    """The school picked from the search results, if the actor may enrol it at all (rule "enrol":
+    a school of their programmes' country). Whether it suits the cohort (its programme's country)
+    is the enrolment service's question, which says why when it does not."""
     school_id = parse_id(raw_id)
-    return School.objects.restrict(actor, "enrol").filter(pk=school_id).first() if school_id else None
+    if not school_id:
+        return None
+    return School.objects.restrict(actor, "enrol").select_related("region").filter(pk=school_id).first()
+
+
+def country_regions(*, programme: Programme) -> QuerySet[Region]:
+    """The regions a programme's forms offer (a fellowship's partner regions, an alumnus's region,
+    an event's region): its own country's, in Kazakh alphabetical order (issue 17)."""
+    return Region.objects.in_country(programme.country).order_by(kazakh_order("name_kk"), "id")
 
 
 def with_programme(rows: QuerySet[Any]) -> QuerySet[Any]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -115,6 +115,17 @@ class ScopedQuerySet(RestrictedQuerySet):  # type: ignore[type-arg]
 
     region_path = "region_id"
     school_path: str | None = None
+
+    def in_country(self, country: str) -> Self:
+        """Rows of one country's registry: their region's country, read as a subquery of the
+        regions table (no join). What a programme's pick-lists offer (issue 17: a programme works
+        in its own country only); who may read the rows at all is still the rules' matter."""
+        if self.model is Region:
+            return self.filter(country=country)
+        rows = Q(**{f"{self.region_path}__in": Region.objects.filter(country=country).values("pk")})
+        if "__" in self.region_path:  # through a to-many relation (a person's employments): no repeats
+            return self.filter(pk__in=self.model._default_manager.filter(rows).values("pk"))
+        return self.filter(rows)
 
 
 class RegionQuerySet(ScopedQuerySet):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
-from shamy.core.countries import HOME_COUNTRY
+from shamy.core.countries import HOME_COUNTRY, REGISTRY_COUNTRIES
 from shamy.core.rules import rule
 from shamy.registry.models import (
     DistrictQuerySet,
@@ -61,9 +61,24 @@ rule("registry.Person", "view")(_in_registry_scope(PersonQuerySet))
 
 
 @rule("registry.Organisation", "view")
-def organisations_visible(access: Access) -> bool:
-    """Partner organisations are not personal data: any user holding a role sees them."""
-    return access.registry.any
+def organisations_visible(access: Access) -> Q | bool:
+    """Partner organisations are not personal data: anyone with a registry scope sees those of the
+    countries they read (a ministry analyst Kazakhstan's, a country administrator their own, a
+    regional or school role their region's country), and the organisations of no registry country
+    (international partners). Another partner country's ministries and operators stay its own."""
+    scope = access.registry
+    if scope.everywhere:
+        return True
+    if not scope.any:
+        return False
+    condition = ~Q(country__in=REGISTRY_COUNTRIES)
+    if scope.countries:
+        condition |= Q(country__in=sorted(scope.countries))
+    if scope.region_ids:
+        condition |= Q(country__in=Region.objects.filter(pk__in=sorted(scope.region_ids)).values("country"))
+    if scope.school_ids:
+        condition |= Q(country__in=Region.objects.filter(schools__in=sorted(scope.school_ids)).values("country"))
+    return condition
 
 
 def can_view_personal_data(user: Actor, person: Person) -> bool:

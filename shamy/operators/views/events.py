@@ -25,6 +25,7 @@ from shamy.operators.permissions import can_manage_events
 from shamy.operators.services import events as event_services
 from shamy.operators.views.training import attempt
 from shamy.programmes.models import Programme
+from shamy.programmes.selectors import country_regions
 
 
 def _message(request: Any, action: Any, done: str) -> None:
@@ -115,7 +116,7 @@ def event_detail(request: AuthedHttpRequest, event: Event) -> HttpResponse:
 
 @checked(Programme, "manage-events", kwarg="programme_id")
 def event_create(request: AuthedHttpRequest, programme: Programme) -> HttpResponse:
-    form = forms.EventForm(request.POST or None)
+    form = forms.EventForm(request.POST or None, regions=country_regions(programme=programme))
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         event = attempt(form, lambda: event_services.event_create(actor=request.user, programme=programme, **data))
@@ -127,7 +128,11 @@ def event_create(request: AuthedHttpRequest, programme: Programme) -> HttpRespon
 
 @checked(Event, "manage", kwarg="event_id", name="event")
 def event_edit(request: AuthedHttpRequest, event: Event) -> HttpResponse:
-    form = forms.EventForm(request.POST or None, initial=forms.EventForm.initial_for(event))
+    form = forms.EventForm(
+        request.POST or None,
+        initial=forms.EventForm.initial_for(event),
+        regions=country_regions(programme=event.programme),
+    )
     if request.method == "POST" and form.is_valid():
         changes = form.service_data()
         promoted = attempt(form, lambda: event_services.event_update(actor=request.user, event=event, changes=changes))
