@@ -573,6 +573,26 @@ class IndicatorTable:
     suppressed: set[TableCell] = field(default_factory=set)
 
 
+PanelTotals = tuple[dict[int | None, Bucket], dict[str, Bucket], Bucket]
+
+
+def panel_totals(panel: Panel) -> PanelTotals:
+    """Each place's sums over all its schools, the nation's parts and the nation's sums over all
+    schools: the same for every indicator read from one panel, so worked out once per panel in a
+    request (the analyst's home page reads one panel for six indicators). Nothing here changes a
+    bucket, and the values are read, never written, by the tables."""
+
+    def build() -> tuple[Panel, PanelTotals]:
+        nation = national_parts(panel)
+        overall = {key: overall_bucket(parts) for key, parts in panel.items()}
+        return panel, (overall, nation, overall_bucket(nation))
+
+    # Keyed by the panel's identity; the remembered value holds the panel itself, so no other
+    # panel can take its id while the request lasts (and the check below is only a safeguard).
+    kept, totals = remember(("analytics", "panel-totals", id(panel)), build)
+    return totals if kept is panel else build()[1]
+
+
 def indicator_table(
     *,
     indicator: Indicator,
@@ -585,12 +605,13 @@ def indicator_table(
     suppression applied (``forced``: cells a linked table hides, see :func:`protect`)."""
     spec = spec_for(indicator.code, indicator.source_kind)
     listed = list(places)
+    overall, nation, nation_overall = panel_totals(panel)
     rows = []
     for place in listed:
         parts = panel.get(place.pk, {})
-        rows.append(row_for(place.pk, parts, spec, minimum, overall=overall_bucket(parts)))
-    nation = national_parts(panel)
-    national = row_for(None, nation, spec, minimum, overall=overall_bucket(nation))
+        place_overall = overall[place.pk] if place.pk in overall else overall_bucket(parts)
+        rows.append(row_for(place.pk, parts, spec, minimum, overall=place_overall))
+    national = row_for(None, nation, spec, minimum, overall=nation_overall)
     protected, national, hidden = protect(rows, national, spec, forced=forced)
     return IndicatorTable(indicator, national, list(zip(listed, protected, strict=True)), hidden)
 

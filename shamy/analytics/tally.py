@@ -244,21 +244,16 @@ def school_tally_rows(*, level: str, region_ids: Iterable[int], on: datetime.dat
     """The stored school sums of these regions' groups at ``level``, shaped as the live query's
     rows (``region_id`` or ``district_id``, ``locality`` and the sums of :func:`school_sums`), one
     row per group with schools; None when any of the regions is not current for ``on`` (the caller
-    then sums live). One query. A region's groups are the sums of its districts' rows."""
+    then sums live). One query, summing the districts' rows in SQL for a region's groups."""
     wanted = sorted(set(region_ids))
     if not wanted:
         return []
     key = "region_id" if level == Level.REGION else "district_id"
+    group = () if level == Level.REGION else ("school_rows__district_id",)
     found = (
         TeacherTallyState.objects.filter(region_id__in=wanted)
-        .values(
-            "region_id",
-            "current",
-            "counted_on",
-            "school_rows__district_id",
-            "school_rows__locality",
-            *(f"school_rows__{name}" for name in STORED_SCHOOL_SUMS),
-        )
+        .values("region_id", "current", "counted_on", *group, "school_rows__locality")
+        .annotate(**{name: Sum(f"school_rows__{name}") for name in STORED_SCHOOL_SUMS})
         .order_by()
     )
     seen: set[int] = set()
@@ -271,9 +266,10 @@ def school_tally_rows(*, level: str, region_ids: Iterable[int], on: datetime.dat
         if locality is None:
             continue  # a region without schools
         place = row["region_id"] if level == Level.REGION else row["school_rows__district_id"]
-        group = groups.setdefault((place, locality), dict.fromkeys(STORED_SCHOOL_SUMS, 0))
+        # Schools without a district form one group across regions, as in the live query.
+        sums = groups.setdefault((place, locality), dict.fromkeys(STORED_SCHOOL_SUMS, 0))
         for name in STORED_SCHOOL_SUMS:
-            group[name] += row[f"school_rows__{name}"]
+            sums[name] += int(row[name])
     if seen != set(wanted):
         return None
     return [
