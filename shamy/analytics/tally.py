@@ -19,6 +19,11 @@ Correctness does not depend on the stored counts being kept up to date:
 Groups never span two regions (a region's districts are its own), so counting region by region
 gives exactly the national query's figures. A person teaching in two schools of one group counts
 once, as live. ``shamy/analytics/tests/test_tally.py`` compares the two after every kind of write.
+
+The same recount stores each region's school sums (:class:`~shamy.analytics.models.SchoolTally`:
+the registry snapshot's figures per district and locality, defined once in :func:`school_sums`),
+so the panels need not sum all the country's schools either; every write that changes a school
+marks its region, and they are read under the same rule (``school_tally_rows`` → None: live).
 """
 
 from __future__ import annotations
