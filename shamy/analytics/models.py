@@ -293,3 +293,31 @@ class TeacherTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state_id} {self.level} {self.district_id} {self.locality} {self.qualification}: {self.teachers}"
+
+
+class SchoolTally(models.Model):
+    """The registry snapshot's school sums of one group of the analytics panels, stored beside the
+    teacher counts of its region (same state, same recount): the schools of one district of the
+    region (no district: the region's schools without one) and one locality. The region's sums are
+    those of its districts. ``modernised`` counts the schools modernised in the five school years
+    up to the registry year the state was counted for. Programme reach is not stored (it depends
+    on the school year and the programme): the panels count it live."""
+
+    state = models.ForeignKey(TeacherTallyState, on_delete=models.CASCADE, related_name="school_rows")
+    district = models.ForeignKey("registry.District", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    locality = models.CharField(_("locality"), max_length=10)
+    schools = models.PositiveIntegerField(_("schools"))
+    pupils = models.PositiveBigIntegerField(_("pupils"))
+    teachers = models.PositiveBigIntegerField(_("teachers"))
+    small = models.PositiveIntegerField(_("small-class schools"))
+    high_speed = models.PositiveIntegerField(_("schools with high-speed internet"))
+    modernised = models.PositiveIntegerField(_("schools modernised in the last five years"))
+    future_planned = models.PositiveIntegerField(_("Future Schools planned"))
+    future_built = models.PositiveIntegerField(_("Future Schools built"))
+
+    class Meta:
+        verbose_name = _("school sums")
+        verbose_name_plural = _("school sums")
+
+    def __str__(self) -> str:
+        return f"{self.state_id} {self.district_id} {self.locality}: {self.schools}"

@@ -42,7 +42,7 @@ from shamy.analytics import trends
 from shamy.analytics.cache import cache_version
 from shamy.analytics.indicators import INFERRED, Bucket, Row, TableCell, merge, protect, row_for, spec_for
 from shamy.analytics.models import AnalyticsSettings, Indicator, IndicatorValue, Level, Scenario
-from shamy.analytics.tally import active_teachers, staff_date, tally_rows
+from shamy.analytics.tally import active_teachers, school_sums, school_tally_rows, staff_date, tally_rows
 from shamy.analytics.tally import current_school_year as current_school_year  # read here by other modules
 from shamy.attendance.models import ATTENDED, Attendance
 from shamy.core.countries import HOME_COUNTRY
@@ -55,9 +55,6 @@ from shamy.programmes.models import CohortSchool, Programme
 from shamy.registry.models import (
     District,
     Employment,
-    FutureSchool,
-    Internet,
-    Locality,
     QualificationCategory,
     Region,
     School,
@@ -81,6 +78,30 @@ def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
 
 
+def _reached_schools(year: int, programme_id: int | None) -> QuerySet[Any]:
+    """The ids of the schools in a cohort active at some time in the school year (a subquery):
+    the schools :func:`_reach_measures` counts as reached."""
+    first, last = school_year_bounds(year)
+    links = CohortSchool.objects.filter(cohort__starts_on__lte=last, cohort__ends_on__gte=first)
+    if programme_id is not None:
+        links = links.filter(cohort__programme_id=programme_id)
+    return links.values("school_id")
+
+
+def _stored_school_sums(
+    *, scope: AnalyticsScope, level: str, region_id: int | None, year: int
+) -> list[dict[str, Any]] | None:
+    """The snapshot's school sums of the panel's groups from the stored rows, when every region in
+    the panel's scope is current for the registry year's day; None otherwise (summed live)."""
+    if region_id is not None:
+        needed = [region_id] if scope.allows_region(region_id) else []
+    else:
+        needed = [region.pk for region in regions_in_scope(scope)]
+    if not needed:
+        return None  # nothing in scope: the live query answers (with nothing)
+    return school_tally_rows(level=level, region_ids=needed, on=staff_date(year))
+
+
 def _reach_measures(year: int, programme_id: int | None) -> dict[str, Any]:
     """Schools (and their pupils) in a cohort that is active at some time in the school year:
     a cohort reaches nothing before its start date or after its end date."""
@@ -98,19 +119,7 @@ def _reach_measures(year: int, programme_id: int | None) -> dict[str, Any]:
 
 def _school_measures(year: int, programme_id: int | None) -> dict[str, Any]:
     """The registry snapshot's figures (only for its reference year) and the year's reach."""
-    return {
-        **_reach_measures(year, programme_id),
-        "schools": Count("id"),
-        "located": Count("id"),  # every registry school is urban or rural
-        "pupils": Sum("pupils"),
-        "teachers": Sum("teachers"),
-        "rural": Count("id", filter=Q(locality=Locality.RURAL)),
-        "small": Count("id", filter=Q(is_small_class=True)),
-        "high_speed": Count("id", filter=Q(internet=Internet.HIGH_SPEED)),
-        "modernised": Count("id", filter=Q(modernised_year__gte=year - 4, modernised_year__lte=year)),
-        "future_planned": Count("id", filter=~Q(future_school=FutureSchool.NONE)),
-        "future_built": Count("id", filter=Q(future_school=FutureSchool.BUILT)),
-    }
+    return {**_reach_measures(year, programme_id), **school_sums(year)}
 
 
 def _official_parts(count: trends.OfficialCount) -> dict[str, Bucket]:
@@ -325,9 +334,21 @@ def _build_panel(
         imported = imported.filter(region_id=region_id)
     panel: Panel = {}
     snapshot = year == registry_year()
-    measures = _school_measures(year, programme_id) if snapshot else _reach_measures(year, programme_id)
-    for row in schools.order_by().values(key, "locality").annotate(**measures):
-        _add(panel, row.pop(key), row.pop("locality"), row)
+    stored = _stored_school_sums(scope=scope, level=level, region_id=region_id, year=year) if snapshot else None
+    if stored is not None:
+        # The snapshot's sums stored per region (tally.py), and the year's reach counted live over
+        # the few schools a cohort reaches: the same buckets as the one query below.
+        for row in stored:
+            _add(panel, row.pop(key), row.pop("locality"), {**row, "reached": 0, "reached_pupils": 0})
+        reached = schools.filter(pk__in=_reached_schools(year, programme_id))
+        for row in (
+            reached.order_by().values(key, "locality").annotate(reached=Count("id"), reached_pupils=Sum("pupils"))
+        ):
+            _add(panel, row.pop(key), row.pop("locality"), row)
+    else:
+        measures = _school_measures(year, programme_id) if snapshot else _reach_measures(year, programme_id)
+        for row in schools.order_by().values(key, "locality").annotate(**measures):
+            _add(panel, row.pop(key), row.pop("locality"), row)
     if not snapshot:
         # Another year than the registry's: its official counts where the series has them.
         regions = _scoped(Region.objects.all(), scope, "id")
@@ -552,6 +573,26 @@ class IndicatorTable:
     suppressed: set[TableCell] = field(default_factory=set)
 
 
+PanelTotals = tuple[dict[int | None, Bucket], dict[str, Bucket], Bucket]
+
+
+def panel_totals(panel: Panel) -> PanelTotals:
+    """Each place's sums over all its schools, the nation's parts and the nation's sums over all
+    schools: the same for every indicator read from one panel, so worked out once per panel in a
+    request (the analyst's home page reads one panel for six indicators). Nothing here changes a
+    bucket, and the values are read, never written, by the tables."""
+
+    def build() -> tuple[Panel, PanelTotals]:
+        nation = national_parts(panel)
+        overall = {key: overall_bucket(parts) for key, parts in panel.items()}
+        return panel, (overall, nation, overall_bucket(nation))
+
+    # Keyed by the panel's identity; the remembered value holds the panel itself, so no other
+    # panel can take its id while the request lasts (and the check below is only a safeguard).
+    kept, totals = remember(("analytics", "panel-totals", id(panel)), build)
+    return totals if kept is panel else build()[1]
+
+
 def indicator_table(
     *,
     indicator: Indicator,
@@ -564,12 +605,13 @@ def indicator_table(
     suppression applied (``forced``: cells a linked table hides, see :func:`protect`)."""
     spec = spec_for(indicator.code, indicator.source_kind)
     listed = list(places)
+    overall, nation, nation_overall = panel_totals(panel)
     rows = []
     for place in listed:
         parts = panel.get(place.pk, {})
-        rows.append(row_for(place.pk, parts, spec, minimum, overall=overall_bucket(parts)))
-    nation = national_parts(panel)
-    national = row_for(None, nation, spec, minimum, overall=overall_bucket(nation))
+        place_overall = overall[place.pk] if place.pk in overall else overall_bucket(parts)
+        rows.append(row_for(place.pk, parts, spec, minimum, overall=place_overall))
+    national = row_for(None, nation, spec, minimum, overall=nation_overall)
     protected, national, hidden = protect(rows, national, spec, forced=forced)
     return IndicatorTable(indicator, national, list(zip(listed, protected, strict=True)), hidden)
 
@@ -631,7 +673,8 @@ def qualification_pattern(panel: Panel, minimum: int) -> set[QualificationCell]:
     besides each table's columns (the categories add up to the teachers counted, a published figure)
     one line per category and side runs across the regions, with the country as its total: a region
     hiding a cell alone could otherwise be worked out as the country minus the other regions."""
-    places: list[int | None] = [key for key in panel if key != NATION]
+    # In the places' order, not the panel's (a query's): the pattern must not depend on it.
+    places: list[int | None] = sorted((key for key in panel if key != NATION), key=lambda key: (key is None, key or 0))
     counts = {place: _category_counts(panel[place]) for place in places}
     counts[None] = _category_counts(national_parts(panel))
     places.append(None)

@@ -19,6 +19,11 @@ Correctness does not depend on the stored counts being kept up to date:
 Groups never span two regions (a region's districts are its own), so counting region by region
 gives exactly the national query's figures. A person teaching in two schools of one group counts
 once, as live. ``shamy/analytics/tests/test_tally.py`` compares the two after every kind of write.
+
+The same recount stores each region's school sums (:class:`~shamy.analytics.models.SchoolTally`:
+the registry snapshot's figures per district and locality, defined once in :func:`school_sums`),
+so the panels need not sum all the country's schools either; every write that changes a school
+marks its region, and they are read under the same rule (``school_tally_rows`` → None: live).
 """
 
 from __future__ import annotations
@@ -29,11 +34,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from shamy.analytics.models import AnalyticsSettings, Level, TeacherTally, TeacherTallyState
-from shamy.registry.models import Employment, Position, Region
+from shamy.analytics.models import AnalyticsSettings, Level, SchoolTally, TeacherTally, TeacherTallyState
+from shamy.registry.models import Employment, FutureSchool, Internet, Locality, Position, Region, School
 
 ALL = None  # every region
 
@@ -56,6 +61,36 @@ def active_teachers(on: datetime.date, employments: QuerySet[Employment] | None 
     return employments.filter(position=Position.TEACHER, starts_on__lte=on).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=on)
     )
+
+
+def school_sums(year: int) -> dict[str, Any]:
+    """The registry snapshot's sums over a group of schools, as the panels define them for school
+    year ``year`` (the registry's): one definition for the live query and the stored sums."""
+    return {
+        "schools": Count("id"),
+        "located": Count("id"),  # every registry school is urban or rural
+        "pupils": Sum("pupils"),
+        "teachers": Sum("teachers"),
+        "rural": Count("id", filter=Q(locality=Locality.RURAL)),
+        "small": Count("id", filter=Q(is_small_class=True)),
+        "high_speed": Count("id", filter=Q(internet=Internet.HIGH_SPEED)),
+        "modernised": Count("id", filter=Q(modernised_year__gte=year - 4, modernised_year__lte=year)),
+        "future_planned": Count("id", filter=~Q(future_school=FutureSchool.NONE)),
+        "future_built": Count("id", filter=Q(future_school=FutureSchool.BUILT)),
+    }
+
+
+# The sums a SchoolTally row stores; "located" and "rural" follow from its schools and locality.
+STORED_SCHOOL_SUMS = (
+    "schools",
+    "pupils",
+    "teachers",
+    "small",
+    "high_speed",
+    "modernised",
+    "future_planned",
+    "future_built",
+)
 
 
 # --- Writes mark, commits recount ------------------------------------------------------------------
@@ -138,6 +173,26 @@ def tally_refresh(region_ids: Iterable[int] | None = ALL) -> None:
         ]
     TeacherTally.objects.filter(state_id__in=region_pks).delete()
     TeacherTally.objects.bulk_create(rows, batch_size=2000)
+    measures = {name: value for name, value in school_sums(year).items() if name in STORED_SCHOOL_SUMS}
+    sums: QuerySet[Any] = (
+        School.objects.filter(region_id__in=region_pks)
+        .order_by()
+        .values("region_id", "district_id", "locality")
+        .annotate(**measures)
+    )
+    SchoolTally.objects.filter(state_id__in=region_pks).delete()
+    SchoolTally.objects.bulk_create(
+        [
+            SchoolTally(
+                state_id=row["region_id"],
+                district_id=row["district_id"],
+                locality=row["locality"],
+                **{name: row[name] or 0 for name in STORED_SCHOOL_SUMS},
+            )
+            for row in sums
+        ],
+        batch_size=2000,
+    )
     for state in states:
         state.counted_on = on
         state.current = True
@@ -188,3 +243,47 @@ def tally_rows(*, level: str, region_ids: Iterable[int], on: datetime.date) -> l
             }
         )
     return rows if seen == set(wanted) else None
+
+
+def school_tally_rows(*, level: str, region_ids: Iterable[int], on: datetime.date) -> list[dict[str, Any]] | None:
+    """The stored school sums of these regions' groups at ``level``, shaped as the live query's
+    rows (``region_id`` or ``district_id``, ``locality`` and the sums of :func:`school_sums`), one
+    row per group with schools; None when any of the regions is not current for ``on`` (the caller
+    then sums live). One query, summing the districts' rows in SQL for a region's groups."""
+    wanted = sorted(set(region_ids))
+    if not wanted:
+        return []
+    key = "region_id" if level == Level.REGION else "district_id"
+    group = () if level == Level.REGION else ("school_rows__district_id",)
+    found = (
+        TeacherTallyState.objects.filter(region_id__in=wanted)
+        .values("region_id", "current", "counted_on", *group, "school_rows__locality")
+        .annotate(**{name: Sum(f"school_rows__{name}") for name in STORED_SCHOOL_SUMS})
+        .order_by()
+    )
+    seen: set[int] = set()
+    groups: dict[tuple[int | None, str], dict[str, int]] = {}
+    for row in found:
+        if not row["current"] or row["counted_on"] != on:
+            return None
+        seen.add(row["region_id"])
+        locality = row["school_rows__locality"]
+        if locality is None:
+            continue  # a region without schools
+        place = row["region_id"] if level == Level.REGION else row["school_rows__district_id"]
+        # Schools without a district form one group across regions, as in the live query.
+        sums = groups.setdefault((place, locality), dict.fromkeys(STORED_SCHOOL_SUMS, 0))
+        for name in STORED_SCHOOL_SUMS:
+            sums[name] += int(row[name])
+    if seen != set(wanted):
+        return None
+    return [
+        {
+            key: place,
+            "locality": locality,
+            **sums,
+            "located": sums["schools"],
+            "rural": sums["schools"] if locality == Locality.RURAL else 0,
+        }
+        for (place, locality), sums in groups.items()
+    ]

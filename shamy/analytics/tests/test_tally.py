@@ -15,9 +15,26 @@ from shamy.access.context import AnalyticsScope
 from shamy.analytics.models import AnalyticsSettings, Level, TeacherTallyState
 from shamy.analytics.selectors import panel_for
 from shamy.analytics.services.settings import analytics_settings_update
-from shamy.analytics.tally import active_teachers, staff_date, tally_mark_stale, tally_rows
+from shamy.analytics.tally import (
+    active_teachers,
+    school_sums,
+    school_tally_rows,
+    staff_date,
+    tally_mark_stale,
+    tally_rows,
+)
 from shamy.core.testing.factories import DistrictFactory, EmploymentFactory, PersonFactory, RegionFactory, SchoolFactory
-from shamy.registry.models import Employment, Locality, Person, Position, QualificationCategory, Region
+from shamy.registry.models import (
+    Employment,
+    FutureSchool,
+    Internet,
+    Locality,
+    Person,
+    Position,
+    QualificationCategory,
+    Region,
+    School,
+)
 from shamy.registry.services.people import (
     employment_create,
     employment_create_many,
@@ -28,6 +45,8 @@ from shamy.registry.services.schools import school_update
 
 pytestmark = pytest.mark.django_db
 NATIONAL = AnalyticsScope(national=True)
+# In the live query summing every school's figures (the modernised schools' filter), never elsewhere.
+SUMS_EVERY_SCHOOL = '"modernised_year" >='
 
 
 def _on() -> datetime.date:
@@ -56,12 +75,30 @@ def _stored(level: str, region_ids: list[int]) -> dict[tuple[object, ...], int] 
     return {(row[key], row["school__locality"], row["person__qualification"]): row["staff"] for row in rows}
 
 
+def _live_schools(key: str, region_id: int | None = None) -> dict[tuple[object, ...], dict[str, int]]:
+    schools = School.objects.all() if region_id is None else School.objects.filter(region_id=region_id)
+    rows = schools.order_by().values(key, "locality").annotate(**school_sums(AnalyticsSettings.current().registry_year))
+    return {(row.pop(key), row.pop("locality")): {name: value or 0 for name, value in row.items()} for row in rows}
+
+
+def _stored_schools(level: str, region_ids: list[int]) -> dict[tuple[object, ...], dict[str, int]] | None:
+    rows = school_tally_rows(level=level, region_ids=region_ids, on=_on())
+    if rows is None:
+        return None
+    key = "region_id" if level == Level.REGION else "district_id"
+    return {(row.pop(key), row.pop("locality")): row for row in rows}
+
+
 def assert_tally_is_live() -> None:
-    """Every region is current, and its stored counts equal the live query at both levels."""
+    """Every region is current, and its stored teacher counts and school sums equal the live
+    queries at both levels (and for the whole country's districts)."""
     regions = list(Region.objects.values_list("pk", flat=True))
     assert _stored(Level.REGION, regions) == _live("region_id")
+    assert _stored_schools(Level.REGION, regions) == _live_schools("region_id")
+    assert _stored_schools(Level.DISTRICT, regions) == _live_schools("district_id")
     for region in regions:
         assert _stored(Level.DISTRICT, [region]) == _live("district_id", region)
+        assert _stored_schools(Level.DISTRICT, [region]) == _live_schools("district_id", region)
 
 
 @pytest.fixture
@@ -90,6 +127,83 @@ def staffed(cast, django_capture_on_commit_callbacks):
 def test_counts_match_live_after_building(staffed):
     stored = _stored(Level.REGION, list(Region.objects.values_list("pk", flat=True)))
     assert stored is not None and sum(stored.values()) > 0
+    schools = _stored_schools(Level.REGION, list(Region.objects.values_list("pk", flat=True)))
+    assert schools is not None and sum(sums["schools"] for sums in schools.values()) == School.objects.count()
+
+
+def test_school_figures_changed_through_the_service(cast, staffed, django_capture_on_commit_callbacks):
+    """Every stored sum follows an edit of the fields it counts."""
+    with django_capture_on_commit_callbacks(execute=True):
+        school_update(
+            actor=cast.aigerim,
+            school=staffed["rural"],
+            changes={
+                "pupils": 431,
+                "teachers": 37,
+                "is_small_class": True,
+                "internet": Internet.HIGH_SPEED,
+                "modernised_year": AnalyticsSettings.current().registry_year - 2,
+                "future_school": FutureSchool.BUILT,
+                "future_school_built_year": AnalyticsSettings.current().registry_year - 1,
+            },
+        )
+    stored = _stored_schools(Level.DISTRICT, [cast.region_a.pk])
+    assert stored is not None
+    sums = stored[(staffed["district"].pk, Locality.RURAL)]
+    assert (sums["pupils"] >= 431, sums["small"], sums["high_speed"], sums["modernised"], sums["future_built"]) == (
+        True,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert_tally_is_live()
+
+
+def test_school_created_and_deleted(cast, staffed, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        SchoolFactory(region=cast.region_b, locality=Locality.RURAL, pupils=12, internet=Internet.HIGH_SPEED)
+    assert_tally_is_live()
+    with django_capture_on_commit_callbacks(execute=True):
+        School.objects.filter(region=cast.region_b, employments__isnull=True).first().delete()
+    assert_tally_is_live()
+
+
+def test_panel_with_stored_school_sums_equals_the_live_panel(cast, staffed, django_capture_on_commit_callbacks):
+    """The whole panel, programme reach (counted live beside the stored sums) included, at both
+    levels and for every programme filter."""
+    from shamy.analytics.cache import analytics_invalidate
+    from shamy.programmes.models import Cohort, CohortSchool, Programme
+
+    year = AnalyticsSettings.current().registry_year
+    starts, ends = datetime.date(year, 9, 1), datetime.date(year + 1, 6, 30)
+    with django_capture_on_commit_callbacks(execute=True):
+        for reached in (staffed["rural"], staffed["other"]):
+            programme = Programme.objects.create(name_kk="П", name_ru="П", starts_on=starts, ends_on=ends)
+            cohort = Cohort.objects.create(
+                programme=programme, name_kk="К", name_ru="К", starts_on=starts, ends_on=ends
+            )
+            CohortSchool.objects.create(cohort=cohort, school=reached, joined_on=starts)
+    shapes = [
+        {"level": Level.REGION, "region_id": None},
+        {"level": Level.DISTRICT, "region_id": cast.region_a.pk},
+        {"level": Level.DISTRICT, "region_id": None},
+    ]
+    for programme_id in [None, *Programme.objects.values_list("pk", flat=True)]:
+        for shape in shapes:
+            analytics_invalidate()
+            with CaptureQueriesContext(connection) as captured:
+                stored = panel_for(scope=NATIONAL, year=year, programme_id=programme_id, **shape)
+            # The stored sums are read; the schools are not summed (only the reached ones counted).
+            assert not any(SUMS_EVERY_SCHOOL in query["sql"] for query in captured.captured_queries)
+            TeacherTallyState.objects.update(current=False)
+            analytics_invalidate()
+            with CaptureQueriesContext(connection) as captured:
+                live = panel_for(scope=NATIONAL, year=year, programme_id=programme_id, **shape)
+            assert any(SUMS_EVERY_SCHOOL in query["sql"] for query in captured.captured_queries)
+            TeacherTallyState.objects.update(current=True)
+            assert stored == live
+    assert any(bucket.get("reached") for parts in stored.values() for bucket in parts.values())
 
 
 def test_hire_through_the_service(cast, staffed, django_capture_on_commit_callbacks):
@@ -218,11 +332,14 @@ def test_panel_reads_stored_counts_in_one_query(cast, staffed, django_assert_num
     year = AnalyticsSettings.current().registry_year
     panel_for(scope=NATIONAL, year=year, staff=True)
     analytics_invalidate()
-    with django_assert_num_queries(4) as current:  # settings, schools, stored teacher counts, imported values
+    # Settings, the regions in scope, stored school sums, the reached schools, stored teacher counts,
+    # imported values (on a page the regions are read once for the whole request).
+    with django_assert_num_queries(6) as current:
         stored = panel_for(scope=NATIONAL, year=year, staff=True)
     tally_mark_stale()
     analytics_invalidate()
-    with django_assert_num_queries(len(current.captured_queries) + 1):  # the counts' check, then live
+    # Each stored read's check finds the regions stale, then the live query: school sums, teachers.
+    with django_assert_num_queries(len(current.captured_queries) + 1):
         live = panel_for(scope=NATIONAL, year=year, staff=True)
     assert stored == live
     assert any("analytics_teachertally" in query["sql"] for query in current.captured_queries)
@@ -264,4 +381,6 @@ def test_cold_pages_read_stored_counts_in_constant_queries(
     assert len(after) == len(before)
     assert any("analytics_teachertally" in sql for sql in after)
     assert not any("registry_employment" in sql for sql in after)
-    assert len(after) == {"dashboard": 10, "region": 16, "home": 9}[page]
+    # One more than before the school sums were stored (the reached schools beside the stored sums).
+    assert len(after) == {"dashboard": 11, "region": 18, "home": 10}[page]
+    assert not any(SUMS_EVERY_SCHOOL in sql for sql in after)  # nor sums every school
