@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shamy.core import inputs
+from shamy.core.db import kazakh_order
 from shamy.fellowship.models import (
     RUBRIC,
     RUBRIC_MAX,
@@ -192,7 +193,9 @@ class LeaveForm(forms.Form):
 class PathwayForm(forms.Form):
     pathway = forms.ChoiceField(label=_("Pathway"), choices=Pathway.choices, widget=forms.RadioSelect)
     organisation = forms.CharField(label=_("Organisation"), required=False, max_length=300)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name_kk"), required=False)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.order_by(kazakh_order("name_kk"), "id"), required=False
+    )
     in_rural_school = forms.BooleanField(label=_("I work in a rural school"), required=False)
 
 
@@ -216,7 +219,7 @@ class VacancyForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name_kk"))
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by(kazakh_order("name_kk"), "id"))
     status = forms.ChoiceField(label=_("Status"), choices=AgreementStatus.choices)
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     target_fellows = inputs.IntegerField(

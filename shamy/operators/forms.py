@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shamy.core import inputs
+from shamy.core.db import kazakh_order
 from shamy.operators.models import ClosurePolicy, SessionKind, Topic, Trainer, validate_rule
 from shamy.operators.recurrence import EVERY_SECOND_SATURDAY
 from shamy.programmes.models import Programme
@@ -43,7 +44,7 @@ class AgreementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
         self.fields["school"].queryset = School.objects.filter(operator_agreement__isnull=True).order_by(  # type: ignore[attr-defined]
-            "name_kk"
+            kazakh_order("name_kk"), "id"
         )
 
 
@@ -201,7 +202,7 @@ class EventForm(forms.Form):
     description_en = forms.CharField(
         label=_("Description (English)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    region = forms.ModelChoiceField(queryset=Region.objects.order_by("name_kk"), label=_("Region"))
+    region = forms.ModelChoiceField(queryset=Region.objects.order_by(kazakh_order("name_kk"), "id"), label=_("Region"))
     place = forms.CharField(label=_("Place"), max_length=300)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
