@@ -6,6 +6,8 @@ shamy/core/tests/test_accessibility.py.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page
 
@@ -112,3 +114,26 @@ def test_keyboard_focus_starts_at_the_skip_link_and_stays_visible(page: Page, wo
         )
         assert focused["tag"] != "BODY", "focus fell off the page"
         assert focused["outline"] != "none" and focused["width"] >= 2, f"no visible focus on {focused}"
+
+
+KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+
+
+def test_kazakh_letters_on_buttons_are_drawn_in_the_pages_font(phone_page: Page, transactional_db):
+    """A browser gives controls its own font (Chromium on Linux: Liberation Sans, which has no ә ғ қ ң
+    ө ұ ү һ і): the language buttons drew "Қазақ" in two fonts, the letters it lacks in a fallback.
+    Chromium reports which installed fonts drew each element's text."""
+    phone_page.goto("/accounts/password-reset/")  # a Kazakh browser: the page is in Kazakh
+    assert phone_page.evaluate("document.documentElement.lang") == "kk"
+    cdp = phone_page.context.new_cdp_session(phone_page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    drawn: dict[str, set[str]] = {}
+    for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "h1, p, label, button"})["nodeIds"]:
+        html = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+        if KAZAKH_LETTERS.search(re.sub(r"<[^>]*>", "", html)):
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+            drawn[html[:80]] = {font["familyName"] for font in fonts}
+    assert sum(html.startswith("<button") for html in drawn) >= 2, drawn  # the language buttons and "send"
+    assert len(set().union(*drawn.values())) == 1, drawn  # one font for the whole page

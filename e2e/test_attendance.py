@@ -78,3 +78,12 @@ def test_facilitator_takes_attendance_on_a_phone(phone_page: Page, session):
     page.reload()
     expect(talgat).to_have_attribute("data-status", "excused")
     expect(timur).to_have_attribute("data-status", "late")
+
+    # Russian labels are the longest ("Уважительная причина"): the buttons wrap, the page stays
+    # within the screen, in every language.
+    for language in ("ru", "en"):
+        type(cast.timur).objects.filter(pk=cast.timur.pk).update(language=language)
+        page.reload()
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        expect(rows).to_have_count(2)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], language

@@ -46,7 +46,10 @@ DEEPER = (
 
 SIDEWAYS_JS = """
 (exempt) => {
-  const page = {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth};
+  // Not window.innerWidth: on a mobile viewport the browser widens the layout viewport to fit
+  // content wider than the screen, so innerWidth grew with the overflow and hid it (a 900 px box
+  // gave innerWidth 912). The document element's clientWidth stays the screen's width.
+  const page = {scrollWidth: document.documentElement.scrollWidth, innerWidth: document.documentElement.clientWidth};
   const boxes = [];
   for (const el of document.querySelectorAll('body *')) {
     const style = getComputedStyle(el);

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from e2e.world import sign_in, translated
@@ -133,3 +134,20 @@ def test_visitor_finds_a_poster_in_the_commons_by_a_russian_query(page: Page, wo
     poster = page.get_by_role("link", name=translated("kk", "Poster (PDF)"))
     expect(poster).to_be_visible()
     expect(page.locator("#licence")).to_contain_text("CC BY 4.0")
+
+
+def test_an_anonymous_survey_through_its_public_link_fits_a_phone(phone_page: Page, live_server, world: ProgrammeCast):
+    # The notice "Anonymous: your answers are never linked to your name." was a badge that does not
+    # wrap: the page scrolled sideways on a 390 px phone in every language.
+    from shamy.surveys.testing import build_survey_scene
+
+    survey = build_survey_scene(world).anonymous
+    assert survey.anonymous and survey.public_link
+    for language in ("kk", "ru", "en"):
+        cookie = {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}
+        phone_page.context.add_cookies([cookie])  # type: ignore[list-item]
+        phone_page.goto(f"/surveys/public/{survey.public_token}/")
+        expect(phone_page.locator("p.badge")).to_be_visible()
+        assert phone_page.evaluate("document.documentElement.lang") == language
+        widths = phone_page.evaluate("[document.scrollingElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], (language, widths)

@@ -34,6 +34,12 @@ class LocalisedPasswordResetForm(PasswordResetForm):
     so the account's stored language decides, not the request's.
     """
 
+    # Django's field is labelled "Email", which its Kazakh catalogue leaves in English; the label
+    # the sign-in form uses is translated.
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
     def send_mail(
         self,
         subject_template_name: str,

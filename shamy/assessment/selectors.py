@@ -3,6 +3,7 @@ Every read starts from ``Submission.objects.restrict(access, "view")`` (rules in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from shamy.assessment.models import (
     SubmissionStatus,
 )
 from shamy.assessment.services.submissions import current_rubric
-from shamy.portfolios.models import DevelopmentProject
+from shamy.portfolios.models import DevelopmentProject, EvidenceKind
 from shamy.programmes.models import Programme
 
 _LIST_RELATED = ("teacher", "school__district", "cohort__programme", "assessment", "rubric")
@@ -48,6 +49,17 @@ def submission_queue(*, access: Access, status: str = SubmissionStatus.SUBMITTED
         .select_related(*_LIST_RELATED)
         .order_by("submitted_at", "id")
     )
+
+
+def assessable_ids(*, access: Access, rows: Iterable[Submission]) -> set[int]:
+    """Of ``rows``, the submissions the actor may assess now (``permissions.can_assess``: the
+    assigned link facilitator, while the submission awaits assessment). Coordinators see the
+    queue too but do not assess, so their rows offer no "Assess" button leading to a 403."""
+    return {
+        row.pk
+        for row in rows
+        if row.status == SubmissionStatus.SUBMITTED and row.school_id in access.link_school_ids(row.cohort.programme_id)
+    }
 
 
 def submission_list_own(*, access: Access) -> QuerySet[Submission]:
@@ -103,12 +115,23 @@ class SubmissionView:
 
 def sections_with_files(submission: Submission) -> list[dict[str, Any]]:
     """The snapshot's sections, each evidence item with ``file_id``: its copy kept with the
-    submission (``SubmissionFile``), or None (a video link, or no file)."""
+    submission (``SubmissionFile``), or None (a video link, or no file); and ``kind_label``, its
+    kind in the reader's language (the snapshot keeps the code, "photo")."""
     copies = dict(SubmissionFile.objects.filter(submission=submission).values_list("evidence_id", "pk"))
     return [
-        {**section, "evidence": [{**item, "file_id": copies.get(item["id"])} for item in section["evidence"]]}
+        {
+            **section,
+            "evidence": [
+                {**item, "file_id": copies.get(item["id"]), "kind_label": _evidence_kind_label(item.get("kind", ""))}
+                for item in section["evidence"]
+            ],
+        }
         for section in submission.sections
     ]
+
+
+def _evidence_kind_label(kind: str) -> str:
+    return str(EvidenceKind(kind).label) if kind in EvidenceKind.values else kind
 
 
 def submission_view(*, access: Access, submission: Submission) -> SubmissionView:

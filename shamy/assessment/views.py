@@ -66,7 +66,9 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
     rows = selectors.submission_queue(access=request.access, status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     tabs = [(value, SubmissionStatus(value).label) for value in STATUS_TABS]
-    return render(request, "assessment/queue.html", {"page": page, "status": status, "tabs": tabs})
+    assessable = selectors.assessable_ids(access=request.access, rows=page)
+    context = {"page": page, "status": status, "tabs": tabs, "assessable": assessable}
+    return render(request, "assessment/queue.html", context)
 
 
 @checked(Submission, kwarg="submission_id", shape=selectors.submission_page)

@@ -78,7 +78,7 @@ def schedulable_schools(*, access: Access, programme: Programme, also: int | Non
     schools = School.objects.restrict(access, "schedule").filter(pk__in=sorted(ids))
     if also is not None:
         schools = School.objects.filter(Q(pk__in=schools.values("pk")) | Q(pk=also))
-    return schools.order_by("name_kk")
+    return schools.order_by(kazakh_order("name_kk"), "id")
 
 
 def school_gatherings(*, access: Access, school: School) -> QuerySet[Gathering]:
@@ -305,7 +305,7 @@ def attendance_rates_by_school(*, programme: Programme, until: datetime.datetime
             excused=Count("id", filter=Q(status=AttendanceStatus.EXCUSED)),
             absent=Count("id", filter=Q(status=AttendanceStatus.ABSENT)),
         )
-        .order_by("school__region__kato", "school__name_kk", "school_id")
+        .order_by("school__region__kato", kazakh_order("school__name_kk"), "school_id")
     )
     rows = []
     for row in grouped:
@@ -343,7 +343,7 @@ def attendance_rates_by_region(*, programme: Programme, until: datetime.datetime
             excused=Count("id", filter=Q(status=AttendanceStatus.EXCUSED)),
             absent=Count("id", filter=Q(status=AttendanceStatus.ABSENT)),
         )
-        .order_by("school__region__name_kk", "school__region_id")
+        .order_by(kazakh_order("school__region__name_kk"), "school__region_id")
     )
     return [
         RateRow(

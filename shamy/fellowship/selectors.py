@@ -96,7 +96,7 @@ def open_cohort_or_404(cohort_id: int) -> FellowshipCohort:
 def signed_regions(programme_id: int) -> QuerySet[Region]:
     """Regions whose schools may host the programme's fellows (a signed agreement)."""
     signed = Agreement.objects.filter(programme_id=programme_id, status=AgreementStatus.SIGNED).values("region_id")
-    return Region.objects.filter(pk__in=signed).order_by("name_kk")
+    return Region.objects.filter(pk__in=signed).order_by(kazakh_order("name_kk"), "id")
 
 
 @dataclass
@@ -288,7 +288,7 @@ def cohort_dashboard(cohort: FellowshipCohort) -> tuple[Reach, list[RegionRow]]:
     total = reach(placements)
     rows = []
     region_ids = sorted(set(placements.values_list("school__region_id", flat=True)))
-    for region in Region.objects.filter(pk__in=region_ids).order_by("name_kk"):
+    for region in Region.objects.filter(pk__in=region_ids).order_by(kazakh_order("name_kk"), "id"):
         in_region = placements.filter(school__region=region)
         rows.append(
             RegionRow(region, reach(in_region), left_early=in_region.filter(status=PlacementStatus.LEFT_EARLY).count())
@@ -447,7 +447,7 @@ def vacancy_choices(access: Access) -> tuple[QuerySet[School], QuerySet[Any]]:
     if isinstance(allowed_schools, Q):
         schools = schools.filter(allowed_schools)
     signed = Agreement.objects.filter(status=AgreementStatus.SIGNED)
-    schools = schools.filter(region_id__in=signed.values("region_id")).order_by("name_kk")
+    schools = schools.filter(region_id__in=signed.values("region_id")).order_by(kazakh_order("name_kk"), "id")
     programmes = Programme.objects.filter(
         pk__in=signed.filter(region_id__in=schools.values("region_id")).values("programme_id")
     )
@@ -599,7 +599,7 @@ def programmes_coordinated(access: Access) -> QuerySet[Any]:
     from shamy.programmes.models import Programme, ProgrammeStatus
 
     ids = sorted({m.programme_id for m in access.memberships if m.role == Role.COORDINATOR and m.programme_id})
-    return Programme.objects.filter(status=ProgrammeStatus.ACTIVE, pk__in=ids).order_by("name_kk")
+    return Programme.objects.filter(status=ProgrammeStatus.ACTIVE, pk__in=ids).order_by(kazakh_order("name_kk"), "id")
 
 
 def cohort_initial(fellowship: FellowshipCohort) -> dict[str, Any]:

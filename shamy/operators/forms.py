@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shamy.core import inputs
+from shamy.core.db import kazakh_order
 from shamy.operators.models import ClosurePolicy, SessionKind, Topic, Trainer, validate_rule
 from shamy.operators.recurrence import EVERY_SECOND_SATURDAY
 from shamy.programmes.models import Programme
@@ -43,7 +44,7 @@ class AgreementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
         self.fields["school"].queryset = School.objects.filter(operator_agreement__isnull=True).order_by(  # type: ignore[attr-defined]
-            "name_kk"
+            kazakh_order("name_kk"), "id"
         )
 
 

@@ -155,7 +155,7 @@ def training_day_list(
         rows = rows.filter(on__gte=today)
     elif when == "past":
         rows = rows.filter(on__lt=today)
-    return rows.order_by("on", "schedule__school__name_kk", "id")
+    return rows.order_by("on", kazakh_order("schedule__school__name_kk"), "id")
 
 
 @dataclass
@@ -403,19 +403,21 @@ def programme_for_training(*, user: Actor, programme_id: int) -> Programme:
 def operator_programmes(*, actor: Actor) -> QuerySet[Programme]:
     """Programmes the actor may open that run operator schools."""
     with_agreements = OperatorAgreement.objects.values("programme_id")
-    return Programme.objects.restrict(actor, "view").filter(pk__in=with_agreements).order_by("name_kk")
+    return (
+        Programme.objects.restrict(actor, "view").filter(pk__in=with_agreements).order_by(kazakh_order("name_kk"), "id")
+    )
 
 
 def programmes_for_agreements() -> QuerySet[Programme]:
     """Active programmes an agreement may name (the system administrator's form)."""
-    return Programme.objects.filter(status="active").order_by("name_kk")
+    return Programme.objects.filter(status="active").order_by(kazakh_order("name_kk"), "id")
 
 
 def schedulable_operator_schools(*, programme: Programme) -> QuerySet[School]:
     """The programme's operator schools not yet handed over."""
     return School.objects.filter(
         operator_agreement__programme=programme, operator_agreement__handed_over_on__isnull=True
-    ).order_by("name_kk")
+    ).order_by(kazakh_order("name_kk"), "id")
 
 
 def topics_of(*, programme: Programme) -> QuerySet[Topic]:
@@ -484,7 +486,9 @@ def ticket(*, code: str) -> Registration:
 def registration_schools(*, event: Event) -> QuerySet[School]:
     """Schools to choose from when registering: the event's region and the operator's schools."""
     operator_schools = OperatorAgreement.objects.filter(programme_id=event.programme_id).values("school_id")
-    return School.objects.filter(Q(region_id=event.region_id) | Q(pk__in=operator_schools)).order_by("name_kk")
+    return School.objects.filter(Q(region_id=event.region_id) | Q(pk__in=operator_schools)).order_by(
+        kazakh_order("name_kk"), "id"
+    )
 
 
 @dataclass

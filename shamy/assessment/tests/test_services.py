@@ -329,3 +329,42 @@ def test_the_queue_shows_when_each_submission_is_due(world, client):
     client.force_login(world.madina)
     page = client.get(reverse("assessment:queue")).content.decode()
     assert 'class="overdue"' in page
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_submitted_portfolio_shows_no_criterion_codes(world, client, language):
+    # The sections' criterion codes ("concern", "consult"...) are identifiers, not words a reader
+    # knows: the submission and the portfolio name each section by its title only.
+    from django.urls import reverse
+
+    from shamy.core.testing.visible_language import english_words, read_visible_text
+
+    codes = {section["criterion_code"] for section in world.submission_a.snapshot["sections"]} - {""}
+    assert codes
+    world.talgat.language = language
+    world.talgat.save(update_fields=["language"])
+    client.force_login(world.talgat)
+    for url in (
+        reverse("assessment:submission-detail", args=[world.submission_a.pk]),
+        reverse("portfolios:portfolio-detail", args=[world.project_a.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page_language, text = read_visible_text(response.content.decode())
+        assert page_language == language
+        assert not codes & set(text.split()), url
+        assert english_words(text) == [], url
+
+
+def test_the_queue_offers_assess_only_to_the_assigned_assessor(world, client):
+    # The coordinator sees the programme's queue but does not assess: a button there led to a 403.
+    from django.urls import reverse
+
+    assess_url = reverse("assessment:assess", args=[world.submission_a.pk])
+    detail_url = reverse("assessment:submission-detail", args=[world.submission_a.pk])
+    for user, offered in ((world.madina, True), (world.aliya, False)):
+        client.force_login(user)
+        html = client.get(reverse("assessment:queue")).content.decode()
+        assert detail_url in html
+        assert (assess_url in html) is offered
+        assert client.get(assess_url).status_code == (200 if offered else 403)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
@@ -18,54 +17,13 @@ from django.urls import reverse
 from django.utils import formats, translation
 
 from shamy.core.numbers import format_decimal
-from shamy.core.testing.visible_language import english_words
+from shamy.core.testing.visible_language import english_words, read_visible_text
 from shamy.core.translated import localized
 
 # Letters of Kazakh that Kyrgyz does not use (Kyrgyz shares ң, ө, ү with Kazakh).
 # The language switcher's button for Kyrgyz (the filters also offer "ky" as an item's language).
 SWITCH_TO_KY = 'type="submit" name="language" value="ky"'
 KAZAKH_ONLY = re.compile(r"[әғқұһіӘҒҚҰҺІ]")
-
-
-class _VisibleText(HTMLParser):
-    """The text a reader sees, without what a page marks as another language or as code (as the
-    browser walk of ``e2e/test_visible_language.py`` reads it), and the page's own ``lang``."""
-
-    SKIPPED = {"script", "style", "code", "kbd", "samp", "title"}
-    VOID = {"meta", "link", "input", "br", "img", "hr"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.language = ""
-        self.stack: list[bool] = []
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "html":
-            self.language = values.get("lang") or ""
-            return
-        if tag in self.VOID:
-            if tag == "input" and values.get("placeholder"):
-                self.parts.append(values["placeholder"] or "")
-            return
-        marked = tag in self.SKIPPED or ("lang" in values and values["lang"] != self.language)
-        marked = marked or values.get("translate") == "no"
-        self.stack.append(marked or (bool(self.stack) and self.stack[-1]))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in self.VOID and tag != "html" and self.stack:
-            self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        if not (self.stack and self.stack[-1]) and data.strip():
-            self.parts.append(data.strip())
-
-
-def _read(html: str) -> tuple[str, str]:
-    parser = _VisibleText()
-    parser.feed(html)
-    return parser.language, "\n".join(parser.parts)
 
 
 def _as_kyrgyz_visitor(client):
@@ -80,7 +38,7 @@ def test_the_commons_list_and_item_pages_read_in_kyrgyz_only(client, commons_sce
         response = client.get(url)
         assert response.status_code == 200
         html = response.content.decode()
-        language, text = _read(html)
+        language, text = read_visible_text(html)
         # People's names are never translated: the author's credit is content, not interface.
         text = text.replace(commons_scene.published.credit, "")
         assert language == "ky", url
@@ -108,7 +66,7 @@ def test_elsewhere_a_kyrgyz_visitor_reads_russian_and_is_not_offered_kyrgyz(clie
     assert response.headers["Content-Language"] == "ru"
     if url_name == "accounts:login":
         html = response.content.decode()
-        assert _read(html)[0] == "ru"
+        assert read_visible_text(html)[0] == "ru"
         assert SWITCH_TO_KY not in html
 
 
@@ -116,7 +74,7 @@ def test_a_signed_in_user_keeps_their_language_and_is_not_offered_kyrgyz(client,
     client.force_login(programme_cast.aigerim)
     response = _as_kyrgyz_visitor(client).get(reverse("commons:index"))
     html = response.content.decode()
-    assert _read(html)[0] == programme_cast.aigerim.language
+    assert read_visible_text(html)[0] == programme_cast.aigerim.language
     assert SWITCH_TO_KY not in html
 
 

@@ -9,6 +9,7 @@ allow-list below is a leak.
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 # Proper names and product names written in Latin letters in every language, and the language
 # codes (kk, ru, en) where a code is what is meant.
@@ -72,3 +73,45 @@ def english_words(text: str) -> list[str]:
         if words:
             found.append(f"{', '.join(words)}  ← {line.strip()[:120]!r}")
     return found
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees, without what a page marks as another language or as code (as the
+    browser walk of ``e2e/test_visible_language.py`` reads it), and the page's own ``lang``."""
+
+    SKIPPED = {"script", "style", "code", "kbd", "samp", "title"}
+    VOID = {"meta", "link", "input", "br", "img", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.language = ""
+        self.stack: list[bool] = []
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self.language = values.get("lang") or ""
+            return
+        if tag in self.VOID:
+            if tag == "input" and values.get("placeholder"):
+                self.parts.append(values["placeholder"] or "")
+            return
+        marked = tag in self.SKIPPED or ("lang" in values and values["lang"] != self.language)
+        marked = marked or values.get("translate") == "no"
+        self.stack.append(marked or (bool(self.stack) and self.stack[-1]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and tag != "html" and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not (self.stack and self.stack[-1]) and data.strip():
+            self.parts.append(data.strip())
+
+
+def read_visible_text(html: str) -> tuple[str, str]:
+    """A page's ``lang`` and the text it shows in that language, one piece a line."""
+    parser = _VisibleText()
+    parser.feed(html)
+    return parser.language, "\n".join(parser.parts)

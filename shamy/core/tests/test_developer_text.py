@@ -46,6 +46,22 @@ def test_target_sources_are_in_the_readers_language(client, cast, language):
     assert expected in html
 
 
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_indicator_sources_are_in_the_readers_language(client, cast, language):
+    cast.aigerim.language = language
+    cast.aigerim.save(update_fields=["language"])
+    client.force_login(cast.aigerim)
+    response = client.get(reverse("analytics:indicator-list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    seeded = sorted({indicator.source for indicator in indicator_list()} & set(sources.SEEDED_SOURCES))
+    assert seeded  # the data migrations' indicators carry the platform's own sources
+    for source in seeded:
+        assert source not in html
+        with translation.override(language):
+            assert sources.source_text(source) in html
+
+
 def test_the_kazakh_brief_names_the_region_boundaries_and_sources_in_kazakh(cast):
     request = RequestFactory().get("/analytics/brief/")
     request.user = cast.aigerim

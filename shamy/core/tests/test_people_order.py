@@ -26,9 +26,12 @@ from shamy.registry.models import Person
 
 SHAMY = Path(settings.BASE_DIR) / "shamy"
 NAME_FIELDS = ("surname", "given_name", "patronymic", "full_name")
+# Kazakh names of places and programmes (regions, districts, schools): a choice list of regions
+# sorted by code point put «Ақмола облысы» after «Атырау облысы» (қ is U+049B, т is U+0442).
+KAZAKH_TITLE_FIELDS = ("name_kk",)
 
 
-def _plain_name_orderings(path: Path, root: Path = SHAMY.parent) -> list[str]:
+def _plain_name_orderings(path: Path, root: Path = SHAMY.parent, fields: tuple[str, ...] = NAME_FIELDS) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "order_by"):
@@ -36,7 +39,7 @@ def _plain_name_orderings(path: Path, root: Path = SHAMY.parent) -> list[str]:
         for argument in node.args:
             if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
                 field = argument.value.lstrip("-").split("__")[-1]
-                if field in NAME_FIELDS:
+                if field in fields:
                     found.append(f"{path.relative_to(root)}:{node.lineno}: order_by({argument.value!r})")
     return found
 
@@ -46,6 +49,12 @@ def test_people_are_ordered_with_the_kazakh_collation():
     assert len(sources) > 100
     plain = [line for path in sources for line in _plain_name_orderings(path)]
     assert not plain, "order people with shamy.core.db.kazakh_order:\n" + "\n".join(plain)
+
+
+def test_kazakh_names_of_places_are_ordered_with_the_kazakh_collation():
+    sources = [path for path in SHAMY.rglob("*.py") if "tests" not in path.parts and "migrations" not in path.parts]
+    plain = [line for path in sources for line in _plain_name_orderings(path, fields=KAZAKH_TITLE_FIELDS)]
+    assert not plain, "order Kazakh names with shamy.core.db.kazakh_order:\n" + "\n".join(plain)
 
 
 def test_the_check_finds_a_plain_ordering(tmp_path):
