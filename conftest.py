@@ -41,6 +41,20 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (kk), as a request without a language prefix
+    does: the active language belongs to the thread, so a test that activates another one would
+    otherwise leak it into whichever test runs next (a selector called directly then names
+    districts in English)."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
