@@ -74,6 +74,19 @@ def public_condition() -> Q:
     )
 
 
+def public_search_condition() -> Q:
+    """:func:`public_condition` for the search rows (:class:`ResourceSearch`): the summaries that
+    stand (published, consent not withdrawn) as a subquery PostgreSQL hashes once, a handful of
+    rows, instead of two outer joins per row, which made the planner look up every match's summary
+    (10,700 buffers instead of 970 for the 2,565 title matches of "action research")."""
+    from shamy.portfolios.models import PublicSummary
+
+    standing = PublicSummary.objects.filter(published_at__isnull=False, consent__withdrawn_at__isnull=True)
+    return Q(status=Status.PUBLISHED) & (
+        Q(public_summary__isnull=True) | Q(public_summary_id__in=standing.values("pk"))
+    )
+
+
 class ResourceQuerySet(RestrictedQuerySet["Resource"]):
     def public(self) -> ResourceQuerySet:
         """Published items; an item from a project summary only while the summary is published

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from shamy.access.http import AuthedHttpRequest
 from shamy.commons import search
 from shamy.commons.feeds import NewItemsFeed
-from shamy.commons.forms import ResourceForm, SearchForm
-from shamy.commons.models import Resource, Status
+from shamy.commons.forms import ResourceForm, search_filter_selects
+from shamy.commons.models import Kind, Language, Licence, Resource, Status
 from shamy.commons.permissions import can_moderate, can_open_moderation, can_submit, may_open_moderation, may_submit
 from shamy.commons.selectors import (
     SearchFilters,
@@ -33,10 +33,32 @@ from shamy.commons.selectors import (
 from shamy.commons.services.resources import resource_moderate, resource_submit
 from shamy.core import files
 from shamy.core.rules import checked, requires
+from shamy.registry.models import Country
 
 PAGE_SIZE = 20
 # Counting every match of a common word costs more than the page itself: past this, "1000+".
 COUNT_CAP = 1000
+
+
+def _choice_labels() -> dict[str, dict[str, str]]:
+    """The labels of the choices a result card shows, translated once per page (an item's
+    get_FOO_display() builds a dict of every choice on each call: four times per card)."""
+    return {
+        "kind": {value: str(label) for value, label in Kind.choices},
+        "language": {value: str(label) for value, label in Language.choices},
+        "country": {value: str(label) for value, label in Country.choices},
+        "licence": {value: str(label) for value, label in Licence.choices},
+    }
+
+
+def _card_facts(item: Resource, labels: dict[str, dict[str, str]]) -> list[str]:
+    """What a result card says about an item: type, language, country, theme, licence."""
+    facts = [labels["kind"].get(item.kind, item.kind), labels["language"].get(item.language, item.language)]
+    facts.append(labels["country"].get(item.country, item.country))
+    if item.theme is not None:
+        facts.append(item.theme.name)
+    facts.append(labels["licence"].get(item.licence, item.licence))
+    return facts
 
 
 class CappedPaginator(Paginator):  # type: ignore[type-arg]
@@ -50,13 +72,20 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
 def index(request: HttpRequest) -> HttpResponse:
     filters = SearchFilters.from_query(request.GET)
     items, terms = resource_search(filters=filters)
-    page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    # snippet() escapes the text itself and adds only <mark> around matches.
-    results = [{"item": item, "snippet": mark_safe(search.snippet(item.summary, terms))} for item in page]  # noqa: S308
+    # RankedItems has no __len__ on purpose (the paginator counts through count(); a len() would
+    # count the page's matches again when the page is turned into a list).
+    page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    labels = _choice_labels()
+    results = [
+        # snippet() escapes the text itself and adds only <mark> around matches.
+        {"item": item, "facts": _card_facts(item, labels), "snippet": mark_safe(search.snippet(item.summary, terms))}  # noqa: S308
+        for item in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "form": SearchForm(request.GET or None),
+        "query_text": request.GET.get("q", ""),
+        "filter_selects": search_filter_selects(request.GET),
         "page": page,
         "results": results,
         "query": query.urlencode(),

@@ -148,3 +148,70 @@ def test_ranking_is_title_matches_then_newest_and_pages_slice_it():
         assert list(found[1:3]) == expected[1:3]
         fresh, _terms = resource_search(filters=SearchFilters(query=query))
         assert fresh[1:][:2].count() == min(2, len(expected) - 1)  # the page's capped count slices too
+
+
+@pytest.mark.django_db
+def test_every_slice_of_the_ranking_follows_the_tiers():
+    """Items with every subset of four query words in the title (all four in the text), ties in
+    the date: PostgreSQL takes a slice from the newest rows when the top tier (every word in the
+    title) found there fills it, and ranks every match otherwise; every slice, wherever it starts
+    and ends, must be the same as the slice of the whole order computed in Python, for a query of
+    three words and of four, on both databases."""
+    import datetime
+    import itertools
+
+    from django.utils import timezone
+
+    from shamy.commons.models import Resource
+    from shamy.commons.services.resources import reindex
+
+    words = ("алма", "школа", "river", "garden")
+    now = timezone.now()
+    items: list[Resource] = []
+    for size in range(len(words) + 1):
+        for chosen in itertools.combinations(words, size):
+            for copy in range(2):
+                item = Resource(
+                    kind="guide",
+                    title=" ".join(("Тақырып", *chosen)),
+                    summary=" ".join(words) + " мәтін",
+                    language="kk",
+                    country="KZ",
+                    status="published",
+                    published_at=now - datetime.timedelta(minutes=(len(items) * 5 + copy) % 9),
+                )
+                reindex(item)
+                items.append(item)
+    unrelated = Resource(
+        kind="guide", title="алма школа", summary="тек екі сөз", language="kk", country="KZ", status="published"
+    )
+    unrelated.published_at = now
+    reindex(unrelated)
+    Resource.objects.bulk_create([*items, unrelated])
+    for query in ("алма школы rivers", "алма школы rivers gardens"):
+        terms = search.query_terms(query)
+        expected = sorted(
+            (
+                item
+                for item in Resource.objects.all()
+                if all(any(f" {key} " in item.search_stems for key in keys) for keys in terms)
+            ),
+            key=lambda item: (
+                -sum(any(f" {key} " in item.title_stems for key in keys) for keys in terms),
+                -item.published_at.timestamp(),
+                -item.pk,
+            ),
+        )
+        assert unrelated not in expected
+        for width in (1, 3, 7):
+            for start in range(len(expected) + 1):
+                # A fresh search each time: on PostgreSQL, a slice of a search not yet counted is
+                # first looked for among the newest rows, a counted one is ranked whole.
+                fresh, _terms = resource_search(filters=SearchFilters(query=query))
+                assert list(fresh[start : start + width]) == expected[start : start + width], (query, start, width)
+        found, _terms = resource_search(filters=SearchFilters(query=query))
+        assert list(found) == expected, query
+        assert found.count() == len(expected) == len(items)
+        assert list(found[5:][4:9]) == expected[9:14]
+        assert list(found[len(expected) - 2 :]) == expected[-2:]
+        assert list(found[:2]) == expected[:2]  # counted: ranked whole, the same order
