@@ -81,3 +81,12 @@ def s3_bucket(s3_endpoint, settings):
     bucket = new_bucket(s3_endpoint)
     settings.STORAGES = {**settings.STORAGES, "default": bucket.storage}
     return bucket
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A matrix's shared world (``shamy.core.testing.shared``) lives only while its cases run."""
+    yield
+    from shamy.core.testing.shared import close_unless_continued
+
+    close_unless_continued(nextitem)

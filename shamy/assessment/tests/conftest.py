@@ -60,7 +60,11 @@ def all_marks(level=3, comment="Жақсы"):
 def world(programme_cast):
     """P has the teacher-leadership rubric; talgat (A1, assessed by madina) has submitted
     ``submission_a``; tomiris (B1, no link facilitator) has submitted ``submission_b``."""
-    cast = programme_cast
+    return build_world(programme_cast)
+
+
+def build_world(cast):
+    """The ``world`` fixture's content, on top of ``cast`` (a programme cast)."""
     cast.rubric = make_rubric(cast.programme)
     cast.project_a = written_project(cast.talgat, cast.cohort_a)
     cast.photo_a = attach_photo(cast.talgat, cast.project_a)

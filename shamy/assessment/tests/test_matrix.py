@@ -10,9 +10,12 @@ import pytest
 from django.urls import reverse
 
 from shamy.assessment.models import Assessment
+from shamy.assessment.tests.conftest import build_world
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, OK, Expect, Row, Visit, matrix_test
-from shamy.programmes.testing import ALL_PERSONAS
+from shamy.core.testing.shared import shared_world
+from shamy.programmes.testing import ALL_PERSONAS, build_programme_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -65,5 +68,12 @@ MATRIX = [
     ),
 ]
 
-test_assessment_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="world")
+
+def _assessment_world():
+    return build_world(build_programme_cast(build_cast())), None
+
+
+# The fixture world, built once for all the cases (shamy.core.testing.shared).
+assessment_world = shared_world(_assessment_world)
+test_assessment_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, world="assessment_world")
 test_assessment_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="world")

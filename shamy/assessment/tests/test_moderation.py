@@ -16,12 +16,14 @@ from shamy.assessment.services.moderation import (
     moderation_mark,
     moderation_sample_draw,
 )
-from shamy.assessment.tests.conftest import all_marks
+from shamy.assessment.tests.conftest import all_marks, build_world
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.factories import MembershipFactory, UserFactory
 from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, OK, REDIRECT, Expect, Row, matrix_test
+from shamy.core.testing.shared import shared_world
 from shamy.portfolios.models import PortfolioStatus
-from shamy.programmes.testing import ALL_PERSONAS
+from shamy.programmes.testing import ALL_PERSONAS, build_programme_cast
 
 pytestmark = pytest.mark.django_db
 CODES = [code for code in all_marks()]
@@ -31,6 +33,10 @@ CODES = [code for code in all_marks()]
 def moderated(world):
     """talgat's submission recommended by madina (comment "Бірінші пікір"), drawn for moderation;
     zhanna, a second link facilitator of P with no school, marks it."""
+    return build_moderated(world)
+
+
+def build_moderated(world):
     world.zhanna = UserFactory(email="zhanna@example.kz", full_name="Жанна Сейітова")
     MembershipFactory(
         user=world.zhanna, role=Role.LINK_FACILITATOR, programme=world.programme, starts_on=world.programme.starts_on
@@ -145,5 +151,13 @@ MATRIX = [
         label="draw",
     ),
 ]
-test_moderation_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="moderated")
+
+
+def _moderation_world():
+    return build_moderated(build_world(build_programme_cast(build_cast()))), None
+
+
+# The fixture moderated, built once for all the cases (shamy.core.testing.shared).
+moderation_world = shared_world(_moderation_world)
+test_moderation_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, world="moderation_world")
 test_moderation_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="moderated")

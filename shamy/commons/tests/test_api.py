@@ -3,8 +3,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from shamy.commons.testing import build_commons_scene
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.matrix import NOT_FOUND, OK, Expect, Row, matrix_test
-from shamy.programmes.testing import ALL_PERSONAS
+from shamy.core.testing.shared import shared_world
+from shamy.programmes.testing import ALL_PERSONAS, build_programme_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +26,16 @@ MATRIX = [
         label="pending",
     ),
 ]
-test_commons_api_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="commons_scene")
+
+
+def _commons_api_world():
+    people = build_programme_cast(build_cast())
+    return people, build_commons_scene(people)
+
+
+# The fixtures programme_cast and commons_scene, built once for all the cases (shamy.core.testing.shared).
+commons_api_world = shared_world(_commons_api_world)
+test_commons_api_matrix = matrix_test(MATRIX, ALL_PERSONAS, world="commons_api_world")
 
 
 def test_items_come_with_their_licence_and_search_folds_kazakh(client, commons_scene):

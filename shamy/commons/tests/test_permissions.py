@@ -6,10 +6,13 @@ import pytest
 from django.urls import reverse
 
 from shamy.commons.models import Resource, Status
+from shamy.commons.testing import build_commons_scene
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
+from shamy.core.testing.shared import shared_world
 from shamy.portfolios.services.sharing import consent_withdraw
-from shamy.programmes.testing import ALL_PERSONAS
+from shamy.programmes.testing import ALL_PERSONAS, build_programme_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +59,16 @@ MATRIX = [
         check=_still_pending,
     ),
 ]
-test_commons_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="commons_scene")
+
+
+def _commons_world():
+    people = build_programme_cast(build_cast())
+    return people, build_commons_scene(people)
+
+
+# The fixtures programme_cast and commons_scene, built once for all the cases (shamy.core.testing.shared).
+commons_world = shared_world(_commons_world)
+test_commons_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, world="commons_world")
 test_commons_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="commons_scene")
 
 

@@ -145,20 +145,37 @@ def check_row(client: Client, row: Row, persona: str, cast: Any, scene: Any = No
 
 
 def matrix_test(
-    rows: Iterable[Row], personas: Collection[str], *, cast: str = "cast", scene: str | None = None
+    rows: Iterable[Row],
+    personas: Collection[str],
+    *,
+    cast: str = "cast",
+    scene: str | None = None,
+    world: str | None = None,
 ) -> Callable[..., None]:
     """The test function of a matrix module: ``test_permission_matrix = matrix_test(MATRIX, PERSONAS)``.
 
-    ``cast`` and ``scene`` name the fixtures that give the people and the objects.
+    ``cast`` and ``scene`` name the fixtures that give the people and the objects. Or ``world``
+    names a ``shared_world`` fixture of the module (``shamy.core.testing.shared``) instead: the
+    same people and objects, built once for all the cases as a pair ``(cast, scene)`` (``scene``
+    None when the matrix has none), each case starting from its own copy.
     """
 
     @pytest.mark.django_db
     @pytest.mark.parametrize(("row", "persona"), matrix_params(rows, personas))
     def test_permission_matrix(client: Client, request: pytest.FixtureRequest, row: Row, persona: str) -> None:
-        people = request.getfixturevalue(cast)
-        objects = request.getfixturevalue(scene) if scene is not None else None
+        if world is not None:
+            built = request.getfixturevalue(world).checkout(
+                request.getfixturevalue("settings"), request.getfixturevalue("tmp_path")
+            )
+            people, objects = built
+        else:
+            people = request.getfixturevalue(cast)
+            objects = request.getfixturevalue(scene) if scene is not None else None
         check_row(client, row, persona, people, objects)
 
+    if world is not None:
+        # Requested at set-up, so that it is built before (outside) the case's own transaction.
+        return pytest.mark.usefixtures(world)(test_permission_matrix)  # type: ignore[no-any-return]
     return test_permission_matrix
 
 

@@ -57,7 +57,11 @@ def approve(cast, project):
 def world(programme_cast):
     """P has a rubric and an issuer; talgat's portfolio is approved and certified (``certificate``);
     tomiris's submission awaits assessment."""
-    cast = programme_cast
+    return build_world(programme_cast)
+
+
+def build_world(cast):
+    """The ``world`` fixture's content, on top of ``cast`` (a programme cast)."""
     cast.rubric = make_rubric(cast.programme)
     cast.issuer = make_issuer(cast.programme)
     cast.project_a = written_project(cast.talgat, cast.cohort_a)

@@ -6,10 +6,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
+from shamy.core.testing.shared import shared_world
 from shamy.credentials.models import Certificate
-from shamy.programmes.testing import ALL_PERSONAS
+from shamy.credentials.tests.conftest import build_world
+from shamy.programmes.testing import ALL_PERSONAS, build_programme_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +115,14 @@ MATRIX = [
     ),
 ]
 
-test_credentials_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="world")
+
+def _credentials_world():
+    return build_world(build_programme_cast(build_cast())), None
+
+
+# The fixture world, built once for the cases of each matrix (shamy.core.testing.shared).
+credentials_world = shared_world(_credentials_world)
+test_credentials_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, world="credentials_world")
 test_credentials_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="world")
 
 
@@ -154,7 +164,8 @@ API_MATRIX.append(
         check=lambda visit: visit.response.json()["code"] == "invalid_json" or pytest.fail("shape"),
     )
 )
-test_credentials_api_matrix = matrix_test(API_MATRIX, ALL_PERSONAS, cast="world")
+credentials_api_world = shared_world(_credentials_world)
+test_credentials_api_matrix = matrix_test(API_MATRIX, ALL_PERSONAS, world="credentials_api_world")
 MATRIX += API_MATRIX
 
 

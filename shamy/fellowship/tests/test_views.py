@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from shamy.accounts.services.users import api_token_create
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
+from shamy.core.testing.shared import shared_world
 from shamy.fellowship.models import Application, Placement, PlacementRule, Stage, Vacancy
 from shamy.fellowship.services.school_years import token_hash
-from shamy.fellowship.tests.world import ALL, APPLICANT_TOKEN, OTHER_TOKEN
+from shamy.fellowship.tests.world import ALL, APPLICANT_TOKEN, OTHER_TOKEN, build_fellowship_cast
 
 expect = Expect(ALL)
 EVERYONE_302 = expect.everyone(REDIRECT, anonymous=None)
@@ -475,8 +477,16 @@ def fellowship_files(fellowship_cast, settings, tmp_path):
 
 
 MATRIX_WITH_FILES = [row for row in MATRIX if row.url_name == "fellowship:application-file"]
+
+
+def _fellowship_world():
+    return build_fellowship_cast(build_cast()), None
+
+
+# The fixture fellowship_cast, built once for all the cases (shamy.core.testing.shared).
+fellowship_world = shared_world(_fellowship_world)
 test_fellowship_matrix = matrix_test(
-    [row for row in MATRIX if row.url_name != "fellowship:application-file"], ALL, cast="fellowship_cast"
+    [row for row in MATRIX if row.url_name != "fellowship:application-file"], ALL, world="fellowship_world"
 )
 test_fellowship_file_matrix = matrix_test(MATRIX_WITH_FILES, ALL, cast="fellowship_cast", scene="fellowship_files")
 test_fellowship_query_parameters = query_fuzz_test(

@@ -11,8 +11,10 @@ from django.urls import reverse
 
 from shamy.accounts.services.users import api_token_create
 from shamy.attendance.models import Attendance
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import Expect, Row, Visit, matrix_test
+from shamy.core.testing.shared import shared_world
 from shamy.operators.models import (
     DayStatus,
     Event,
@@ -26,7 +28,8 @@ from shamy.operators.models import (
     TrainingDay,
     TrainingSession,
 )
-from shamy.programmes.testing import ALL_PERSONAS
+from shamy.operators.tests.scene import build_operator_scene
+from shamy.programmes.testing import ALL_PERSONAS, build_programme_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -525,7 +528,16 @@ def test_api_check_in_batch_by_persona(client, programme_cast, operator_scene):
 
 COVERED_URL_NAMES = {"api:operator-check-in-batch"}
 
-test_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="operator_scene")
+
+def _operators_world():
+    people = build_programme_cast(build_cast())
+    return people, build_operator_scene(people)
+
+
+# The cast and the scene of the fixtures programme_cast and operator_scene, built once for all the
+# cases (``shamy.core.testing.shared``), with English active as the module's conftest sets it.
+operators_world = shared_world(_operators_world, language="en")
+test_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, world="operators_world")
 test_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="operator_scene")
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.files import jpeg_with_gps
 from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import (
@@ -19,10 +20,11 @@ from shamy.core.testing.matrix import (
     namespace_url_names,
     url_names,
 )
+from shamy.core.testing.shared import shared_world
 from shamy.portfolios.models import FocusTheme, Thread
 from shamy.portfolios.services import evidence, projects, sharing
 from shamy.portfolios.tests.conftest import make_project, submit_directly
-from shamy.programmes.testing import ALL_PERSONAS
+from shamy.programmes.testing import ALL_PERSONAS, build_programme_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +33,10 @@ pytestmark = pytest.mark.django_db
 def world(programme_cast):
     """Project A: talgat's, school A1 cohort A, draft portfolio, a photo, a step, published.
     Project B: tomiris's, school B1 cohort B, portfolio submitted, a photo."""
-    cast = programme_cast
+    return build_world(programme_cast)
+
+
+def build_world(cast):
     project_a = make_project(cast.talgat, cast.cohort_a, title="Оқу сауаттылығы")
     photo_a = evidence.evidence_add(
         actor=cast.talgat,
@@ -282,7 +287,15 @@ MATRIX = [
         everyone(OK),
     ),
 ]
-test_portfolios_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="world")
+
+
+def _portfolios_world():
+    return build_world(build_programme_cast(build_cast())), None
+
+
+# The fixture world, built once for all the cases (shamy.core.testing.shared).
+portfolios_world = shared_world(_portfolios_world)
+test_portfolios_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, world="portfolios_world")
 test_portfolios_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="world")
 
 # The certifier reaches project B only because its portfolio is submitted: the portfolio and

@@ -9,9 +9,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import Expect, Row, matrix_test, namespace_url_names, url_names
-from shamy.programmes.testing import ALL_PERSONAS
+from shamy.core.testing.shared import shared_world
+from shamy.programmes.testing import ALL_PERSONAS, build_programme_cast, build_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +225,15 @@ MATRIX = [
     ),
 ]
 
-test_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="scene")
+
+def _programmes_world():
+    people = build_programme_cast(build_cast())
+    return people, build_scene(people)
+
+
+# The fixtures programme_cast and scene, built once for all the cases (shamy.core.testing.shared).
+programmes_world = shared_world(_programmes_world)
+test_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, world="programmes_world")
 test_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="scene")
 
 

@@ -26,7 +26,10 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def results_scene(programme_cast) -> ResultsScene:
-    c = programme_cast
+    return build_results_scene(programme_cast)
+
+
+def build_results_scene(c) -> ResultsScene:
     surveys = build_survey_scene(c)
     indicator = indicator_create(
         actor=c.aliya,

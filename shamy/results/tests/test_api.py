@@ -4,8 +4,11 @@ import pytest
 from django.urls import reverse
 
 from shamy.accounts.services.users import api_token_create
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.matrix import Expect, Row, matrix_test
-from shamy.programmes.testing import ALL_PERSONAS
+from shamy.core.testing.shared import shared_world
+from shamy.programmes.testing import ALL_PERSONAS, build_programme_cast
+from shamy.results.tests.conftest import build_results_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +29,16 @@ MATRIX = [
         auth=_bearer,
     ),
 ]
-test_results_api_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="results_scene")
+
+
+def _results_api_world():
+    people = build_programme_cast(build_cast())
+    return people, build_results_scene(people)
+
+
+# The fixtures programme_cast and results_scene, built once for all the cases (shamy.core.testing.shared).
+results_api_world = shared_world(_results_api_world)
+test_results_api_matrix = matrix_test(MATRIX, ALL_PERSONAS, world="results_api_world")
 
 
 def test_framework_figures_match_the_page_text(client, programme_cast, results_scene):

@@ -7,10 +7,13 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import FORBIDDEN, OK, REDIRECT, Expect, Row, Visit, matrix_test
-from shamy.programmes.testing import ALL_PERSONAS
+from shamy.core.testing.shared import shared_world
+from shamy.programmes.testing import ALL_PERSONAS, build_programme_cast
 from shamy.results.models import DonorReport, ResultsIndicator
+from shamy.results.tests.conftest import build_results_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -78,5 +81,14 @@ MATRIX = [
         expect.only(READERS),
     ),
 ]
-test_results_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="results_scene")
+
+
+def _results_world():
+    people = build_programme_cast(build_cast())
+    return people, build_results_scene(people)
+
+
+# The fixtures programme_cast and results_scene, built once for all the cases (shamy.core.testing.shared).
+results_world = shared_world(_results_world)
+test_results_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, world="results_world")
 test_results_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="results_scene")

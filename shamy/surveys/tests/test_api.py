@@ -7,10 +7,13 @@ from django.urls import reverse
 
 from shamy.accounts.services.users import api_token_create
 from shamy.analytics.models import AnalyticsSettings
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.matrix import Expect, Row, matrix_test
-from shamy.programmes.testing import ALL_PERSONAS
+from shamy.core.testing.shared import shared_world
+from shamy.programmes.testing import ALL_PERSONAS, build_programme_cast
 from shamy.surveys import answers
 from shamy.surveys.services.responses import response_submit
+from shamy.surveys.testing import build_survey_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +33,16 @@ MATRIX = [
         auth=_bearer,
     ),
 ]
-test_survey_api_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="survey_scene")
+
+
+def _survey_api_world():
+    people = build_programme_cast(build_cast())
+    return people, build_survey_scene(people)
+
+
+# The fixtures programme_cast and survey_scene, built once for all the cases (shamy.core.testing.shared).
+survey_api_world = shared_world(_survey_api_world)
+test_survey_api_matrix = matrix_test(MATRIX, ALL_PERSONAS, world="survey_api_world")
 
 
 def test_anonymous_results_are_suppressed_in_the_api(client, programme_cast, survey_scene):

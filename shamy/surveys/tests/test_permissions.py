@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from shamy.core.testing.cast import build_cast
 from shamy.core.testing.fuzz import query_fuzz_test
 from shamy.core.testing.matrix import NOT_FOUND, OK, REDIRECT, Expect, Row, Visit, matrix_test
-from shamy.programmes.testing import ALL_PERSONAS
+from shamy.core.testing.shared import shared_world
+from shamy.programmes.testing import ALL_PERSONAS, build_programme_cast
 from shamy.surveys.models import Question, SurveyStatus
+from shamy.surveys.testing import build_survey_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -150,5 +153,14 @@ MATRIX = [
         label="xlsx",
     ),
 ]
-test_surveys_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="survey_scene")
+
+
+def _surveys_world():
+    people = build_programme_cast(build_cast())
+    return people, build_survey_scene(people)
+
+
+# The fixtures programme_cast and survey_scene, built once for all the cases (shamy.core.testing.shared).
+surveys_world = shared_world(_surveys_world)
+test_surveys_permission_matrix = matrix_test(MATRIX, ALL_PERSONAS, world="surveys_world")
 test_surveys_query_parameters = query_fuzz_test(MATRIX, ALL_PERSONAS, cast="programme_cast", scene="survey_scene")
