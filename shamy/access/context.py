@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 
 from shamy.access.models import Membership
 from shamy.access.roles import (
@@ -161,12 +161,26 @@ class Access:
         ``programme_country``, their programme's country (one query)."""
         if self.user is None:
             return []
+        return self._read_memberships(self.user.pk)
+
+    @staticmethod
+    def _read_memberships(user_id: int, *related: str) -> list[Membership]:
         return list(
             Membership.objects.active()
-            .filter(user_id=self.user.pk)
-            .select_related("region", "school")
+            .filter(user_id=user_id)
+            .select_related("region", "school", *related)
             .annotate(programme_country=F("programme__country"))
         )
+
+    def memberships_with_programmes(self) -> list[Membership]:
+        """:attr:`memberships`, each with its programme and cohort read too (for a page that names
+        them). One query when the memberships are not read yet (the programme and cohort joined
+        to them); else the programmes and cohorts of those already read (two queries at most)."""
+        if "memberships" not in self.__dict__ and self.user is not None:
+            self.__dict__["memberships"] = self._read_memberships(self.user.pk, "programme", "cohort")
+        else:
+            prefetch_related_objects(self.memberships, "programme", "cohort")
+        return self.memberships
 
     @cached_property
     def roles(self) -> frozenset[str]:

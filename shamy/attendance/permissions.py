@@ -8,7 +8,7 @@ from shamy.access.context import Access, Actor, access_for
 from shamy.access.roles import Role
 from shamy.attendance.models import Attendance, Gathering, GatheringKind, Presentation
 from shamy.core.rules import object_rule, rule
-from shamy.programmes.models import Programme
+from shamy.programmes.models import CohortSchool, Programme
 from shamy.registry.models import School
 
 
@@ -27,10 +27,14 @@ def gatherings_visible(access: Access) -> Q | bool:
     """
     if access.is_national:
         return access.country_condition("programme__country")  # every programme of their country
-    condition = Q(leads=access.user)
+    # One condition on the gathering's own columns, each to-many relation (leads, attendances,
+    # cohort schools) read as a subquery of keys on its indexed column: no join, so no repeated
+    # rows and no wrapping subquery. The joins it replaced cost PostgreSQL more to plan than the
+    # rows cost to read, on every page that lists gatherings (docs/benchmarks.md, issue 18).
+    condition = Q(pk__in=Gathering.leads.through.objects.filter(user=access.user).values("gathering_id"))
     person = access.person
     if person is not None:
-        condition |= Q(attendances__person=person)
+        condition |= Q(pk__in=Attendance.objects.filter(person_id=person.pk).values("gathering_id"))
     memberships = access.programme_memberships()
     for programme_id in sorted({m.programme_id for m in memberships if m.programme_id is not None}):
         roles = {m.role for m in memberships if m.programme_id == programme_id}
@@ -54,9 +58,11 @@ def gatherings_visible(access: Access) -> Q | bool:
         if cohort_ids:
             cohort_scope |= Q(cohort_id__in=cohort_ids)
         if Role.LINK_FACILITATOR in roles:
-            cohort_scope |= Q(cohort__schools__school_id__in=sorted(school_ids))
+            cohort_scope |= Q(
+                cohort_id__in=CohortSchool.objects.filter(school_id__in=sorted(school_ids)).values("cohort_id")
+            )
         condition |= wide & cohort_scope
-    return Q(pk__in=Gathering.objects.filter(condition).values("pk"))
+    return condition
 
 
 def _leads(user: Actor, gathering: Gathering) -> bool:

@@ -33,7 +33,7 @@ from shamy.attendance.models import ATTENDED, Attendance, Gathering
 from shamy.imports.models import ImportJob
 from shamy.portfolios.models import Comment, DevelopmentProject, Portfolio, PortfolioStatus, Thread
 from shamy.portfolios.selectors import DEFAULT_STUCK_WEEKS, project_list_own
-from shamy.programmes.models import LinkAssignment, Programme
+from shamy.programmes.models import LinkAssignment
 
 UPCOMING = 5  # sessions shown
 LISTED = 5  # projects, imports, gaps shown
@@ -72,7 +72,7 @@ def teacher_block(access: Access) -> Block | None:
     next_session = (
         Gathering.objects.restrict(access, "view")
         .filter(attendances__person=person, ends_at__gte=now, cancelled_at__isnull=True)
-        .select_related("school__district", "programme")
+        .select_related("school__district")  # what the block shows (not the programme)
         .order_by("starts_at", "id")
         .first()
     )
@@ -104,7 +104,7 @@ def facilitator_block(access: Access) -> Block | None:
     sessions = list(
         Gathering.objects.restrict(access, "view")
         .filter(leads=access.user, ends_at__gte=now, cancelled_at__isnull=True)
-        .select_related("programme", "school__district")
+        .select_related("school__district")  # what the block shows (not the programme)
         .order_by("starts_at", "id")[:UPCOMING]
     )
     today = timezone.localdate()
@@ -116,9 +116,9 @@ def facilitator_block(access: Access) -> Block | None:
     waiting = list(
         DevelopmentProject.objects.restrict(access, "view")
         .filter(school_id__in=school_ids)
-        .annotate(last_author=_last_author("author__person", Thread.SCHOOL))
+        .alias(last_author=_last_author("author__person", Thread.SCHOOL))  # in WHERE only, not selected
         .filter(last_author=F("teacher_id"))
-        .select_related("teacher", "stage", "school")
+        .select_related("teacher", "school")  # what the list shows
         .order_by("last_activity_at", "id")[:LISTED]
     )
     return Block(
@@ -147,25 +147,35 @@ def _support_scope(access: Access) -> tuple[list[int], list[int]]:
 
 def _in_support_scope(coordinated: list[int], links: list[int], programme: str, school: str) -> Q:
     """Rows of the coordinated programmes, and of the schools assigned to the link facilitator
-    in theirs (one EXISTS, whatever the number of programmes)."""
+    in theirs (one EXISTS, whatever the number of programmes; none without link memberships)."""
+    coordinated_rows = Q(**{f"{programme}__in": coordinated})
+    if not links:
+        return coordinated_rows
     assigned = LinkAssignment.objects.filter(
         membership_id__in=links,
         cohort_school__school_id=OuterRef(school),
         cohort_school__cohort__programme_id=OuterRef(programme),
     )
-    return Q(**{f"{programme}__in": coordinated}) | Q(Exists(assigned))
+    return coordinated_rows | Q(Exists(assigned)) if coordinated else Q(Exists(assigned))
 
 
 def support_block(access: Access) -> Block | None:
     """Per programme: how many projects are stuck (no activity for three weeks; a link to the
-    list), attendance this month and the portfolios waiting for assessment. Four queries."""
+    list), attendance this month and the portfolios waiting for assessment. Three queries, and
+    the programmes' unless the memberships were read with them."""
     coordinated, links = _support_scope(access)
     if not coordinated and not links:
         return None
-    programme_ids = sorted(
-        set(coordinated) | {m.programme_id for m in access.memberships if m.pk in links and m.programme_id}
-    )
-    programmes = {p.pk: p for p in Programme.objects.filter(pk__in=programme_ids).order_by("-starts_on", "id")}
+    programme_ids = set(coordinated) | {m.programme_id for m in access.memberships if m.pk in links and m.programme_id}
+    # The programmes of those memberships, read with them (no query when the page read them so).
+    memberships = access.memberships_with_programmes()
+    found = {
+        m.programme.pk: m.programme for m in memberships if m.programme is not None and m.programme_id in programme_ids
+    }
+    programmes = {
+        programme.pk: programme
+        for programme in sorted(found.values(), key=lambda programme: (-programme.starts_on.toordinal(), programme.pk))
+    }
     rows: dict[int, dict[str, Any]] = {
         pk: {"programme": programme, "stuck": 0, "present": 0, "marked": 0, "waiting": 0}
         for pk, programme in programmes.items()

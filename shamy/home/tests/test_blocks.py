@@ -228,3 +228,41 @@ def test_admin_block_queries_do_not_grow_with_data(programme_cast):
     for index in range(8):
         _import_job(c.aigerim, f"file-{index}.csv")
     assert _queries(admin_block, c.aigerim) == before
+
+
+# --- The whole page: a fixed, exact number of queries per role (issue 18, cold paths) -------------
+
+
+def _page_queries(client, user: User) -> list[str]:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("home:home"))
+    assert response.status_code == 200
+    return [query["sql"] for query in captured]
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        # session, user, memberships (with programme and cohort), person, next session, projects
+        ("talgat", 6),
+        # session, user, memberships, person (the gathering rule), sessions, projects waiting
+        ("timur", 6),
+        # session, user, memberships, stuck, person (the gathering rule), attendance, portfolios
+        ("aliya", 7),
+    ],
+)
+def test_home_page_costs_the_same_exact_queries_with_more_data(client, programme_cast, scene, who, expected):
+    c = programme_cast
+    user = getattr(c, who)
+    assert len(_page_queries(client, user)) == expected
+    for index in range(4):
+        project = _project(c, f"Жоба {index}", last_activity_at=timezone.now() - datetime.timedelta(weeks=5))
+        comment_add(actor=c.timur, project=project, thread=Thread.SCHOOL, text="?")
+        _session(c, index + 1)
+    queries = _page_queries(client, user)
+    assert len(queries) == expected
+    # The roles' programmes and cohorts come with the memberships, not in queries of their own.
+    assert not [sql for sql in queries if sql.startswith('SELECT "programmes_programme"."id"')]
+    assert not [sql for sql in queries if sql.startswith('SELECT "programmes_cohort"."id"')]
+    assert [sql for sql in queries if 'FROM "access_membership"' in sql and '"programmes_cohort"."id"' in sql]
