@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -114,47 +112,3 @@ def percent_of(part: float | None, whole: float | None) -> float:
     if not part or not whole:
         return 0.0
     return max(0.0, min(100.0, part * 100 / whole))
-
-
-# The panels' repeated markup (map, bars, legend, tables), written in Python: see markup.py.
-from shamy.analytics import markup  # noqa: E402 - markup uses the filters above
-
-
-@register.simple_tag
-def map_regions(board: Any, query: str, public: bool, standalone: bool) -> SafeString:
-    return markup.map_regions(board, query, bool(public), bool(standalone))
-
-
-@register.simple_tag
-def map_labels(board: Any) -> SafeString:
-    return markup.map_labels(board)
-
-
-@register.simple_tag
-def bar_rows(chart: Any, unit: str) -> SafeString:
-    return markup.bar_rows(chart, unit)
-
-
-@register.simple_tag
-def legend_items(scale: Any, unit: str) -> SafeString:
-    return markup.legend_items(scale, unit)
-
-
-@register.simple_tag
-def region_rows(table: Any, indicator: Any, query: str, public: bool) -> SafeString:
-    return markup.region_rows(table, indicator, query, bool(public))
-
-
-@register.simple_tag
-def district_marks(district_map: Any) -> SafeString:
-    return markup.district_marks(district_map)
-
-
-@register.simple_tag
-def district_labels(district_map: Any) -> SafeString:
-    return markup.district_labels(district_map)
-
-
-@register.simple_tag
-def district_rows(table: Any, indicator: Any, region: Any, schools_link: bool) -> SafeString:
-    return markup.district_rows(table, indicator, region, bool(schools_link))
