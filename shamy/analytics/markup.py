@@ -185,7 +185,8 @@ def district_rows(table: Any, indicator: Any, region: Any, schools_link: bool) -
     """The region page's district table body: rank, the district (linked to its schools for those
     who may browse the registry), its figures; a single row saying so when there is none."""
     if not table.rows:
-        return mark_safe(f'<tr><td colspan="7">{_esc(_("No districts with schools."))}</td></tr>\n  ')  # noqa: S308
+        nothing = _esc(_("No districts with schools."))
+        return mark_safe(f'<tr><td colspan="7">{nothing}</td></tr>\n  ')  # noqa: S308 - escaped
     unit = indicator.unit
     if schools_link:
         link = _esc(reverse("registry:school-list")) + f"?region={_esc(region.pk)}&amp;district="
