@@ -84,8 +84,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed for slow rural links (a school list: 36 KB → 5 KB). After WhiteNoise, which
-    # serves static files pre-compressed itself. Django pads gzip output against BREACH.
-    "django.middleware.gzip.GZipMiddleware",
+    # serves static files pre-compressed itself. Django's, padded against BREACH, at zlib level 4
+    # rather than 6 (shamy/core/compression.py: a large page's largest CPU cost, for +4 % bytes).
+    "shamy.core.compression.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shamy.core.middleware.KazakhByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
