@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shamy.core.widgets import FastSelect
-from shamy.registry.models import FutureSchool, InstructionLanguage, Internet, Locality, Ownership, Region
+from shamy.registry.models import FutureSchool, InstructionLanguage, Internet, Locality, Ownership
 
 _ANY = [("", _("Any"))]
 
@@ -47,14 +47,17 @@ class SchoolFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, regions: list[Region], districts: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, regions: list[tuple[str, str]], districts: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        """``regions`` and ``districts``: the choices as ``(id, name)`` (``selectors.region_choices``)."""
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.ChoiceField):
                 field.widget = FastSelect(attrs=field.widget.attrs)
                 field.choices = field.choices  # the setter hands the choices to the new widget
-        self.fields["region"].choices = _ANY + [(str(r.pk), r.name) for r in regions]  # type: ignore[attr-defined]
-        self.fields["district"].choices = _ANY + [(str(d.pk), d.name) for d in districts]  # type: ignore[attr-defined]
+        self.fields["region"].choices = _ANY + regions  # type: ignore[attr-defined]
+        self.fields["district"].choices = _ANY + districts  # type: ignore[attr-defined]
         region = self.fields["region"]
         region.widget.attrs.update(
             {"hx-get": "", "hx-target": "#district-field", "hx-select": "#district-field", "hx-swap": "outerHTML"}

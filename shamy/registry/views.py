@@ -31,12 +31,13 @@ def region_list(request: AuthedHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @checked(Region, kwarg="region_id")
 def region_detail(request: AuthedHttpRequest, region: Region) -> HttpResponse:
-    districts = selectors.district_list_for_region(actor=request.user, region=region)
+    districts, total = selectors.district_table_for_region(actor=request.user, region=region)
     table = school_table(
         actor=request.user,
         filters=selectors.SchoolFilters(region=region.pk),
         page=request.GET.get("page"),
         show_region=False,
+        count=total,  # the same schools the district rows count
     )
     return render(
         request,
@@ -54,8 +55,8 @@ def school_list(request: AuthedHttpRequest) -> HttpResponseBase:
         with use_replica():  # an export is a heavy read: the replica when there is one
             schools = selectors.school_list(actor=request.user, filters=filters)
             return schools_csv_response(schools) if export == "csv" else schools_xlsx_response(schools)
-    regions = selectors.regions_for_filter(actor=request.user)
-    districts = list(selectors.districts_for_filter(actor=request.user, region_id=filters.region))
+    regions = selectors.region_choices(actor=request.user)
+    districts = selectors.district_choices(actor=request.user, region_id=filters.region)
     form = SchoolFilterForm(request.GET or None, regions=regions, districts=districts)
     table = school_table(actor=request.user, filters=filters, page=request.GET.get("page"))
     query = request.GET.copy()

@@ -155,7 +155,30 @@ def test_region_page_query_count_is_constant(client, cast, django_assert_num_que
     with django_assert_num_queries(4):
         client.get(url)
     SchoolFactory.create_batch(20, region=cast.region_a)
-    with django_assert_num_queries(8):  # + district counts and names, the table's count and rows
-        client.get(url)
+    # + the district counts (with the districts' names, and summed for the table's count) and the
+    # table's rows: no COUNT of its own, the district rows hold the same schools.
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert response.context["page"].paginator.count == 22
     with django_assert_num_queries(4):
         client.get(url)
+
+
+def test_region_page_counts_its_visible_schools_once_for_both_tables(client, cast, settings):
+    from shamy.core.testing.factories import SchoolFactory
+
+    settings.REGISTRY_CACHE_SECONDS = 0
+    # A school without a district: its own row, last, and in the table's count.
+    SchoolFactory(region=cast.region_a, district=None, name_kk="Ауданы жоқ мектеп", pupils=7)
+    client.force_login(cast.dana)
+    response = client.get(reverse("registry:region-detail", args=[cast.region_a.pk]))
+    rows = response.context["districts"]
+    assert rows[-1].district is None
+    assert (rows[-1].school_count, rows[-1].pupil_total) == (1, 7)
+    assert sum(row.school_count for row in rows) == response.context["page"].paginator.count == 3
+    assert "3 мектеп" in response.content.decode()
+    client.force_login(cast.bolat)  # school A1 only
+    response = client.get(reverse("registry:region-detail", args=[cast.region_a.pk]))
+    assert [row.district.pk for row in response.context["districts"]] == [cast.school_a1.district_id]
+    assert response.context["page"].paginator.count == 1
+    assert [school.pk for school in response.context["page"]] == [cast.school_a1.pk]
