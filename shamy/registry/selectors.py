@@ -11,11 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
-from shamy.access.context import Actor
+from shamy.access.context import Actor, access_for
 from shamy.core.db import kazakh_order
 from shamy.core.inputs import parse_id
 from shamy.core.text import search_query_key
 from shamy.core.translated import name_picker
+from shamy.registry import school_counts
 from shamy.registry.cache import REGISTRY_CACHE, scope_key
 from shamy.registry.models import (
     District,
@@ -107,6 +108,17 @@ def school_list(*, actor: Actor, filters: SchoolFilters) -> QuerySet[School]:
     if field == "name_kk":
         return schools.order_by(kazakh_order(name, descending=descending), "id")
     return schools.order_by(f"-{field}" if descending else field, kazakh_order(name), "id")
+
+
+def school_total(*, actor: Actor, filters: SchoolFilters, schools: QuerySet[School]) -> int:
+    """How many ``schools`` (:func:`school_list` for ``actor`` and ``filters``) there are: from the
+    regions' stored numbers when only a region is chosen (``shamy.registry.school_counts``: every
+    school of the regions the actor may see), else counted."""
+    if filters == SchoolFilters(region=filters.region, sort=filters.sort):
+        stored = school_counts.stored_total(actor=actor, region_id=filters.region)
+        if stored is not None:
+            return stored
+    return schools.count()
 
 
 @dataclass
@@ -234,16 +246,49 @@ def districts_for_filter(*, actor: Actor, region_id: int | None) -> QuerySet[Dis
     return District.objects.restrict(actor, "view").filter(region_id=region_id).order_by(kazakh_order("name_kk"))
 
 
-def region_choices(*, actor: Actor) -> list[tuple[str, str]]:
-    """The school list's region filter: the regions the actor may see as ``(id, name)``, by KATO
-    code, names in the active language (no model instances: the filter only shows them)."""
+@dataclass(frozen=True)
+class VisibleRegions:
+    """The regions a reader may see, for the school list: its region filter's choices, and each
+    region's stored school number (``shamy.registry.school_counts``; None when not current)."""
+
+    choices: list[tuple[str, str]]
+    numbers: dict[int, int | None]
+    by_school: bool  # the reader sees single schools: their number is not per region
+
+    def total(self, filters: SchoolFilters) -> int | None:
+        """How many schools the list shows, when only a region (or none) is chosen and every region
+        it needs is current; None otherwise (count them)."""
+        if self.by_school or filters != SchoolFilters(region=filters.region, sort=filters.sort):
+            return None
+        if filters.region is None:
+            numbers = list(self.numbers.values())
+        else:  # a region the reader may not see shows no school
+            numbers = [self.numbers[filters.region]] if filters.region in self.numbers else []
+        if any(number is None for number in numbers):
+            return None
+        return sum(number or 0 for number in numbers)
+
+
+def visible_regions(*, actor: Actor) -> VisibleRegions:
+    """The school list's regions (:class:`VisibleRegions`) by KATO code, names in the active
+    language: one query for the filter and the list's total (no model instances)."""
     name = name_picker()
-    regions = Region.objects.restrict(actor, "view").order_by("kato")
-    return [(str(pk), name(kk, ru, en)) for pk, kk, ru, en, _kato in regions.values_list(*_NAMES, "kato")]
+    rows = (
+        Region.objects.restrict(actor, "view")
+        .order_by("kato")
+        .values_list(*_NAMES, "kato", "school_count__current", "school_count__schools")
+    )
+    choices: list[tuple[str, str]] = []
+    numbers: dict[int, int | None] = {}
+    for pk, kk, ru, en, _kato, current, schools in rows:
+        choices.append((str(pk), name(kk, ru, en)))
+        numbers[pk] = schools if current else None
+    return VisibleRegions(choices, numbers, by_school=bool(access_for(actor).registry.school_ids))
 
 
 def district_choices(*, actor: Actor, region_id: int | None) -> list[tuple[str, str]]:
-    """The district filter once a region is chosen, as :func:`region_choices`, in Kazakh order."""
+    """The district filter once a region is chosen, ``(id, name)`` as :func:`visible_regions`'
+    choices, in Kazakh order."""
     if not region_id:
         return []
     name = name_picker()
