@@ -12,6 +12,7 @@ the display columns of exports all go through here.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
@@ -70,6 +71,20 @@ def _formats_changed(**kwargs: Any) -> None:
 
 
 setting_changed.connect(_formats_changed, dispatch_uid="shamy-numbers-formats")
+
+
+def integer_formatter(language: str | None = None) -> Callable[[int], str]:
+    """Whole numbers in the active (or given) language's grouping, exactly as Django's ``intcomma``
+    writes them (kk and ru ``12\xa0345``, en ``12,345``), with the separators looked up once: for a
+    table's columns of counts, where ``intcomma`` reads the format settings for every cell."""
+    thousands, size, _point = _separators(language or get_language())
+
+    def write(value: int) -> str:
+        value = int(value)
+        digits = _group(str(abs(value)), thousands, size)
+        return f"-{digits}" if value < 0 else digits
+
+    return write
 
 
 def format_decimal(value: float | int | Decimal, decimals: int = 0, *, grouping: bool = True) -> str:

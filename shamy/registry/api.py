@@ -302,7 +302,7 @@ def school_list(request: HttpRequest, query: Query[SchoolQuery]) -> dict[str, An
 
     def compute() -> dict[str, Any]:
         schools = selectors.school_list(actor=request.user, filters=filters)
-        count = schools.count()
+        count = selectors.school_total(actor=request.user, filters=filters, schools=schools)
         rows = list(schools[query.offset : query.offset + query.limit]) if query.offset < count else []
         return {"count": count, "items": [_school(s) for s in rows]}
 

@@ -8,6 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        from shamy.registry import cache
+        from shamy.registry import cache, school_counts
 
         cache.connect()
+        school_counts.connect()

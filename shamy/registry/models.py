@@ -322,6 +322,28 @@ class PersonQuerySet(ScopedQuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+class SchoolCount(models.Model):
+    """How many schools one region has, counted ahead: the school list's total for a whole
+    country or region without counting every school (``shamy.registry.school_counts``).
+
+    Every write that can change it marks it not current in the write's own transaction, and it
+    is counted again once that transaction commits; a region that is not current is read live.
+    """
+
+    region = models.OneToOneField(
+        Region, on_delete=models.CASCADE, primary_key=True, related_name="school_count", verbose_name=_("region")
+    )
+    schools = models.PositiveIntegerField(_("schools"), default=0)
+    current = models.BooleanField(_("current"), default=False)
+
+    class Meta:
+        verbose_name = _("school count")
+        verbose_name_plural = _("school counts")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.schools} {'current' if self.current else 'stale'}"
+
+
 class Person(models.Model):
     """Someone who works in schools or for a partner. Names are never translated."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,10 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
-from shamy.access.context import Actor
+from shamy.access.context import Actor, access_for
 from shamy.core.db import kazakh_order
 from shamy.core.inputs import parse_id
 from shamy.core.text import search_query_key
+from shamy.core.translated import name_picker
+from shamy.registry import school_counts
 from shamy.registry.cache import REGISTRY_CACHE, scope_key
 from shamy.registry.models import (
     District,
@@ -108,6 +110,17 @@ def school_list(*, actor: Actor, filters: SchoolFilters) -> QuerySet[School]:
     return schools.order_by(f"-{field}" if descending else field, kazakh_order(name), "id")
 
 
+def school_total(*, actor: Actor, filters: SchoolFilters, schools: QuerySet[School]) -> int:
+    """How many ``schools`` (:func:`school_list` for ``actor`` and ``filters``) there are: from the
+    regions' stored numbers when only a region is chosen (``shamy.registry.school_counts``: every
+    school of the regions the actor may see), else counted."""
+    if filters == SchoolFilters(region=filters.region, sort=filters.sort):
+        stored = school_counts.stored_total(actor=actor, region_id=filters.region)
+        if stored is not None:
+            return stored
+    return schools.count()
+
+
 @dataclass
 class RegionRow:
     region: Region
@@ -168,20 +181,60 @@ class DistrictRow:
 def district_list_for_region(*, actor: Actor, region: Region) -> list[DistrictRow]:
     """The region's districts holding schools the actor may see, in Kazakh alphabetical order.
 
-    Two queries, cached like :func:`region_list_with_counts`.
+    One query, cached like :func:`region_list_with_counts`.
+    """
+    return district_table_for_region(actor=actor, region=region)[0]
+
+
+def district_table_for_region(*, actor: Actor, region: Region) -> tuple[list[DistrictRow], int]:
+    """:func:`district_list_for_region`, and the number of schools of the region the actor may see
+    (the region page's school count: the same schools, so no second count).
+
+    One query: the counts grouped by district, with the districts' own columns (a school's district
+    lies in its region; one that does not is counted in the total but, as before, has no row).
     """
 
-    def compute() -> list[DistrictRow]:
-        counts = _counts_by(School.objects.restrict(actor, "view").filter(region=region), "district_id")
-        rows = [
-            DistrictRow(district, **{name: counts[district.pk].get(name) or 0 for name in _COUNTS})
-            for district in District.objects.filter(region=region, pk__in=[k for k in counts if k]).order_by(
-                kazakh_order("name_kk")
+    def compute() -> tuple[list[DistrictRow], int]:
+        grouped = (
+            School.objects.restrict(actor, "view")
+            .filter(region=region)
+            .order_by()
+            .values(
+                "district_id",
+                "district__region_id",
+                "district__kato",
+                "district__name_kk",
+                "district__name_ru",
+                "district__name_en",
+                "district__is_city",
+                "district__is_demo",
             )
-        ]
-        if None in counts:
-            rows.append(DistrictRow(None, **{name: counts[None].get(name) or 0 for name in _COUNTS}))  # type: ignore[index]
-        return rows
+            .annotate(**_COUNTS)
+            .order_by(kazakh_order("district__name_kk"), "district_id")
+        )
+        rows: list[DistrictRow] = []
+        unplaced: list[DistrictRow] = []
+        total = 0
+        for values in grouped:
+            row: dict[str, Any] = dict(values)
+            counts = {name: row[name] or 0 for name in _COUNTS}
+            total += counts["school_count"]
+            if row["district_id"] is None:
+                unplaced.append(DistrictRow(None, **counts))
+            elif row["district__region_id"] == region.pk:
+                district = District(
+                    id=row["district_id"],
+                    region=region,
+                    kato=row["district__kato"],
+                    name_kk=row["district__name_kk"],
+                    name_ru=row["district__name_ru"],
+                    name_en=row["district__name_en"],
+                    is_city=row["district__is_city"],
+                    is_demo=row["district__is_demo"],
+                )
+                district._state.adding = False  # a row read from the database, as the ORM marks it
+                rows.append(DistrictRow(district, **counts))
+        return rows + unplaced, total
 
     parts = ("district-counts", scope_key(actor), region.pk)
     return REGISTRY_CACHE.get_or_compute(parts, compute)
@@ -193,8 +246,57 @@ def districts_for_filter(*, actor: Actor, region_id: int | None) -> QuerySet[Dis
     return District.objects.restrict(actor, "view").filter(region_id=region_id).order_by(kazakh_order("name_kk"))
 
 
-def regions_for_filter(*, actor: Actor) -> list[Region]:
-    return list(Region.objects.restrict(actor, "view").order_by("kato"))
+@dataclass(frozen=True)
+class VisibleRegions:
+    """The regions a reader may see, for the school list: its region filter's choices, and each
+    region's stored school number (``shamy.registry.school_counts``; None when not current)."""
+
+    choices: list[tuple[str, str]]
+    numbers: dict[int, int | None]
+    by_school: bool  # the reader sees single schools: their number is not per region
+
+    def total(self, filters: SchoolFilters) -> int | None:
+        """How many schools the list shows, when only a region (or none) is chosen and every region
+        it needs is current; None otherwise (count them)."""
+        if self.by_school or filters != SchoolFilters(region=filters.region, sort=filters.sort):
+            return None
+        if filters.region is None:
+            numbers = list(self.numbers.values())
+        else:  # a region the reader may not see shows no school
+            numbers = [self.numbers[filters.region]] if filters.region in self.numbers else []
+        if any(number is None for number in numbers):
+            return None
+        return sum(number or 0 for number in numbers)
+
+
+def visible_regions(*, actor: Actor) -> VisibleRegions:
+    """The school list's regions (:class:`VisibleRegions`) by KATO code, names in the active
+    language: one query for the filter and the list's total (no model instances)."""
+    name = name_picker()
+    rows = (
+        Region.objects.restrict(actor, "view")
+        .order_by("kato")
+        .values_list(*_NAMES, "kato", "school_count__current", "school_count__schools")
+    )
+    choices: list[tuple[str, str]] = []
+    numbers: dict[int, int | None] = {}
+    for pk, kk, ru, en, _kato, current, schools in rows:
+        choices.append((str(pk), name(kk, ru, en)))
+        numbers[pk] = schools if current else None
+    return VisibleRegions(choices, numbers, by_school=bool(access_for(actor).registry.school_ids))
+
+
+def district_choices(*, actor: Actor, region_id: int | None) -> list[tuple[str, str]]:
+    """The district filter once a region is chosen, ``(id, name)`` as :func:`visible_regions`'
+    choices, in Kazakh order."""
+    if not region_id:
+        return []
+    name = name_picker()
+    districts = districts_for_filter(actor=actor, region_id=region_id).values_list(*_NAMES)
+    return [(str(pk), name(kk, ru, en)) for pk, kk, ru, en in districts]
+
+
+_NAMES = ("pk", "name_kk", "name_ru", "name_en")
 
 
 def school_page(schools: QuerySet[School]) -> QuerySet[School]:
@@ -232,25 +334,3 @@ def person_get_for_user(*, user: Actor, person_id: int) -> Person:
         return people.get(pk=person_id)
     except Person.DoesNotExist as error:
         raise Http404 from error
-
-
-def school_rows_labelled(schools: Iterable[School]) -> list[School]:
-    """The schools of one page with their choice labels attached, translated once per request.
-
-    ``get_<field>_display()`` rebuilds a dictionary of lazy translations on every call, which
-    cost about as much as the page's queries for 50 rows × 3 columns.
-    """
-    labels = {
-        name: {value: str(label) for value, label in choices}
-        for name, choices in (
-            ("locality", Locality.choices),
-            ("language", InstructionLanguage.choices),
-            ("internet", Internet.choices),
-        )
-    }
-    rows = list(schools)
-    for school in rows:
-        school.locality_label = labels["locality"].get(school.locality, school.locality)  # type: ignore[attr-defined]
-        school.language_label = labels["language"].get(school.language, school.language)  # type: ignore[attr-defined]
-        school.internet_label = labels["internet"].get(school.internet, school.internet)  # type: ignore[attr-defined]
-    return rows

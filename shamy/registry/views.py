@@ -14,7 +14,7 @@ from shamy.registry.exports import schools_csv_response, schools_xlsx_response
 from shamy.registry.forms import SchoolFilterForm
 from shamy.registry.models import Person, Region, School
 from shamy.registry.permissions import can_import_registry, can_view_personal_data, may_browse_registry
-from shamy.registry.tables import PAGE_SIZE, school_table
+from shamy.registry.tables import PAGE_SIZE, district_rows_html, school_table
 from shamy.registry.validators import mask_identifier
 
 
@@ -31,17 +31,25 @@ def region_list(request: AuthedHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @checked(Region, kwarg="region_id")
 def region_detail(request: AuthedHttpRequest, region: Region) -> HttpResponse:
-    districts = selectors.district_list_for_region(actor=request.user, region=region)
+    districts, total = selectors.district_table_for_region(actor=request.user, region=region)
     table = school_table(
         actor=request.user,
         filters=selectors.SchoolFilters(region=region.pk),
         page=request.GET.get("page"),
         show_region=False,
+        count=total,  # the same schools the district rows count
     )
     return render(
         request,
         "registry/region_detail.html",
-        {"region": region, "districts": districts, "page": table.page, "table": table.html, "query": ""},
+        {
+            "region": region,
+            "districts": districts,
+            "district_rows": district_rows_html(districts, region_id=region.pk),
+            "page": table.page,
+            "table": table.html,
+            "query": "",
+        },
     )
 
 
@@ -54,10 +62,17 @@ def school_list(request: AuthedHttpRequest) -> HttpResponseBase:
         with use_replica():  # an export is a heavy read: the replica when there is one
             schools = selectors.school_list(actor=request.user, filters=filters)
             return schools_csv_response(schools) if export == "csv" else schools_xlsx_response(schools)
-    regions = selectors.regions_for_filter(actor=request.user)
-    districts = list(selectors.districts_for_filter(actor=request.user, region_id=filters.region))
-    form = SchoolFilterForm(request.GET or None, regions=regions, districts=districts)
-    table = school_table(actor=request.user, filters=filters, page=request.GET.get("page"))
+    regions = selectors.visible_regions(actor=request.user)
+    districts = selectors.district_choices(actor=request.user, region_id=filters.region)
+    form = SchoolFilterForm(request.GET or None, regions=regions.choices, districts=districts)
+    # The total from the regions' stored school numbers when they answer it (no COUNT, no query).
+    table = school_table(
+        actor=request.user,
+        filters=filters,
+        page=request.GET.get("page"),
+        count=regions.total(filters),
+        stored_count=False,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     export_query = query.copy()

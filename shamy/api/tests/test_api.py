@@ -289,17 +289,28 @@ def test_school_detail_shape(client, cast):
     assert body["operator"] is None
 
 
-def test_school_list_query_count_is_constant(client, cast, django_assert_num_queries):
+def test_school_list_query_count_is_constant(
+    client, cast, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from shamy.registry import school_counts
+
+    school_counts.refresh()  # the regions' school numbers, as after any committed write
     headers = _headers(cast, "dana")
     url = reverse("api:school-list")
     client.get(url, **headers)  # records the token's first use, caches the page
     with django_assert_num_queries(2):  # token + user, memberships; the page comes from the cache
         assert len(client.get(url, **headers).json()["items"]) == 3
-    SchoolFactory.create_batch(20, region=cast.region_a)  # a write: the cached page is stale
-    with django_assert_num_queries(4):  # + count and rows, however many schools there are
+    with django_capture_on_commit_callbacks(execute=True):  # a committed write: the cached page is stale
+        SchoolFactory.create_batch(20, region=cast.region_a)
+    # + the total (the regions' stored school numbers) and the rows, however many schools there are.
+    with django_assert_num_queries(4):
         assert len(client.get(url, **headers).json()["items"]) == 23
     with django_assert_num_queries(2):
         assert len(client.get(url, **headers).json()["items"]) == 23
+    # Right after a write, before its region is counted again: + a COUNT of the schools.
+    school_counts.mark_stale([cast.region_a.pk])
+    with django_assert_num_queries(5):
+        assert client.get(url, {"limit": 10}, **headers).json()["count"] == 23
 
 
 def test_cached_school_pages_follow_the_callers_scope(client, cast):

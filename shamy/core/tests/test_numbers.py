@@ -66,3 +66,14 @@ def test_known_figures(value, decimals, kk, en):
     for language, expected in (("kk", kk), ("ru", kk), ("en", en)):
         with translation.override(language):
             assert format_decimal(value, decimals) == expected
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en", "ky"])
+@given(value=st.integers(min_value=-(10**15), max_value=10**15))
+def test_integer_formatter_writes_what_intcomma_writes(language, value):
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    from shamy.core.numbers import integer_formatter
+
+    with translation.override(language):
+        assert integer_formatter()(value) == intcomma(value)
