@@ -144,8 +144,8 @@ def test_a_gathering_material_on_the_bucket_downloads_for_participants_only(clie
 # A local path (``.path``, ``MEDIA_ROOT``, ``open(<name>)``) works on the disk and fails on a
 # bucket; every stored file is reached through its storage instead.
 LOCAL_PATH = re.compile(r"(?<!os)\.path\b(?!\s*=)|MEDIA_ROOT|\bopen\([^)]*\.name\b")
-# URL paths and the portfolio zip's member paths are not file-system paths.
-NOT_A_FILE = re.compile(r"(request|parts|urlsplit\([^)]*\)|item)\.path\b")
+# URL paths, the portfolio zip's member paths and the map's SVG path data are not file-system paths.
+NOT_A_FILE = re.compile(r"(request|parts|urlsplit\([^)]*\)|item|shape)\.path\b")
 
 
 def test_no_application_code_reaches_a_stored_file_by_its_local_path():
