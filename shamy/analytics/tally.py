@@ -29,18 +29,16 @@ marks its region, and they are read under the same rule (``school_tally_rows`` â
 from __future__ import annotations
 
 import datetime
-import threading
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.utils import timezone
 
 from shamy.analytics.models import AnalyticsSettings, Level, SchoolTally, TeacherTally, TeacherTallyState
 from shamy.registry.models import Employment, FutureSchool, Internet, Locality, Position, Region, School
-
-ALL = None  # every region
+from shamy.registry.stale import ALL, RegionStore
 
 
 def current_school_year() -> int:
@@ -96,44 +94,25 @@ STORED_SCHOOL_SUMS = (
 # --- Writes mark, commits recount ------------------------------------------------------------------
 
 
-def tally_mark_stale(region_ids: Iterable[int] | QuerySet[Any] | None = ALL) -> None:
-    """Mark regions' counts not current (``ALL``: every region; a queryset of region ids is used
-    as a subquery) in the current transaction, and recount every region that is not current once
-    it commits. One query. Call it from any write that may change who is counted where."""
-    states = TeacherTallyState.objects.all()
-    if region_ids is not ALL:
-        states = states.filter(region_id__in=region_ids)
-    states.update(current=False)
-    tally_schedule()
-
-
-def tally_schedule() -> None:
-    """Recount the regions that are not current (or never counted) once the transaction commits,
-    in the background (the task ``teacher_tally_refresh_stale``: the worker in production, at
-    once with the immediate backend of development and tests), so a registry edit does not wait
-    for a region's recount; meanwhile the panels count those regions live. Every write registers
-    a callback; the first to run after a commit enqueues the task, the others find nothing marked
-    since and return at once."""
-    _marked.since = True
-    transaction.on_commit(_enqueue_refresh, robust=True)
-
-
-_marked = threading.local()
-
-
 def _enqueue_refresh() -> None:
-    if not getattr(_marked, "since", False):
-        return
-    _marked.since = False
     from shamy.analytics.tasks import teacher_tally_refresh_stale  # the task module imports this one
 
     teacher_tally_refresh_stale.enqueue()
 
 
+# Every write that may change who is counted where marks its regions (``signals.py``; one query)
+# in its own transaction; once it commits, the regions not current are recounted in the background
+# (the task ``teacher_tally_refresh_stale``: the worker in production, at once with the immediate
+# backend of development and tests), so a registry edit does not wait for a region's recount;
+# meanwhile the panels count those regions live (``shamy.registry.stale``).
+STORE = RegionStore(TeacherTallyState, after_commit=_enqueue_refresh)
+tally_mark_stale = STORE.mark_stale
+tally_schedule = STORE.schedule
+
+
 def tally_refresh_stale() -> int:
     """Recount every region that is not current (or never counted); returns how many."""
-    counted = TeacherTallyState.objects.filter(region_id=OuterRef("pk"), current=True)
-    stale = list(Region.objects.filter(~Exists(counted)).values_list("pk", flat=True))
+    stale = STORE.stale_region_ids()
     if stale:
         tally_refresh(stale)
     return len(stale)

@@ -24,57 +24,31 @@ teacher counts, ``shamy/analytics/tally.py``):
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from shamy.access.context import Actor, access_for
 from shamy.core.signals import bulk_data_changed
 from shamy.registry.models import Region, School, SchoolCount
-
-ALL = None  # every region
-
-
-def mark_stale(region_ids: Iterable[int] | QuerySet[Any] | None = ALL) -> None:
-    """Mark these regions' numbers not current (``ALL``: every region; a queryset of region ids
-    is used as a subquery) in the current transaction, and count every region that is not
-    current once it commits. One query."""
-    rows = SchoolCount.objects.all()
-    if region_ids is not ALL:
-        rows = rows.filter(region_id__in=region_ids)
-    rows.update(current=False)
-    schedule()
-
-
-def schedule() -> None:
-    """Count the regions that are not current (or never counted) once the transaction commits.
-    Every write registers a callback; the first to run after a commit counts, the others find
-    nothing marked since and return at once."""
-    _marked.since = True
-    transaction.on_commit(_refresh_marked, robust=True)
-
-
-_marked = threading.local()
-
-
-def _refresh_marked() -> None:
-    if not getattr(_marked, "since", False):
-        return
-    _marked.since = False
-    refresh_stale()
+from shamy.registry.stale import ALL, RegionStore
 
 
 def refresh_stale() -> int:
     """Count again every region that is not current (or never counted); returns how many."""
-    counted = SchoolCount.objects.filter(region_id=OuterRef("pk"), current=True)
-    stale = list(Region.objects.filter(~Exists(counted)).values_list("pk", flat=True))
+    stale = STORE.stale_region_ids()
     if stale:
         refresh(stale)
     return len(stale)
+
+
+# Marked by the writes below, counted at once after their commit (``shamy.registry.stale``).
+STORE = RegionStore(SchoolCount, after_commit=refresh_stale)
+mark_stale = STORE.mark_stale
+schedule = STORE.schedule
 
 
 @transaction.atomic
