@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
@@ -53,6 +53,16 @@ def region_detail(request: AuthedHttpRequest, region: Region) -> HttpResponse:
     )
 
 
+def _list_queries(get: QueryDict) -> tuple[str, str]:
+    """The list's query string without its page (for the pager), and also without the export (for
+    the export links)."""
+    query = get.copy()
+    query.pop("page", None)
+    export_query = query.copy()
+    export_query.pop("export", None)
+    return query.urlencode(), export_query.urlencode()
+
+
 @vary_on_headers("HX-Request")
 @requires(may_browse_registry)
 def school_list(request: AuthedHttpRequest) -> HttpResponseBase:
@@ -66,17 +76,11 @@ def school_list(request: AuthedHttpRequest) -> HttpResponseBase:
     districts = selectors.district_choices(actor=request.user, region_id=filters.region)
     form = SchoolFilterForm(request.GET or None, regions=regions.choices, districts=districts)
     # The total from the regions' stored school numbers when they answer it (no COUNT, no query).
+    count = regions.total(filters)
     table = school_table(
-        actor=request.user,
-        filters=filters,
-        page=request.GET.get("page"),
-        count=regions.total(filters),
-        stored_count=False,
+        actor=request.user, filters=filters, page=request.GET.get("page"), count=count, stored_count=False
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    export_query = query.copy()
-    export_query.pop("export", None)
+    query, export_query = _list_queries(request.GET)
     partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
     template = "registry/_school_rows.html" if partial else "registry/school_list.html"
     return render(
@@ -86,8 +90,8 @@ def school_list(request: AuthedHttpRequest) -> HttpResponseBase:
             "form": form,
             "page": table.page,
             "table": table.html,
-            "query": query.urlencode(),
-            "export_query": export_query.urlencode(),
+            "query": query,
+            "export_query": export_query,
             "can_import": can_import_registry(request.user),
         },
     )
