@@ -69,7 +69,12 @@ def main() -> None:
     parser.add_argument("--public", action="append", metavar="NAME=PATH", help="a page loaded with no sign-in")
     parser.add_argument("--baseline", choices=("minimal", "trivial"), default="minimal")
     parser.add_argument("--cache", choices=("off", "warm"), default="off")
-    parser.add_argument("--language", choices=("kk", "ru", "en"), default="kk", help="the language cookie")
+    parser.add_argument(
+        "--language",
+        choices=("kk", "ru", "en"),
+        default="kk",
+        help="the language cookie (as the harness sends it; a signed-in user's account language wins over it)",
+    )
     parser.add_argument("--rounds", type=int, default=30, help="timed rounds (every page once per round)")
     parser.add_argument("--explain", action="store_true", help="planning and execution time of every query")
     parser.add_argument("--profile", type=int, default=0, help="requests of each page under cProfile (0: none)")
