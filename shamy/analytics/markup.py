@@ -80,15 +80,16 @@ def map_regions(board: Any, query: str, public: bool, standalone: bool) -> SafeS
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
+def _labels(points: Any) -> SafeString:
+    """A ``<text>`` for each ``(x, y, label)`` with a label: the figures written on a map."""
+    return mark_safe(  # noqa: S308 - escaped
+        "".join(f'<text x="{_f1(x)}" y="{_f1(y)}" dy="4">{_esc(label)}</text>' for x, y, label in points if label)
+    )
+
+
 def map_labels(board: Any) -> SafeString:
     """The figures written on the map, at each region's label point."""
-    return mark_safe(  # noqa: S308 - escaped
-        "".join(
-            f'<text x="{_f1(item.shape.label_x)}" y="{_f1(item.shape.label_y)}" dy="4">{_esc(item.label)}</text>'
-            for item in board.regions
-            if item.label
-        )
-    )
+    return _labels((item.shape.label_x, item.shape.label_y, item.label) for item in board.regions)
 
 
 def bar_rows(chart: charts.BarChart, unit: str) -> SafeString:
@@ -172,13 +173,7 @@ def district_marks(district_map: Any) -> SafeString:
 
 def district_labels(district_map: Any) -> SafeString:
     """The figures written on the region map, on each district's circle."""
-    return mark_safe(  # noqa: S308 - escaped
-        "".join(
-            f'<text x="{_f1(mark.x)}" y="{_f1(mark.y)}" dy="4">{_esc(mark.label)}</text>'
-            for mark in district_map.marks
-            if mark.label
-        )
-    )
+    return _labels((mark.x, mark.y, mark.label) for mark in district_map.marks)
 
 
 def district_rows(table: Any, indicator: Any, region: Any, schools_link: bool) -> SafeString:
